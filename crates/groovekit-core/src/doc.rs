@@ -1,0 +1,167 @@
+//! Readable documents: the YAML and JSON that `groovekit dump` writes and `groovekit build` reads.
+//!
+//! Every document carries a top-level `kind` key (for example `kind: octatrack-bank`) so that
+//! `build` can tell which format it describes without the file name. This module is the one place
+//! that knows the YAML crate (serde-saphyr), so a future major version is a one-file change.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The text syntax of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// YAML (the default for dumps: readable and diffable).
+    Yaml,
+    /// JSON (for programs).
+    Json,
+}
+
+impl Syntax {
+    /// Guesses the syntax of a document from its text: JSON starts with `{` or `[`.
+    pub fn sniff(text: &str) -> Syntax {
+        match text.trim_start().as_bytes().first() {
+            Some(b'{') | Some(b'[') => Syntax::Json,
+            _ => Syntax::Yaml,
+        }
+    }
+}
+
+/// A document that could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum DocError {
+    /// YAML syntax or shape error; the message carries line and column.
+    #[error("YAML: {0}")]
+    Yaml(String),
+    /// JSON syntax or shape error, at a line and column.
+    #[error("JSON: {message} at line {line} column {column}")]
+    Json {
+        /// What serde_json reported.
+        message: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// Serialising failed (a model value that the format cannot represent).
+    #[error("serialising: {0}")]
+    Serialize(String),
+}
+
+/// The YAML node budget. The defaults of serde-saphyr (250 000 nodes) reject a full bank dump;
+/// these limits admit the largest document groovekit writes with room to spare, while still
+/// bounding memory on hostile input.
+fn yaml_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_nodes: 4_000_000,
+            max_events: 8_000_000,
+            max_total_scalar_bytes: 256 * 1024 * 1024,
+            max_depth: 128,
+        },
+    }
+}
+
+/// Serialises `value` as YAML.
+pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, DocError> {
+    serde_saphyr::to_string(value).map_err(|e| DocError::Serialize(e.to_string()))
+}
+
+/// Serialises `value` as pretty JSON.
+pub fn to_json<T: Serialize>(value: &T) -> Result<String, DocError> {
+    serde_json::to_string_pretty(value).map_err(|e| DocError::Serialize(e.to_string()))
+}
+
+/// Serialises `value` in the given syntax.
+pub fn to_text<T: Serialize>(value: &T, syntax: Syntax) -> Result<String, DocError> {
+    match syntax {
+        Syntax::Yaml => to_yaml(value),
+        Syntax::Json => to_json(value),
+    }
+}
+
+/// Parses YAML with groovekit's budget.
+pub fn from_yaml<T: DeserializeOwned>(text: &str) -> Result<T, DocError> {
+    serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| DocError::Yaml(e.to_string()))
+}
+
+/// Parses JSON.
+pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, DocError> {
+    serde_json::from_str(text).map_err(|e| DocError::Json {
+        message: e.to_string(),
+        line: e.line(),
+        column: e.column(),
+    })
+}
+
+/// Parses a document in whichever syntax its text is in.
+pub fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, DocError> {
+    match Syntax::sniff(text) {
+        Syntax::Yaml => from_yaml(text),
+        Syntax::Json => from_json(text),
+    }
+}
+
+/// Finds the value of the top-level `kind` key without parsing the whole document, by looking at
+/// the first 64 KiB: a YAML line `kind: NAME` at column 0, or a JSON `"kind": "NAME"`.
+pub fn peek_kind(text: &str) -> Option<String> {
+    let mut end = text.len().min(64 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    for line in head.lines() {
+        if let Some(rest) = line.strip_prefix("kind:") {
+            let v = rest.trim().trim_matches(|c| c == '"' || c == '\'');
+            if !v.is_empty() {
+                return Some(v.to_string());
+            }
+        }
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix("\"kind\"") {
+            let rest = rest.trim_start().strip_prefix(':')?.trim();
+            let v = rest.trim_end_matches(',').trim().trim_matches('"');
+            if !v.is_empty() {
+                return Some(v.to_string());
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+    struct Doc {
+        kind: String,
+        steps: Vec<u8>,
+    }
+
+    #[test]
+    fn kind_is_found_in_both_syntaxes_and_docs_round_trip() {
+        let d = Doc { kind: "octatrack-bank".into(), steps: vec![1, 5, 9] };
+        for syntax in [Syntax::Yaml, Syntax::Json] {
+            let text = to_text(&d, syntax).unwrap();
+            assert_eq!(Syntax::sniff(&text), syntax);
+            assert_eq!(peek_kind(&text).as_deref(), Some("octatrack-bank"));
+            let back: Doc = from_text(&text).unwrap();
+            assert_eq!(back, d);
+        }
+        assert_eq!(peek_kind("steps: [1]\n"), None);
+    }
+
+    #[test]
+    fn large_documents_fit_the_budget() {
+        let big: Vec<u32> = (0..600_000).collect();
+        let text = to_yaml(&big).unwrap();
+        let back: Vec<u32> = from_yaml(&text).unwrap();
+        assert_eq!(back.len(), big.len());
+    }
+
+    #[test]
+    fn yaml_errors_carry_a_position() {
+        let err = from_yaml::<Doc>("kind: x\nsteps: [1, fast]\n").unwrap_err().to_string();
+        assert!(err.contains("line 2") || err.contains("2:"), "{err}");
+    }
+}

@@ -1,0 +1,1 @@
+//! The `model` layer (see the crate documentation).

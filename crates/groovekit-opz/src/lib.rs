@@ -1,0 +1,12 @@
+//! Teenage Engineering OP-Z projects (.opz) and OP-Z/OP-1 sample packs.
+//!
+//! Layers, as in every groovekit format crate:
+//! - [`raw`]: the byte or text layout (offsets, checksums, lossless read and write);
+//! - [`model`]: typed, validated views over the raw layer;
+//! - [`human`]: the readable YAML/JSON form used by `groovekit dump` and `groovekit build`;
+//! - [`ops`]: edits and operations.
+
+pub mod human;
+pub mod model;
+pub mod ops;
+pub mod raw;

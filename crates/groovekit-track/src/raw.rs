@@ -1,0 +1,1 @@
+//! The `raw` layer (see the crate documentation).

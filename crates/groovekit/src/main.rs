@@ -1,0 +1,137 @@
+//! `groovekit`: the command line over the groovekit libraries.
+//!
+//! Thin by design: it parses arguments, finds the format of each file by its content, calls the
+//! format's handler (see [`cmd`]) and prints. Exit codes: 0 ok, 1 failed or invalid data,
+//! 2 usage error (clap's own code).
+
+mod cmd;
+mod progress;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use cmd::{Outcome, RenderArgs};
+
+/// Read, check, edit, convert and render the files of grooveboxes and trackers.
+#[derive(Debug, Parser)]
+#[command(name = "groovekit", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Summarise any supported file (the kind is detected by content, not by name).
+    Inspect {
+        /// The file to inspect.
+        file: PathBuf,
+        /// Print machine-readable JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check files or whole project folders: sizes, headers, versions, checksums, references.
+    Verify {
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print machine-readable JSON.
+        #[arg(long)]
+        json: bool,
+        /// Repair what can be repaired (checksums), after writing a backup.
+        #[arg(long)]
+        fix: bool,
+    },
+    /// Write a readable, diffable YAML or JSON form of a file.
+    Dump {
+        /// The file to dump.
+        file: PathBuf,
+        /// Output syntax.
+        #[arg(long, value_enum, default_value_t = cmd::DocFormat::Yaml)]
+        format: cmd::DocFormat,
+        /// Output file (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Build a file from a YAML or JSON dump (dump then build is byte-identical).
+    Build {
+        /// The YAML or JSON document.
+        input: PathBuf,
+        /// The file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Render a song or module to a WAV file.
+    Render(RenderArgs),
+    /// Convert a file to another format (chosen by the output's extension).
+    Convert {
+        /// Input file.
+        input: PathBuf,
+        /// Output file.
+        output: PathBuf,
+        /// Format-specific options, as `KEY=VALUE` (for example `pattern=3`).
+        #[arg(long = "option", value_name = "KEY=VALUE")]
+        options: Vec<String>,
+    },
+    /// Show the meaningful differences between two files of one kind.
+    Diff {
+        /// The first file.
+        a: PathBuf,
+        /// The second file.
+        b: PathBuf,
+        /// Print machine-readable JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Elektron Octatrack commands.
+    #[command(subcommand)]
+    Ot(cmd::ot::OtCommand),
+    /// Teenage Engineering OP-Z commands.
+    #[command(subcommand)]
+    Opz(cmd::opz::OpzCommand),
+    /// Amiga Oktalyzer commands.
+    #[command(subcommand)]
+    Okt(cmd::okt::OktCommand),
+    /// `.track` text tracker commands.
+    #[command(subcommand)]
+    Track(cmd::track::TrackCommand),
+}
+
+fn run(cli: Cli) -> miette::Result<Outcome> {
+    match cli.command {
+        Command::Inspect { file, json } => cmd::inspect(&file, json),
+        Command::Verify { paths, json, fix } => cmd::verify(&paths, json, fix),
+        Command::Dump { file, format, output } => cmd::dump(&file, format, output.as_deref()),
+        Command::Build { input, output } => cmd::build(&input, &output),
+        Command::Render(args) => cmd::render(&args),
+        Command::Convert { input, output, options } => cmd::convert(&input, &output, &options),
+        Command::Diff { a, b, json } => cmd::diff(&a, &b, json),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "groovekit", &mut std::io::stdout());
+            Ok(Outcome::Ok)
+        }
+        Command::Ot(c) => cmd::ot::run(c),
+        Command::Opz(c) => cmd::opz::run(c),
+        Command::Okt(c) => cmd::okt::run(c),
+        Command::Track(c) => cmd::track::run(c),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(1),
+        Err(report) => {
+            eprintln!("{report:?}");
+            ExitCode::from(1)
+        }
+    }
+}
