@@ -135,3 +135,15 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// clap checks the whole command tree (unique names, groups, defaults) only when a command is
+    /// built; this builds every one, so a clash fails the tests instead of a user's run.
+    #[test]
+    fn command_tree_is_valid() {
+        Cli::command().debug_assert();
+    }
+}

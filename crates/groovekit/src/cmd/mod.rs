@@ -55,10 +55,10 @@ pub struct RenderArgs {
     pub bits: groovekit_audio::SampleFormat,
     /// Oktalyzer options.
     #[command(flatten, next_help_heading = "Oktalyzer")]
-    pub okt: okt::RenderOpts,
+    pub okt: okt::OktRenderOpts,
     /// `.track` options.
     #[command(flatten, next_help_heading = ".track")]
-    pub track: track::RenderOpts,
+    pub track: track::TrackRenderOpts,
 }
 
 /// One problem found by `verify`.

@@ -33,4 +33,4 @@ pub fn handlers() -> Vec<&'static dyn Handler> {
 
 /// Render options that only this format uses.
 #[derive(Debug, Default, clap::Args)]
-pub struct RenderOpts {}
+pub struct OktRenderOpts {}

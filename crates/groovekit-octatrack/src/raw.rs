@@ -1,1 +1,0 @@
-//! The `raw` layer (see the crate documentation).

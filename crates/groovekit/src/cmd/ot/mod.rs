@@ -1,0 +1,38 @@
+//! Elektron Octatrack: the handlers for the generic commands and the `groovekit ot ...`
+//! subcommands. Split by area so that work on each can proceed independently:
+//! - [`binary`]: banks, arrangements, markers;
+//! - [`project`]: `project.work`, new projects, project/Set folders;
+//! - [`samples`]: `.ot` sample settings, sample chains, slices, audio checks.
+
+pub mod binary;
+pub mod project;
+pub mod samples;
+
+use super::{Handler, Outcome};
+
+/// `groovekit ot ...` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum OtCommand {
+    /// Project commands.
+    #[command(flatten)]
+    Project(project::ProjectCommand),
+    /// Sample, chain and slice commands.
+    #[command(flatten)]
+    Samples(samples::SamplesCommand),
+}
+
+/// Runs a `groovekit ot` subcommand.
+pub fn run(command: OtCommand) -> miette::Result<Outcome> {
+    match command {
+        OtCommand::Project(c) => project::run(c),
+        OtCommand::Samples(c) => samples::run(c),
+    }
+}
+
+/// The handlers of this format family, for detection.
+pub fn handlers() -> Vec<&'static dyn Handler> {
+    let mut all = binary::handlers();
+    all.extend(samples::handlers());
+    all.extend(project::handlers());
+    all
+}
