@@ -184,7 +184,7 @@ pub trait Handler: Sync {
 }
 
 /// Every format handler, in detection order (binary formats with magic first, text last).
-fn handlers() -> Vec<&'static dyn Handler> {
+pub(crate) fn handlers() -> Vec<&'static dyn Handler> {
     let mut all: Vec<&'static dyn Handler> = Vec::new();
     all.extend(ot::handlers());
     all.extend(opz::handlers());
