@@ -1,1 +1,1 @@
-//! The `human` layer (see the crate documentation).
+//! placeholder

@@ -1,1 +1,1 @@
-//! The `ops` layer (see the crate documentation).
+//! placeholder

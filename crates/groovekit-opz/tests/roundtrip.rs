@@ -1,0 +1,69 @@
+//! Byte-exact round trips of every OP-Z project in the fixture corpus.
+
+use std::path::{Path, PathBuf};
+
+use groovekit_opz::OpzError;
+use groovekit_opz::model::{Project, default_project};
+use groovekit_opz::raw;
+
+fn projects(test: &str) -> Option<Vec<PathBuf>> {
+    let dir = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), test)?;
+    let files =
+        groovekit_core::fixtures::files_under(&dir.join("opz"), &|p: &Path| p.extension().is_some_and(|e| e == "opz"));
+    Some(files)
+}
+
+#[test]
+fn every_fixture_project_round_trips_through_the_typed_model() {
+    let Some(files) = projects("every_fixture_project_round_trips_through_the_typed_model") else { return };
+    let mut whole = 0;
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        match Project::parse(&bytes) {
+            Ok(p) => {
+                let model = p.decode().unwrap();
+                assert_eq!(model.encode().unwrap().as_bytes(), &bytes[..], "{}", f.display());
+                assert_eq!(p.as_bytes(), &bytes[..]);
+                whole += 1;
+            }
+            Err(OpzError::Empty) => assert!(bytes.is_empty(), "{}", f.display()),
+            Err(e) => panic!("{}: {e}", f.display()),
+        }
+    }
+    // 11 error-garden projects, 6 template projects and 2 non-empty bounce projects.
+    assert_eq!(whole, 19, "{files:?}");
+}
+
+#[test]
+fn files_without_the_trailer_are_accepted_and_kept_that_size() {
+    let Some(files) = projects("files_without_the_trailer_are_accepted_and_kept_that_size") else { return };
+    let bytes = std::fs::read(files.iter().find(|f| f.ends_with("error-garden/project03.opz")).unwrap()).unwrap();
+    let old = &bytes[..raw::LEN_WITHOUT_TRAILER];
+    let p = Project::parse(old).unwrap();
+    assert_eq!(p.trailer(), None);
+    assert_eq!(p.decode().unwrap().encode().unwrap().as_bytes(), old);
+    assert_eq!(Project::parse(&bytes).unwrap().trailer(), Some(7));
+}
+
+#[test]
+fn empty_and_truncated_files_give_clear_errors() {
+    let Some(files) = projects("empty_and_truncated_files_give_clear_errors") else { return };
+    let empty = files.iter().find(|f| f.ends_with("bounce02/project.opz")).unwrap();
+    let err = Project::parse(&std::fs::read(empty).unwrap()).unwrap_err().to_string();
+    assert!(err.contains("empty (0 bytes)"), "{err}");
+    let bytes = std::fs::read(&files[0]).unwrap();
+    let err = Project::parse(&bytes[..100_000]).unwrap_err().to_string();
+    assert!(err.contains("100000 bytes") && err.contains("truncated"), "{err}");
+}
+
+#[test]
+fn the_default_project_is_the_template_disk_empty_project() {
+    let Some(files) = projects("the_default_project_is_the_template_disk_empty_project") else { return };
+    let template = files.iter().find(|f| f.ends_with("sample-manager/projects/project06.opz")).unwrap();
+    let expected = std::fs::read(template).unwrap();
+    let built = default_project();
+    let got = built.as_bytes();
+    let diffs: Vec<usize> = (0..expected.len()).filter(|&i| got.get(i) != expected.get(i)).collect();
+    assert!(diffs.is_empty(), "{} bytes differ, first at {:?}", diffs.len(), diffs.first());
+    assert_eq!(got.len(), expected.len());
+}
