@@ -1,1 +1,3 @@
 //! The `model` layer (see the crate documentation).
+
+pub mod project;

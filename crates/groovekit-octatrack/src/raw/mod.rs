@@ -5,3 +5,4 @@
 //! keeps its whole byte image, so unknown and stale bytes survive a round trip untouched.
 
 pub mod header;
+pub mod project;

@@ -1,0 +1,920 @@
+//! Typed view of `project.work` / `project.strd` (reference §1.1) over the lossless line layer
+//! [`crate::raw::project`].
+//!
+//! [`Project::parse`] checks everything it knows (the `[META]` type, integer values of the
+//! documented settings and states, every `[SAMPLE]` block) and reports problems with line and
+//! column. Getters read the lines; setters rewrite only the line of the value they change, so
+//! a file edited through this type differs from the original only where it was edited.
+
+use crate::OtError;
+use crate::raw::project::{Eol, Line, Node, ProjectText, Section};
+
+/// The `TYPE=` value in `[META]` of every Octatrack project.
+pub const PROJECT_TYPE: &str = "OCTATRACK DPS-1 PROJECT";
+
+/// Number of `TRIG_MODE_MIDI` lines (one per MIDI track, in track order).
+pub const MIDI_TRACKS: usize = 8;
+
+/// The `[META]` keys and the values of an OS 1.40B project, in device order.
+pub const DEFAULT_META: [(&str, &str); 3] =
+    [("TYPE", PROJECT_TYPE), ("VERSION", "19"), ("OS_VERSION", "R0177     1.40B")];
+
+/// The documented `[SETTINGS]` keys with the values of a new OS 1.40B project, in device order
+/// (the eight `TRIG_MODE_MIDI` lines follow them; see [`MIDI_TRACKS`]).
+pub const DEFAULT_SETTINGS: [(&str, i64); 56] = [
+    ("WRITEPROTECTED", 0),
+    ("TEMPOx24", 2880),
+    ("PATTERN_TEMPO_ENABLED", 0),
+    ("MIDI_CLOCK_SEND", 0),
+    ("MIDI_CLOCK_RECEIVE", 0),
+    ("MIDI_TRANSPORT_SEND", 0),
+    ("MIDI_TRANSPORT_RECEIVE", 0),
+    ("MIDI_PROGRAM_CHANGE_SEND", 0),
+    ("MIDI_PROGRAM_CHANGE_SEND_CH", -1),
+    ("MIDI_PROGRAM_CHANGE_RECEIVE", 0),
+    ("MIDI_PROGRAM_CHANGE_RECEIVE_CH", -1),
+    ("MIDI_TRIG_CH1", 0),
+    ("MIDI_TRIG_CH2", 1),
+    ("MIDI_TRIG_CH3", 2),
+    ("MIDI_TRIG_CH4", 3),
+    ("MIDI_TRIG_CH5", 4),
+    ("MIDI_TRIG_CH6", 5),
+    ("MIDI_TRIG_CH7", 6),
+    ("MIDI_TRIG_CH8", 7),
+    ("MIDI_AUTO_CHANNEL", 10),
+    ("MIDI_SOFT_THRU", 0),
+    ("MIDI_AUDIO_TRK_CC_IN", 1),
+    ("MIDI_AUDIO_TRK_CC_OUT", 3),
+    ("MIDI_AUDIO_TRK_NOTE_IN", 1),
+    ("MIDI_AUDIO_TRK_NOTE_OUT", 3),
+    ("MIDI_MIDI_TRK_CC_IN", 1),
+    ("PATTERN_CHANGE_CHAIN_BEHAVIOR", 0),
+    ("PATTERN_CHANGE_AUTO_SILENCE_TRACKS", 0),
+    ("PATTERN_CHANGE_AUTO_TRIG_LFOS", 0),
+    ("LOAD_24BIT_FLEX", 0),
+    ("DYNAMIC_RECORDERS", 0),
+    ("RECORD_24BIT", 0),
+    ("RESERVED_RECORDER_COUNT", 8),
+    ("RESERVED_RECORDER_LENGTH", 16),
+    ("INPUT_DELAY_COMPENSATION", 0),
+    ("GATE_AB", 127),
+    ("GATE_CD", 127),
+    ("GAIN_AB", 64),
+    ("GAIN_CD", 64),
+    ("DIR_AB", 0),
+    ("DIR_CD", 0),
+    ("PHONES_MIX", 64),
+    ("MAIN_TO_CUE", 0),
+    ("MASTER_TRACK", 0),
+    ("CUE_STUDIO_MODE", 0),
+    ("MAIN_LEVEL", 64),
+    ("CUE_LEVEL", 64),
+    ("METRONOME_TIME_SIGNATURE", 3),
+    ("METRONOME_TIME_SIGNATURE_DENOMINATOR", 2),
+    ("METRONOME_PREROLL", 0),
+    ("METRONOME_CUE_VOLUME", 32),
+    ("METRONOME_MAIN_VOLUME", 0),
+    ("METRONOME_PITCH", 12),
+    ("METRONOME_TONAL", 1),
+    ("METRONOME_ENABLED", 0),
+    ("TRIG_MODE_MIDI", 0),
+];
+
+/// The `[STATES]` keys, in device order (all 0 in a new project).
+pub const STATE_KEYS: [&str; 15] = [
+    "BANK",
+    "PATTERN",
+    "ARRANGEMENT",
+    "ARRANGEMENT_MODE",
+    "PART",
+    "TRACK",
+    "TRACK_OTHERMODE",
+    "SCENE_A_MUTE",
+    "SCENE_B_MUTE",
+    "TRACK_CUE_MASK",
+    "TRACK_MUTE_MASK",
+    "TRACK_SOLO_MASK",
+    "MIDI_TRACK_MUTE_MASK",
+    "MIDI_TRACK_SOLO_MASK",
+    "MIDI_MODE",
+];
+
+/// The first Flex slot number used by the eight recorder buffers (129..=136).
+pub const FIRST_RECORDER_SLOT: u16 = 129;
+
+/// The integer keys of a `[SAMPLE]` block after TYPE, SLOT and PATH, in device order.
+const SAMPLE_INT_KEYS: [&str; 6] = ["BPMx24", "TRIM_BARSx100", "TSMODE", "LOOPMODE", "GAIN", "TRIGQUANTIZATION"];
+
+/// The banner line (28 `#`).
+const BANNER: &str = "############################";
+
+/// Flex or Static sample slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlotType {
+    /// Flex machines (RAM): slots 1-128, plus the recorder buffers 129-136.
+    Flex,
+    /// Static machines (streamed from the card): slots 1-128.
+    Static,
+}
+
+impl SlotType {
+    /// The `TYPE=` text.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SlotType::Flex => "FLEX",
+            SlotType::Static => "STATIC",
+        }
+    }
+
+    /// The highest slot number of this type (Flex includes the recorder buffers).
+    pub const fn max_slot(self) -> u16 {
+        match self {
+            SlotType::Flex => 136,
+            SlotType::Static => 128,
+        }
+    }
+
+    /// A lowercase name for messages ("flex", "static").
+    pub const fn describe(self) -> &'static str {
+        match self {
+            SlotType::Flex => "flex",
+            SlotType::Static => "static",
+        }
+    }
+}
+
+/// How a slot's length is given: the device writes either `BPMx24` or `TRIM_BARSx100`
+/// (reference §1.1; what makes it choose is not known), and both are kept as found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SampleTiming {
+    /// `BPMx24=`: the sample's tempo × 24.
+    BpmX24(i64),
+    /// `TRIM_BARSx100=`: the trimmed length in bars × 100.
+    TrimBarsX100(i64),
+}
+
+/// One `[SAMPLE]` block. Integer fields are `None` when the block lacks the key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SampleSlot {
+    /// Flex or Static.
+    pub slot_type: SlotType,
+    /// Slot number: 1-128, and 129-136 for the Flex recorder buffers.
+    pub slot: u16,
+    /// `PATH=` bytes, relative to the project folder (for example `../AUDIO/x.wav`); empty for
+    /// an unused recorder buffer. Bytes, because names may not be UTF-8.
+    pub path: Vec<u8>,
+    /// `BPMx24` or `TRIM_BARSx100`.
+    pub timing: Option<SampleTiming>,
+    /// `TSMODE`: 0 off, 2 normal, 3 beat.
+    pub tsmode: Option<i64>,
+    /// `LOOPMODE`: 0 off, 1 loop, 2 ping-pong.
+    pub loopmode: Option<i64>,
+    /// `GAIN`: 0-96, 48 = 0 dB (recorder buffers default to 72).
+    pub gain: Option<i64>,
+    /// `TRIGQUANTIZATION`: -1 = direct (other tools write 255).
+    pub trig_quantization: Option<i64>,
+}
+
+impl SampleSlot {
+    /// A slot with the device defaults of a new sample: 120 BPM, time-stretch normal, loop
+    /// off, gain 0 dB, direct trig quantization.
+    pub fn new(slot_type: SlotType, slot: u16, path: impl Into<Vec<u8>>) -> SampleSlot {
+        SampleSlot {
+            slot_type,
+            slot,
+            path: path.into(),
+            timing: Some(SampleTiming::BpmX24(2880)),
+            tsmode: Some(2),
+            loopmode: Some(0),
+            gain: Some(48),
+            trig_quantization: Some(-1),
+        }
+    }
+
+    /// The empty recorder buffer `n` (1..=8) of a new project: Flex slot 128 + n, no path,
+    /// gain 72.
+    pub fn recorder_buffer(n: u16) -> SampleSlot {
+        SampleSlot { gain: Some(72), ..SampleSlot::new(SlotType::Flex, 128 + n, Vec::new()) }
+    }
+
+    /// The path for display (non-UTF-8 bytes replaced).
+    pub fn path_lossy(&self) -> String {
+        String::from_utf8_lossy(&self.path).into_owned()
+    }
+
+    /// Whether this is one of the Flex recorder buffers (129-136).
+    pub fn is_recorder_buffer(&self) -> bool {
+        self.slot_type == SlotType::Flex && self.slot >= FIRST_RECORDER_SLOT
+    }
+
+    /// The key/value lines of this block in device order, with the slot zero-padded to three
+    /// digits as the device writes it.
+    pub fn entries(&self) -> Vec<(&'static str, Vec<u8>)> {
+        let mut e = vec![
+            ("TYPE", self.slot_type.as_str().as_bytes().to_vec()),
+            ("SLOT", format!("{:03}", self.slot).into_bytes()),
+            ("PATH", self.path.clone()),
+        ];
+        match self.timing {
+            Some(SampleTiming::BpmX24(v)) => e.push(("BPMx24", v.to_string().into_bytes())),
+            Some(SampleTiming::TrimBarsX100(v)) => e.push(("TRIM_BARSx100", v.to_string().into_bytes())),
+            None => {}
+        }
+        for (key, v) in [
+            ("TSMODE", self.tsmode),
+            ("LOOPMODE", self.loopmode),
+            ("GAIN", self.gain),
+            ("TRIGQUANTIZATION", self.trig_quantization),
+        ] {
+            if let Some(v) = v {
+                e.push((key, v.to_string().into_bytes()));
+            }
+        }
+        e
+    }
+
+    fn check_range(&self) -> Result<(), OtError> {
+        if self.slot == 0 || self.slot > self.slot_type.max_slot() {
+            return Err(OtError::Invalid {
+                field: format!("{} slot {}", self.slot_type.describe(), self.slot),
+                message: format!(
+                    "slot number out of range: {} slots are 1-{}",
+                    self.slot_type.describe(),
+                    self.slot_type.max_slot()
+                ),
+            });
+        }
+        if self.path.iter().any(|&b| b == b'\r' || b == b'\n') {
+            return Err(OtError::Invalid {
+                field: format!("{} slot {} path", self.slot_type.describe(), self.slot),
+                message: "a path cannot contain a line break".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The `[META]` values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meta {
+    /// `TYPE=` (always [`PROJECT_TYPE`] in a file that parsed).
+    pub project_type: String,
+    /// `VERSION=` (19 for OS 1.40).
+    pub version: Option<i64>,
+    /// `OS_VERSION=` verbatim, spaces included (`R0177     1.40B`).
+    pub os_version: Option<String>,
+}
+
+/// Parses an integer value: optional `-`, ASCII digits (leading zeros allowed, as in `001`).
+pub fn parse_int(value: &[u8]) -> Option<i64> {
+    let digits = value.strip_prefix(b"-").unwrap_or(value);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(value).ok()?.parse().ok()
+}
+
+fn int_at(line: &Line, what: &str) -> Result<i64, OtError> {
+    let value = line.value().unwrap_or_default();
+    parse_int(value).ok_or_else(|| OtError::Text {
+        line: line.number,
+        column: line.value_column(),
+        message: format!(
+            "{what}: expected an integer, found `{}`",
+            String::from_utf8_lossy(value).chars().take(40).collect::<String>()
+        ),
+    })
+}
+
+fn text_error(line: usize, column: usize, message: String) -> OtError {
+    OtError::Text { line, column, message }
+}
+
+/// Reads one `[SAMPLE]` block, with line:column errors.
+fn sample_from_section(s: &Section) -> Result<SampleSlot, OtError> {
+    let n = s.open.number;
+    let type_line = s.get("TYPE").ok_or_else(|| text_error(n, 1, "[SAMPLE] block without a TYPE= line".into()))?;
+    let slot_type = match type_line.value().unwrap_or_default() {
+        b"FLEX" => SlotType::Flex,
+        b"STATIC" => SlotType::Static,
+        other => {
+            return Err(text_error(
+                type_line.number,
+                type_line.value_column(),
+                format!("sample TYPE must be FLEX or STATIC, found `{}`", String::from_utf8_lossy(other)),
+            ));
+        }
+    };
+    let slot_line = s.get("SLOT").ok_or_else(|| text_error(n, 1, "[SAMPLE] block without a SLOT= line".into()))?;
+    let slot_value = int_at(slot_line, "SLOT")?;
+    let slot = u16::try_from(slot_value).ok().filter(|&v| v >= 1 && v <= slot_type.max_slot()).ok_or_else(|| {
+        text_error(
+            slot_line.number,
+            slot_line.value_column(),
+            format!("{} slot {slot_value} out of range 1-{}", slot_type.describe(), slot_type.max_slot()),
+        )
+    })?;
+    let path = s
+        .get("PATH")
+        .and_then(Line::value)
+        .ok_or_else(|| text_error(n, 1, format!("[SAMPLE] {} slot {slot} without a PATH= line", slot_type.describe())))?
+        .to_vec();
+    let mut ints = [None; SAMPLE_INT_KEYS.len()];
+    for (i, key) in SAMPLE_INT_KEYS.iter().enumerate() {
+        if let (Some(line), Some(cell)) = (s.get(key), ints.get_mut(i)) {
+            *cell = Some(int_at(line, key)?);
+        }
+    }
+    let [bpm, trim, tsmode, loopmode, gain, tq] = ints;
+    let timing = match (bpm, trim) {
+        (Some(b), _) => Some(SampleTiming::BpmX24(b)),
+        (None, Some(t)) => Some(SampleTiming::TrimBarsX100(t)),
+        (None, None) => None,
+    };
+    Ok(SampleSlot { slot_type, slot, path, timing, tsmode, loopmode, gain, trig_quantization: tq })
+}
+
+/// A parsed and validated `project.work`. The lines are kept as read; see the module docs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    text: ProjectText,
+}
+
+impl Project {
+    /// Parses and validates a whole file.
+    pub fn parse(bytes: &[u8]) -> Result<Project, OtError> {
+        Project::from_text(ProjectText::parse(bytes)?)
+    }
+
+    /// Validates an already parsed line layer.
+    pub fn from_text(text: ProjectText) -> Result<Project, OtError> {
+        let meta = text.section("META").ok_or_else(|| {
+            text_error(1, 1, "no [META] section: this is not an Octatrack project file (project.work)".into())
+        })?;
+        match meta.get("TYPE") {
+            Some(l) if l.value() == Some(PROJECT_TYPE.as_bytes()) => {}
+            Some(l) => {
+                return Err(text_error(
+                    l.number,
+                    l.value_column(),
+                    format!(
+                        "[META] TYPE is `{}`, expected `{PROJECT_TYPE}`",
+                        String::from_utf8_lossy(l.value().unwrap_or_default())
+                    ),
+                ));
+            }
+            None => return Err(text_error(meta.open.number, 1, "[META] has no TYPE= line".into())),
+        }
+        if let Some(l) = meta.get("VERSION") {
+            int_at(l, "VERSION")?;
+        }
+        for name in ["SETTINGS", "STATES"] {
+            for s in text.sections().filter(|s| s.name == name) {
+                for line in s.entries() {
+                    let key = line.key().unwrap_or_default();
+                    let known = DEFAULT_SETTINGS.iter().any(|(k, _)| k.as_bytes() == key)
+                        || STATE_KEYS.iter().any(|k| k.as_bytes() == key);
+                    if known {
+                        int_at(line, &String::from_utf8_lossy(key))?;
+                    }
+                }
+            }
+        }
+        let mut seen: Vec<(SlotType, u16, usize)> = Vec::new();
+        for s in text.sections().filter(|s| s.name == "SAMPLE") {
+            let slot = sample_from_section(s)?;
+            if let Some((_, _, first)) = seen.iter().find(|(t, n, _)| *t == slot.slot_type && *n == slot.slot) {
+                return Err(text_error(
+                    s.open.number,
+                    1,
+                    format!(
+                        "{} slot {} is listed twice (first at line {first}); remove one block",
+                        slot.slot_type.describe(),
+                        slot.slot
+                    ),
+                ));
+            }
+            seen.push((slot.slot_type, slot.slot, s.open.number));
+        }
+        Ok(Project { text })
+    }
+
+    /// A new OS 1.40B project, as the device writes it: default settings, states 0, the eight
+    /// empty recorder buffers. Byte-identical to a blank project made on the device.
+    pub fn new_default() -> Project {
+        let meta: Vec<(&str, Vec<u8>)> = DEFAULT_META.iter().map(|(k, v)| (*k, v.as_bytes().to_vec())).collect();
+        let mut settings: Vec<(&str, Vec<u8>)> =
+            DEFAULT_SETTINGS.iter().map(|(k, v)| (*k, v.to_string().into_bytes())).collect();
+        for _ in 1..MIDI_TRACKS {
+            settings.push(("TRIG_MODE_MIDI", b"0".to_vec()));
+        }
+        let states: Vec<(&str, Vec<u8>)> = STATE_KEYS.iter().map(|k| (*k, b"0".to_vec())).collect();
+        let samples: Vec<Vec<(&str, Vec<u8>)>> = (1..=8).map(|n| SampleSlot::recorder_buffer(n).entries()).collect();
+        Project { text: canonical_text(&meta, &settings, &states, &samples) }
+    }
+
+    /// The file bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.text.to_bytes()
+    }
+
+    /// The line layer (read-only: edits go through the typed setters so the file stays valid).
+    pub fn text(&self) -> &ProjectText {
+        &self.text
+    }
+
+    /// The `[META]` values.
+    pub fn meta(&self) -> Meta {
+        let m = self.text.section("META");
+        let get = |k: &str| m.and_then(|s| s.get(k)).and_then(Line::value);
+        Meta {
+            project_type: String::from_utf8_lossy(get("TYPE").unwrap_or_default()).into_owned(),
+            version: get("VERSION").and_then(parse_int),
+            os_version: get("OS_VERSION").map(|v| String::from_utf8_lossy(v).into_owned()),
+        }
+    }
+
+    /// The OS release from `OS_VERSION` (`1.40B` from `R0177     1.40B`): its last
+    /// space-separated word.
+    pub fn os_release(&self) -> Option<String> {
+        self.meta().os_version.and_then(|v| v.split_whitespace().last().map(str::to_string))
+    }
+
+    /// The value of the first `[SETTINGS]` line with this key, as bytes.
+    pub fn setting_raw(&self, key: &str) -> Option<&[u8]> {
+        self.text.section("SETTINGS")?.get(key)?.value()
+    }
+
+    /// The first `[SETTINGS]` line with this key, as an integer.
+    pub fn setting(&self, key: &str) -> Option<i64> {
+        self.setting_raw(key).and_then(parse_int)
+    }
+
+    /// Sets an integer setting (appending the line when missing). `TRIG_MODE_MIDI` has its own
+    /// setter ([`Project::set_trig_mode_midi`]). Only that line changes.
+    pub fn set_setting(&mut self, key: &str, value: i64) -> Result<(), OtError> {
+        if key == "TRIG_MODE_MIDI" {
+            return Err(OtError::Invalid {
+                field: key.into(),
+                message: "TRIG_MODE_MIDI is repeated once per MIDI track: use set_trig_mode_midi".into(),
+            });
+        }
+        self.section_or_err("SETTINGS")?.set(key, value.to_string().as_bytes());
+        Ok(())
+    }
+
+    /// Project tempo × 24 (`TEMPOx24`).
+    pub fn tempo_x24(&self) -> Option<i64> {
+        self.setting("TEMPOx24")
+    }
+
+    /// Project tempo in BPM (`TEMPOx24 / 24`).
+    pub fn tempo_bpm(&self) -> Option<f64> {
+        self.tempo_x24().map(|t| t as f64 / 24.0)
+    }
+
+    /// Sets the tempo in BPM, stored as `round(bpm × 24)`. The device range is 30-300 BPM.
+    pub fn set_tempo_bpm(&mut self, bpm: f64) -> Result<(), OtError> {
+        if !(30.0..=300.0).contains(&bpm) {
+            return Err(OtError::Invalid {
+                field: "tempo".into(),
+                message: format!("{bpm} BPM is outside the Octatrack's 30-300 BPM"),
+            });
+        }
+        self.set_setting("TEMPOx24", (bpm * 24.0).round() as i64)
+    }
+
+    /// The `TRIG_MODE_MIDI` values, one per line in order (MIDI tracks 1..8).
+    pub fn trig_mode_midi(&self) -> Vec<i64> {
+        self.text
+            .section("SETTINGS")
+            .map(|s| s.get_all("TRIG_MODE_MIDI").filter_map(|l| l.value().and_then(parse_int)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Sets `TRIG_MODE_MIDI` of MIDI track `track` (1..=8): the `track`-th such line.
+    pub fn set_trig_mode_midi(&mut self, track: usize, value: i64) -> Result<(), OtError> {
+        let bad = || OtError::Invalid {
+            field: format!("TRIG_MODE_MIDI track {track}"),
+            message: "no such line: MIDI tracks are 1-8 and the file has one TRIG_MODE_MIDI line per track".into(),
+        };
+        let idx = track.checked_sub(1).ok_or_else(bad)?;
+        let s = self.section_or_err("SETTINGS")?;
+        let line = s.body.iter_mut().filter(|l| l.key() == Some(&b"TRIG_MODE_MIDI"[..])).nth(idx).ok_or_else(bad)?;
+        line.set_value(value.to_string().as_bytes());
+        Ok(())
+    }
+
+    /// A `[STATES]` value.
+    pub fn state(&self, key: &str) -> Option<i64> {
+        self.text.section("STATES")?.get(key)?.value().and_then(parse_int)
+    }
+
+    /// Sets a `[STATES]` value (appending the line when missing).
+    pub fn set_state(&mut self, key: &str, value: i64) -> Result<(), OtError> {
+        self.section_or_err("STATES")?.set(key, value.to_string().as_bytes());
+        Ok(())
+    }
+
+    fn section_or_err(&mut self, name: &str) -> Result<&mut Section, OtError> {
+        self.text.section_mut(name).ok_or_else(|| OtError::Invalid {
+            field: format!("[{name}]"),
+            message: "the file has no such section".into(),
+        })
+    }
+
+    /// Every sample slot, in file order.
+    pub fn samples(&self) -> Vec<SampleSlot> {
+        // Every block was validated by `from_text` and setters keep them valid.
+        self.text.sections().filter(|s| s.name == "SAMPLE").filter_map(|s| sample_from_section(s).ok()).collect()
+    }
+
+    /// The index (file order, as used by [`Project::set_sample_at`]) of a slot's block.
+    pub fn sample_index(&self, slot_type: SlotType, slot: u16) -> Option<usize> {
+        self.samples().iter().position(|s| s.slot_type == slot_type && s.slot == slot)
+    }
+
+    /// One slot.
+    pub fn sample(&self, slot_type: SlotType, slot: u16) -> Option<SampleSlot> {
+        self.samples().into_iter().find(|s| s.slot_type == slot_type && s.slot == slot)
+    }
+
+    /// Indices in `nodes` of the `[SAMPLE]` sections, in order.
+    fn sample_nodes(&self) -> Vec<usize> {
+        self.text
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| matches!(n, Node::Section(s) if s.name == "SAMPLE"))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Replaces the `index`-th sample block (file order) by `slot`, rewriting only the lines
+    /// whose values differ. A zero-padded `SLOT=001` stays padded.
+    pub fn set_sample_at(&mut self, index: usize, slot: &SampleSlot) -> Result<(), OtError> {
+        slot.check_range()?;
+        let nodes = self.sample_nodes();
+        if let Some(other) = self
+            .samples()
+            .iter()
+            .enumerate()
+            .find(|(i, s)| *i != index && s.slot_type == slot.slot_type && s.slot == slot.slot)
+        {
+            return Err(OtError::Invalid {
+                field: format!("{} slot {}", slot.slot_type.describe(), slot.slot),
+                message: format!("already used by sample block {}", other.0 + 1),
+            });
+        }
+        let Some(Node::Section(section)) = nodes.get(index).and_then(|&i| self.text.nodes.get_mut(i)) else {
+            return Err(OtError::Invalid {
+                field: format!("sample block {}", index + 1),
+                message: "no such block".into(),
+            });
+        };
+        let Ok(current) = sample_from_section(section) else {
+            return Err(OtError::Invalid {
+                field: format!("sample block {}", index + 1),
+                message: "invalid block".into(),
+            });
+        };
+        edit_sample_section(section, &current, slot);
+        Ok(())
+    }
+
+    /// Sets a slot: edits the block with the same type and number, or inserts a new block where
+    /// the device would list it (Flex before Static, by slot number).
+    pub fn set_sample(&mut self, slot: &SampleSlot) -> Result<(), OtError> {
+        slot.check_range()?;
+        let samples = self.samples();
+        if let Some(i) = samples.iter().position(|s| s.slot_type == slot.slot_type && s.slot == slot.slot) {
+            return self.set_sample_at(i, slot);
+        }
+        let nodes = self.sample_nodes();
+        let key = (slot.slot_type, slot.slot);
+        let mut section = Section::new("SAMPLE");
+        for (k, v) in slot.entries() {
+            section.set(k, &v);
+        }
+        let blank = || Node::Line(Line { text: Vec::new(), eol: Eol::CrLf, number: 0 });
+        let later = samples.iter().position(|s| (s.slot_type, s.slot) > key);
+        match (later.and_then(|i| nodes.get(i)), nodes.last()) {
+            (Some(&at), _) => {
+                self.text.nodes.splice(at..at, [Node::Section(section), blank()]);
+            }
+            (None, Some(&last)) => {
+                self.text.nodes.splice(last + 1..last + 1, [blank(), Node::Section(section)]);
+            }
+            (None, None) => {
+                // No blocks yet: before the closing banner that ends the samples part, if any.
+                let last_section = self.text.nodes.iter().rposition(|n| matches!(n, Node::Section(_)));
+                let at = self
+                    .text
+                    .nodes
+                    .iter()
+                    .enumerate()
+                    .skip(last_section.map_or(0, |i| i + 1))
+                    .filter(|(_, n)| matches!(n, Node::Line(l) if l.text.starts_with(b"#")))
+                    .map(|(i, _)| i)
+                    .next_back()
+                    .unwrap_or(self.text.nodes.len());
+                self.text.nodes.splice(at..at, [Node::Section(section), blank()]);
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the `index`-th sample block and the blank line after it. Returns false when
+    /// there is no such block.
+    pub fn remove_sample_at(&mut self, index: usize) -> bool {
+        let Some(&at) = self.sample_nodes().get(index) else {
+            return false;
+        };
+        let blank_after = matches!(self.text.nodes.get(at + 1), Some(Node::Line(l)) if l.text.is_empty());
+        self.text.nodes.drain(at..if blank_after { at + 2 } else { at + 1 });
+        true
+    }
+
+    /// Removes a slot. Returns false when it is not listed.
+    pub fn remove_sample(&mut self, slot_type: SlotType, slot: u16) -> bool {
+        match self.samples().iter().position(|s| s.slot_type == slot_type && s.slot == slot) {
+            Some(i) => self.remove_sample_at(i),
+            None => false,
+        }
+    }
+
+    /// Sets (or appends) a raw `KEY=VALUE` in a section, removing nothing else; for the human
+    /// layer's overlay. The result is validated: on error nothing changes.
+    pub fn set_raw_occurrence(
+        &mut self,
+        section: &str,
+        key: &str,
+        occurrence: usize,
+        value: &[u8],
+    ) -> Result<(), OtError> {
+        let mut copy = self.text.clone();
+        let s = copy.section_mut(section).ok_or_else(|| OtError::Invalid {
+            field: format!("[{section}]"),
+            message: "the file has no such section".into(),
+        })?;
+        match s.body.iter_mut().filter(|l| l.key() == Some(key.as_bytes())).nth(occurrence) {
+            Some(line) => {
+                line.set_value(value);
+            }
+            None => {
+                let mut text = key.as_bytes().to_vec();
+                text.push(b'=');
+                text.extend_from_slice(value);
+                let eol = s.open.eol;
+                s.body.push(Line { text, eol, number: 0 });
+            }
+        }
+        if value.iter().any(|&b| b == b'\r' || b == b'\n') {
+            return Err(OtError::Invalid { field: key.into(), message: "a value cannot contain a line break".into() });
+        }
+        *self = Project::from_text(copy)?;
+        Ok(())
+    }
+
+    /// Removes the `occurrence`-th `key` line of a section; false when there is none.
+    pub fn remove_raw_occurrence(&mut self, section: &str, key: &str, occurrence: usize) -> bool {
+        let Some(s) = self.text.section_mut(section) else {
+            return false;
+        };
+        let Some(pos) =
+            s.body.iter().enumerate().filter(|(_, l)| l.key() == Some(key.as_bytes())).map(|(i, _)| i).nth(occurrence)
+        else {
+            return false;
+        };
+        s.body.remove(pos);
+        true
+    }
+
+    /// The differences from `other`, one readable line each ("tempo 120 -> 128",
+    /// "flex slot 3: path a.wav -> b.wav"); empty when the two mean the same.
+    pub fn differences(&self, other: &Project) -> Vec<String> {
+        let mut out = Vec::new();
+        let (ma, mb) = (self.meta(), other.meta());
+        if ma.os_version != mb.os_version {
+            out.push(format!("os version {:?} -> {:?}", ma.os_version, mb.os_version));
+        }
+        if ma.version != mb.version {
+            out.push(format!("version {:?} -> {:?}", ma.version, mb.version));
+        }
+        for name in ["SETTINGS", "STATES"] {
+            let lines = |p: &Project| -> Vec<(String, usize, String)> {
+                let mut v: Vec<(String, usize, String)> = Vec::new();
+                for s in p.text.sections().filter(|s| s.name == name) {
+                    for l in s.entries() {
+                        let k = String::from_utf8_lossy(l.key().unwrap_or_default()).into_owned();
+                        let n = v.iter().filter(|(kk, _, _)| *kk == k).count();
+                        v.push((k, n, String::from_utf8_lossy(l.value().unwrap_or_default()).into_owned()));
+                    }
+                }
+                v
+            };
+            let (la, lb) = (lines(self), lines(other));
+            let label = |k: &str, n: usize| {
+                if k == "TRIG_MODE_MIDI" { format!("{k} (MIDI track {})", n + 1) } else { k.to_string() }
+            };
+            for (k, n, va) in &la {
+                match lb.iter().find(|(kb, nb, _)| kb == k && nb == n) {
+                    Some((_, _, vb)) if vb == va => {}
+                    Some((_, _, vb)) if k == "TEMPOx24" => {
+                        let bpm = |v: &str| parse_int(v.as_bytes()).map_or(v.to_string(), fmt_bpm);
+                        out.push(format!("tempo {} -> {}", bpm(va), bpm(vb)));
+                    }
+                    Some((_, _, vb)) => out.push(format!("{} {}: {va} -> {vb}", name.to_lowercase(), label(k, *n))),
+                    None => out.push(format!("{} {}: removed (was {va})", name.to_lowercase(), label(k, *n))),
+                }
+            }
+            for (k, n, vb) in &lb {
+                if !la.iter().any(|(ka, na, _)| ka == k && na == n) {
+                    out.push(format!("{} {}: added ({vb})", name.to_lowercase(), label(k, *n)));
+                }
+            }
+        }
+        let (sa, sb) = (self.samples(), other.samples());
+        for a in &sa {
+            let name = format!("{} slot {}", a.slot_type.describe(), a.slot);
+            match sb.iter().find(|b| b.slot_type == a.slot_type && b.slot == a.slot) {
+                None => out.push(format!("{name}: removed (was {})", a.path_lossy())),
+                Some(b) => {
+                    let fields = |s: &SampleSlot| {
+                        [
+                            ("path", s.path_lossy()),
+                            ("timing", fmt_timing(s.timing)),
+                            ("tsmode", fmt_opt(s.tsmode)),
+                            ("loopmode", fmt_opt(s.loopmode)),
+                            ("gain", fmt_opt(s.gain)),
+                            ("trig quantization", fmt_opt(s.trig_quantization)),
+                        ]
+                    };
+                    for ((field, va), (_, vb)) in fields(a).into_iter().zip(fields(b)) {
+                        if va != vb {
+                            out.push(format!("{name}: {field} {va} -> {vb}"));
+                        }
+                    }
+                }
+            }
+        }
+        for b in &sb {
+            if !sa.iter().any(|a| a.slot_type == b.slot_type && a.slot == b.slot) {
+                out.push(format!("{} slot {}: added ({})", b.slot_type.describe(), b.slot, b.path_lossy()));
+            }
+        }
+        out
+    }
+}
+
+/// BPM × 24 as a readable BPM (`120`, `120.5`).
+pub fn fmt_bpm(x24: i64) -> String {
+    if x24 % 24 == 0 { (x24 / 24).to_string() } else { format!("{}", x24 as f64 / 24.0) }
+}
+
+fn fmt_opt(v: Option<i64>) -> String {
+    v.map_or_else(|| "(none)".to_string(), |v| v.to_string())
+}
+
+fn fmt_timing(t: Option<SampleTiming>) -> String {
+    match t {
+        Some(SampleTiming::BpmX24(v)) => format!("{} BPM", fmt_bpm(v)),
+        Some(SampleTiming::TrimBarsX100(v)) => format!("{} bars", v as f64 / 100.0),
+        None => "(none)".into(),
+    }
+}
+
+/// Rewrites the lines of `section` (currently `current`) that differ from `new`.
+fn edit_sample_section(section: &mut Section, current: &SampleSlot, new: &SampleSlot) {
+    if current.slot_type != new.slot_type {
+        section.set("TYPE", new.slot_type.as_str().as_bytes());
+    }
+    if current.slot != new.slot {
+        let padded =
+            section.get("SLOT").and_then(Line::value).is_some_and(|v| v.len() >= 3 && v.first() == Some(&b'0'))
+                || new.slot >= 100;
+        let text = if padded { format!("{:03}", new.slot) } else { new.slot.to_string() };
+        section.set("SLOT", text.as_bytes());
+    }
+    if current.path != new.path {
+        section.set("PATH", &new.path);
+    }
+    if current.timing != new.timing {
+        let (key, value) = match new.timing {
+            Some(SampleTiming::BpmX24(v)) => ("BPMx24", Some(v)),
+            Some(SampleTiming::TrimBarsX100(v)) => ("TRIM_BARSx100", Some(v)),
+            None => ("", None),
+        };
+        // Replace the existing timing line in place (keeping its position), or add one.
+        let pos = section.body.iter().position(|l| matches!(l.key(), Some(b"BPMx24") | Some(b"TRIM_BARSx100")));
+        match (pos, value) {
+            (Some(p), Some(v)) => {
+                if let Some(line) = section.body.get_mut(p) {
+                    line.text = format!("{key}={v}").into_bytes();
+                }
+            }
+            (Some(p), None) => {
+                section.body.remove(p);
+            }
+            (None, Some(v)) => {
+                let after_path = section.body.iter().position(|l| l.key() == Some(b"PATH")).map_or(0, |p| p + 1);
+                let eol = section.open.eol;
+                section.body.insert(after_path, Line { text: format!("{key}={v}").into_bytes(), eol, number: 0 });
+            }
+            (None, None) => {}
+        }
+    }
+    for (key, a, b) in [
+        ("TSMODE", current.tsmode, new.tsmode),
+        ("LOOPMODE", current.loopmode, new.loopmode),
+        ("GAIN", current.gain, new.gain),
+        ("TRIGQUANTIZATION", current.trig_quantization, new.trig_quantization),
+    ] {
+        if a != b {
+            match b {
+                Some(v) => section.set(key, v.to_string().as_bytes()),
+                None => section.body.retain(|l| l.key() != Some(key.as_bytes())),
+            }
+        }
+    }
+}
+
+/// Lays out a project as the device does: banners, `[META]`, `[SETTINGS]`, `[STATES]`, the
+/// `[SAMPLE]` blocks each followed by a blank line, and the closing banner; CRLF throughout.
+pub fn canonical_text(
+    meta: &[(&str, Vec<u8>)],
+    settings: &[(&str, Vec<u8>)],
+    states: &[(&str, Vec<u8>)],
+    samples: &[Vec<(&str, Vec<u8>)>],
+) -> ProjectText {
+    let mut nodes = Vec::new();
+    let line = |t: &str| Node::Line(Line::new(t));
+    let section = |name: &str, entries: &[(&str, Vec<u8>)]| {
+        let mut s = Section::new(name);
+        for (k, v) in entries {
+            let mut text = k.as_bytes().to_vec();
+            text.push(b'=');
+            text.extend_from_slice(v);
+            s.body.push(Line::new(text));
+        }
+        Node::Section(s)
+    };
+    nodes.extend([line(BANNER), line("# Project Settings"), line(BANNER), line("")]);
+    nodes.extend([section("META", meta), line(""), section("SETTINGS", settings), line("")]);
+    nodes.extend([line(BANNER), line("# Project States"), line(BANNER), line("")]);
+    nodes.extend([section("STATES", states), line("")]);
+    nodes.extend([line(BANNER), line("# Samples"), line(BANNER), line("")]);
+    for s in samples {
+        nodes.extend([section("SAMPLE", s), line("")]);
+    }
+    nodes.extend([line(BANNER), line("")]);
+    ProjectText { nodes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_project_has_the_documented_values() {
+        let p = Project::new_default();
+        assert_eq!(p.tempo_x24(), Some(2880));
+        assert_eq!(p.tempo_bpm(), Some(120.0));
+        assert_eq!(p.trig_mode_midi(), vec![0; 8]);
+        assert_eq!(p.setting("MIDI_PROGRAM_CHANGE_SEND_CH"), Some(-1));
+        assert_eq!(p.os_release().as_deref(), Some("1.40B"));
+        let s = p.samples();
+        assert_eq!(s.len(), 8);
+        assert!(s.iter().all(|s| s.is_recorder_buffer() && s.path.is_empty() && s.gain == Some(72)));
+        assert_eq!(Project::parse(&p.to_bytes()).unwrap(), p);
+    }
+
+    #[test]
+    fn parse_int_accepts_padding_and_sign_only() {
+        assert_eq!(parse_int(b"001"), Some(1));
+        assert_eq!(parse_int(b"-1"), Some(-1));
+        assert_eq!(parse_int(b""), None);
+        assert_eq!(parse_int(b"-"), None);
+        assert_eq!(parse_int(b" 1"), None);
+        assert_eq!(parse_int(b"+1"), None);
+        assert_eq!(parse_int(b"99999999999999999999"), None);
+    }
+
+    #[test]
+    fn new_blocks_go_where_the_device_puts_them() {
+        let mut p = Project::new_default();
+        p.set_sample(&SampleSlot::new(SlotType::Static, 2, b"../AUDIO/b.wav".to_vec())).unwrap();
+        p.set_sample(&SampleSlot::new(SlotType::Flex, 5, b"../AUDIO/a.wav".to_vec())).unwrap();
+        let order: Vec<_> = p.samples().iter().map(|s| (s.slot_type, s.slot)).collect();
+        assert_eq!(order.first(), Some(&(SlotType::Flex, 5)));
+        assert_eq!(order.last(), Some(&(SlotType::Static, 2)));
+        let text = String::from_utf8(p.to_bytes()).unwrap();
+        assert!(text.contains("[SAMPLE]\r\nTYPE=FLEX\r\nSLOT=005\r\nPATH=../AUDIO/a.wav\r\nBPMx24=2880\r\n"), "{text}");
+        assert!(text.ends_with("[/SAMPLE]\r\n\r\n############################\r\n\r\n"));
+        assert!(p.remove_sample(SlotType::Static, 2));
+        assert!(p.remove_sample(SlotType::Flex, 5));
+        assert_eq!(p, Project::new_default());
+        assert!(p.set_sample(&SampleSlot::new(SlotType::Static, 129, Vec::new())).is_err());
+    }
+}
