@@ -4,5 +4,11 @@
 //! datatype-version byte, and ends with a big-endian u16 checksum; see [`header`]. Each file kind
 //! keeps its whole byte image, so unknown and stale bytes survive a round trip untouched.
 
+pub mod arrangement;
+pub mod bank;
 pub mod header;
+pub mod image;
+pub mod markers;
+pub mod part;
+pub mod pattern;
 pub mod project;

@@ -1,0 +1,83 @@
+//! Pieces shared by the whole-image file kinds (bank, arrangement, markers): section-header
+//! checks, fixed-length NUL-terminated names with stale tails, and the checksum policy.
+
+use crate::OtError;
+use crate::raw::header::{self, BinaryKind, ChecksumState};
+
+/// What to do with a checksum that does not match the sum rule when reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChecksumPolicy {
+    /// Refuse the file ([`OtError::Checksum`]).
+    Strict,
+    /// Accept it; the caller reports the [`ChecksumState`] (used by `verify --fix`, `dump`,
+    /// and always for arrangements, whose checksum the device is not known to check).
+    Lenient,
+}
+
+/// Validates size, magic and version, then the checksum under `policy`.
+pub fn validate(bytes: &[u8], kind: BinaryKind, policy: ChecksumPolicy) -> Result<ChecksumState, OtError> {
+    let state = header::validate_container(bytes, kind)?;
+    enforce(state, kind, policy)?;
+    Ok(state)
+}
+
+/// Turns a checksum mismatch into [`OtError::Checksum`] under [`ChecksumPolicy::Strict`].
+pub fn enforce(state: ChecksumState, kind: BinaryKind, policy: ChecksumPolicy) -> Result<(), OtError> {
+    if policy == ChecksumPolicy::Strict && !state.is_valid() {
+        return Err(OtError::Checksum {
+            kind: kind.describe(),
+            offset: kind.size() - 2,
+            stored: state.stored,
+            computed: state.computed,
+        });
+    }
+    Ok(())
+}
+
+/// Checks that the 4-byte section header `tag` is at `offset`.
+pub fn check_section(bytes: &[u8], kind: BinaryKind, offset: usize, tag: &'static str) -> Result<(), OtError> {
+    let found = bytes.get(offset..offset + tag.len()).unwrap_or(&[]);
+    if found != tag.as_bytes() {
+        return Err(OtError::BadSection { kind: kind.describe(), header: tag, offset, found: found.to_vec() });
+    }
+    Ok(())
+}
+
+/// The text of a fixed-length name: bytes up to the first NUL, each byte one char (Latin-1), so
+/// that any byte value round-trips through [`write_name`].
+pub fn read_name(field: &[u8]) -> String {
+    field.iter().take_while(|&&b| b != 0).map(|&b| char::from(b)).collect()
+}
+
+/// Writes `text` into a fixed-length name field: its bytes, then a NUL if there is room. Bytes
+/// after the NUL (stale tails the device leaves) are kept. Fails for text longer than the field,
+/// chars above U+00FF or a NUL inside the text.
+pub fn write_name(field: &mut [u8], text: &str, what: &str) -> Result<(), OtError> {
+    let bytes: Vec<u8> = text
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).ok().filter(|&b| b != 0))
+        .collect::<Option<Vec<u8>>>()
+        .ok_or_else(|| OtError::Invalid {
+            field: what.to_string(),
+            message: format!("{text:?}: only characters U+0001..U+00FF (in practice ASCII) can be stored"),
+        })?;
+    if bytes.len() > field.len() {
+        return Err(OtError::Invalid {
+            field: what.to_string(),
+            message: format!("{text:?} is {} characters long; at most {} fit", bytes.len(), field.len()),
+        });
+    }
+    field[..bytes.len()].copy_from_slice(&bytes); // ok: length checked above
+    if let Some(nul) = field.get_mut(bytes.len()) {
+        *nul = 0;
+    }
+    Ok(())
+}
+
+/// Writes the magic and version of `kind` into the start of a new image of `kind.size()` zeros.
+pub fn new_image(kind: BinaryKind) -> Vec<u8> {
+    let mut v = vec![0u8; kind.size()];
+    v[..header::MAGIC_LEN].copy_from_slice(&kind.magic()); // ok: every kind is > 22 bytes
+    v[header::VERSION_OFFSET] = kind.version();
+    v
+}
