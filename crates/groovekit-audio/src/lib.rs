@@ -1,13 +1,18 @@
 //! Audio for groovekit: reading and writing sample files, resampling, and the pieces every
 //! renderer shares (output sample formats, the WAV writer, pan laws, interpolation).
 //!
-//! - [`read`]: decode WAV/AIFF/FLAC into interleaved `f32` frames.
-//! - [`write`]: stream interleaved `f32` frames to a WAV file (16/24-bit or 32-bit float),
-//!   atomically, counting clipped samples.
+//! - [`read`]: decode WAV/AIFF/AIFF-C/FLAC (recognised by content) into interleaved `f32` frames.
+//! - [`pcm`]: container headers ([`pcm::probe`]) and streaming integer PCM ([`pcm::PcmReader`]),
+//!   for bit-exact copies that never pass through floating point.
+//! - [`write`]: stream frames to a WAV or AIFF file (16/24-bit or 32-bit float, plain `fmt `
+//!   chunk, optional `smpl` loop), atomically, counting clipped samples.
+//! - [`resample`]: sample-rate conversion (rubato FFT), only when asked for.
 //! - [`mix`]: pan laws and sample interpolation shared by the Oktalyzer and `.track` renderers.
 
 pub mod mix;
+pub mod pcm;
 pub mod read;
+pub mod resample;
 pub mod write;
 
 /// An audio I/O error, with the file concerned.

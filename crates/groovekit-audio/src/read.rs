@@ -1,11 +1,21 @@
 //! Decoding audio files into interleaved `f32` frames.
 //!
-//! The first version reads WAV through hound; AIFF, AIFF-C and FLAC are added by the audio work
-//! (issue 6) behind the same [`read_audio`] function.
+//! WAV (8/16/24/32-bit PCM, 32/64-bit float, WAVE_FORMAT_EXTENSIBLE), AIFF and AIFF-C (`NONE`,
+//! `twos`, `sowt`, `fl32`, `fl64`) are parsed by [`crate::pcm`]; FLAC is decoded with symphonia.
+//! The container is recognised by content, not by the file's extension. For bit-exact copies use
+//! [`crate::pcm::PcmReader`] instead, which never goes through floating point.
 
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
+use symphonia::core::codecs::audio::AudioDecoderOptions;
+use symphonia::core::formats::probe::Hint;
+use symphonia::core::formats::{FormatOptions, TrackType};
+use symphonia::core::io::{MediaSource, MediaSourceStream};
+use symphonia::core::meta::MetadataOptions;
+
 use crate::AudioError;
+use crate::pcm::{AudioInfo, Container, Encoding, PcmReader};
 
 /// A decoded audio file.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,22 +37,137 @@ impl Decoded {
     }
 }
 
-/// Reads an audio file into memory.
+/// Files longer than this many samples (about 45 minutes of 44.1 kHz stereo) are refused by
+/// [`read_audio`], which holds the whole file in memory; stream them with [`PcmReader`].
+pub const MAX_DECODED_SAMPLES: u64 = 1 << 28;
+
+fn decode_err(path: &Path, message: impl Into<String>) -> AudioError {
+    AudioError::Decode { path: path.to_path_buf(), message: message.into() }
+}
+
+/// Reads an audio file (WAV, AIFF, AIFF-C or FLAC, recognised by content) into memory.
 pub fn read_audio(path: &Path) -> Result<Decoded, AudioError> {
-    let err = |m: String| AudioError::Decode { path: path.to_path_buf(), message: m };
-    let reader = hound::WavReader::open(path).map_err(|e| err(format!("not a readable WAV file: {e}")))?;
-    let spec = reader.spec();
-    let samples: Result<Vec<f32>, _> = match spec.sample_format {
-        hound::SampleFormat::Float => reader.into_samples::<f32>().collect(),
-        hound::SampleFormat::Int => {
-            let scale = 1.0 / (1u64 << (spec.bits_per_sample.clamp(1, 32) - 1)) as f32;
-            reader.into_samples::<i32>().map(|s| s.map(|v| v as f32 * scale)).collect()
-        }
-    };
+    let info = crate::pcm::probe(path)?;
+    if info.container == Container::Flac {
+        let file = std::fs::File::open(path).map_err(|e| {
+            AudioError::Fs(groovekit_core::fs::FsError { action: "opening", path: path.into(), source: e })
+        })?;
+        return decode_flac(Box::new(file), path);
+    }
+    check_size(&info, path)?;
+    let reader = PcmReader::open(path)?;
+    decode_pcm(reader)
+}
+
+/// Decodes an audio file held in memory; `name` is used in messages only. Used by the fuzz
+/// targets and by callers that already have the bytes.
+pub fn read_audio_bytes(bytes: &[u8], name: &Path) -> Result<Decoded, AudioError> {
+    let mut cursor = Cursor::new(bytes);
+    let info = crate::pcm::probe_reader(&mut cursor, bytes.len() as u64, name)?;
+    if info.container == Container::Flac {
+        return decode_flac(Box::new(Cursor::new(bytes.to_vec())), name);
+    }
+    check_size(&info, name)?;
+    cursor.seek(SeekFrom::Start(info.data_offset)).map_err(|e| decode_err(name, format!("seek: {e}")))?;
+    decode_pcm(PcmReader::from_reader(cursor, info, name))
+}
+
+fn check_size(info: &AudioInfo, path: &Path) -> Result<(), AudioError> {
+    let samples = info.frames.saturating_mul(u64::from(info.channels));
+    if samples > MAX_DECODED_SAMPLES {
+        return Err(decode_err(path, format!("too long to decode in memory ({} frames)", info.frames)));
+    }
+    Ok(())
+}
+
+fn decode_pcm<R: Read>(mut reader: PcmReader<R>) -> Result<Decoded, AudioError> {
+    let info = reader.info().clone();
+    let mut samples = Vec::with_capacity((info.frames * u64::from(info.channels)) as usize);
+    let mut chunk = Vec::new();
+    while reader.read_f32(&mut chunk, 1 << 16)? > 0 {
+        samples.extend_from_slice(&chunk);
+    }
     Ok(Decoded {
-        channels: spec.channels,
-        sample_rate: spec.sample_rate,
-        source_bits: spec.bits_per_sample,
-        samples: samples.map_err(|e| err(format!("truncated or corrupt sample data: {e}")))?,
+        channels: info.channels,
+        sample_rate: info.sample_rate,
+        source_bits: if info.encoding == Encoding::Compressed { info.valid_bits } else { info.bits },
+        samples,
     })
+}
+
+/// The header facts of a FLAC stream, for [`crate::pcm::probe`].
+pub(crate) fn probe_flac<R: Read + Seek>(r: &mut R, path: &Path) -> Result<AudioInfo, AudioError> {
+    // STREAMINFO is the mandatory first metadata block: "fLaC", 4-byte block header, then
+    // min/max block (4), min/max frame (6), then 20 bits rate, 3 bits channels-1,
+    // 5 bits bits-1, 36 bits total samples.
+    let mut b = [0u8; 4 + 4 + 18];
+    r.seek(SeekFrom::Start(0)).map_err(|e| decode_err(path, format!("seek: {e}")))?;
+    r.read_exact(&mut b).map_err(|_| decode_err(path, "truncated FLAC header (no STREAMINFO block)"))?;
+    if b[4] & 0x7F != 0 {
+        return Err(decode_err(path, "FLAC file does not start with a STREAMINFO block"));
+    }
+    let s = &b[8..];
+    let rate = (u32::from(s[10]) << 12) | (u32::from(s[11]) << 4) | (u32::from(s[12]) >> 4);
+    let channels = u16::from((s[12] >> 1) & 0x07) + 1;
+    let bits = ((u16::from(s[12] & 1) << 4) | u16::from(s[13] >> 4)) + 1;
+    let frames = (u64::from(s[13] & 0x0F) << 32) | u64::from(u32::from_be_bytes([s[14], s[15], s[16], s[17]]));
+    if rate == 0 {
+        return Err(decode_err(path, "FLAC STREAMINFO says a sample rate of 0 Hz"));
+    }
+    Ok(AudioInfo {
+        container: Container::Flac,
+        channels,
+        sample_rate: rate,
+        bits: bits.div_ceil(8) * 8,
+        valid_bits: bits,
+        encoding: Encoding::Compressed,
+        frames,
+        data_offset: 0,
+    })
+}
+
+fn decode_flac(source: Box<dyn MediaSource>, path: &Path) -> Result<Decoded, AudioError> {
+    let err = |m: String| decode_err(path, m);
+    let mss = MediaSourceStream::new(source, Default::default());
+    let mut format = symphonia::default::get_probe()
+        .probe(&Hint::new(), mss, FormatOptions::default(), MetadataOptions::default())
+        .map_err(|e| err(format!("not a readable FLAC file: {e}")))?;
+    let track = format.default_track(TrackType::Audio).ok_or_else(|| err("no audio track".into()))?;
+    let track_id = track.id;
+    let params = track
+        .codec_params
+        .as_ref()
+        .and_then(|p| p.audio())
+        .ok_or_else(|| err("no audio codec parameters".into()))?
+        .clone();
+    let sample_rate = params.sample_rate.filter(|&r| r > 0).ok_or_else(|| err("no sample rate".into()))?;
+    let channels =
+        params.channels.as_ref().map(|c| c.count()).filter(|&c| c > 0).ok_or_else(|| err("no channels".into()))?;
+    let channels = u16::try_from(channels).map_err(|_| err(format!("{channels} channels")))?;
+    let source_bits = params.bits_per_sample.and_then(|b| u16::try_from(b).ok()).unwrap_or(16);
+    let mut decoder = symphonia::default::get_codecs()
+        .make_audio_decoder(&params, &AudioDecoderOptions::default())
+        .map_err(|e| err(format!("cannot decode: {e}")))?;
+    let mut samples: Vec<f32> = Vec::new();
+    let mut chunk: Vec<f32> = Vec::new();
+    loop {
+        let packet = match format.next_packet() {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
+            Err(e) => return Err(err(format!("corrupt FLAC stream: {e}"))),
+        };
+        if packet.track_id != track_id {
+            continue;
+        }
+        let buf = decoder.decode(&packet).map_err(|e| err(format!("corrupt FLAC frame: {e}")))?;
+        if buf.spec().channels().count() != usize::from(channels) {
+            return Err(err("channel count changes inside the stream".into()));
+        }
+        buf.copy_to_vec_interleaved(&mut chunk);
+        if (samples.len() + chunk.len()) as u64 > MAX_DECODED_SAMPLES {
+            return Err(err("too long to decode in memory".into()));
+        }
+        samples.extend_from_slice(&chunk);
+    }
+    Ok(Decoded { channels, sample_rate, source_bits, samples })
 }

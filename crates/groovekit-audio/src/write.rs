@@ -1,7 +1,15 @@
-//! Streaming WAV output for renderers.
+//! Streaming WAV and AIFF output, written atomically.
+//!
+//! [`PcmWriter`] writes plain RIFF/AIFF by hand rather than through hound: hound switches to
+//! WAVE_FORMAT_EXTENSIBLE above 16 bits and cannot write a `smpl` chunk, while the Octatrack and
+//! most samplers expect a plain `fmt ` chunk. Integer frames are written through
+//! [`PcmWriter::write_int`] without passing through floating point, so a chain of 16-bit files is
+//! a bit-exact copy of its inputs. Files appear at their path only when [`PcmWriter::finish`]
+//! succeeds (temporary sibling, fsync, rename); a writer dropped unfinished removes its
+//! temporary file.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::{AudioError, SampleFormat};
@@ -19,42 +27,280 @@ pub struct WriteStats {
     pub non_finite: u64,
 }
 
-/// Writes interleaved `f32` frames to a WAV file. The file appears at its path only when
-/// [`WavWriter::finish`] succeeds (it is written to a temporary sibling and renamed).
-pub struct WavWriter {
-    inner: hound::WavWriter<BufWriter<File>>,
-    format: SampleFormat,
-    channels: u16,
-    tmp: PathBuf,
-    target: PathBuf,
-    stats: WriteStats,
+/// The container a [`PcmWriter`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FileFormat {
+    /// RIFF WAVE with a plain `fmt ` chunk (format 1 PCM or 3 float).
+    #[default]
+    Wav,
+    /// AIFF (16/24-bit) or AIFF-C `fl32` (32-bit float).
+    Aiff,
 }
 
-impl WavWriter {
-    /// Starts a WAV file at `path` with the given layout.
-    pub fn create(path: &Path, channels: u16, sample_rate: u32, format: SampleFormat) -> Result<Self, AudioError> {
-        if channels == 0 || sample_rate == 0 {
-            return Err(AudioError::Invalid("a WAV file needs at least one channel and a sample rate".into()));
+impl FileFormat {
+    /// The usual file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Wav => "wav",
+            Self::Aiff => "aif",
         }
-        let spec = hound::WavSpec {
-            channels,
-            sample_rate,
-            bits_per_sample: format.bits(),
-            sample_format: match format {
-                SampleFormat::Float32 => hound::SampleFormat::Float,
-                _ => hound::SampleFormat::Int,
-            },
-        };
+    }
+}
+
+/// A sustain loop for the WAV `smpl` chunk, in frames (end inclusive, as the chunk defines it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SmplLoop {
+    /// First frame of the loop.
+    pub start: u32,
+    /// Last frame of the loop.
+    pub end: u32,
+}
+
+/// Largest data chunk a 32-bit RIFF/AIFF size field allows, with room for the headers.
+const MAX_DATA_BYTES: u64 = u32::MAX as u64 - 1024;
+
+fn io_err(action: &'static str, path: &Path, e: std::io::Error) -> AudioError {
+    AudioError::Fs(groovekit_core::fs::FsError { action, path: path.to_path_buf(), source: e })
+}
+
+/// Streams interleaved frames to a WAV or AIFF file.
+pub struct PcmWriter {
+    out: Option<BufWriter<File>>,
+    kind: FileFormat,
+    format: SampleFormat,
+    channels: u16,
+    sample_rate: u32,
+    tmp: PathBuf,
+    target: PathBuf,
+    data_bytes: u64,
+    stats: WriteStats,
+    smpl: Option<SmplLoop>,
+    buf: Vec<u8>,
+}
+
+impl PcmWriter {
+    /// Starts a file at `path`; nothing is visible at `path` until [`PcmWriter::finish`].
+    pub fn create(
+        path: &Path,
+        kind: FileFormat,
+        channels: u16,
+        sample_rate: u32,
+        format: SampleFormat,
+    ) -> Result<Self, AudioError> {
+        if channels == 0 || sample_rate == 0 {
+            return Err(AudioError::Invalid("an audio file needs at least one channel and a sample rate".into()));
+        }
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = path.with_file_name(format!(".{name}.groovekit-tmp-{}", std::process::id()));
-        let inner = hound::WavWriter::create(&tmp, spec)
-            .map_err(|e| AudioError::Decode { path: path.to_path_buf(), message: format!("cannot create: {e}") })?;
-        Ok(Self { inner, format, channels, tmp, target: path.to_path_buf(), stats: WriteStats::default() })
+        let file = File::create(&tmp).map_err(|e| io_err("creating", &tmp, e))?;
+        let mut w = Self {
+            out: Some(BufWriter::with_capacity(1 << 16, file)),
+            kind,
+            format,
+            channels,
+            sample_rate,
+            tmp,
+            target: path.to_path_buf(),
+            data_bytes: 0,
+            stats: WriteStats::default(),
+            smpl: None,
+            buf: Vec::new(),
+        };
+        let header = w.header(0);
+        w.put(&header)?;
+        Ok(w)
     }
 
-    /// Appends interleaved frames (`samples.len()` must be a multiple of the channel count).
-    pub fn write(&mut self, samples: &[f32]) -> Result<(), AudioError> {
-        let err = |e: hound::Error, p: &Path| AudioError::Decode { path: p.to_path_buf(), message: e.to_string() };
+    /// Adds a `smpl` chunk with one forward loop (WAV only; ignored for AIFF).
+    pub fn set_loop(&mut self, lp: Option<SmplLoop>) {
+        self.smpl = lp;
+    }
+
+    /// Channels per frame.
+    pub fn channels(&self) -> u16 {
+        self.channels
+    }
+
+    /// Bytes per sample in the file.
+    fn sample_bytes(&self) -> u16 {
+        self.format.bits() / 8
+    }
+
+    /// The header for `data_bytes` bytes of sample data (written twice: placeholder, then final).
+    fn header(&self, data_bytes: u64) -> Vec<u8> {
+        let d = data_bytes as u32; // ok: checked against MAX_DATA_BYTES before finishing
+        let frames = (data_bytes / u64::from(self.sample_bytes() * self.channels)) as u32;
+        let bits = self.format.bits();
+        let mut h = Vec::with_capacity(64);
+        match self.kind {
+            FileFormat::Wav => {
+                let pad = d & 1;
+                let smpl_len = if self.smpl.is_some() { 8 + 60 } else { 0 };
+                h.extend_from_slice(b"RIFF");
+                h.extend_from_slice(&(4 + 24 + 8 + d + pad + smpl_len).to_le_bytes());
+                h.extend_from_slice(b"WAVEfmt ");
+                h.extend_from_slice(&16u32.to_le_bytes());
+                let tag: u16 = if self.format == SampleFormat::Float32 { 3 } else { 1 };
+                let align = self.sample_bytes() * self.channels;
+                h.extend_from_slice(&tag.to_le_bytes());
+                h.extend_from_slice(&self.channels.to_le_bytes());
+                h.extend_from_slice(&self.sample_rate.to_le_bytes());
+                h.extend_from_slice(&(self.sample_rate.wrapping_mul(u32::from(align))).to_le_bytes());
+                h.extend_from_slice(&align.to_le_bytes());
+                h.extend_from_slice(&bits.to_le_bytes());
+                h.extend_from_slice(b"data");
+                h.extend_from_slice(&d.to_le_bytes());
+            }
+            FileFormat::Aiff => {
+                let float = self.format == SampleFormat::Float32;
+                // AIFF-C for float: FVER chunk, COMM with compression type and a padded pstring.
+                let comm_len: u32 = if float { 18 + 4 + 22 } else { 18 };
+                let fver_len: u32 = if float { 12 } else { 0 };
+                h.extend_from_slice(b"FORM");
+                h.extend_from_slice(&(4 + fver_len + 8 + comm_len + 8 + 8 + d + (d & 1)).to_be_bytes());
+                h.extend_from_slice(if float { b"AIFC" } else { b"AIFF" });
+                if float {
+                    h.extend_from_slice(b"FVER");
+                    h.extend_from_slice(&4u32.to_be_bytes());
+                    h.extend_from_slice(&0xA280_5140u32.to_be_bytes());
+                }
+                h.extend_from_slice(b"COMM");
+                h.extend_from_slice(&comm_len.to_be_bytes());
+                h.extend_from_slice(&self.channels.to_be_bytes());
+                h.extend_from_slice(&frames.to_be_bytes());
+                h.extend_from_slice(&bits.to_be_bytes());
+                h.extend_from_slice(&crate::pcm::u32_to_extended(self.sample_rate));
+                if float {
+                    h.extend_from_slice(b"fl32");
+                    let name = b"32-bit floating point"; // 21 chars: count byte + 21 = 22, even
+                    h.push(name.len() as u8);
+                    h.extend_from_slice(name);
+                }
+                h.extend_from_slice(b"SSND");
+                h.extend_from_slice(&(8 + d).to_be_bytes());
+                h.extend_from_slice(&[0u8; 8]);
+            }
+        }
+        h
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> Result<(), AudioError> {
+        let Some(out) = self.out.as_mut() else {
+            return Err(AudioError::Invalid("writer already finished".into()));
+        };
+        out.write_all(bytes).map_err(|e| io_err("writing", &self.target, e))
+    }
+
+    fn push_data(&mut self) -> Result<(), AudioError> {
+        let n = self.buf.len() as u64;
+        if self.data_bytes + n > MAX_DATA_BYTES {
+            return Err(AudioError::Invalid(format!(
+                "{}: more than 4 GB of audio does not fit a WAV/AIFF file",
+                self.target.display()
+            )));
+        }
+        let buf = std::mem::take(&mut self.buf);
+        let r = self.put(&buf);
+        self.buf = buf;
+        self.buf.clear();
+        self.data_bytes += n;
+        self.stats.frames += n / u64::from(self.sample_bytes() * self.channels);
+        r
+    }
+
+    fn encode_int(&mut self, v: i32) {
+        let be = self.kind == FileFormat::Aiff;
+        match self.format {
+            SampleFormat::Int16 => {
+                let b = (v as i16).to_le_bytes();
+                if be { self.buf.extend_from_slice(&[b[1], b[0]]) } else { self.buf.extend_from_slice(&b) }
+            }
+            SampleFormat::Int24 => {
+                let b = v.to_le_bytes();
+                if be { self.buf.extend_from_slice(&[b[2], b[1], b[0]]) } else { self.buf.extend_from_slice(&b[..3]) }
+            }
+            SampleFormat::Float32 => {
+                let b = (v as f32).to_bits().to_le_bytes();
+                if be { self.buf.extend_from_slice(&[b[3], b[2], b[1], b[0]]) } else { self.buf.extend_from_slice(&b) }
+            }
+        }
+    }
+
+    /// Appends interleaved integer samples that are `source_bits` deep (16 → -32768..=32767).
+    /// Same depth: copied bit for bit. Deeper output: shifted left (exact). Shallower output:
+    /// rounded to nearest and clamped (clipped samples are counted). Float output: scaled so
+    /// that full scale is 1.0.
+    pub fn write_int(&mut self, samples: &[i32], source_bits: u16) -> Result<(), AudioError> {
+        if !(1..=32).contains(&source_bits) {
+            return Err(AudioError::Invalid(format!("source bit depth {source_bits} is not 1..=32")));
+        }
+        let channels = usize::from(self.channels);
+        if !samples.len().is_multiple_of(channels) {
+            return Err(AudioError::Invalid(format!(
+                "{} samples is not a whole number of {channels}-channel frames",
+                samples.len()
+            )));
+        }
+        let target = self.format.bits();
+        let full = (1u64 << (source_bits - 1)) as f32;
+        self.buf.reserve(samples.len() * usize::from(self.sample_bytes()));
+        let be = self.kind == FileFormat::Aiff;
+        // The common case (16-bit to 16-bit WAV) gets a tight loop.
+        if self.format == SampleFormat::Int16 && source_bits == 16 && !be {
+            for &v in samples {
+                self.buf.extend_from_slice(&(v as i16).to_le_bytes());
+            }
+            if let Some(p) = samples.iter().map(|v| v.unsigned_abs()).max() {
+                self.stats.peak = self.stats.peak.max(p as f32 / full);
+            }
+            return self.push_data();
+        }
+        for &v in samples {
+            let a = v.unsigned_abs() as f32 / full;
+            if a > self.stats.peak {
+                self.stats.peak = a;
+            }
+            match self.format {
+                SampleFormat::Float32 => {
+                    let f = v as f32 / full;
+                    let b = f.to_bits().to_le_bytes();
+                    if be {
+                        self.buf.extend_from_slice(&[b[3], b[2], b[1], b[0]])
+                    } else {
+                        self.buf.extend_from_slice(&b)
+                    }
+                }
+                _ => {
+                    let out = if source_bits <= target {
+                        v << (target - source_bits)
+                    } else {
+                        let shift = source_bits - target;
+                        let max = (1i64 << (target - 1)) - 1;
+                        let r = (i64::from(v) + (1i64 << (shift - 1))) >> shift;
+                        if r > max {
+                            self.stats.clipped += 1;
+                        }
+                        r.clamp(-max - 1, max) as i32
+                    };
+                    self.encode_int(out);
+                }
+            }
+        }
+        self.push_data()
+    }
+
+    /// Appends interleaved `f32` samples (full scale = 1.0). Integer formats clip to full scale
+    /// (counted) and write non-finite values as silence (counted).
+    pub fn write_f32(&mut self, samples: &[f32]) -> Result<(), AudioError> {
+        let channels = usize::from(self.channels);
+        if !samples.len().is_multiple_of(channels) {
+            return Err(AudioError::Invalid(format!(
+                "{} samples is not a whole number of {channels}-channel frames",
+                samples.len()
+            )));
+        }
+        let be = self.kind == FileFormat::Aiff;
+        self.buf.reserve(samples.len() * usize::from(self.sample_bytes()));
         for &s in samples {
             let s = if s.is_finite() {
                 s
@@ -67,37 +313,95 @@ impl WavWriter {
                 self.stats.peak = a;
             }
             match self.format {
-                SampleFormat::Float32 => self.inner.write_sample(s).map_err(|e| err(e, &self.target))?,
+                SampleFormat::Float32 => {
+                    let b = s.to_bits().to_le_bytes();
+                    if be {
+                        self.buf.extend_from_slice(&[b[3], b[2], b[1], b[0]])
+                    } else {
+                        self.buf.extend_from_slice(&b)
+                    }
+                }
                 SampleFormat::Int16 | SampleFormat::Int24 => {
                     if a > 1.0 {
                         self.stats.clipped += 1;
                     }
                     let full = if self.format == SampleFormat::Int16 { 32767.0 } else { 8_388_607.0 };
-                    let v = (s.clamp(-1.0, 1.0) * full).round() as i32;
-                    self.inner.write_sample(v).map_err(|e| err(e, &self.target))?;
+                    self.encode_int((s.clamp(-1.0, 1.0) * full).round() as i32);
                 }
             }
         }
-        self.stats.frames += (samples.len() / usize::from(self.channels)) as u64;
-        Ok(())
+        self.push_data()
+    }
+
+    /// Writes the final sizes (and the `smpl` chunk), syncs, and moves the file into place.
+    pub fn finish(mut self) -> Result<WriteStats, AudioError> {
+        let result = self.finish_inner();
+        if result.is_err() {
+            self.out = None;
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+        result
+    }
+
+    fn finish_inner(&mut self) -> Result<WriteStats, AudioError> {
+        if self.data_bytes & 1 == 1 {
+            self.put(&[0])?;
+        }
+        if let (FileFormat::Wav, Some(lp)) = (self.kind, self.smpl) {
+            let mut c = Vec::with_capacity(68);
+            c.extend_from_slice(b"smpl");
+            c.extend_from_slice(&60u32.to_le_bytes());
+            let period_ns = 1_000_000_000u32 / self.sample_rate.max(1);
+            for v in [0u32, 0, period_ns, 60, 0, 0, 0, 1, 0] {
+                c.extend_from_slice(&v.to_le_bytes());
+            }
+            for v in [0u32, 0, lp.start, lp.end, 0, 0] {
+                c.extend_from_slice(&v.to_le_bytes());
+            }
+            self.put(&c)?;
+        }
+        let header = self.header(self.data_bytes);
+        let target = self.target.clone();
+        let mut out = self.out.take().ok_or_else(|| AudioError::Invalid("writer already finished".into()))?;
+        out.seek(SeekFrom::Start(0)).map_err(|e| io_err("writing", &target, e))?;
+        out.write_all(&header).map_err(|e| io_err("writing", &target, e))?;
+        let file = out.into_inner().map_err(|e| io_err("writing", &target, e.into_error()))?;
+        file.sync_all().map_err(|e| io_err("syncing", &target, e))?;
+        drop(file);
+        std::fs::rename(&self.tmp, &target).map_err(|e| io_err("renaming to", &target, e))?;
+        Ok(self.stats)
+    }
+}
+
+impl Drop for PcmWriter {
+    fn drop(&mut self) {
+        // Unfinished (an error, or the caller gave up): leave nothing behind.
+        if self.out.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes interleaved `f32` frames to a WAV file. The file appears at its path only when
+/// [`WavWriter::finish`] succeeds (it is written to a temporary sibling and renamed).
+pub struct WavWriter {
+    inner: PcmWriter,
+}
+
+impl WavWriter {
+    /// Starts a WAV file at `path` with the given layout.
+    pub fn create(path: &Path, channels: u16, sample_rate: u32, format: SampleFormat) -> Result<Self, AudioError> {
+        Ok(Self { inner: PcmWriter::create(path, FileFormat::Wav, channels, sample_rate, format)? })
+    }
+
+    /// Appends interleaved frames (`samples.len()` must be a multiple of the channel count).
+    pub fn write(&mut self, samples: &[f32]) -> Result<(), AudioError> {
+        self.inner.write_f32(samples)
     }
 
     /// Finishes the file and moves it into place.
     pub fn finish(self) -> Result<WriteStats, AudioError> {
-        let target = self.target.clone();
-        let tmp = self.tmp.clone();
-        let stats = self.stats;
-        let done =
-            self.inner.finalize().map_err(|e| AudioError::Decode { path: target.clone(), message: e.to_string() });
-        if let Err(e) = done {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-        std::fs::rename(&tmp, &target).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            AudioError::Fs(groovekit_core::fs::FsError { action: "renaming to", path: target.clone(), source: e })
-        })?;
-        Ok(stats)
+        self.inner.finish()
     }
 }
 
@@ -130,5 +434,48 @@ mod tests {
         let mut r = hound::WavReader::open(&p).unwrap();
         let v: Vec<i16> = r.samples::<i16>().map(|s| s.unwrap()).collect();
         assert_eq!(v, vec![0, 16384, -32767, 0]);
+    }
+
+    #[test]
+    fn plain_fmt_for_24_bit_and_hound_reads_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("o24.wav");
+        let mut w = PcmWriter::create(&p, FileFormat::Wav, 1, 44100, SampleFormat::Int24).unwrap();
+        w.write_int(&[1, -1, 8_388_607, -8_388_608, 5], 24).unwrap();
+        w.set_loop(Some(SmplLoop { start: 1, end: 3 }));
+        w.finish().unwrap();
+        let bytes = std::fs::read(&p).unwrap();
+        assert_eq!(&bytes[20..22], &[1, 0], "format tag 1 (plain PCM), not EXTENSIBLE");
+        assert_eq!(&bytes[36..40], b"data");
+        assert_eq!(u32::from_le_bytes(bytes[40..44].try_into().unwrap()), 15);
+        assert_eq!(bytes[44 + 15], 0, "odd data chunk padded");
+        assert_eq!(&bytes[60..64], b"smpl");
+        assert_eq!(u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize, bytes.len() - 8);
+        let mut r = hound::WavReader::open(&p).unwrap();
+        let v: Vec<i32> = r.samples::<i32>().map(|s| s.unwrap()).collect();
+        assert_eq!(v, vec![1, -1, 8_388_607, -8_388_608, 5]);
+    }
+
+    #[test]
+    fn depth_conversion_rounds_and_shifts() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("d.wav");
+        let mut w = PcmWriter::create(&p, FileFormat::Wav, 1, 44100, SampleFormat::Int16).unwrap();
+        // 24 → 16: 0x7FFFFF rounds up past the top and clips; 0x180 rounds to 2; -0x80 to 0.
+        w.write_int(&[0x7F_FFFF, 0x180, -0x80, -0x80_0000], 24).unwrap();
+        let stats = w.finish().unwrap();
+        assert_eq!(stats.clipped, 1);
+        let v: Vec<i16> = hound::WavReader::open(&p).unwrap().samples::<i16>().map(|s| s.unwrap()).collect();
+        assert_eq!(v, vec![32767, 2, 0, -32768]);
+    }
+
+    #[test]
+    fn dropped_writer_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.wav");
+        let mut w = PcmWriter::create(&p, FileFormat::Wav, 2, 44100, SampleFormat::Int16).unwrap();
+        w.write_int(&[1, 2], 16).unwrap();
+        drop(w);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }
