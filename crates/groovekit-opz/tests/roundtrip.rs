@@ -67,3 +67,22 @@ fn the_default_project_is_the_template_disk_empty_project() {
     assert!(diffs.is_empty(), "{} bytes differ, first at {:?}", diffs.len(), diffs.first());
     assert_eq!(got.len(), expected.len());
 }
+
+#[test]
+fn dump_then_build_is_byte_identical_in_yaml_and_json() {
+    use groovekit_core::doc::Syntax;
+    let Some(files) = projects("dump_then_build_is_byte_identical_in_yaml_and_json") else { return };
+    let mut n = 0;
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        let Ok(p) = Project::parse(&bytes) else { continue };
+        for syntax in [Syntax::Yaml, Syntax::Json] {
+            let text = groovekit_opz::human::dump(&p, syntax).unwrap();
+            assert_eq!(groovekit_core::doc::peek_kind(&text).as_deref(), Some("opz-project"));
+            let back = groovekit_opz::human::build(&text).unwrap();
+            assert_eq!(back.as_bytes(), &bytes[..], "{} {syntax:?}", f.display());
+        }
+        n += 1;
+    }
+    assert_eq!(n, 19);
+}
