@@ -1,1 +1,3 @@
 //! The `human` layer (see the crate documentation).
+
+pub mod project;

@@ -1,0 +1,467 @@
+//! The readable form of `project.work` (`kind: octatrack-project`), for `groovekit dump` and
+//! `groovekit build`.
+//!
+//! Settings and states are maps by the file's own key names, in file order; `TEMPOx24` is shown
+//! as `TEMPO` in BPM, and the eight `TRIG_MODE_MIDI` lines as one list. Sample slots are a list.
+//! A value is a number when the file writes it as a plain integer, otherwise a string, so
+//! `SLOT=001` and `-1` keep their spelling.
+//!
+//! When the file is laid out exactly as the device lays it out (every fixture is), the document
+//! alone rebuilds it byte for byte. When it is not (other line endings, comments, unknown
+//! sections, keys out of order, non-UTF-8 paths), `dump` adds `original_hex`, the original file,
+//! and `build` starts from that file and applies the document's values through the model's
+//! setters, so every value edited in the document still changes exactly its line.
+
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::OtError;
+use crate::model::project::{Project, SampleSlot, SampleTiming, SlotType, canonical_text, parse_int};
+
+/// The `kind` of project documents.
+pub const KIND: &str = "octatrack-project";
+
+/// One value: an integer when the file spells it as a plain integer, a float for the derived
+/// `TEMPO`, a list for a repeated key, otherwise the text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// A plain integer (`0`, `-1`, `2880`).
+    Int(i64),
+    /// A fractional number (only `TEMPO` when the tempo is not a whole BPM).
+    Float(f64),
+    /// Any other text, verbatim (`R0177     1.40B`, `001`).
+    Text(String),
+    /// The values of a repeated key, in file order (`TRIG_MODE_MIDI`).
+    List(Vec<Value>),
+}
+
+impl Value {
+    /// The document value of a file value.
+    fn from_bytes(v: &[u8]) -> Value {
+        match parse_int(v) {
+            Some(i) if i.to_string().as_bytes() == v => Value::Int(i),
+            _ => Value::Text(String::from_utf8_lossy(v).into_owned()),
+        }
+    }
+
+    /// The file bytes of a scalar value.
+    fn to_bytes(&self, key: &str) -> Result<Vec<u8>, OtError> {
+        match self {
+            Value::Int(i) => Ok(i.to_string().into_bytes()),
+            Value::Float(f) => Ok(format!("{f}").into_bytes()),
+            Value::Text(t) => Ok(t.as_bytes().to_vec()),
+            Value::List(_) => Err(OtError::Invalid {
+                field: key.into(),
+                message: "a list is only allowed as the value of a repeated key, and cannot nest".into(),
+            }),
+        }
+    }
+}
+
+/// An ordered map (kept in file order; serialised as a YAML/JSON map).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Entries(pub Vec<(String, Value)>);
+
+impl Serialize for Entries {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut m = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Entries;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of KEY: value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut out: Vec<(String, Value)> = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                    if out.iter().any(|(kk, _)| *kk == k) {
+                        return Err(serde::de::Error::custom(format!(
+                            "key `{k}` appears twice (write the values of a repeated key as a list)"
+                        )));
+                    }
+                    out.push((k, v));
+                }
+                Ok(Entries(out))
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// One sample slot in the document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SampleDoc {
+    /// `flex` or `static`.
+    #[serde(rename = "type")]
+    pub slot_type: SlotType,
+    /// Slot number: 1-128; Flex 129-136 are the recorder buffers.
+    pub slot: u16,
+    /// True when the file writes the slot without zero padding (`SLOT=1`, as some tools do);
+    /// the device writes `SLOT=001`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub slot_unpadded: bool,
+    /// Path relative to the project folder (empty for an unused recorder buffer).
+    pub path: String,
+    /// Sample tempo in BPM (`BPMx24 / 24`); absent when the file gives `TRIM_BARSx100`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bpm: Option<f64>,
+    /// Trimmed length in bars (`TRIM_BARSx100 / 100`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trim_bars: Option<f64>,
+    /// `TSMODE`: 0 off, 2 normal, 3 beat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tsmode: Option<i64>,
+    /// `LOOPMODE`: 0 off, 1 loop, 2 ping-pong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loopmode: Option<i64>,
+    /// `GAIN`: 0-96, 48 = 0 dB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gain: Option<i64>,
+    /// `TRIGQUANTIZATION`: -1 = direct.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trig_quantization: Option<i64>,
+}
+
+impl SampleDoc {
+    fn from_slot(s: &SampleSlot, slot_text: &[u8]) -> SampleDoc {
+        let (bpm, trim_bars) = match s.timing {
+            Some(SampleTiming::BpmX24(v)) => (Some(v as f64 / 24.0), None),
+            Some(SampleTiming::TrimBarsX100(v)) => (None, Some(v as f64 / 100.0)),
+            None => (None, None),
+        };
+        SampleDoc {
+            slot_type: s.slot_type,
+            slot: s.slot,
+            slot_unpadded: slot_text.len() < 3,
+            path: s.path_lossy(),
+            bpm,
+            trim_bars,
+            tsmode: s.tsmode,
+            loopmode: s.loopmode,
+            gain: s.gain,
+            trig_quantization: s.trig_quantization,
+        }
+    }
+
+    fn to_slot(&self, index: usize) -> Result<SampleSlot, OtError> {
+        let field = |what: &str| format!("samples[{index}].{what}");
+        let scaled = |v: f64, by: f64, what: &str| -> Result<i64, OtError> {
+            let x = (v * by).round();
+            if !x.is_finite() || x.abs() > 1e12 {
+                return Err(OtError::Invalid { field: field(what), message: format!("{v} is not a usable number") });
+            }
+            Ok(x as i64)
+        };
+        let timing = match (self.bpm, self.trim_bars) {
+            (Some(_), Some(_)) => {
+                return Err(OtError::Invalid {
+                    field: field("bpm"),
+                    message: "give either bpm or trim_bars, not both".into(),
+                });
+            }
+            (Some(b), None) => Some(SampleTiming::BpmX24(scaled(b, 24.0, "bpm")?)),
+            (None, Some(t)) => Some(SampleTiming::TrimBarsX100(scaled(t, 100.0, "trim_bars")?)),
+            (None, None) => None,
+        };
+        Ok(SampleSlot {
+            slot_type: self.slot_type,
+            slot: self.slot,
+            path: self.path.as_bytes().to_vec(),
+            timing,
+            tsmode: self.tsmode,
+            loopmode: self.loopmode,
+            gain: self.gain,
+            trig_quantization: self.trig_quantization,
+        })
+    }
+
+    /// The block's lines as the device would write them (with the slot spelling kept).
+    fn entries(&self, index: usize) -> Result<Vec<(&'static str, Vec<u8>)>, OtError> {
+        let mut e = self.to_slot(index)?.entries();
+        if self.slot_unpadded
+            && let Some(slot) = e.iter_mut().find(|(k, _)| *k == "SLOT")
+        {
+            slot.1 = self.slot.to_string().into_bytes();
+        }
+        Ok(e)
+    }
+}
+
+/// The readable document of a `project.work`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectDoc {
+    /// Always `octatrack-project`.
+    pub kind: String,
+    /// `[META]`: TYPE, VERSION, OS_VERSION.
+    pub meta: Entries,
+    /// `[SETTINGS]`, by key; `TEMPO` is the tempo in BPM (`TEMPOx24 / 24`).
+    pub settings: Entries,
+    /// `[STATES]`, by key.
+    pub states: Entries,
+    /// The `[SAMPLE]` blocks, in file order.
+    pub samples: Vec<SampleDoc>,
+    /// The original file, in hex, when its layout is not the device's (see the module docs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_hex: Option<String>,
+}
+
+/// The document entries of a section: repeated keys gathered into a list at their first
+/// position, `TEMPOx24` shown as `TEMPO` (BPM) when it is a plain integer.
+fn section_entries(p: &Project, name: &str) -> Entries {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    let Some(s) = p.text().section(name) else {
+        return Entries(out);
+    };
+    let keys: Vec<&[u8]> = s.entries().filter_map(|l| l.key()).collect();
+    for line in s.entries() {
+        let (Some(k), Some(v)) = (line.key(), line.value()) else { continue };
+        let key = String::from_utf8_lossy(k).into_owned();
+        let value = Value::from_bytes(v);
+        let repeated = keys.iter().filter(|kk| **kk == k).count() > 1;
+        if repeated {
+            match out.iter_mut().find(|(kk, _)| *kk == key) {
+                Some((_, Value::List(list))) => list.push(value),
+                _ => out.push((key, Value::List(vec![value]))),
+            }
+            continue;
+        }
+        if name == "SETTINGS"
+            && key == "TEMPOx24"
+            && let Value::Int(x24) = value
+        {
+            let bpm = if x24 % 24 == 0 { Value::Int(x24 / 24) } else { Value::Float(x24 as f64 / 24.0) };
+            out.push(("TEMPO".into(), bpm));
+            continue;
+        }
+        out.push((key, value));
+    }
+    Entries(out)
+}
+
+/// The file lines of document entries: (key, bytes), repeated keys expanded, `TEMPO` → `TEMPOx24`.
+fn file_entries(name: &str, entries: &Entries) -> Result<Vec<(String, Vec<u8>)>, OtError> {
+    let mut out = Vec::new();
+    for (k, v) in &entries.0 {
+        if name == "SETTINGS" && k == "TEMPO" {
+            let bpm = match v {
+                Value::Int(i) => *i as f64,
+                Value::Float(f) => *f,
+                _ => {
+                    return Err(OtError::Invalid {
+                        field: "settings.TEMPO".into(),
+                        message: "the tempo must be a number of BPM, such as 120 or 120.5".into(),
+                    });
+                }
+            };
+            let x24 = (bpm * 24.0).round();
+            if !x24.is_finite() || !(0.0..=1e9).contains(&x24) {
+                return Err(OtError::Invalid {
+                    field: "settings.TEMPO".into(),
+                    message: format!("{bpm} is not a usable tempo (the device allows 30-300 BPM)"),
+                });
+            }
+            out.push(("TEMPOx24".to_string(), (x24 as i64).to_string().into_bytes()));
+            continue;
+        }
+        let field = format!("{}.{k}", name.to_lowercase());
+        let check_key = |k: &str| -> Result<(), OtError> {
+            if k.is_empty() || k.bytes().any(|b| !b.is_ascii_graphic() || b == b'=' || b == b'[') || k.starts_with('#')
+            {
+                return Err(OtError::Invalid {
+                    field: field.clone(),
+                    message: "keys are printable ASCII without `=`, `[` or a leading `#`".into(),
+                });
+            }
+            Ok(())
+        };
+        check_key(k)?;
+        match v {
+            Value::List(items) => {
+                for item in items {
+                    out.push((k.clone(), item.to_bytes(&field)?));
+                }
+            }
+            scalar => out.push((k.clone(), scalar.to_bytes(&field)?)),
+        }
+    }
+    for (k, v) in &out {
+        if v.iter().any(|&b| b == b'\r' || b == b'\n') {
+            return Err(OtError::Invalid {
+                field: format!("{}.{k}", name.to_lowercase()),
+                message: "a value cannot contain a line break".into(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The sample list of the document, with each slot's spelling (`SLOT=1` vs `SLOT=001`).
+fn samples_doc(p: &Project) -> Vec<SampleDoc> {
+    let slot_texts = p.text().sections().filter(|s| s.name == "SAMPLE").map(|s| s.get("SLOT").and_then(|l| l.value()));
+    p.samples().iter().zip(slot_texts).map(|(s, t)| SampleDoc::from_slot(s, t.unwrap_or_default())).collect()
+}
+
+/// The readable document of a project, with `original_hex` when the document alone would not
+/// rebuild the file exactly.
+pub fn to_doc(p: &Project) -> ProjectDoc {
+    let mut doc = ProjectDoc {
+        kind: KIND.into(),
+        meta: section_entries(p, "META"),
+        settings: section_entries(p, "SETTINGS"),
+        states: section_entries(p, "STATES"),
+        samples: samples_doc(p),
+        original_hex: None,
+    };
+    let original = p.to_bytes();
+    if render_canonical(&doc).ok().as_deref() != Some(original.as_slice()) {
+        doc.original_hex = Some(to_hex(&original));
+    }
+    doc
+}
+
+/// The document as YAML or JSON text.
+pub fn to_text(p: &Project, syntax: groovekit_core::doc::Syntax) -> Result<String, OtError> {
+    Ok(groovekit_core::doc::to_text(&to_doc(p), syntax)?)
+}
+
+/// Reads a document (YAML or JSON) and builds the project.
+pub fn from_text(text: &str) -> Result<Project, OtError> {
+    let doc: ProjectDoc = groovekit_core::doc::from_text(text)?;
+    from_doc(&doc)
+}
+
+fn borrow(v: &[(String, Vec<u8>)]) -> Vec<(&str, Vec<u8>)> {
+    v.iter().map(|(k, b)| (k.as_str(), b.clone())).collect()
+}
+
+/// The file laid out as the device does, from the document alone.
+fn render_canonical(doc: &ProjectDoc) -> Result<Vec<u8>, OtError> {
+    let meta = file_entries("META", &doc.meta)?;
+    let settings = file_entries("SETTINGS", &doc.settings)?;
+    let states = file_entries("STATES", &doc.states)?;
+    let samples = doc.samples.iter().enumerate().map(|(i, s)| s.entries(i)).collect::<Result<Vec<_>, _>>()?;
+    Ok(canonical_text(&borrow(&meta), &borrow(&settings), &borrow(&states), &samples).to_bytes())
+}
+
+/// Builds the project a document describes (see the module docs for `original_hex`).
+pub fn from_doc(doc: &ProjectDoc) -> Result<Project, OtError> {
+    if doc.kind != KIND {
+        return Err(OtError::Invalid {
+            field: "kind".into(),
+            message: format!("expected `{KIND}`, found `{}`", doc.kind),
+        });
+    }
+    let Some(hex) = &doc.original_hex else {
+        let bytes = render_canonical(doc)?;
+        return Project::parse(&bytes);
+    };
+    let mut p = Project::parse(&from_hex(hex)?)?;
+    for (name, entries) in [("META", &doc.meta), ("SETTINGS", &doc.settings), ("STATES", &doc.states)] {
+        overlay_section(&mut p, name, entries)?;
+    }
+    overlay_samples(&mut p, &doc.samples)?;
+    Ok(p)
+}
+
+/// Applies a section's document values onto `p`: only lines whose document value differs from
+/// what the line shows are rewritten; keys missing from the document are removed; new keys are
+/// appended.
+fn overlay_section(p: &mut Project, name: &str, entries: &Entries) -> Result<(), OtError> {
+    let wanted = file_entries(name, entries)?;
+    let current = file_entries(name, &section_entries(p, name))?;
+    // What the document shows for a line, compared by the same lossy conversion, so a line
+    // the document cannot spell exactly (non-UTF-8) is left alone unless it was edited.
+    // How many earlier entries of `list` have the same key as entry `i`.
+    let occurrence = |list: &[(String, Vec<u8>)], i: usize| -> usize {
+        let Some((key, _)) = list.get(i) else { return 0 };
+        list.iter().take(i).filter(|(k, _)| k == key).count()
+    };
+    for (i, (k, v)) in wanted.iter().enumerate() {
+        let n = occurrence(&wanted, i);
+        let now = current.iter().filter(|(kk, _)| kk == k).nth(n);
+        if now.map(|(_, b)| b) != Some(v) {
+            p.set_raw_occurrence(name, k, n, v)?;
+        }
+    }
+    for (i, (k, _)) in current.iter().enumerate().rev() {
+        let n = occurrence(&current, i);
+        if wanted.iter().filter(|(kk, _)| kk == k).nth(n).is_none() {
+            p.remove_raw_occurrence(name, k, n);
+        }
+    }
+    Ok(())
+}
+
+/// Applies the document's sample list onto `p`, block by block in file order.
+fn overlay_samples(p: &mut Project, samples: &[SampleDoc]) -> Result<(), OtError> {
+    let current = samples_doc(p);
+    for (i, s) in samples.iter().enumerate() {
+        match current.get(i) {
+            Some(c) if c == s => {}
+            Some(c) => {
+                // Keep the path bytes when the document shows them unchanged (lossy display).
+                let mut slot = s.to_slot(i)?;
+                if c.path == s.path
+                    && let Some(orig) = p.samples().get(i)
+                {
+                    slot.path = orig.path.clone();
+                }
+                p.set_sample_at(i, &slot)?;
+            }
+            None => p.set_sample(&s.to_slot(i)?)?,
+        }
+    }
+    while p.samples().len() > samples.len() {
+        if !p.remove_sample_at(samples.len()) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
+}
+
+fn from_hex(text: &str) -> Result<Vec<u8>, OtError> {
+    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let bad = |at: usize| OtError::Invalid {
+        field: "original_hex".into(),
+        message: format!("not hexadecimal at digit {at} (remove original_hex to rebuild from the readable part)"),
+    };
+    if !digits.len().is_multiple_of(2) {
+        return Err(bad(digits.len()));
+    }
+    let nibble = |c: u8, at: usize| (c as char).to_digit(16).map(|d| d as u8).ok_or_else(|| bad(at));
+    digits
+        .chunks(2)
+        .enumerate()
+        .map(|(i, pair)| match pair {
+            [h, l] => Ok(nibble(*h, 2 * i)? << 4 | nibble(*l, 2 * i + 1)?),
+            _ => Err(bad(2 * i)),
+        })
+        .collect()
+}
