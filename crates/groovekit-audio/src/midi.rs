@@ -1,0 +1,185 @@
+//! Standard MIDI File (SMF) writing through midly: a format-independent song of timed notes
+//! becomes a type-1 file with a conductor track (tempo, name) and one track per instrument.
+//!
+//! Formats convert their own patterns into a [`MidiSong`] (absolute tick positions and lengths);
+//! this module sorts the events, turns them into deltas and writes the bytes. Note-offs at a tick
+//! come before note-ons at the same tick, so a repeated key retriggers instead of being cut.
+
+use std::path::Path;
+
+use midly::num::{u4, u7, u15, u24, u28};
+use midly::{Format, Header, MetaMessage, MidiMessage, Smf, Timing, TrackEvent, TrackEventKind};
+
+use crate::AudioError;
+
+/// A song to write: tempo, resolution and tracks of notes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MidiSong {
+    /// Ticks per quarter note (1..=32767).
+    pub ppq: u16,
+    /// Tempo in beats per minute (> 0).
+    pub bpm: f64,
+    /// Song name (the conductor track's name); empty for none.
+    pub name: String,
+    /// The instrument tracks, in order.
+    pub tracks: Vec<MidiTrack>,
+}
+
+/// One instrument track.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MidiTrack {
+    /// Track name meta event.
+    pub name: String,
+    /// MIDI channel 0..=15.
+    pub channel: u8,
+    /// The notes, in any order.
+    pub notes: Vec<MidiNote>,
+}
+
+/// One note at an absolute position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MidiNote {
+    /// Start, in ticks from the beginning of the song.
+    pub start: u64,
+    /// Length in ticks (at least 1 is written).
+    pub length: u64,
+    /// Key 0..=127.
+    pub key: u8,
+    /// Velocity 1..=127.
+    pub velocity: u8,
+}
+
+/// The largest delta time an SMF can store.
+const MAX_DELTA: u64 = (1 << 28) - 1;
+
+fn invalid(message: String) -> AudioError {
+    AudioError::Invalid(message)
+}
+
+/// Turns (tick, order, kind) events into a delta-timed track ending with End Of Track.
+fn to_track<'a>(mut events: Vec<(u64, u8, TrackEventKind<'a>)>) -> Result<Vec<TrackEvent<'a>>, AudioError> {
+    events.sort_by_key(|&(tick, order, _)| (tick, order));
+    let mut out = Vec::with_capacity(events.len() + 1);
+    let mut last = 0u64;
+    for (tick, _, kind) in events {
+        let delta = tick - last;
+        if delta > MAX_DELTA {
+            return Err(invalid(format!("a gap of {delta} ticks is longer than a MIDI file can store")));
+        }
+        out.push(TrackEvent { delta: u28::new(delta as u32), kind });
+        last = tick;
+    }
+    out.push(TrackEvent { delta: u28::new(0), kind: TrackEventKind::Meta(MetaMessage::EndOfTrack) });
+    Ok(out)
+}
+
+/// The bytes of a type-1 SMF for `song`.
+///
+/// # Errors
+/// A resolution, tempo, channel, key or velocity outside MIDI's ranges, or a song too long for
+/// 28-bit delta times.
+pub fn to_smf_bytes(song: &MidiSong) -> Result<Vec<u8>, AudioError> {
+    if song.ppq == 0 || song.ppq > 0x7FFF {
+        return Err(invalid(format!("{} ticks per quarter note is outside 1..=32767", song.ppq)));
+    }
+    if !(song.bpm.is_finite() && song.bpm > 0.0) {
+        return Err(invalid(format!("tempo {} BPM is not positive", song.bpm)));
+    }
+    let micros_per_quarter = (60_000_000.0 / song.bpm).round();
+    if micros_per_quarter > f64::from(0x00FF_FFFFu32) {
+        return Err(invalid(format!("tempo {} BPM is too slow for a MIDI file", song.bpm)));
+    }
+    let mut tracks = Vec::with_capacity(song.tracks.len() + 1);
+    let mut conductor =
+        vec![(0u64, 0u8, TrackEventKind::Meta(MetaMessage::Tempo(u24::new(micros_per_quarter as u32))))];
+    if !song.name.is_empty() {
+        conductor.push((0, 0, TrackEventKind::Meta(MetaMessage::TrackName(song.name.as_bytes()))));
+    }
+    tracks.push(to_track(conductor)?);
+    for track in &song.tracks {
+        if track.channel > 15 {
+            return Err(invalid(format!("track {}: channel {} is outside 0..=15", track.name, track.channel)));
+        }
+        let channel = u4::new(track.channel);
+        let mut events = vec![(0u64, 0u8, TrackEventKind::Meta(MetaMessage::TrackName(track.name.as_bytes())))];
+        for n in &track.notes {
+            if n.key > 127 || n.velocity > 127 {
+                return Err(invalid(format!(
+                    "track {}: key {} or velocity {} is over 127",
+                    track.name, n.key, n.velocity
+                )));
+            }
+            let (key, vel) = (u7::new(n.key), u7::new(n.velocity.max(1)));
+            let end = n.start.checked_add(n.length.max(1)).ok_or_else(|| invalid("note end overflows".into()))?;
+            events.push((n.start, 2, TrackEventKind::Midi { channel, message: MidiMessage::NoteOn { key, vel } }));
+            events.push((
+                end,
+                1,
+                TrackEventKind::Midi { channel, message: MidiMessage::NoteOff { key, vel: u7::new(0) } },
+            ));
+        }
+        tracks.push(to_track(events)?);
+    }
+    let smf = Smf { header: Header { format: Format::Parallel, timing: Timing::Metrical(u15::new(song.ppq)) }, tracks };
+    let mut out = Vec::new();
+    smf.write_std(&mut out).map_err(|e| invalid(format!("writing the MIDI file: {e}")))?;
+    Ok(out)
+}
+
+/// Writes `song` to `path` as a type-1 SMF, atomically.
+pub fn write_smf(path: &Path, song: &MidiSong) -> Result<(), AudioError> {
+    let bytes = to_smf_bytes(song)?;
+    groovekit_core::fs::write_atomic(path, &bytes)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_come_back_at_their_ticks() {
+        let song = MidiSong {
+            ppq: 480,
+            bpm: 120.0,
+            name: "song".into(),
+            tracks: vec![MidiTrack {
+                name: "bass".into(),
+                channel: 4,
+                notes: vec![
+                    MidiNote { start: 480, length: 240, key: 40, velocity: 100 },
+                    MidiNote { start: 0, length: 480, key: 40, velocity: 90 },
+                ],
+            }],
+        };
+        let bytes = to_smf_bytes(&song).unwrap();
+        let smf = Smf::parse(&bytes).unwrap();
+        assert_eq!(smf.header.format, Format::Parallel);
+        assert_eq!(smf.tracks.len(), 2);
+        assert!(matches!(smf.tracks[0][0].kind, TrackEventKind::Meta(MetaMessage::Tempo(t)) if t.as_int() == 500_000));
+        let mut tick = 0u32;
+        let mut seen = Vec::new();
+        for e in &smf.tracks[1] {
+            tick += e.delta.as_int();
+            if let TrackEventKind::Midi { channel, message } = e.kind {
+                assert_eq!(channel.as_int(), 4);
+                match message {
+                    MidiMessage::NoteOn { vel, .. } => seen.push(("on", tick, vel.as_int())),
+                    MidiMessage::NoteOff { .. } => seen.push(("off", tick, 0)),
+                    _ => {}
+                }
+            }
+        }
+        // The first note's off and the second's on share tick 480: off first.
+        assert_eq!(seen, vec![("on", 0, 90), ("off", 480, 0), ("on", 480, 100), ("off", 720, 0)]);
+    }
+
+    #[test]
+    fn out_of_range_values_are_errors() {
+        let mut song = MidiSong { ppq: 0, bpm: 120.0, name: String::new(), tracks: vec![] };
+        assert!(to_smf_bytes(&song).is_err());
+        song.ppq = 96;
+        song.tracks.push(MidiTrack { name: "x".into(), channel: 16, notes: vec![] });
+        assert!(to_smf_bytes(&song).unwrap_err().to_string().contains("channel 16"));
+    }
+}
