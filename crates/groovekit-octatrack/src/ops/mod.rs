@@ -1,1 +1,3 @@
 //! The `ops` layer (see the crate documentation).
+
+pub mod new_project;
