@@ -4,9 +4,11 @@
 //! - [`raw`]: the byte or text layout (offsets, checksums, lossless read and write);
 //! - [`model`]: typed, validated views over the raw layer;
 //! - [`human`]: the readable YAML/JSON form used by `groovekit dump` and `groovekit build`;
-//! - [`ops`]: edits and operations.
+//! - [`ops`]: edits and operations;
+//! - [`render`]: the replayer (reference §2) and its mixer.
 
 pub mod human;
 pub mod model;
 pub mod ops;
 pub mod raw;
+pub mod render;

@@ -1,0 +1,734 @@
+//! The replayer: Oktalyzer's playback rules (reference §2) driven tick by tick, with a fast
+//! fixed-point voice mixer.
+//!
+//! The rules follow the original replay routine (V1.1 / 1.57 / NostalgicPlayer): 50 Hz ticks,
+//! notes on tick 0, every-tick effects on every tick including tick 0, one volume per Paula
+//! channel shared by a split pair, no sample volume and no loops on split voices, mode
+//! mismatches ignored, sustain loops released by effect R, speed reset on the natural wrap.
+//! Where libopenmpt or libxmp play differently, [`Compat`] switches the cheap differences
+//! (7-bit gain, pan law); docs/oktalyzer.md lists the rest.
+
+use std::collections::HashSet;
+
+use groovekit_audio::mix::{Interpolation, sample_at};
+
+use crate::model::{Cell, Module, PERIODS};
+
+/// PAL Paula clock: playback rate = `PAULA_CLOCK / period` Hz.
+pub const PAULA_CLOCK: f64 = 3_546_895.0;
+/// Ticks per second (PAL vertical blank).
+pub const TICK_RATE: u64 = 50;
+/// Period limits (reference §2.2).
+pub const MIN_PERIOD: i32 = 113;
+/// Longest period.
+pub const MAX_PERIOD: i32 = 856;
+/// Default render cap: one hour of audio, so hostile row counts cannot run for ever.
+pub const DEFAULT_MAX_SECONDS: u32 = 3600;
+
+/// Which player's cheap differences to imitate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compat {
+    /// The original replayer: 7-bit data as stored, hard LRRL panning.
+    #[default]
+    Original,
+    /// libopenmpt: 7-bit data as stored, pans at 25 %/75 %.
+    Openmpt,
+    /// libxmp / xmp: 7-bit data doubled, pans at 25 %/75 % (the xmp CLI's default `-p 50`).
+    Xmp,
+}
+
+impl std::str::FromStr for Compat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "original" | "amiga" => Ok(Self::Original),
+            "openmpt" => Ok(Self::Openmpt),
+            "xmp" | "libxmp" => Ok(Self::Xmp),
+            _ => Err(format!("unknown compatibility mode '{s}': use original, openmpt or xmp")),
+        }
+    }
+}
+
+/// How to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderOptions {
+    /// Output sample rate in Hz.
+    pub rate: u32,
+    /// Output channels: 1 (mono) or 2 (stereo).
+    pub channels: u16,
+    /// How voices are resampled.
+    pub interpolation: Interpolation,
+    /// Stereo separation 0..=100 (100 = hard left/right as on the Amiga).
+    pub stereo_separation: u8,
+    /// How many passes through the song (1 = stop at the first revisited position).
+    pub loops: u32,
+    /// Logical channels (0-based) that are silent.
+    pub muted: Vec<bool>,
+    /// Which player to imitate where they differ cheaply.
+    pub compat: Compat,
+    /// Stop after this many seconds whatever the song does.
+    pub max_seconds: u32,
+    /// The order position to start at.
+    pub start_order: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        Self {
+            rate: 48_000,
+            channels: 2,
+            interpolation: Interpolation::Linear,
+            stereo_separation: 100,
+            loops: 1,
+            muted: Vec::new(),
+            compat: Compat::Original,
+            max_seconds: DEFAULT_MAX_SECONDS,
+            start_order: 0,
+        }
+    }
+}
+
+/// Why a render stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EndReason {
+    /// The song reached a position it had already played (the reference players' rule).
+    #[default]
+    Revisited,
+    /// No order position refers to an existing pattern.
+    NoPatterns,
+    /// The time cap was reached.
+    Cap,
+}
+
+/// What a render did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RenderStats {
+    /// Frames produced.
+    pub frames: u64,
+    /// Ticks played.
+    pub ticks: u64,
+    /// Why it stopped.
+    pub end: EndReason,
+    /// Notes skipped because their sample mode does not fit the channel (the original ignores them).
+    pub mode_mismatches: u64,
+    /// Notes skipped because the note is above 36 or the sample is missing or empty.
+    pub invalid_notes: u64,
+    /// Order entries skipped because their pattern does not exist.
+    pub invalid_orders: u64,
+}
+
+/// One channel's state at a tick, as `groovekit okt trace` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChannelState {
+    /// The channel's current note, 1-based (C-1 = 1), as slides left it (may leave 1..36).
+    pub note: i32,
+    /// The Paula period playing.
+    pub period: i32,
+    /// The Paula channel's volume 0..64.
+    pub volume: u8,
+    /// The sample playing (0-based), if any.
+    pub sample: Option<u8>,
+    /// The play position in sample bytes at the start of the tick, if a sample is playing.
+    pub position: Option<u32>,
+}
+
+/// One tick of the song.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TickState {
+    /// Order position.
+    pub order: usize,
+    /// Pattern number.
+    pub pattern: usize,
+    /// Row in the pattern.
+    pub row: usize,
+    /// Tick in the row.
+    pub tick: u8,
+    /// Current speed.
+    pub speed: u8,
+    /// The LED filter state (effect F), recorded only.
+    pub filter: bool,
+    /// Every logical channel.
+    pub channels: Vec<ChannelState>,
+}
+
+/// A sample ready to play: `f32` data scaled to ±1 for 8-bit full scale.
+#[derive(Debug, Clone, Default)]
+struct Prepared {
+    data: Vec<f32>,
+    lp: Option<(usize, usize)>,
+    mode: u16,
+    volume: u8,
+}
+
+/// One logical channel.
+#[derive(Debug, Clone, Default)]
+struct Voice {
+    paula: usize,
+    split: bool,
+    cell: Cell,
+    note: i32,
+    period: i32,
+    sample: Option<usize>,
+    active: bool,
+    /// Play position, 32.32 fixed point, in sample bytes.
+    pos: u64,
+    /// End of the block Paula is playing.
+    seg_end: usize,
+    /// The block Paula plays next (its latched pointer/length).
+    latch: Option<(usize, usize)>,
+    /// The latched block is the release part: stop after it.
+    release_latched: bool,
+    /// The latch is the sustain loop (R can release it).
+    looping: bool,
+}
+
+/// The replayer.
+pub struct Player<'a> {
+    module: &'a Module,
+    opts: RenderOptions,
+    samples: Vec<Prepared>,
+    voices: Vec<Voice>,
+    volumes: [u8; 4],
+    order_pos: usize,
+    row: usize,
+    tick: u8,
+    speed: u8,
+    jump: Option<usize>,
+    filter: bool,
+    visited: HashSet<(usize, usize)>,
+    passes: u32,
+    ended: Option<EndReason>,
+    gains: Vec<(f32, f32)>,
+    stats: RenderStats,
+    max_frames: u64,
+}
+
+impl<'a> Player<'a> {
+    /// A player at the start of the song (or `opts.start_order`).
+    pub fn new(module: &'a Module, opts: RenderOptions) -> Self {
+        let seven_bit_gain = if opts.compat == Compat::Xmp { 2.0 } else { 1.0 };
+        let samples = module
+            .samples
+            .iter()
+            .map(|s| {
+                let g = if s.mode == 1 { 1.0 / 128.0 } else { seven_bit_gain / 128.0 };
+                Prepared {
+                    data: s.usable().iter().map(|&b| f32::from(b as i8) * g).collect(),
+                    lp: s.loop_bytes(),
+                    mode: s.mode,
+                    volume: s.play_volume(),
+                }
+            })
+            .collect();
+        let voices: Vec<Voice> =
+            module.channel_map().into_iter().map(|(paula, split)| Voice { paula, split, ..Voice::default() }).collect();
+        let base = match opts.compat {
+            Compat::Original => 1.0,
+            Compat::Openmpt | Compat::Xmp => 0.5,
+        };
+        let sep = f32::from(opts.stereo_separation.min(100)) / 100.0 * base;
+        let gains = voices
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                if opts.muted.get(i).copied().unwrap_or(false) {
+                    return (0.0, 0.0);
+                }
+                // LRRL: Paula channels 0 and 3 left, 1 and 2 right. Master 0.5 keeps two
+                // full-scale channels on one side within full scale.
+                let p = if v.paula == 0 || v.paula == 3 { -sep } else { sep };
+                let (l, r) = ((1.0 - p) * 0.5, (1.0 + p) * 0.5);
+                if opts.channels == 1 { (0.25 * (l + r), 0.0) } else { (0.5 * l, 0.5 * r) }
+            })
+            .collect();
+        let max_frames = u64::from(opts.max_seconds) * u64::from(opts.rate);
+        let speed = speed_of(module.speed);
+        let mut p = Player {
+            module,
+            samples,
+            voices,
+            volumes: [64; 4],
+            order_pos: opts.start_order,
+            row: 0,
+            tick: 0,
+            speed,
+            jump: None,
+            filter: false,
+            visited: HashSet::new(),
+            passes: 0,
+            ended: None,
+            gains,
+            stats: RenderStats::default(),
+            max_frames,
+            opts,
+        };
+        p.enter_order(false);
+        if p.ended.is_none() {
+            p.visited.insert((p.order_pos, 0));
+        }
+        p
+    }
+
+    /// What has happened so far.
+    pub fn stats(&self) -> &RenderStats {
+        &self.stats
+    }
+
+    /// Whether the song has ended.
+    pub fn ended(&self) -> bool {
+        self.ended.is_some()
+    }
+
+    fn pattern_index(&self, order_pos: usize) -> Option<usize> {
+        let p = usize::from(*self.module.song_order().get(order_pos)?);
+        (p < self.module.patterns.len()).then_some(p)
+    }
+
+    fn rows(&self) -> usize {
+        self.pattern_index(self.order_pos)
+            .and_then(|p| self.module.patterns.get(p))
+            .map_or(1, |p| usize::from(p.rows).max(1))
+    }
+
+    /// Moves forward from `order_pos` to the first position with an existing pattern, wrapping
+    /// (with the speed reset) at the song end. `wrapped` says a wrap already happened.
+    fn enter_order(&mut self, mut wrapped: bool) {
+        let len = self.module.song_order().len();
+        if len == 0 {
+            self.ended = Some(EndReason::NoPatterns);
+            return;
+        }
+        for _ in 0..=len {
+            if self.order_pos >= len {
+                self.order_pos = 0;
+                wrapped = true;
+            }
+            if self.pattern_index(self.order_pos).is_some() {
+                if wrapped {
+                    self.speed = speed_of(self.module.speed);
+                }
+                return;
+            }
+            self.stats.invalid_orders += 1;
+            self.order_pos += 1;
+        }
+        self.ended = Some(EndReason::NoPatterns);
+    }
+
+    /// Plays one tick: notes (tick 0) and effects, then mixes the tick's frames into `out`
+    /// (interleaved, `opts.channels` wide; pass `None` to skip mixing). Returns the state at the
+    /// start of the tick, or `None` when the song has ended.
+    pub fn tick(&mut self, out: Option<&mut Vec<f32>>) -> Option<TickState> {
+        if self.ended.is_some() {
+            return None;
+        }
+        if self.tick == 0 {
+            self.trigger_row();
+        }
+        self.run_effects();
+        let state = self.state();
+        let rate = u64::from(self.opts.rate);
+        let t = self.stats.ticks;
+        let frames = ((t + 1) * rate / TICK_RATE - t * rate / TICK_RATE) as usize;
+        if let Some(out) = out {
+            self.mix(frames, out);
+        }
+        self.stats.frames += frames as u64;
+        self.stats.ticks += 1;
+        self.advance();
+        if self.ended.is_none() && self.stats.frames >= self.max_frames {
+            self.ended = Some(EndReason::Cap);
+        }
+        if let Some(e) = self.ended {
+            self.stats.end = e;
+        }
+        Some(state)
+    }
+
+    fn state(&self) -> TickState {
+        TickState {
+            order: self.order_pos,
+            pattern: self.pattern_index(self.order_pos).unwrap_or(0),
+            row: self.row,
+            tick: self.tick,
+            speed: self.speed,
+            filter: self.filter,
+            channels: self
+                .voices
+                .iter()
+                .map(|v| ChannelState {
+                    note: v.note + 1,
+                    period: v.period,
+                    volume: self.volumes.get(v.paula).copied().unwrap_or(0),
+                    sample: v.sample.map(|s| s as u8),
+                    position: v.active.then_some((v.pos >> 32) as u32),
+                })
+                .collect(),
+        }
+    }
+
+    fn advance(&mut self) {
+        self.tick += 1;
+        if self.tick < self.speed {
+            return;
+        }
+        self.tick = 0;
+        if let Some(pos) = self.jump.take() {
+            self.order_pos = pos;
+            self.row = 0;
+            self.enter_order(false);
+        } else {
+            self.row += 1;
+            if self.row >= self.rows() {
+                self.row = 0;
+                self.order_pos += 1;
+                self.enter_order(false);
+            }
+        }
+        if self.ended.is_some() {
+            return;
+        }
+        if !self.visited.insert((self.order_pos, self.row)) {
+            self.passes += 1;
+            if self.passes >= self.opts.loops.max(1) {
+                self.ended = Some(EndReason::Revisited);
+            } else {
+                self.visited.clear();
+                self.visited.insert((self.order_pos, self.row));
+            }
+        }
+    }
+
+    fn trigger_row(&mut self) {
+        let channels = self.voices.len();
+        let module: &'a Module = self.module;
+        let pattern = self.pattern_index(self.order_pos).and_then(|p| module.patterns.get(p));
+        for ch in 0..channels {
+            let cell = pattern.map_or(Cell::default(), |p| p.cell(self.row, ch, channels));
+            let Some(v) = self.voices.get_mut(ch) else { continue };
+            v.cell = cell;
+            if cell.note == 0 {
+                continue;
+            }
+            let inst = usize::from(cell.instrument);
+            let Some(s) = self.samples.get(inst).filter(|s| !s.data.is_empty() && cell.note <= 36) else {
+                self.stats.invalid_notes += 1;
+                continue;
+            };
+            // Mode 1 (8-bit) plays only on normal channels, mode 0 only on pairs; the original
+            // ignores the note otherwise (reference §2.3).
+            if (v.split && s.mode == 1) || (!v.split && s.mode == 0) {
+                self.stats.mode_mismatches += 1;
+                continue;
+            }
+            // Notes 35 and 36 on pairs play as 34 (the pair mixer's step table; libopenmpt).
+            let note = if v.split { cell.note.min(34) } else { cell.note };
+            v.note = i32::from(note) - 1;
+            v.period = i32::from(PERIODS[usize::from(note - 1)]); // ok: note in 1..=36
+            v.sample = Some(inst);
+            v.active = true;
+            v.pos = 0;
+            v.release_latched = false;
+            match s.lp.filter(|_| !v.split) {
+                Some((start, end)) => {
+                    v.seg_end = if start > 0 { start } else { end };
+                    v.latch = Some((start, end));
+                    v.looping = true;
+                }
+                None => {
+                    v.seg_end = s.data.len();
+                    v.latch = None;
+                    v.looping = false;
+                }
+            }
+            if let (false, Some(vol)) = (v.split, self.volumes.get_mut(v.paula)) {
+                *vol = s.volume;
+            }
+        }
+    }
+
+    fn run_effects(&mut self) {
+        let t = i32::from(self.tick);
+        let plen = self.module.song_order().len();
+        for ch in 0..self.voices.len() {
+            let Some(v) = self.voices.get_mut(ch) else { continue };
+            let p = i32::from(v.cell.param);
+            let (hi, lo) = (p >> 4, p & 15);
+            let table = |n: i32| i32::from(PERIODS[n.clamp(0, 35) as usize]); // ok: clamped
+            match v.cell.effect {
+                1 => v.period = (v.period - p).max(MIN_PERIOD),
+                2 => v.period = (v.period + p).min(MAX_PERIOD),
+                10 => {
+                    v.period = table(match t % 3 {
+                        0 => v.note - hi,
+                        1 => v.note,
+                        _ => v.note + lo,
+                    })
+                }
+                11 => {
+                    v.period = table(match t & 3 {
+                        0 | 2 => v.note,
+                        1 => v.note + lo,
+                        _ => v.note - hi,
+                    })
+                }
+                12 if t > 0 => {
+                    v.period = table(match (t - 1) % 3 {
+                        0 => v.note + hi,
+                        1 => v.note + lo,
+                        _ => v.note,
+                    })
+                }
+                13 => {
+                    v.note -= p;
+                    v.period = table(v.note);
+                }
+                30 => {
+                    v.note += p;
+                    v.period = table(v.note);
+                }
+                21 if t == 0 => {
+                    v.note -= p;
+                    v.period = table(v.note);
+                }
+                17 if t == 0 => {
+                    v.note += p;
+                    v.period = table(v.note);
+                }
+                15 if t == 0 => self.filter = p != 0,
+                25 if t == 0 => {
+                    let pos = (hi * 10 + lo) as usize;
+                    if pos < plen {
+                        self.jump = Some(pos);
+                    }
+                }
+                27 if t == 0 => {
+                    // Release: latch the part after the loop, if any (reference §2.5).
+                    let len = v.sample.and_then(|s| self.samples.get(s)).map_or(0, |s| s.data.len());
+                    if let (true, Some((_, end))) = (v.looping, v.latch)
+                        && end < len
+                    {
+                        v.latch = Some((end, len));
+                        v.release_latched = true;
+                        v.looping = false;
+                    }
+                }
+                28 if t == 0 && lo != 0 => self.speed = lo as u8,
+                31 => {
+                    let Some(vol) = self.volumes.get_mut(v.paula) else { continue };
+                    let cur = i32::from(*vol);
+                    let new = match p {
+                        0..=0x40 => p,
+                        0x41..=0x4f => (cur - (p - 0x40)).max(0),
+                        0x50..=0x5f => (cur + (p - 0x50)).min(64),
+                        0x60..=0x6f if t == 0 => (cur - (p - 0x60)).max(0),
+                        0x70..=0x7f if t == 0 => (cur + (p - 0x70)).min(64),
+                        _ => cur,
+                    };
+                    *vol = new as u8;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn mix(&mut self, frames: usize, out: &mut Vec<f32>) {
+        let width = usize::from(self.opts.channels.clamp(1, 2));
+        let base = out.len();
+        out.resize(base + frames * width, 0.0);
+        let buf = &mut out[base..];
+        let rate = f64::from(self.opts.rate.max(1));
+        let interp = self.opts.interpolation;
+        for (i, v) in self.voices.iter_mut().enumerate() {
+            if !v.active || v.period <= 0 {
+                continue;
+            }
+            let (gl, gr) = self.gains.get(i).copied().unwrap_or((0.0, 0.0));
+            let vol = f32::from(self.volumes.get(v.paula).copied().unwrap_or(0)) / 64.0;
+            let Some(s) = v.sample.and_then(|s| self.samples.get(s)) else { continue };
+            let step = (PAULA_CLOCK / f64::from(v.period) / rate * 4_294_967_296.0) as u64;
+            mix_voice(v, &s.data, step, interp, (gl * vol, gr * vol), width, buf);
+        }
+    }
+}
+
+/// Speed from a stored value: 1..=255, 0 read as the default 6.
+fn speed_of(v: u16) -> u8 {
+    match v {
+        0 => 6,
+        1..=255 => v as u8,
+        _ => 255,
+    }
+}
+
+/// Moves a voice past the end of its block: into the latched block, or silence.
+fn next_block(v: &mut Voice) -> bool {
+    loop {
+        let end = (v.seg_end as u64) << 32;
+        if v.pos < end {
+            return true;
+        }
+        match v.latch {
+            Some((s, e)) if e > s => {
+                v.pos = ((s as u64) << 32) + (v.pos - end);
+                v.seg_end = e;
+                if v.release_latched {
+                    v.latch = None;
+                    v.release_latched = false;
+                }
+            }
+            _ => {
+                v.active = false;
+                return false;
+            }
+        }
+    }
+}
+
+/// Mixes one voice into `buf` (interleaved, `width` channels).
+fn mix_voice(
+    v: &mut Voice,
+    data: &[f32],
+    step: u64,
+    interp: Interpolation,
+    (gl, gr): (f32, f32),
+    width: usize,
+    buf: &mut [f32],
+) {
+    let frames = buf.len() / width;
+    let mut n = 0;
+    let step = step.max(1);
+    while n < frames {
+        if !next_block(v) {
+            return;
+        }
+        let i = (v.pos >> 32) as usize;
+        let seg_end = v.seg_end.min(data.len());
+        if i >= seg_end {
+            v.active = false;
+            return;
+        }
+        // Frames whose interpolation window stays inside the block run in a tight loop.
+        let safe_end = ((seg_end.saturating_sub(1)) as u64) << 32;
+        if interp == Interpolation::Nearest || interp == Interpolation::Linear {
+            if v.pos < safe_end {
+                let k = ((safe_end - v.pos).div_ceil(step) as usize).min(frames - n);
+                let out = &mut buf[n * width..(n + k) * width];
+                let mut pos = v.pos;
+                let seg = &data[..seg_end];
+                if interp == Interpolation::Linear {
+                    run_linear(seg, pos, step, gl, gr, width, out);
+                } else {
+                    run_nearest(seg, pos, step, gl, gr, width, out);
+                }
+                pos += step * k as u64;
+                v.pos = pos;
+                n += k;
+                continue;
+            }
+            // The last frame of the block: interpolate towards the block that follows.
+            let a = data[i];
+            let next = match v.latch {
+                _ if i + 1 < seg_end => data[i + 1],
+                Some((s, _)) => data.get(s).copied().unwrap_or(0.0),
+                None => 0.0,
+            };
+            let x = if interp == Interpolation::Linear {
+                let t = (v.pos & 0xffff_ffff) as f32 / 4_294_967_296.0;
+                a + (next - a) * t
+            } else {
+                a
+            };
+            put(buf, n, width, x, gl, gr);
+        } else {
+            let pos = v.pos as f64 / 4_294_967_296.0;
+            put(buf, n, width, sample_at(&data[..seg_end], pos, interp), gl, gr);
+        }
+        v.pos += step;
+        n += 1;
+    }
+    next_block(v);
+}
+
+#[inline]
+fn put(buf: &mut [f32], n: usize, width: usize, x: f32, gl: f32, gr: f32) {
+    if width == 2 {
+        if let Some(f) = buf.get_mut(n * 2..n * 2 + 2) {
+            f[0] += x * gl;
+            f[1] += x * gr;
+        }
+    } else if let Some(f) = buf.get_mut(n) {
+        *f += x * gl;
+    }
+}
+
+/// Linear interpolation over a block; every read index is below `seg.len() - 1`.
+fn run_linear(seg: &[f32], mut pos: u64, step: u64, gl: f32, gr: f32, width: usize, out: &mut [f32]) {
+    const SCALE: f32 = 1.0 / 4_294_967_296.0;
+    if width == 2 {
+        for f in out.chunks_exact_mut(2) {
+            let i = (pos >> 32) as usize;
+            let (a, b) = match seg.get(i..i + 2) {
+                Some(w) => (w[0], w[1]),
+                None => break,
+            };
+            let x = a + (b - a) * ((pos & 0xffff_ffff) as f32 * SCALE);
+            f[0] += x * gl;
+            f[1] += x * gr;
+            pos += step;
+        }
+    } else {
+        for f in out.iter_mut() {
+            let i = (pos >> 32) as usize;
+            let (a, b) = match seg.get(i..i + 2) {
+                Some(w) => (w[0], w[1]),
+                None => break,
+            };
+            *f += (a + (b - a) * ((pos & 0xffff_ffff) as f32 * SCALE)) * gl;
+            pos += step;
+        }
+    }
+}
+
+/// Nearest-frame reads over a block.
+fn run_nearest(seg: &[f32], mut pos: u64, step: u64, gl: f32, gr: f32, width: usize, out: &mut [f32]) {
+    if width == 2 {
+        for f in out.chunks_exact_mut(2) {
+            let Some(&x) = seg.get((pos >> 32) as usize) else { break };
+            f[0] += x * gl;
+            f[1] += x * gr;
+            pos += step;
+        }
+    } else {
+        for f in out.iter_mut() {
+            let Some(&x) = seg.get((pos >> 32) as usize) else { break };
+            *f += x * gl;
+            pos += step;
+        }
+    }
+}
+
+/// Renders the whole song, handing each tick's interleaved frames to `sink`.
+pub fn render<E>(
+    module: &Module,
+    opts: RenderOptions,
+    mut sink: impl FnMut(&[f32]) -> Result<(), E>,
+) -> Result<RenderStats, E> {
+    let mut player = Player::new(module, opts);
+    let mut buf = Vec::with_capacity(4096);
+    loop {
+        buf.clear();
+        if player.tick(Some(&mut buf)).is_none() {
+            break;
+        }
+        sink(&buf)?;
+    }
+    Ok(player.stats.clone())
+}
+
+/// The song's length in seconds when played once, without mixing.
+pub fn duration_seconds(module: &Module) -> f64 {
+    let mut player = Player::new(module, RenderOptions { rate: 50, ..RenderOptions::default() });
+    while player.tick(None).is_some() {}
+    player.stats.ticks as f64 / TICK_RATE as f64
+}
