@@ -1,3 +1,4 @@
 //! The `model` layer (see the crate documentation).
 
 pub mod project;
+pub mod sample_settings;

@@ -12,3 +12,4 @@ pub mod markers;
 pub mod part;
 pub mod pattern;
 pub mod project;
+pub mod sample_settings;
