@@ -6,7 +6,8 @@
 //! - [`human`]: the readable YAML/JSON form used by `groovekit dump` and `groovekit build`;
 //! - [`ops`]: validated edits (tempo, chains, pattern copy and clear, notes) and the grid view;
 //! - [`midi`]: the Standard MIDI File export of patterns and chains;
-//! - [`kit`]: OP-Z/OP-1 sample packs (AIFF with an `APPL` `op-1` JSON chunk).
+//! - [`kit`]: OP-Z/OP-1 sample packs (AIFF with an `APPL` `op-1` JSON chunk);
+//! - [`view`]: the step-grid view of a pattern, as text or SVG.
 
 pub mod human;
 pub mod kit;
@@ -14,6 +15,7 @@ pub mod midi;
 pub mod model;
 pub mod ops;
 pub mod raw;
+pub mod view;
 
 /// Everything that can go wrong reading, validating or editing OP-Z files.
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,305 @@
+//! Pattern views: a step grid per track as terminal text or as SVG, with notes, step components
+//! and parameter locks. The library builds strings; the CLI prints or writes them.
+
+use std::fmt::Write as _;
+
+use crate::OpzError;
+use crate::human::note_name;
+use crate::midi::TICKS_PER_STEP;
+use crate::model::{self, Component, Project, SOUND_PARAM_NAMES, Spark, Step, TRACK_NAMES};
+use crate::raw::{STEPS, TRACKS};
+
+/// One-letter codes of the step components in the grid (bit order).
+pub const COMPONENT_CODES: [char; 14] = ['P', 'S', 'J', 'V', 'U', 'D', 'R', 'G', 'M', 'W', 'H', 'N', 'T', 'C'];
+
+/// Everything the grid shows about one step of one track.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cell {
+    /// Notes: (note number, velocity, length in ticks, micro).
+    pub notes: Vec<(u8, u8, i32, i8)>,
+    /// Enabled components with their parameter bytes.
+    pub components: Vec<(Component, u8)>,
+    /// Parameter locks: (sound parameter index, value).
+    pub locks: Vec<(usize, u8)>,
+    /// Whether the step is past the track's step count (it does not play).
+    pub inactive: bool,
+}
+
+/// A track row of the grid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Track index.
+    pub track: usize,
+    /// Step count.
+    pub step_count: u8,
+    /// Step length in 1/16.
+    pub step_length: u8,
+    /// The 16 cells.
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    /// Whether the track has notes, components or locks.
+    pub fn has_content(&self) -> bool {
+        self.cells.iter().any(|c| !c.notes.is_empty() || !c.components.is_empty() || !c.locks.is_empty())
+    }
+}
+
+/// The grid of pattern `p` (0-based).
+pub fn grid(project: &Project, p: usize) -> Result<Vec<Row>, OpzError> {
+    let mut rows = Vec::with_capacity(TRACKS);
+    for t in 0..TRACKS {
+        let settings = project.track(p, t)?;
+        let mut cells = vec![Cell::default(); STEPS];
+        for n in project.notes(p, t)? {
+            if let Some(c) = cells.get_mut(n.step) {
+                c.notes.push((n.slot.note, n.slot.velocity, n.slot.duration, n.slot.micro));
+            }
+        }
+        for (s, cell) in cells.iter_mut().enumerate() {
+            let step: Step = project.step(p, t, s)?;
+            cell.components = step.components();
+            cell.locks = step.locks();
+            cell.inactive = s >= usize::from(settings.step_count);
+        }
+        rows.push(Row { track: t, step_count: settings.step_count, step_length: settings.step_length, cells });
+    }
+    Ok(rows)
+}
+
+fn component_text(c: Component, v: u8) -> String {
+    if c.is_spark() { format!("{} {}", c.name(), Spark::from_byte(v).describe()) } else { format!("{} {v}", c.name()) }
+}
+
+fn length_in_steps(ticks: i32) -> String {
+    let steps = f64::from(ticks) / f64::from(TICKS_PER_STEP);
+    format!("{steps:.2}").trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The terminal grid of pattern `p`: a header, a row per track with content (all tracks with
+/// `all`), a component/lock line under rows that have them, and the details of every step.
+pub fn text(project: &Project, p: usize, all: bool) -> Result<String, OpzError> {
+    let rows = grid(project, p)?;
+    let mut out = String::new();
+    let chain: Vec<String> = project.chain(15).iter().map(|e| (e + 1).to_string()).collect();
+    let _ = writeln!(
+        out,
+        "pattern {} - tempo {} BPM - playing chain: {}",
+        p + 1,
+        project.tempo(),
+        if chain.is_empty() { "(empty)".to_string() } else { chain.join(" ") }
+    );
+    let _ = write!(out, "{:<8} {:>5} ", "track", "steps");
+    for s in 1..=STEPS {
+        let _ = write!(out, "{s:<5}");
+    }
+    out.push('\n');
+    let mut details = String::new();
+    for row in rows.iter().filter(|r| all || r.has_content()) {
+        let name = model::track_name(row.track);
+        let _ = write!(out, "{name:<8} {:>5} ", format!("{}x{}", row.step_count, row.step_length));
+        for cell in &row.cells {
+            let text = match cell.notes.as_slice() {
+                [] if cell.inactive => "-".to_string(),
+                [] => ".".to_string(),
+                [(n, ..)] => note_name(*n),
+                [(n, ..), rest @ ..] => format!("{}+{}", note_name(*n), rest.len()),
+            };
+            let _ = write!(out, "{text:<5}");
+        }
+        out.push('\n');
+        if row.cells.iter().any(|c| !c.components.is_empty() || !c.locks.is_empty()) {
+            let _ = write!(out, "{:<8} {:>5} ", "", "");
+            for cell in &row.cells {
+                let mut code: String = cell.components.iter().map(|(c, _)| COMPONENT_CODES[c.bit()]).collect();
+                if !cell.locks.is_empty() {
+                    code.push('L');
+                }
+                if code.is_empty() {
+                    code.push(' ');
+                }
+                let _ = write!(out, "{:<5}", code.chars().take(4).collect::<String>());
+            }
+            out.push('\n');
+        }
+        for (s, cell) in row.cells.iter().enumerate() {
+            let mut parts: Vec<String> = cell
+                .notes
+                .iter()
+                .map(|&(n, v, d, m)| {
+                    format!(
+                        "{} vel {v} len {} steps{}",
+                        note_name(n),
+                        length_in_steps(d),
+                        if m != 0 { format!(" micro {m:+}") } else { String::new() }
+                    )
+                })
+                .collect();
+            parts.extend(cell.components.iter().map(|&(c, v)| component_text(c, v)));
+            parts.extend(cell.locks.iter().map(|&(i, v)| format!("lock {}={v}", SOUND_PARAM_NAMES[i])));
+            if !parts.is_empty() {
+                let _ = writeln!(details, "  {name} step {}: {}", s + 1, parts.join("; "));
+            }
+        }
+    }
+    out.push_str("\n. empty step, - past the step count; components: ");
+    for c in Component::ALL {
+        let _ = write!(out, "{}={} ", COMPONENT_CODES[c.bit()], c.name());
+    }
+    out.push_str("L=parameter lock\n");
+    if !details.is_empty() {
+        out.push_str("\nsteps:\n");
+        out.push_str(&details);
+    }
+    Ok(out)
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The SVG drawing of pattern `p`: one row per track (all 16), one column per step; notes as
+/// filled cells labelled with the note name (velocity as opacity, micro-timing as a shift),
+/// component codes in orange and parameter locks as a blue bar, steps past the step count hatched.
+pub fn svg(project: &Project, p: usize) -> Result<String, OpzError> {
+    let rows = grid(project, p)?;
+    let (left, top, cw, ch) = (96.0f64, 56.0f64, 52.0f64, 34.0f64);
+    let width = left + cw * STEPS as f64 + 16.0;
+    let height = top + ch * TRACKS as f64 + 40.0;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="monospace" font-size="11">"##
+    );
+    let _ = writeln!(s, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
+    let _ = writeln!(
+        s,
+        r##"<text x="8" y="22" font-size="15" font-weight="bold">OP-Z pattern {} - {} BPM</text>"##,
+        p + 1,
+        project.tempo()
+    );
+    for st in 0..STEPS {
+        let x = left + cw * st as f64;
+        let _ = writeln!(
+            s,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#555">{}</text>"##,
+            x + cw / 2.0,
+            top - 8.0,
+            st + 1
+        );
+    }
+    for row in &rows {
+        let y = top + ch * row.track as f64;
+        let _ = writeln!(
+            s,
+            r##"<text x="8" y="{:.1}">{}</text><text x="8" y="{:.1}" font-size="9" fill="#777">{}x{}</text>"##,
+            y + 14.0,
+            TRACK_NAMES[row.track],
+            y + 26.0,
+            row.step_count,
+            row.step_length
+        );
+        for (st, cell) in row.cells.iter().enumerate() {
+            let x = left + cw * st as f64;
+            let base = if cell.inactive {
+                "#e4e4e4"
+            } else if st % 4 == 0 {
+                "#f2f2f2"
+            } else {
+                "#fafafa"
+            };
+            let _ = writeln!(
+                s,
+                r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="{base}" stroke="#cccccc"/>"##,
+                cw - 1.0,
+                ch - 1.0
+            );
+            if let Some(&(n, v, _, m)) = cell.notes.first() {
+                let shift = f64::from(m) / 192.0 * cw;
+                let opacity = 0.35 + 0.65 * f64::from(v.min(127)) / 127.0;
+                let _ = writeln!(
+                    s,
+                    r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="3" fill="#2a7fd4" fill-opacity="{opacity:.2}"/>"##,
+                    x + 3.0 + shift,
+                    y + 3.0,
+                    cw - 7.0,
+                    ch - 16.0
+                );
+                let label = match cell.notes.len() {
+                    1 => note_name(n),
+                    k => format!("{}+{}", note_name(n), k - 1),
+                };
+                let _ = writeln!(
+                    s,
+                    r##"<text x="{:.1}" y="{:.1}" fill="#ffffff" text-anchor="middle">{}</text>"##,
+                    x + cw / 2.0 + shift,
+                    y + 15.0,
+                    esc(&label)
+                );
+            }
+            let codes: String = cell.components.iter().map(|(c, _)| COMPONENT_CODES[c.bit()]).collect();
+            if !codes.is_empty() {
+                let _ = writeln!(
+                    s,
+                    r##"<text x="{:.1}" y="{:.1}" font-size="9" fill="#d46a00">{}</text>"##,
+                    x + 3.0,
+                    y + ch - 4.0,
+                    esc(&codes)
+                );
+            }
+            if !cell.locks.is_empty() {
+                let _ = writeln!(
+                    s,
+                    r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="4" fill="#7b3fc4"><title>{}</title></rect>"##,
+                    x + cw - 16.0,
+                    y + ch - 9.0,
+                    12.0,
+                    esc(&cell
+                        .locks
+                        .iter()
+                        .map(|&(i, v)| format!("{}={v}", SOUND_PARAM_NAMES[i]))
+                        .collect::<Vec<_>>()
+                        .join(" "))
+                );
+            }
+        }
+    }
+    let legend_y = top + ch * TRACKS as f64 + 24.0;
+    let legend: Vec<String> =
+        Component::ALL.iter().map(|c| format!("{}={}", COMPONENT_CODES[c.bit()], c.name())).collect();
+    let _ = writeln!(
+        s,
+        r##"<text x="8" y="{legend_y:.1}" font-size="9" fill="#555">components: {} - purple bar: parameter locks - grey: past the step count</text>"##,
+        legend.join(" ")
+    );
+    s.push_str("</svg>\n");
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::default_project;
+    use crate::ops::{NewNote, add_note};
+
+    #[test]
+    fn grid_shows_notes_components_and_locks() {
+        let mut p = default_project();
+        add_note(&mut p, 0, 4, 2, NewNote { note: 48, velocity: 90, duration: 6144, micro: 8 }).unwrap();
+        let mut step = p.step(0, 4, 2).unwrap();
+        step.mask |= 1 << Component::TriggerSpark.bit();
+        step.params[Component::TriggerSpark.bit()] = 0x12;
+        step.lock_mask[8] = 0xFF;
+        step.lock_values[8] = 200;
+        p.set_step(0, 4, 2, &step).unwrap();
+        let t = text(&p, 0, false).unwrap();
+        assert!(t.contains("bass"), "{t}");
+        assert!(!t.contains("\nkick"), "empty tracks are hidden: {t}");
+        assert!(
+            t.contains("bass step 3: C3 vel 90 len 2 steps micro +8; trigger_spark 1st of every 2; lock filter=200"),
+            "{t}"
+        );
+        let svg = svg(&p, 0).unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains(">C3<") && svg.contains("filter=200"));
+    }
+}
