@@ -451,6 +451,55 @@ pub fn build_drum_kit(samples: &[KitSample], name: &str) -> Result<Kit, OpzError
     Ok(kit)
 }
 
+/// A mono 16-bit PCM WAV file of `frames` at `rate` (the form `kit split` writes each slice in).
+pub fn wav_bytes(frames: &[i16], rate: u32) -> Vec<u8> {
+    let data_len = u32::try_from(frames.len() * 2).unwrap_or(u32::MAX - 36);
+    let mut out = Vec::with_capacity(44 + frames.len() * 2);
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + data_len).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    out.extend_from_slice(&1u16.to_le_bytes()); // mono
+    out.extend_from_slice(&rate.to_le_bytes());
+    out.extend_from_slice(&(rate * 2).to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&16u16.to_le_bytes());
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&data_len.to_le_bytes());
+    for f in frames {
+        out.extend_from_slice(&f.to_le_bytes());
+    }
+    out
+}
+
+/// The mono 16-bit frames of each non-empty slice of a drum kit, clamped to the audio (some
+/// device-written kits point past their last frame). Multi-channel audio is mixed to mono.
+pub fn slice_frames(kit: &Kit) -> Result<Vec<(usize, Vec<i16>)>, OpzError> {
+    let f = kit.aiff.format()?;
+    let samples = kit.aiff.samples()?;
+    let ch = usize::from(f.channels.max(1));
+    let shift = i32::from(f.bits.clamp(1, 32)) - 16;
+    let mono: Vec<i16> = samples
+        .chunks_exact(ch)
+        .map(|fr| {
+            let sum: i64 = fr.iter().map(|&v| i64::from(v)).sum();
+            let v = sum / ch as i64;
+            let v = if shift >= 0 { v >> shift } else { v << -shift };
+            v.clamp(i64::from(i16::MIN), i64::from(i16::MAX)) as i16
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (i, s) in kit.slices()?.iter().enumerate() {
+        let start = (s.start_frame() as usize).min(mono.len());
+        let end = (s.end_frame() as usize).min(mono.len());
+        if end > start {
+            out.push((i, mono.get(start..end).unwrap_or(&[]).to_vec()));
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

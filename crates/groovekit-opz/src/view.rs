@@ -91,7 +91,7 @@ pub fn text(project: &Project, p: usize, all: bool) -> Result<String, OpzError> 
     );
     let _ = write!(out, "{:<8} {:>5} ", "track", "steps");
     for s in 1..=STEPS {
-        let _ = write!(out, "{s:<5}");
+        let _ = write!(out, "{s:<6}");
     }
     out.push('\n');
     let mut details = String::new();
@@ -105,7 +105,7 @@ pub fn text(project: &Project, p: usize, all: bool) -> Result<String, OpzError> 
                 [(n, ..)] => note_name(*n),
                 [(n, ..), rest @ ..] => format!("{}+{}", note_name(*n), rest.len()),
             };
-            let _ = write!(out, "{text:<5}");
+            let _ = write!(out, "{text:<6}");
         }
         out.push('\n');
         if row.cells.iter().any(|c| !c.components.is_empty() || !c.locks.is_empty()) {
@@ -118,7 +118,7 @@ pub fn text(project: &Project, p: usize, all: bool) -> Result<String, OpzError> 
                 if code.is_empty() {
                     code.push(' ');
                 }
-                let _ = write!(out, "{:<5}", code.chars().take(4).collect::<String>());
+                let _ = write!(out, "{:<6}", code.chars().take(5).collect::<String>());
             }
             out.push('\n');
         }

@@ -1,16 +1,518 @@
 //! Teenage Engineering OP-Z: the handler for the generic commands and the `groovekit opz ...` subcommands.
+//!
+//! Patterns, chains and steps are numbered from 1 as on the device; tracks go by name (`kick`,
+//! `bass`, ...). Every edit reads the project, changes only the bytes it must, and then writes a
+//! backup and the new file atomically (`--dry-run` shows what would change and writes nothing).
 
-use std::path::Path;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
-use super::{Handler, Outcome};
+use groovekit_opz::OpzError;
+use groovekit_opz::human::{self, note_name};
+use groovekit_opz::kit::{self, Kit};
+use groovekit_opz::midi::{self, TICKS_PER_STEP};
+use groovekit_opz::model::{Project, SOUND_PARAM_NAMES, TRACK_NAMES};
+use groovekit_opz::{ops, raw, view};
+use miette::{IntoDiagnostic, miette};
+
+use super::{Handler, Inspection, Outcome, Problem, VerifyReport, read_file};
+
+/// A pattern number on the command line: 1..=16.
+fn pattern_arg(s: &str) -> Result<u8, String> {
+    s.parse::<u8>().ok().filter(|n| (1..=16).contains(n)).ok_or_else(|| format!("`{s}` is not a pattern number 1..=16"))
+}
 
 /// `groovekit opz ...` subcommands.
 #[derive(Debug, clap::Subcommand)]
-pub enum OpzCommand {}
+pub enum OpzCommand {
+    /// Show a pattern as a step grid per track: notes, step components and parameter locks.
+    Pattern {
+        /// The project (.opz).
+        project: PathBuf,
+        /// Pattern 1..=16.
+        #[arg(long, default_value = "1", value_parser = pattern_arg)]
+        pattern: u8,
+        /// Also draw the grid as SVG to this file.
+        #[arg(long, value_name = "OUT.svg")]
+        svg: Option<PathBuf>,
+        /// Show empty tracks too.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Set the tempo (whole BPM, 40..=200).
+    SetTempo {
+        /// The project (.opz).
+        project: PathBuf,
+        /// Beats per minute.
+        bpm: u16,
+        /// Show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Pattern chains.
+    #[command(subcommand)]
+    Chain(ChainCommand),
+    /// Copy a pattern, within a project or to another one: `SRC.opz[:N] DST.opz[:M]` (N defaults
+    /// to 1, M to N).
+    CopyPattern {
+        /// Source project and pattern, e.g. `project01.opz:3`.
+        src: String,
+        /// Destination project and pattern, e.g. `project02.opz:5`.
+        dst: String,
+        /// Show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Clear a pattern's notes, step components and locks (track settings and sounds stay).
+    ClearPattern {
+        /// The project (.opz).
+        project: PathBuf,
+        /// Pattern 1..=16.
+        #[arg(long, value_parser = pattern_arg)]
+        pattern: u8,
+        /// Show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Sample packs (drum kits).
+    #[command(subcommand)]
+    Kit(KitCommand),
+}
+
+/// `groovekit opz chain ...`.
+#[derive(Debug, clap::Subcommand)]
+pub enum ChainCommand {
+    /// Replace a chain with pattern numbers (e.g. `1 1 2 3` or `1,1,2,3`).
+    Set {
+        /// The project (.opz).
+        project: PathBuf,
+        /// Pattern numbers 1..=16 in play order (at most 32).
+        #[arg(required = true, num_args = 1..)]
+        patterns: Vec<String>,
+        /// Which chain (16 = the one playing).
+        #[arg(long, default_value = "16", value_parser = pattern_arg)]
+        chain: u8,
+        /// Show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// `groovekit opz kit ...`.
+#[derive(Debug, clap::Subcommand)]
+pub enum KitCommand {
+    /// Build a drum kit from up to 24 samples (one slice each, 12 s in all), converting them to
+    /// mono 16-bit 44.1 kHz.
+    Build {
+        /// The samples (WAV, AIFF or FLAC), in slice order.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The kit to write (.aif).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// The kit's name (default: the output's file stem).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Write each non-empty slice of a drum kit as a WAV file (01.wav ... 24.wav).
+    Split {
+        /// The kit (.aif).
+        kit: PathBuf,
+        /// The folder to write into (created if needed).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
 
 /// Runs a `groovekit opz` subcommand.
 pub fn run(command: OpzCommand) -> miette::Result<Outcome> {
-    match command {}
+    match command {
+        OpzCommand::Pattern { project, pattern, svg, all } => {
+            pattern_cmd(&project, usize::from(pattern) - 1, svg.as_deref(), all)
+        }
+        OpzCommand::SetTempo { project, bpm, dry_run } => {
+            edit(&project, dry_run, &format!("set the tempo to {bpm} BPM"), |p| ops::set_tempo(p, bpm))
+        }
+        OpzCommand::Chain(ChainCommand::Set { project, patterns, chain, dry_run }) => {
+            let mut entries = Vec::new();
+            for item in patterns.iter().flat_map(|s| s.split(',')).filter(|s| !s.trim().is_empty()) {
+                let n: u8 = item.trim().parse().map_err(|_| miette!("`{item}` is not a pattern number"))?;
+                if !(1..=16).contains(&n) {
+                    return Err(miette!(
+                        "chain {chain}, entry {}: pattern {n} is outside 1..=16 (stored values above 15 are not patterns)",
+                        entries.len() + 1
+                    ));
+                }
+                entries.push(n - 1);
+            }
+            let text: Vec<String> = entries.iter().map(|e| (e + 1).to_string()).collect();
+            let c = usize::from(chain) - 1;
+            edit(&project, dry_run, &format!("set chain {chain} to {}", text.join(" ")), |p| {
+                ops::set_chain(p, c, &entries)
+            })
+        }
+        OpzCommand::CopyPattern { src, dst, dry_run } => copy_pattern_cmd(&src, &dst, dry_run),
+        OpzCommand::ClearPattern { project, pattern, dry_run } => {
+            let p = usize::from(pattern) - 1;
+            edit(&project, dry_run, &format!("clear pattern {pattern}"), |pr| ops::clear_pattern(pr, p))
+        }
+        OpzCommand::Kit(KitCommand::Build { inputs, output, name }) => kit_build(&inputs, &output, name),
+        OpzCommand::Kit(KitCommand::Split { kit, output }) => kit_split(&kit, &output),
+    }
+}
+
+/// An OP-Z error with the file it concerns.
+fn file_err(path: &Path, e: OpzError) -> miette::Report {
+    miette!("{}: {e}", path.display())
+}
+
+fn load(path: &Path) -> miette::Result<Project> {
+    let bytes = read_file(path)?;
+    Project::parse(&bytes).map_err(|e| file_err(path, e))
+}
+
+fn changed_bytes(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).filter(|(x, y)| x != y).count() + a.len().abs_diff(b.len())
+}
+
+/// Writes `project` over `path` after a backup, or reports what would change.
+fn save(path: &Path, before: &[u8], project: &Project, dry_run: bool, what: &str) -> miette::Result<Outcome> {
+    let n = changed_bytes(before, project.as_bytes());
+    if dry_run {
+        println!("dry run: would {what} in {} ({n} bytes change); nothing written", path.display());
+        return Ok(Outcome::Ok);
+    }
+    if n == 0 {
+        println!("{}: {what}: already so, nothing written", path.display());
+        return Ok(Outcome::Ok);
+    }
+    let backup = groovekit_core::fs::backup(path).into_diagnostic()?;
+    groovekit_core::fs::write_atomic(path, project.as_bytes()).into_diagnostic()?;
+    println!("{what} in {} ({n} bytes changed; backup: {})", path.display(), backup.display());
+    Ok(Outcome::Ok)
+}
+
+/// Reads a project, applies `change`, and saves it (see [`save`]).
+fn edit(
+    path: &Path,
+    dry_run: bool,
+    what: &str,
+    change: impl FnOnce(&mut Project) -> Result<(), OpzError>,
+) -> miette::Result<Outcome> {
+    let mut project = load(path)?;
+    let before = project.as_bytes().to_vec();
+    change(&mut project).map_err(|e| file_err(path, e))?;
+    save(path, &before, &project, dry_run, what)
+}
+
+/// Splits `path[:N]` into the path and an optional pattern number.
+fn split_pattern_ref(s: &str) -> miette::Result<(PathBuf, Option<usize>)> {
+    if let Some((path, n)) = s.rsplit_once(':')
+        && !n.is_empty()
+        && n.bytes().all(|b| b.is_ascii_digit())
+    {
+        let n = pattern_arg(n).map_err(|e| miette!("{s}: {e}"))?;
+        return Ok((PathBuf::from(path), Some(usize::from(n) - 1)));
+    }
+    Ok((PathBuf::from(s), None))
+}
+
+fn copy_pattern_cmd(src: &str, dst: &str, dry_run: bool) -> miette::Result<Outcome> {
+    let (src_path, src_p) = split_pattern_ref(src)?;
+    let (dst_path, dst_p) = split_pattern_ref(dst)?;
+    let src_p = src_p.unwrap_or(0);
+    let dst_p = dst_p.unwrap_or(src_p);
+    let source = load(&src_path)?;
+    let what = format!("copy pattern {} of {} to pattern {}", src_p + 1, src_path.display(), dst_p + 1);
+    edit(&dst_path, dry_run, &what, |dst| ops::copy_pattern(&source, src_p, dst, dst_p))
+}
+
+fn pattern_cmd(path: &Path, p: usize, svg: Option<&Path>, all: bool) -> miette::Result<Outcome> {
+    let project = load(path)?;
+    print!("{}", view::text(&project, p, all).map_err(|e| file_err(path, e))?);
+    if let Some(out) = svg {
+        let drawing = view::svg(&project, p).map_err(|e| file_err(path, e))?;
+        groovekit_core::fs::write_atomic(out, drawing.as_bytes()).into_diagnostic()?;
+        println!("wrote {}", out.display());
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Converts decoded audio to the kit's mono 16-bit 44.1 kHz, saying what was converted.
+fn to_kit_frames(path: &Path, notes: &mut Vec<String>) -> miette::Result<Vec<i16>> {
+    let decoded = groovekit_audio::read::read_audio(path).map_err(|e| miette!("{e}"))?;
+    if decoded.channels == 0 || decoded.frames() == 0 {
+        return Err(miette!("{}: no audio frames; a slice needs sound", path.display()));
+    }
+    let mut conv = Vec::new();
+    let decoded = if decoded.sample_rate != kit::KIT_RATE {
+        conv.push(format!("resampled {} Hz -> 44100 Hz", decoded.sample_rate));
+        groovekit_audio::resample::resample(&decoded, kit::KIT_RATE).map_err(|e| miette!("{}: {e}", path.display()))?
+    } else {
+        decoded
+    };
+    let ch = usize::from(decoded.channels);
+    if ch > 1 {
+        conv.push(format!("mixed {ch} channels to mono"));
+    }
+    if decoded.source_bits != 16 {
+        conv.push(format!("{}-bit -> 16-bit", decoded.source_bits));
+    }
+    let frames: Vec<i16> = decoded
+        .samples
+        .chunks_exact(ch)
+        .map(|f| {
+            let v = f.iter().sum::<f32>() / ch as f32;
+            (v * 32_768.0).round().clamp(-32_768.0, 32_767.0) as i16
+        })
+        .collect();
+    if !conv.is_empty() {
+        notes.push(format!("{}: {}", path.display(), conv.join(", ")));
+    }
+    Ok(frames)
+}
+
+fn kit_build(inputs: &[PathBuf], output: &Path, name: Option<String>) -> miette::Result<Outcome> {
+    if inputs.len() > kit::KIT_SLICES {
+        return Err(miette!(
+            "{} samples given; an OP-Z drum kit holds at most {} slices",
+            inputs.len(),
+            kit::KIT_SLICES
+        ));
+    }
+    let mut notes = Vec::new();
+    let mut samples = Vec::with_capacity(inputs.len());
+    for path in inputs {
+        let frames = to_kit_frames(path, &mut notes)?;
+        samples.push(kit::KitSample { name: path.display().to_string(), frames });
+    }
+    let name = name.unwrap_or_else(|| output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+    let built = kit::build_drum_kit(&samples, &name).map_err(|e| miette!("{}: {e}", output.display()))?;
+    groovekit_core::fs::write_atomic(output, &built.to_bytes()).into_diagnostic()?;
+    for n in &notes {
+        println!("converted {n}");
+    }
+    let total: usize = samples.iter().map(|s| s.frames.len()).sum();
+    println!(
+        "wrote {}: {} slices, {:.3} s of 12 s",
+        output.display(),
+        samples.len(),
+        total as f64 / f64::from(kit::KIT_RATE)
+    );
+    Ok(Outcome::Ok)
+}
+
+fn kit_split(path: &Path, out: &Path) -> miette::Result<Outcome> {
+    let bytes = read_file(path)?;
+    let k = Kit::parse(&bytes).map_err(|e| file_err(path, e))?;
+    let rate = k.aiff.format().map_err(|e| file_err(path, e))?.rate.round() as u32;
+    let slices = kit::slice_frames(&k).map_err(|e| file_err(path, e))?;
+    std::fs::create_dir_all(out).into_diagnostic()?;
+    for (i, frames) in &slices {
+        let file = out.join(format!("{:02}.wav", i + 1));
+        groovekit_core::fs::write_atomic(&file, &kit::wav_bytes(frames, rate)).into_diagnostic()?;
+        println!("wrote {} ({} frames)", file.display(), frames.len());
+    }
+    println!("{} slices written to {}", slices.len(), out.display());
+    Ok(Outcome::Ok)
+}
+
+fn steps_text(ticks: i32) -> String {
+    let steps = f64::from(ticks) / f64::from(TICKS_PER_STEP);
+    format!("{steps:.3}").trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn inspect_project(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
+    let project = Project::parse(bytes).map_err(|e| file_err(path, e))?;
+    let h = project.header();
+    let mut text = String::new();
+    let _ = writeln!(text, "OP-Z project {}", path.display());
+    let _ = writeln!(
+        text,
+        "{} bytes, file ID {:#x}, trailer {}",
+        bytes.len(),
+        h.file_id,
+        project.trailer().map_or("none (pre-2021 file)".to_string(), |t| t.to_string())
+    );
+    let _ = writeln!(
+        text,
+        "tempo {} BPM, swing {}, metronome level {} sound {}, mixer drum {} synth {} punch {} master {}",
+        h.tempo, h.swing, h.metronome_level, h.metronome_sound, h.mixer[0], h.mixer[1], h.mixer[2], h.mixer[3]
+    );
+    let mut chains_json = Vec::new();
+    for c in 0..16 {
+        let entries: Vec<usize> = project.chain(c).iter().map(|&e| usize::from(e) + 1).collect();
+        if !entries.is_empty() {
+            let list: Vec<String> = entries.iter().map(ToString::to_string).collect();
+            let tag = if c == 15 { " (playing)" } else { "" };
+            let _ = writeln!(text, "chain {}{tag}: {}", c + 1, list.join(" "));
+        }
+        chains_json.push(entries);
+    }
+    let mut patterns_json = Vec::new();
+    for p in 0..raw::PATTERNS {
+        let mut tracks_json = Vec::new();
+        let mut pattern_text = String::new();
+        let mut pattern_notes = 0;
+        for t in 0..raw::TRACKS {
+            let settings = project.track(p, t).map_err(|e| file_err(path, e))?;
+            let notes = project.notes(p, t).map_err(|e| file_err(path, e))?;
+            let mut steps = Vec::new();
+            for s in 0..raw::STEPS {
+                let st = project.step(p, t, s).map_err(|e| file_err(path, e))?;
+                let comps: Vec<String> = st.components().iter().map(|(c, v)| format!("{} {v}", c.name())).collect();
+                let locks: Vec<String> =
+                    st.locks().iter().map(|&(i, v)| format!("{}={v}", SOUND_PARAM_NAMES[i])).collect();
+                if !comps.is_empty() || !locks.is_empty() {
+                    steps.push((s, comps, locks));
+                }
+            }
+            if notes.is_empty() && steps.is_empty() {
+                continue;
+            }
+            pattern_notes += notes.len();
+            let _ = writeln!(
+                pattern_text,
+                "  {:<8} {} steps x {}/16, plug {}, {} notes",
+                TRACK_NAMES[t],
+                settings.step_count,
+                settings.step_length,
+                settings.plug,
+                notes.len()
+            );
+            let note_list: Vec<String> = notes
+                .iter()
+                .map(|n| {
+                    let micro = if n.slot.micro != 0 { format!(" micro {:+}", n.slot.micro) } else { String::new() };
+                    format!(
+                        "{}:{} vel {} len {}{micro}",
+                        n.step + 1,
+                        note_name(n.slot.note),
+                        n.slot.velocity,
+                        steps_text(n.slot.duration)
+                    )
+                })
+                .collect();
+            for chunk in note_list.chunks(6) {
+                let _ = writeln!(pattern_text, "    notes  {}", chunk.join(", "));
+            }
+            for (s, comps, locks) in &steps {
+                let mut parts = comps.clone();
+                parts.extend(locks.iter().map(|l| format!("lock {l}")));
+                let _ = writeln!(pattern_text, "    step {:>2} {}", s + 1, parts.join(", "));
+            }
+            tracks_json.push(serde_json::json!({
+                "track": TRACK_NAMES[t],
+                "plug": settings.plug,
+                "step_count": settings.step_count,
+                "step_length": settings.step_length,
+                "notes": notes.iter().map(|n| serde_json::json!({
+                    "step": n.step + 1,
+                    "note": note_name(n.slot.note),
+                    "number": n.slot.note,
+                    "velocity": n.slot.velocity,
+                    "length": n.slot.duration,
+                    "micro": n.slot.micro,
+                })).collect::<Vec<_>>(),
+                "steps": steps.iter().map(|(s, c, l)| serde_json::json!({"step": s + 1, "components": c, "locks": l})).collect::<Vec<_>>(),
+            }));
+        }
+        if !tracks_json.is_empty() {
+            let _ = writeln!(text, "pattern {}: {pattern_notes} notes", p + 1);
+            text.push_str(&pattern_text);
+            patterns_json.push(serde_json::json!({ "pattern": p + 1, "tracks": tracks_json }));
+        }
+    }
+    if patterns_json.is_empty() {
+        text.push_str("no notes, components or locks in any pattern\n");
+    }
+    let _ = writeln!(text, "note lengths in 1/16 steps ({TICKS_PER_STEP} ticks each)");
+    let json = serde_json::json!({
+        "kind": "opz-project",
+        "path": path,
+        "size": bytes.len(),
+        "file_id": h.file_id,
+        "trailer": project.trailer(),
+        "tempo": h.tempo,
+        "swing": h.swing,
+        "chains": chains_json,
+        "patterns": patterns_json,
+    });
+    Ok(Inspection { text, json })
+}
+
+fn inspect_kit(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
+    let k = Kit::parse(bytes).map_err(|e| file_err(path, e))?;
+    let f = k.aiff.format().map_err(|e| file_err(path, e))?;
+    let json = k.json().map_err(|e| file_err(path, e))?;
+    let kind = json.get("type").and_then(|v| v.as_str()).unwrap_or("?").to_string();
+    let rate = if f.rate > 0.0 { f.rate } else { f64::from(kit::KIT_RATE) };
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "OP-Z/OP-1 {kind} pack {}: {} ch, {}-bit, {} Hz, {} frames ({:.3} s)",
+        path.display(),
+        f.channels,
+        f.bits,
+        f.rate,
+        f.frames,
+        f64::from(f.frames) / rate
+    );
+    let chunks: Vec<String> =
+        k.aiff.chunks.iter().map(|c| format!("{} ({} B)", String::from_utf8_lossy(&c.id), c.data.len())).collect();
+    let _ = writeln!(text, "chunks: {}", chunks.join(", "));
+    for key in ["name", "drum_version", "synth_version", "octave", "base_freq"] {
+        if let Some(v) = json.get(key) {
+            let _ = writeln!(text, "{key}: {v}");
+        }
+    }
+    let slices = k.slices().map_err(|e| file_err(path, e))?;
+    let mut slices_json = Vec::new();
+    if !slices.is_empty() {
+        let _ = writeln!(text, "slice  key  start s    end s      length s  pitch  volume  playmode  reverse");
+        for (i, s) in slices.iter().enumerate() {
+            let (a, b) = (s.start_frame() as f64 / rate, s.end_frame() as f64 / rate);
+            let _ = writeln!(
+                text,
+                "{:>5}  {:<4} {a:>9.4}  {b:>9.4}  {:>9.4}  {:>5}  {:>6}  {:>8}  {:>7}",
+                i + 1,
+                note_name(53 + i as u8),
+                b - a,
+                s.pitch,
+                s.volume,
+                s.playmode,
+                s.reverse
+            );
+            slices_json.push(serde_json::json!({
+                "slice": i + 1, "start_frame": s.start_frame(), "end_frame": s.end_frame(),
+                "start_s": a, "end_s": b, "pitch": s.pitch, "volume": s.volume,
+                "playmode": s.playmode, "reverse": s.reverse,
+            }));
+        }
+    }
+    let out = serde_json::json!({
+        "kind": "opz-kit", "type": kind, "channels": f.channels, "bits": f.bits, "rate": f.rate,
+        "frames": f.frames, "slices": slices_json, "op1": json,
+    });
+    Ok(Inspection { text, json: out })
+}
+
+fn is_kit(bytes: &[u8]) -> bool {
+    bytes.get(0..4) == Some(b"FORM")
+        && matches!(bytes.get(8..12), Some(b"AIFF") | Some(b"AIFC"))
+        && kit::Aiff::parse(bytes)
+            .is_ok_and(|a| a.chunks.iter().any(|c| &c.id == b"APPL" && c.data.starts_with(b"op-1")))
+}
+
+fn is_project(bytes: &[u8]) -> bool {
+    matches!(bytes.len(), raw::LEN_WITH_TRAILER | raw::LEN_WITHOUT_TRAILER)
+        && bytes.get(0..4) == Some(&raw::FILE_ID.to_le_bytes()[..])
+}
+
+/// Looks for the device's `config/midi.json` beside the project or one folder up.
+fn midi_config(input: &Path) -> Option<PathBuf> {
+    let dir = input.parent()?;
+    [dir.join("config/midi.json"), dir.join("../config/midi.json")].into_iter().find(|p| p.is_file())
 }
 
 /// The Teenage Engineering OP-Z handler.
@@ -21,12 +523,144 @@ impl Handler for OpzHandler {
         "opz"
     }
 
-    fn sniff(&self, _path: &Path, _bytes: &[u8]) -> bool {
-        false
+    fn sniff(&self, path: &Path, bytes: &[u8]) -> bool {
+        // `.opz` files of any size are claimed so that empty and truncated projects get the
+        // OP-Z error message rather than "not recognised".
+        is_project(bytes) || is_kit(bytes) || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("opz"))
+    }
+
+    fn inspect(&self, path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
+        if is_kit(bytes) { inspect_kit(path, bytes) } else { inspect_project(path, bytes) }
+    }
+
+    fn verify_file(&self, path: &Path, bytes: &[u8], _fix: bool) -> miette::Result<VerifyReport> {
+        let mut report = VerifyReport::default();
+        let problem =
+            |offset: Option<u64>, message: String| Problem { path: path.to_path_buf(), offset, message, fixed: false };
+        if is_kit(bytes) {
+            report.checked.push((path.to_path_buf(), "opz-kit".into()));
+            match Kit::parse(bytes) {
+                Err(e) => report.problems.push(problem(None, e.to_string())),
+                Ok(k) => match (k.aiff.format(), k.slices()) {
+                    (Ok(f), Ok(slices)) => {
+                        if f.channels != 1 || f.bits != 16 || f.rate != 44_100.0 {
+                            report.warnings.push(problem(
+                                None,
+                                format!(
+                                    "{} ch {}-bit {} Hz; the OP-Z expects mono 16-bit 44.1 kHz",
+                                    f.channels, f.bits, f.rate
+                                ),
+                            ));
+                        }
+                        for (i, s) in slices.iter().enumerate() {
+                            if s.end_frame() > u64::from(f.frames) {
+                                report.warnings.push(problem(
+                                    None,
+                                    format!(
+                                        "slice {} ends at frame {}, past the {} frames of audio",
+                                        i + 1,
+                                        s.end_frame(),
+                                        f.frames
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                    (Err(e), _) | (_, Err(e)) => report.problems.push(problem(None, e.to_string())),
+                },
+            }
+            return Ok(report);
+        }
+        report.checked.push((path.to_path_buf(), "opz-project".into()));
+        match Project::parse(bytes) {
+            Err(e) => report.problems.push(problem(None, e.to_string())),
+            Ok(p) => {
+                for f in ops::check_project(&p) {
+                    let item = problem(Some(f.offset as u64), f.message);
+                    if f.error { report.problems.push(item) } else { report.warnings.push(item) }
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    fn dump(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        syntax: groovekit_core::doc::Syntax,
+        _output: Option<&Path>,
+    ) -> miette::Result<String> {
+        if is_kit(bytes) {
+            return Err(miette!(
+                help = "`groovekit inspect --json` shows a kit's op-1 JSON and slices",
+                "{}: sample packs have no dump document yet",
+                path.display()
+            ));
+        }
+        let project = Project::parse(bytes).map_err(|e| file_err(path, e))?;
+        human::dump(&project, syntax).map_err(|e| file_err(path, e))
+    }
+
+    fn doc_kinds(&self) -> &'static [&'static str] {
+        &[human::KIND]
+    }
+
+    fn build(&self, _kind: &str, text: &str, input: &Path) -> miette::Result<Vec<u8>> {
+        human::build(text).map(Project::into_bytes).map_err(|e| file_err(input, e))
+    }
+
+    fn convert(
+        &self,
+        input: &Path,
+        bytes: &[u8],
+        output: &Path,
+        options: &[String],
+    ) -> Option<miette::Result<Outcome>> {
+        let ext = output.extension()?.to_string_lossy().to_ascii_lowercase();
+        if ext != "mid" && ext != "midi" {
+            return None;
+        }
+        Some((|| {
+            let project = Project::parse(bytes).map_err(|e| file_err(input, e))?;
+            let mut opts = midi::parse_options(options).map_err(|e| miette!("{e}"))?;
+            if let Some(cfg) = midi_config(input) {
+                let text = std::fs::read_to_string(&cfg).into_diagnostic()?;
+                opts.channels = midi::channels_from_midi_json(&text).map_err(|e| file_err(&cfg, e))?;
+                println!("channels from {}", cfg.display());
+            }
+            let order: Vec<String> =
+                midi::patterns_in_order(&project, opts.order).iter().map(|p| (p + 1).to_string()).collect();
+            let song = midi::export(&project, &opts).map_err(|e| file_err(input, e))?;
+            groovekit_audio::midi::write_smf(output, &song).map_err(|e| miette!("{}: {e}", output.display()))?;
+            let notes: usize = song.tracks.iter().map(|t| t.notes.len()).sum();
+            println!(
+                "wrote {}: {notes} notes on {} tracks, patterns {}, {} BPM, {} ticks per quarter",
+                output.display(),
+                song.tracks.iter().filter(|t| !t.notes.is_empty()).count(),
+                order.join(" "),
+                song.bpm,
+                song.ppq
+            );
+            Ok(Outcome::Ok)
+        })())
     }
 }
 
 /// The handlers of this format family, for detection.
 pub fn handlers() -> Vec<&'static dyn Handler> {
     vec![&OpzHandler]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pattern_refs() {
+        assert_eq!(split_pattern_ref("a/p.opz:3").unwrap(), (PathBuf::from("a/p.opz"), Some(2)));
+        assert_eq!(split_pattern_ref("p.opz").unwrap(), (PathBuf::from("p.opz"), None));
+        assert!(split_pattern_ref("p.opz:17").is_err());
+        assert_eq!(groovekit_opz::model::track_index("kick"), Some(0));
+    }
 }

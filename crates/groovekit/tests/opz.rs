@@ -1,0 +1,252 @@
+//! The `groovekit` CLI on OP-Z projects and kits, against the fixture corpus.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn fixtures(test: &str) -> Option<PathBuf> {
+    groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), test).map(|d| d.join("opz"))
+}
+
+fn gk() -> Command {
+    Command::cargo_bin("groovekit").unwrap()
+}
+
+fn projects(dir: &Path) -> Vec<PathBuf> {
+    groovekit_core::fixtures::files_under(dir, &|p: &Path| p.extension().is_some_and(|e| e == "opz"))
+}
+
+/// A writable copy of a fixture in a temp dir.
+fn copy(src: &Path, dir: &Path, name: &str) -> PathBuf {
+    let to = dir.join(name);
+    std::fs::write(&to, std::fs::read(src).unwrap()).unwrap();
+    to
+}
+
+#[test]
+fn dump_then_build_is_byte_identical_for_every_project() {
+    let Some(dir) = fixtures("dump_then_build_is_byte_identical_for_every_project") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut n = 0;
+    for f in projects(&dir) {
+        let bytes = std::fs::read(&f).unwrap();
+        if bytes.is_empty() {
+            continue;
+        }
+        for format in ["yaml", "json"] {
+            let doc = tmp.path().join(format!("p.{format}"));
+            let out = tmp.path().join("p.opz");
+            gk().args(["dump", "--format", format, "-o"]).arg(&doc).arg(&f).assert().success();
+            let text = std::fs::read_to_string(&doc).unwrap();
+            assert!(text.contains("opz-project"));
+            gk().arg("build").arg(&doc).arg("-o").arg(&out).assert().success();
+            assert_eq!(std::fs::read(&out).unwrap(), bytes, "{} {format}", f.display());
+        }
+        n += 1;
+    }
+    assert_eq!(n, 19);
+}
+
+#[test]
+fn dump_names_tracks_notes_components_and_locks() {
+    let Some(dir) = fixtures("dump_names_tracks_notes_components_and_locks") else { return };
+    let out = gk().arg("dump").arg(dir.join("error-garden/project05.opz")).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.starts_with("kind: opz-project") || text.contains("\nkind: opz-project"));
+    assert!(text.contains("track: kick") && text.contains("track: motion"));
+    // Pattern 1, kick, step 2: F#3 (54), 12 288 ticks.
+    assert!(text.contains("note: F#3"), "note names");
+    assert!(text.contains("length: 12288"));
+    assert!(text.contains("component: jump") && text.contains("component: component_spark"));
+}
+
+#[test]
+fn inspect_and_verify_projects() {
+    let Some(dir) = fixtures("inspect_and_verify_projects") else { return };
+    gk().arg("inspect")
+        .arg(dir.join("error-garden/project05.opz"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("tempo 86 BPM"))
+        .stdout(predicate::str::contains("chain 16 (playing): 11"))
+        .stdout(predicate::str::contains("2:F#3 vel 100 len 4"));
+    gk().arg("inspect")
+        .arg("--json")
+        .arg(dir.join("sample-manager/projects/project06.opz"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"tempo\": 120"));
+    gk().arg("verify").arg(dir.join("error-garden")).arg(dir.join("sample-manager/projects")).assert().success();
+    gk().arg("inspect")
+        .arg(dir.join("sample-manager/bounces/bounce02/project.opz"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("empty (0 bytes)"));
+    gk().arg("verify")
+        .arg(dir.join("sample-manager/bounces/bounce02/project.opz"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("empty (0 bytes)"));
+    let tmp = tempfile::tempdir().unwrap();
+    let cut = tmp.path().join("cut.opz");
+    std::fs::write(&cut, &std::fs::read(dir.join("error-garden/project01.opz")).unwrap()[..200_000]).unwrap();
+    gk().arg("inspect").arg(&cut).assert().code(1).stderr(predicate::str::contains("200000 bytes"));
+}
+
+#[test]
+fn pattern_grid_in_text_and_svg() {
+    let Some(dir) = fixtures("pattern_grid_in_text_and_svg") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let svg = tmp.path().join("p.svg");
+    gk().args(["opz", "pattern"])
+        .arg(dir.join("error-garden/project05.opz"))
+        .args(["--pattern", "1", "--svg"])
+        .arg(&svg)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("kick      16x4 F3    F#3   G3"))
+        .stdout(predicate::str::contains("kick step 3: G3 vel 100 len 4 steps; jump 7"));
+    let drawing = std::fs::read_to_string(&svg).unwrap();
+    assert!(drawing.starts_with("<svg") && drawing.contains(">F#3<") && drawing.trim_end().ends_with("</svg>"));
+    gk().args(["opz", "pattern"])
+        .arg(dir.join("error-garden/project05.opz"))
+        .args(["--pattern", "17"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn set_tempo_backs_up_writes_and_honours_dry_run() {
+    let Some(dir) = fixtures("set_tempo_backs_up_writes_and_honours_dry_run") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let p = copy(&dir.join("error-garden/project05.opz"), tmp.path(), "project05.opz");
+    let before = std::fs::read(&p).unwrap();
+    gk().args(["opz", "set-tempo"])
+        .arg(&p)
+        .args(["96", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("dry run"));
+    assert_eq!(std::fs::read(&p).unwrap(), before);
+    gk().args(["opz", "set-tempo"]).arg(&p).arg("300").assert().code(1).stderr(predicate::str::contains("300 BPM"));
+    assert_eq!(std::fs::read(&p).unwrap(), before);
+    gk().args(["opz", "set-tempo"]).arg(&p).arg("96").assert().success().stdout(predicate::str::contains("backup"));
+    let after = std::fs::read(&p).unwrap();
+    assert_eq!(after[520], 96);
+    assert_eq!((0..after.len()).filter(|&i| after[i] != before[i]).count(), 1);
+    assert_eq!(std::fs::read(tmp.path().join("project05.opz.bak")).unwrap(), before);
+}
+
+#[test]
+fn chain_set_and_its_range_check() {
+    let Some(dir) = fixtures("chain_set_and_its_range_check") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let p = copy(&dir.join("sample-manager/projects/project06.opz"), tmp.path(), "project06.opz");
+    gk().args(["opz", "chain", "set"]).arg(&p).args(["1", "1,2", "4"]).assert().success();
+    let b = std::fs::read(&p).unwrap();
+    assert_eq!(&b[4 + 15 * 32..4 + 15 * 32 + 5], &[0, 0, 1, 3, 0xFF]);
+    gk().args(["opz", "chain", "set"])
+        .arg(&p)
+        .args(["1", "17"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("entry 2"));
+    gk().args(["opz", "chain", "set", "--chain", "2"]).arg(&p).arg("16").assert().success();
+    assert_eq!(std::fs::read(&p).unwrap()[4 + 32], 15);
+}
+
+#[test]
+fn copy_and_clear_patterns_across_projects() {
+    let Some(dir) = fixtures("copy_and_clear_patterns_across_projects") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let src = dir.join("error-garden/project05.opz");
+    let dst = copy(&dir.join("sample-manager/projects/project06.opz"), tmp.path(), "project06.opz");
+    let s = std::fs::read(&src).unwrap();
+    let pat = |b: &[u8], p: usize| b[572 + p * 21_392..572 + (p + 1) * 21_392].to_vec();
+    gk().args(["opz", "copy-pattern"])
+        .arg(format!("{}:1", src.display()))
+        .arg(format!("{}:5", dst.display()))
+        .assert()
+        .success();
+    let d = std::fs::read(&dst).unwrap();
+    assert_eq!(pat(&d, 4), pat(&s, 0));
+    assert_eq!(pat(&d, 0), pat(&std::fs::read(dir.join("sample-manager/projects/project06.opz")).unwrap(), 0));
+    gk().args(["opz", "clear-pattern"]).arg(&dst).args(["--pattern", "5", "--dry-run"]).assert().success();
+    assert_eq!(std::fs::read(&dst).unwrap(), d);
+    gk().args(["opz", "clear-pattern"]).arg(&dst).args(["--pattern", "5"]).assert().success();
+    let cleared = std::fs::read(&dst).unwrap();
+    // No notes are left in pattern 5: every slot's note byte is 0xFF.
+    let p5 = pat(&cleared, 4);
+    assert!((0..880).all(|i| p5[192 + i * 8 + 4] == 0xFF));
+    // Track settings stay (the kick track's step length 4 came with the copy).
+    assert_eq!(p5[6], 4);
+}
+
+#[test]
+fn convert_to_midi() {
+    let Some(dir) = fixtures("convert_to_midi") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let mid = tmp.path().join("p.mid");
+    gk().arg("convert")
+        .arg(dir.join("error-garden/project05.opz"))
+        .arg(&mid)
+        .args(["--option", "pattern=1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("patterns 1, 86 BPM"))
+        .stdout(predicate::str::contains("channels from"));
+    let b = std::fs::read(&mid).unwrap();
+    assert_eq!(&b[0..4], b"MThd");
+    assert_eq!(u16::from_be_bytes([b[8], b[9]]), 1, "type 1");
+    assert_eq!(u16::from_be_bytes([b[10], b[11]]), 17, "conductor + 16 tracks");
+    assert_eq!(u16::from_be_bytes([b[12], b[13]]), 12_288, "PPQ");
+    gk().arg("convert")
+        .arg(dir.join("error-garden/project05.opz"))
+        .arg(&mid)
+        .args(["--option", "pattern=0"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn kits_inspect_split_and_build() {
+    let Some(dir) = fixtures("kits_inspect_split_and_build") else { return };
+    let kit = dir.join("samplepacks/kick-combo_patch.aif");
+    gk().arg("inspect")
+        .arg(&kit)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("drum pack"))
+        .stdout(predicate::str::contains("    1  F3      0.0000     0.6828"));
+    let tmp = tempfile::tempdir().unwrap();
+    let slices = tmp.path().join("slices");
+    gk().args(["opz", "kit", "split"]).arg(&kit).arg("-o").arg(&slices).assert().success();
+    let mut wavs =
+        groovekit_core::fixtures::files_under(&slices, &|p: &Path| p.extension().is_some_and(|e| e == "wav"));
+    assert!(wavs.len() >= 16, "{wavs:?}");
+    wavs.truncate(4);
+    let out = tmp.path().join("new.aif");
+    gk().args(["opz", "kit", "build"])
+        .args(&wavs)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("4 slices"));
+    gk().arg("inspect").arg(&out).assert().success().stdout(predicate::str::contains("drum pack"));
+    gk().arg("verify").arg(&out).arg(&kit).assert().success();
+    // The first slice of the new kit is the first slice of the old one, sample for sample.
+    let again = tmp.path().join("again");
+    gk().args(["opz", "kit", "split"]).arg(&out).arg("-o").arg(&again).assert().success();
+    assert_eq!(std::fs::read(again.join("01.wav")).unwrap(), std::fs::read(slices.join("01.wav")).unwrap());
+    // Too long: 25 copies of a 0.5 s slice exceed 24 slices.
+    let many: Vec<PathBuf> = (0..25).map(|_| wavs[0].clone()).collect();
+    gk().args(["opz", "kit", "build"])
+        .args(&many)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("at most 24"));
+}
