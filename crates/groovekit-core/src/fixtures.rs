@@ -24,8 +24,9 @@ pub fn fixtures_or_skip(manifest_dir: &str, test: &str) -> Option<PathBuf> {
     match fixtures_dir(manifest_dir) {
         Some(dir) => Some(dir),
         None if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            // ok: test support only; a missing corpus under CI must fail the run.
-            panic!("{test}: fixture corpus not found (set GROOVEKIT_FIXTURES); CI=true makes this a failure")
+            let why =
+                format!("{test}: fixture corpus not found (set GROOVEKIT_FIXTURES); CI=true makes this a failure");
+            panic!("{why}") // ok: test support only; a missing corpus under CI must fail the run.
         }
         None => {
             eprintln!("SKIPPED {test}: fixture corpus not found (set GROOVEKIT_FIXTURES)");
