@@ -129,6 +129,14 @@ const MAX_SNIPPETS: usize = 50;
 
 /// Prints diagnostics (miette reports with source snippets) to standard error.
 fn print_diagnostics(song_path: &Path, text: &str, diags: &[Diagnostic]) {
+    use std::io::IsTerminal;
+    // On a terminal: colours and the terminal's usual width; in pipes and logs: no colours and no
+    // wrapping, so every `file:line:col: message` stays on one line for tools that read it.
+    let handler = if std::io::stderr().is_terminal() {
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode())
+    } else {
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor()).with_width(usize::MAX / 4)
+    };
     for (i, d) in diags.iter().enumerate() {
         let file = d.file.as_deref().unwrap_or(song_path);
         if i >= MAX_SNIPPETS {
@@ -141,7 +149,11 @@ fn print_diagnostics(song_path: &Path, text: &str, diags: &[Diagnostic]) {
         };
         let name = file.display().to_string();
         let rep = SongDiagnostic { diag: d.clone(), path: name.clone(), source: NamedSource::new(name, src_text) };
-        eprintln!("{:?}", miette::Report::new(rep));
+        let mut out = String::new();
+        match handler.render_report(&mut out, &rep) {
+            Ok(()) => eprintln!("{out}"),
+            Err(_) => eprintln!("{}:{d}", file.display()),
+        }
     }
 }
 
