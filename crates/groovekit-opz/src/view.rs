@@ -159,13 +159,13 @@ fn esc(s: &str) -> String {
 }
 
 /// The SVG drawing of pattern `p`: one row per track (all 16), one column per step; notes as
-/// filled cells labelled with the note name (velocity as opacity, micro-timing as a shift),
+/// filled cells labelled with the note name (velocity as opacity, micro-timing as a tick),
 /// component codes in orange and parameter locks as a blue bar, steps past the step count hatched.
 pub fn svg(project: &Project, p: usize) -> Result<String, OpzError> {
     let rows = grid(project, p)?;
     let (left, top, cw, ch) = (96.0f64, 56.0f64, 52.0f64, 34.0f64);
     let width = left + cw * STEPS as f64 + 16.0;
-    let height = top + ch * TRACKS as f64 + 40.0;
+    let height = top + ch * TRACKS as f64 + 52.0;
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -202,7 +202,7 @@ pub fn svg(project: &Project, p: usize) -> Result<String, OpzError> {
         for (st, cell) in row.cells.iter().enumerate() {
             let x = left + cw * st as f64;
             let base = if cell.inactive {
-                "#e4e4e4"
+                "#d4d4d4"
             } else if st % 4 == 0 {
                 "#f2f2f2"
             } else {
@@ -215,12 +215,11 @@ pub fn svg(project: &Project, p: usize) -> Result<String, OpzError> {
                 ch - 1.0
             );
             if let Some(&(n, v, _, m)) = cell.notes.first() {
-                let shift = f64::from(m) / 192.0 * cw;
                 let opacity = 0.35 + 0.65 * f64::from(v.min(127)) / 127.0;
                 let _ = writeln!(
                     s,
                     r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="3" fill="#2a7fd4" fill-opacity="{opacity:.2}"/>"##,
-                    x + 3.0 + shift,
+                    x + 3.0,
                     y + 3.0,
                     cw - 7.0,
                     ch - 16.0
@@ -232,10 +231,21 @@ pub fn svg(project: &Project, p: usize) -> Result<String, OpzError> {
                 let _ = writeln!(
                     s,
                     r##"<text x="{:.1}" y="{:.1}" fill="#ffffff" text-anchor="middle">{}</text>"##,
-                    x + cw / 2.0 + shift,
+                    x + cw / 2.0,
                     y + 15.0,
                     esc(&label)
                 );
+                if m != 0 {
+                    // Micro-timing: a tick under the note, offset from the step's centre by
+                    // micro/192 of a step (half a cell at the extremes).
+                    let mx = x + cw / 2.0 + f64::from(m) / 192.0 * (cw - 8.0);
+                    let _ = writeln!(
+                        s,
+                        r##"<line x1="{mx:.1}" y1="{:.1}" x2="{mx:.1}" y2="{:.1}" stroke="#1b4f86" stroke-width="2"/>"##,
+                        y + ch - 13.0,
+                        y + ch - 9.0
+                    );
+                }
             }
             let codes: String = cell.components.iter().map(|(c, _)| COMPONENT_CODES[c.bit()]).collect();
             if !codes.is_empty() {
@@ -269,8 +279,13 @@ pub fn svg(project: &Project, p: usize) -> Result<String, OpzError> {
         Component::ALL.iter().map(|c| format!("{}={}", COMPONENT_CODES[c.bit()], c.name())).collect();
     let _ = writeln!(
         s,
-        r##"<text x="8" y="{legend_y:.1}" font-size="9" fill="#555">components: {} - purple bar: parameter locks - grey: past the step count</text>"##,
+        r##"<text x="8" y="{legend_y:.1}" font-size="9" fill="#555">components: {}</text>"##,
         legend.join(" ")
+    );
+    let _ = writeln!(
+        s,
+        r##"<text x="8" y="{:.1}" font-size="9" fill="#555">purple bar: parameter locks - dark tick: micro-timing - darker cells: past the step count - opacity: velocity</text>"##,
+        legend_y + 14.0
     );
     s.push_str("</svg>\n");
     Ok(s)
