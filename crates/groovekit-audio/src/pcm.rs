@@ -473,6 +473,19 @@ impl PcmReader {
     }
 }
 
+impl<R: Read + Seek> PcmReader<R> {
+    /// Moves to frame `frame` (clamped to the end); the next read starts there.
+    pub fn seek_frame(&mut self, frame: u64) -> Result<(), AudioError> {
+        let frame = frame.min(self.info.frames);
+        let at = self.info.data_offset + frame * self.info.block_align() as u64;
+        self.inner
+            .seek(SeekFrom::Start(at))
+            .map_err(|e| decode_err(&self.path, format!("seek to frame {frame}: {e}")))?;
+        self.remaining = self.info.frames - frame;
+        Ok(())
+    }
+}
+
 impl<R: Read> PcmReader<R> {
     /// Wraps a reader already positioned at the first frame of data described by `info`.
     pub fn from_reader(inner: R, info: AudioInfo, path: &Path) -> Self {

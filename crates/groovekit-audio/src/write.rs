@@ -334,13 +334,23 @@ impl PcmWriter {
     }
 
     /// Writes the final sizes (and the `smpl` chunk), syncs, and moves the file into place.
-    pub fn finish(mut self) -> Result<WriteStats, AudioError> {
-        let result = self.finish_inner();
-        if result.is_err() {
-            self.out = None;
-            let _ = std::fs::remove_file(&self.tmp);
+    pub fn finish(self) -> Result<WriteStats, AudioError> {
+        let (pending, stats) = self.finish_pending()?;
+        pending.commit()?;
+        Ok(stats)
+    }
+
+    /// Completes the file under its temporary name without moving it into place, so that a
+    /// caller writing several files can put them all in place only once every one succeeded.
+    pub fn finish_pending(mut self) -> Result<(PendingFile, WriteStats), AudioError> {
+        match self.finish_inner() {
+            Ok(stats) => Ok((PendingFile { tmp: self.tmp.clone(), target: self.target.clone(), done: false }, stats)),
+            Err(e) => {
+                self.out = None;
+                let _ = std::fs::remove_file(&self.tmp);
+                Err(e)
+            }
         }
-        result
     }
 
     fn finish_inner(&mut self) -> Result<WriteStats, AudioError> {
@@ -367,9 +377,49 @@ impl PcmWriter {
         out.write_all(&header).map_err(|e| io_err("writing", &target, e))?;
         let file = out.into_inner().map_err(|e| io_err("writing", &target, e.into_error()))?;
         file.sync_all().map_err(|e| io_err("syncing", &target, e))?;
-        drop(file);
-        std::fs::rename(&self.tmp, &target).map_err(|e| io_err("renaming to", &target, e))?;
         Ok(self.stats)
+    }
+}
+
+/// A complete file under a temporary name beside its target. [`PendingFile::commit`] renames it
+/// into place; dropping it uncommitted deletes it.
+#[derive(Debug)]
+pub struct PendingFile {
+    tmp: PathBuf,
+    target: PathBuf,
+    done: bool,
+}
+
+impl PendingFile {
+    /// Writes `bytes` to a synced temporary sibling of `target`, to be committed later.
+    pub fn stage(target: &Path, bytes: &[u8]) -> Result<PendingFile, AudioError> {
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = target.with_file_name(format!(".{name}.groovekit-tmp-{}", std::process::id()));
+        let pending = PendingFile { tmp: tmp.clone(), target: target.to_path_buf(), done: false };
+        let mut f = File::create(&tmp).map_err(|e| io_err("creating", &tmp, e))?;
+        f.write_all(bytes).map_err(|e| io_err("writing", target, e))?;
+        f.sync_all().map_err(|e| io_err("syncing", target, e))?;
+        Ok(pending)
+    }
+
+    /// Where the file goes.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Moves the file into place (replacing any file there).
+    pub fn commit(mut self) -> Result<PathBuf, AudioError> {
+        std::fs::rename(&self.tmp, &self.target).map_err(|e| io_err("renaming to", &self.target, e))?;
+        self.done = true;
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
     }
 }
 

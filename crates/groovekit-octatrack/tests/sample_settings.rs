@@ -124,13 +124,13 @@ fn damaged_files_give_errors_not_panics() {
                 let at = (x >> 8) as usize % m.len();
                 m[at] = (x >> 24) as u8;
             }
-            if let Ok((file, _)) = SampleSettingsFile::read(&m, ChecksumPolicy::Lenient) {
-                if let Ok(model) = SampleSettings::from_file(&file) {
-                    let fixed = file.to_bytes();
-                    assert_eq!(model.to_bytes().unwrap(), fixed);
-                    if let Ok(text) = dump(&fixed, Syntax::Json) {
-                        assert_eq!(build(&text).unwrap(), fixed);
-                    }
+            if let Ok((file, _)) = SampleSettingsFile::read(&m, ChecksumPolicy::Lenient)
+                && let Ok(model) = SampleSettings::from_file(&file)
+            {
+                let fixed = file.to_bytes();
+                assert_eq!(model.to_bytes().unwrap(), fixed);
+                if let Ok(text) = dump(&fixed, Syntax::Json) {
+                    assert_eq!(build(&text).unwrap(), fixed);
                 }
             }
         }

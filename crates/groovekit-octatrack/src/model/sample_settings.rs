@@ -318,10 +318,10 @@ impl SampleSettings {
         if self.gain > 96 {
             out.push(format!("gain {} is outside 0..96 (-24..+24 dB)", self.gain));
         }
-        if let Some(n) = frames {
-            if u64::from(self.trim_end) > n {
-                out.push(format!("trim end {} is past the audio's {n} frames", self.trim_end));
-            }
+        if let Some(n) = frames
+            && u64::from(self.trim_end) > n
+        {
+            out.push(format!("trim end {} is past the audio's {n} frames", self.trim_end));
         }
         let limit = frames.unwrap_or(u64::from(self.trim_end.max(1)));
         for (i, s) in self.slices.iter().enumerate() {
@@ -331,10 +331,10 @@ impl SampleSettings {
             if u64::from(s.end) > limit && frames.is_some() {
                 out.push(format!("slice {}: end {} is past the audio's {limit} frames", i + 1, s.end));
             }
-            if let Some(lp) = s.loop_point {
-                if lp < s.start || lp > s.end {
-                    out.push(format!("slice {}: loop point {lp} is outside {}..{}", i + 1, s.start, s.end));
-                }
+            if let Some(lp) = s.loop_point
+                && (lp < s.start || lp > s.end)
+            {
+                out.push(format!("slice {}: loop point {lp} is outside {}..{}", i + 1, s.start, s.end));
             }
         }
         out

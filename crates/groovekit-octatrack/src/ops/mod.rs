@@ -2,3 +2,7 @@
 
 pub mod new_project;
 pub mod binary_diff;
+pub mod chain;
+pub mod chain_preview;
+pub mod find_audio;
+pub mod slices;
