@@ -1,17 +1,563 @@
-//! Octatrack samples: handlers and `groovekit ot` subcommands.
+//! Octatrack samples: the `.ot` handler for the generic commands (`inspect`, `verify [--fix]`,
+//! `dump`, `build`, `diff`) and the `groovekit ot` subcommands for sample chains, slices, grids,
+//! chain previews and the audio compatibility scan.
 
-use crate::cmd::{Handler, Outcome};
+use std::path::{Path, PathBuf};
+
+use groovekit_core::doc::Syntax;
+use groovekit_octatrack::human::sample_settings::{self as doc, SampleSettingsDoc};
+use groovekit_octatrack::model::sample_settings::SampleSettings;
+use groovekit_octatrack::ops::chain::{ChainConfig, ChainJob, OptionsDoc, plan, write_chains};
+use groovekit_octatrack::ops::slices::{self, ot_path_for};
+use groovekit_octatrack::ops::{chain_preview, find_audio};
+use groovekit_octatrack::raw::header::{BinaryKind, update_checksum};
+use groovekit_octatrack::raw::image::ChecksumPolicy;
+use groovekit_octatrack::raw::sample_settings::SampleSettingsFile;
+use miette::{IntoDiagnostic, miette};
+use serde_json::json;
+
+use crate::cmd::{Handler, Inspection, Outcome, Problem, VerifyReport};
 
 /// `groovekit ot` subcommands of this area.
 #[derive(Debug, clap::Subcommand)]
-pub enum SamplesCommand {}
+pub enum SamplesCommand {
+    /// Join audio files into a sample chain (WAV/AIFF + .ot with one slice per file).
+    ///
+    /// `groovekit ot chain NAME -o DIR FILE...` or `groovekit ot chain --config chains.yaml`.
+    /// Inputs: WAV or AIFF, mono or stereo (mixed: mono is duplicated), 44.1 kHz unless
+    /// --resample. More than 64 files make NAME-1, NAME-2, ... Everything is checked before
+    /// anything is written.
+    Chain(Box<ChainArgs>),
+    /// Write each slice of a chain to DIR/<stem>-NN.wav, sample for sample.
+    Split {
+        /// The chain's audio file.
+        chain: PathBuf,
+        /// Its .ot file (default: beside it, same stem).
+        #[arg(long)]
+        ot: Option<PathBuf>,
+        /// Output folder.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Print the files written as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a .ot beside an audio file with N linear or random slices.
+    Grid {
+        /// `linear` (equal slices) or `random` (seeded lengths, each >= 128 frames).
+        #[arg(value_enum)]
+        mode: GridMode,
+        /// The audio file.
+        audio: PathBuf,
+        /// Number of slices (1..64).
+        slices: usize,
+        /// Seed for `random`.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Tempo for a new .ot (an existing .ot keeps its own).
+        #[arg(long)]
+        bpm: Option<f64>,
+        /// Show what would be written; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Print the slice table of a .ot file.
+    Slices {
+        /// The .ot file.
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Draw a chain's waveform with numbered slice markers (PNG or SVG, by the output's extension).
+    ChainPreview {
+        /// The chain's audio file.
+        chain: PathBuf,
+        /// Its .ot file (default: beside it, same stem).
+        #[arg(long)]
+        ot: Option<PathBuf>,
+        /// OUT.png or OUT.svg.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Width in pixels.
+        #[arg(long, default_value_t = 1200)]
+        width: usize,
+        /// Height in pixels.
+        #[arg(long, default_value_t = 240)]
+        height: usize,
+    },
+    /// List every audio file under DIR and whether the Octatrack can play it (and if not, why).
+    FindAudio {
+        /// The folder to scan.
+        dir: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// List only files the Octatrack cannot use.
+        #[arg(long)]
+        unusable: bool,
+    },
+}
+
+/// `grid` modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GridMode {
+    /// Equal slices.
+    Linear,
+    /// Random lengths (seeded).
+    Random,
+}
+
+/// Options of `groovekit ot chain`.
+#[derive(Debug, clap::Args)]
+pub struct ChainArgs {
+    /// Chain name (output file stem); not with --config.
+    #[arg(required_unless_present = "config")]
+    pub name: Option<String>,
+    /// Input files, in slice order.
+    #[arg(required_unless_present = "config")]
+    pub files: Vec<PathBuf>,
+    /// A YAML/JSON batch of chains (see docs/octatrack-chains.md).
+    #[arg(long, conflicts_with_all = ["name", "files"])]
+    pub config: Option<PathBuf>,
+    /// Output folder (with --config: overrides the file's folders).
+    #[arg(short, long, required_unless_present = "config")]
+    pub output: Option<PathBuf>,
+    /// Tempo written to the .ot (30..300 BPM; default 120).
+    #[arg(long)]
+    pub bpm: Option<f64>,
+    /// Gain in dB (-24..24 in 0.5 dB steps; default 0).
+    #[arg(long, allow_hyphen_values = true)]
+    pub gain: Option<f64>,
+    /// Timestretch: off, normal (default) or beat.
+    #[arg(long)]
+    pub timestretch: Option<String>,
+    /// Loop: off (default), normal or ping-pong.
+    #[arg(long = "loop")]
+    pub loop_mode: Option<String>,
+    /// Trig quantisation: direct (default), pattern-length or a step count (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256).
+    #[arg(long)]
+    pub trig_quant: Option<String>,
+    /// Output bit depth, 16 or 24 (default: the deepest input).
+    #[arg(long)]
+    pub bit_depth: Option<u16>,
+    /// Scale each input to full scale (goes through floating point).
+    #[arg(long)]
+    pub normalize: bool,
+    /// Fade in, percent of each slice.
+    #[arg(long)]
+    pub fade_in: Option<f64>,
+    /// Fade out, percent of each slice.
+    #[arg(long)]
+    pub fade_out: Option<f64>,
+    /// Resample inputs that are not 44.1 kHz (otherwise they are refused).
+    #[arg(long)]
+    pub resample: bool,
+    /// Output container: wav (default) or aiff.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Check everything and print what would be written; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl ChainArgs {
+    fn options(&self) -> OptionsDoc {
+        OptionsDoc {
+            bpm: self.bpm,
+            gain_db: self.gain,
+            timestretch: self.timestretch.clone(),
+            loop_mode: self.loop_mode.clone(),
+            trig_quantization: self.trig_quant.clone().map(doc::Mode::Name),
+            bit_depth: self.bit_depth,
+            normalize: self.normalize.then_some(true),
+            fade_in: self.fade_in,
+            fade_out: self.fade_out,
+            resample: self.resample.then_some(true),
+            format: self.format.clone(),
+        }
+    }
+}
 
 /// Runs one of this area's subcommands.
 pub fn run(command: SamplesCommand) -> miette::Result<Outcome> {
-    match command {}
+    match command {
+        SamplesCommand::Chain(args) => chain(&args),
+        SamplesCommand::Split { chain, ot, output, json } => split(&chain, ot.as_deref(), &output, json),
+        SamplesCommand::Grid { mode, audio, slices, seed, bpm, dry_run } => {
+            grid(mode, &audio, slices, seed, bpm, dry_run)
+        }
+        SamplesCommand::Slices { file, json } => slice_table(&file, json),
+        SamplesCommand::ChainPreview { chain, ot, output, width, height } => {
+            preview(&chain, ot.as_deref(), &output, width, height)
+        }
+        SamplesCommand::FindAudio { dir, json, unusable } => find(&dir, json, unusable),
+    }
+}
+
+fn chain(args: &ChainArgs) -> miette::Result<Outcome> {
+    let jobs = match &args.config {
+        Some(cfg) => {
+            let text = std::fs::read_to_string(cfg).into_diagnostic()?;
+            let base = cfg.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            // Command-line options act as defaults under the file's own values.
+            let mut cfg_doc: ChainConfig =
+                groovekit_core::doc::from_text(&text).map_err(|e| miette!("{}: {e}", cfg.display()))?;
+            cfg_doc.defaults = cfg_doc.defaults.over(&args.options());
+            let text = groovekit_core::doc::to_json(&cfg_doc).map_err(|e| miette!("{e}"))?;
+            ChainConfig::jobs(&text, base, args.output.as_deref()).map_err(|e| miette!("{}: {e}", cfg.display()))?
+        }
+        None => {
+            let options = args.options().resolve().map_err(|e| miette!("{e}"))?;
+            let name = args.name.clone().unwrap_or_default();
+            let out_dir = args.output.clone().ok_or_else(|| miette!("-o DIR is required"))?;
+            vec![ChainJob { name, files: args.files.clone(), out_dir, options }]
+        }
+    };
+    let plans = plan(&jobs).map_err(|e| miette!("{e}"))?;
+    let summary: Vec<serde_json::Value> = plans
+        .iter()
+        .map(|p| {
+            json!({
+                "audio": p.audio, "ot": p.ot, "slices": p.inputs.len(), "frames": p.frames(),
+                "channels": p.channels, "bits": p.format.bits(), "bpm": p.settings.bpm(),
+                "bars": f64::from(p.settings.trim_length_x100) / 100.0,
+            })
+        })
+        .collect();
+    if !args.dry_run {
+        let total: u64 = plans.iter().map(|p| p.frames()).sum();
+        let bar = crate::progress::bar(total, "chain");
+        let result = write_chains(&plans, &mut |done| bar.set_position(done));
+        bar.finish_and_clear();
+        result.map_err(|e| miette!("{e}"))?;
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "dry_run": args.dry_run, "chains": summary })).unwrap_or_default()
+        );
+    } else {
+        for (p, s) in plans.iter().zip(&summary) {
+            println!(
+                "{}{} + {}: {} slices, {} frames, {} ch, {}-bit, {} bars at {} BPM",
+                if args.dry_run { "would write " } else { "" },
+                p.audio.display(),
+                p.ot.display(),
+                p.inputs.len(),
+                p.frames(),
+                p.channels,
+                p.format.bits(),
+                s["bars"],
+                p.settings.bpm()
+            );
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Reads and types a `.ot` file, with the file name in errors.
+fn read_settings(path: &Path) -> miette::Result<SampleSettings> {
+    let bytes = std::fs::read(path).map_err(|e| miette!("cannot read {}: {e}", path.display()))?;
+    SampleSettings::from_bytes(&bytes).map_err(|e| miette!("{}: {e}", path.display()))
+}
+
+fn split(chain: &Path, ot: Option<&Path>, out: &Path, json: bool) -> miette::Result<Outcome> {
+    let ot = ot.map(Path::to_path_buf).unwrap_or_else(|| ot_path_for(chain));
+    let settings = read_settings(&ot)?;
+    let files = slices::split(chain, &settings, out).map_err(|e| miette!("{}: {e}", chain.display()))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&files).unwrap_or_default());
+    } else {
+        for f in &files {
+            println!("slice {:>2}: {} ({} frames)", f.slice, f.path.display(), f.frames);
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+fn grid(mode: GridMode, audio: &Path, n: usize, seed: u64, bpm: Option<f64>, dry_run: bool) -> miette::Result<Outcome> {
+    let info = groovekit_audio::pcm::probe(audio).map_err(|e| miette!("{e}"))?;
+    let cuts = match mode {
+        GridMode::Linear => slices::grid_linear(info.frames, n),
+        GridMode::Random => slices::grid_random(info.frames, n, seed),
+    }
+    .map_err(|e| miette!("{}: {e}", audio.display()))?;
+    let ot = ot_path_for(audio);
+    let existing = if ot.exists() { Some(read_settings(&ot)?) } else { None };
+    let had = existing.is_some();
+    let mut settings = existing.unwrap_or_default();
+    if let Some(b) = bpm {
+        if had {
+            eprintln!("note: {} exists; its tempo is kept (--bpm applies to new .ot files)", ot.display());
+        } else {
+            let o = OptionsDoc { bpm: Some(b), ..Default::default() }.resolve().map_err(|e| miette!("{e}"))?;
+            settings.tempo_x24 = o.tempo_x24;
+        }
+    }
+    let settings = slices::with_slices(Some(settings), info.frames, cuts);
+    let bytes = settings.to_bytes().map_err(|e| miette!("{e}"))?;
+    print!("{}", table_text(&settings));
+    if dry_run {
+        println!("dry run: {} not written", ot.display());
+        return Ok(Outcome::Ok);
+    }
+    if had {
+        let backup = groovekit_core::fs::backup(&ot).map_err(|e| miette!("{e}"))?;
+        println!("backup: {}", backup.display());
+    }
+    groovekit_core::fs::write_atomic(&ot, &bytes).map_err(|e| miette!("{e}"))?;
+    println!("wrote {}", ot.display());
+    Ok(Outcome::Ok)
+}
+
+fn table_text(s: &SampleSettings) -> String {
+    let mut t = format!("{} slices\n", s.slices.len());
+    for (i, sl) in s.slices.iter().enumerate() {
+        t += &format!(
+            "{:>2}: {:>9} .. {:>9}  ({:>8} frames){}\n",
+            i + 1,
+            sl.start,
+            sl.end,
+            sl.len(),
+            sl.loop_point.map(|l| format!("  loop {l}")).unwrap_or_default()
+        );
+    }
+    t
+}
+
+fn slice_table(file: &Path, json: bool) -> miette::Result<Outcome> {
+    let s = read_settings(file)?;
+    if json {
+        let v: Vec<serde_json::Value> = s
+            .slices
+            .iter()
+            .enumerate()
+            .map(|(i, sl)| json!({ "slice": i + 1, "start": sl.start, "end": sl.end, "frames": sl.len(), "loop": sl.loop_point }))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        print!("{}", table_text(&s));
+    }
+    Ok(Outcome::Ok)
+}
+
+fn preview(chain: &Path, ot: Option<&Path>, out: &Path, width: usize, height: usize) -> miette::Result<Outcome> {
+    let ot = ot.map(Path::to_path_buf).unwrap_or_else(|| ot_path_for(chain));
+    let settings = read_settings(&ot)?;
+    if !(16..=16_384).contains(&width) || !(40..=4096).contains(&height) {
+        return Err(miette!("--width must be 16..16384 and --height 40..4096"));
+    }
+    let peaks = chain_preview::peaks(chain, width).map_err(|e| miette!("{e}"))?;
+    let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let bytes = match ext.as_deref() {
+        Some("svg") => chain_preview::svg(&peaks, &settings.slices, height).into_bytes(),
+        Some("png") => chain_preview::png(&peaks, &settings.slices, height),
+        _ => return Err(miette!("{}: the output must end in .png or .svg", out.display())),
+    };
+    groovekit_core::fs::write_atomic(out, &bytes).map_err(|e| miette!("{e}"))?;
+    println!("wrote {} ({} slices)", out.display(), settings.slices.len());
+    Ok(Outcome::Ok)
+}
+
+fn find(dir: &Path, json: bool, only_unusable: bool) -> miette::Result<Outcome> {
+    let mut all = find_audio::find_audio(dir).map_err(|e| miette!("{e}"))?;
+    if only_unusable {
+        all.retain(|c| !c.usable);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+        return Ok(Outcome::Ok);
+    }
+    let usable = all.iter().filter(|c| c.usable).count();
+    for c in &all {
+        let spec = match (&c.format, c.channels, c.sample_rate, c.bits) {
+            (Some(f), Some(ch), Some(r), Some(b)) => {
+                format!("{f} {ch}ch {r}Hz {b}-bit{}", if c.float == Some(true) { " float" } else { "" })
+            }
+            _ => "unreadable".into(),
+        };
+        if c.usable {
+            println!("ok   {} ({spec})", c.path.display());
+        } else {
+            println!("NO   {} ({spec}): {}", c.path.display(), c.reasons.join("; "));
+        }
+    }
+    println!("{} audio files, {usable} usable on the Octatrack", all.len());
+    Ok(Outcome::Ok)
 }
 
 /// The handlers of this area.
 pub fn handlers() -> Vec<&'static dyn Handler> {
-    vec![]
+    vec![&OtHandler]
+}
+
+/// `.ot` sample settings.
+struct OtHandler;
+
+fn describe(s: &SampleSettings) -> String {
+    format!(
+        "tempo {} BPM, trim {}..{} ({} bars), loop {:?} {} bars, timestretch {:?}, gain {:+} dB, trig quantization {:?}, {} slices",
+        s.bpm(),
+        s.trim_start,
+        s.trim_end,
+        f64::from(s.trim_length_x100) / 100.0,
+        s.loop_mode,
+        f64::from(s.loop_length_x100) / 100.0,
+        s.timestretch,
+        s.gain_db(),
+        s.trig_quant,
+        s.slices.len()
+    )
+}
+
+impl Handler for OtHandler {
+    fn name(&self) -> &'static str {
+        "octatrack"
+    }
+
+    fn sniff(&self, _path: &Path, bytes: &[u8]) -> bool {
+        BinaryKind::sniff(bytes) == Some(BinaryKind::SampleSettings)
+    }
+
+    fn inspect(&self, path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
+        let (file, state) =
+            SampleSettingsFile::read(bytes, ChecksumPolicy::Lenient).map_err(|e| miette!("{}: {e}", path.display()))?;
+        let s = SampleSettings::from_file(&file).map_err(|e| miette!("{}: {e}", path.display()))?;
+        let check = if state.is_valid() {
+            format!("checksum OK (0x{:04X})", state.stored)
+        } else {
+            format!("checksum WRONG: stored 0x{:04X}, computed 0x{:04X}", state.stored, state.computed)
+        };
+        let text =
+            format!("Octatrack sample settings ({}), {check}\n{}\n{}", path.display(), describe(&s), table_text(&s));
+        let mut json = serde_json::to_value(SampleSettingsDoc::from_model(&s)).unwrap_or_default();
+        if let Some(o) = json.as_object_mut() {
+            o.insert(
+                "checksum".into(),
+                json!({ "stored": state.stored, "computed": state.computed, "valid": state.is_valid() }),
+            );
+        }
+        Ok(Inspection { text, json })
+    }
+
+    fn verify_file(&self, path: &Path, bytes: &[u8], fix: bool) -> miette::Result<VerifyReport> {
+        let mut report = VerifyReport::default();
+        report.checked.push((path.to_path_buf(), doc::KIND.to_string()));
+        let problem = |offset: Option<u64>, message: String, fixed: bool| Problem {
+            path: path.to_path_buf(),
+            offset,
+            message,
+            fixed,
+        };
+        let (file, state) = match SampleSettingsFile::read(bytes, ChecksumPolicy::Lenient) {
+            Ok(x) => x,
+            Err(e) => {
+                report.problems.push(problem(None, e.to_string(), false));
+                return Ok(report);
+            }
+        };
+        match SampleSettings::from_file(&file) {
+            Ok(s) => {
+                // The audio beside the .ot, when there is one, bounds the slices.
+                let frames = ["wav", "WAV", "aif", "aiff", "AIF", "AIFF"]
+                    .iter()
+                    .map(|e| path.with_extension(e))
+                    .find(|p| p.exists())
+                    .and_then(|p| groovekit_audio::pcm::probe(&p).ok())
+                    .map(|i| i.frames);
+                for m in s.problems(frames) {
+                    report.warnings.push(problem(None, m, false));
+                }
+            }
+            Err(e) => report.problems.push(problem(Some(826), e.to_string(), false)),
+        }
+        if !state.is_valid() {
+            let mut message = format!(
+                "sample settings (.ot) checksum mismatch: stored 0x{:04X}, computed 0x{:04X}",
+                state.stored, state.computed
+            );
+            let mut fixed = false;
+            if fix {
+                let backup = groovekit_core::fs::backup(path).map_err(|e| miette!("{e}"))?;
+                let mut out = bytes.to_vec();
+                update_checksum(&mut out);
+                groovekit_core::fs::write_atomic(path, &out).map_err(|e| miette!("{e}"))?;
+                message.push_str(&format!("; rewrote the checksum (backup: {})", backup.display()));
+                fixed = true;
+            } else {
+                message.push_str(" (`groovekit verify --fix` rewrites it after a backup)");
+            }
+            report.problems.push(problem(Some(830), message, fixed));
+        }
+        Ok(report)
+    }
+
+    fn dump(&self, path: &Path, bytes: &[u8], syntax: Syntax, _output: Option<&Path>) -> miette::Result<String> {
+        doc::dump(bytes, syntax).map_err(|e| miette!("{}: {e}", path.display()))
+    }
+
+    fn doc_kinds(&self) -> &'static [&'static str] {
+        &[doc::KIND]
+    }
+
+    fn build(&self, _kind: &str, text: &str, input: &Path) -> miette::Result<Vec<u8>> {
+        doc::build(text).map_err(|e| miette!("{}: {e}", input.display()))
+    }
+
+    fn diff(&self, a: (&Path, &[u8]), b: (&Path, &[u8])) -> miette::Result<Vec<String>> {
+        let value = |(p, bytes): (&Path, &[u8])| -> miette::Result<serde_json::Value> {
+            let (file, _) = SampleSettingsFile::read(bytes, ChecksumPolicy::Lenient)
+                .map_err(|e| miette!("{}: {e}", p.display()))?;
+            let s = SampleSettings::from_file(&file).map_err(|e| miette!("{}: {e}", p.display()))?;
+            Ok(serde_json::to_value(SampleSettingsDoc::from_model(&s)).unwrap_or_default())
+        };
+        let (va, vb) = (value(a)?, value(b)?);
+        let mut out = Vec::new();
+        json_diff("", &va, &vb, &mut out);
+        Ok(out)
+    }
+}
+
+/// Lines `path: old -> new` for every leaf that differs.
+fn json_diff(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                json_diff(&p, x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null), out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            for i in 0..x.len().max(y.len()) {
+                json_diff(
+                    &format!("{path}[{}]", i + 1),
+                    x.get(i).unwrap_or(&Value::Null),
+                    y.get(i).unwrap_or(&Value::Null),
+                    out,
+                );
+            }
+        }
+        _ if a != b => out.push(format!("{path}: {a} -> {b}")),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_diff_names_leaves() {
+        let mut out = Vec::new();
+        json_diff("", &json!({"a": 1, "s": [{"x": 1}]}), &json!({"a": 2, "s": [{"x": 1}, {"x": 3}]}), &mut out);
+        assert_eq!(out, vec!["a: 1 -> 2".to_string(), "s[2]: null -> {\"x\":3}".to_string()]);
+    }
 }
