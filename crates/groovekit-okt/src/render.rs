@@ -70,6 +70,9 @@ pub struct RenderOptions {
     pub max_seconds: u32,
     /// The order position to start at.
     pub start_order: usize,
+    /// Play notes 35 and 36 (A#-3, B-3) on split voices as 34, as libopenmpt ≥ 0.7 does
+    /// after the pair mixer's step table. libopenmpt 0.6.9 and libxmp play them unchanged.
+    pub pair_note_clamp: bool,
 }
 
 impl Default for RenderOptions {
@@ -84,6 +87,7 @@ impl Default for RenderOptions {
             compat: Compat::Original,
             max_seconds: DEFAULT_MAX_SECONDS,
             start_order: 0,
+            pair_note_clamp: true,
         }
     }
 }
@@ -330,8 +334,9 @@ impl<'a> Player<'a> {
         let rate = u64::from(self.opts.rate);
         let t = self.stats.ticks;
         let frames = ((t + 1) * rate / TICK_RATE - t * rate / TICK_RATE) as usize;
-        if let Some(out) = out {
-            self.mix(frames, out);
+        match out {
+            Some(out) => self.mix(frames, out),
+            None => self.skip_tick(),
         }
         self.stats.frames += frames as u64;
         self.stats.ticks += 1;
@@ -422,7 +427,7 @@ impl<'a> Player<'a> {
                 continue;
             }
             // Notes 35 and 36 on pairs play as 34 (the pair mixer's step table; libopenmpt).
-            let note = if v.split { cell.note.min(34) } else { cell.note };
+            let note = if v.split && self.opts.pair_note_clamp { cell.note.min(34) } else { cell.note };
             v.note = i32::from(note) - 1;
             v.period = i32::from(PERIODS[usize::from(note - 1)]); // ok: note in 1..=36
             v.sample = Some(inst);
@@ -529,6 +534,16 @@ impl<'a> Player<'a> {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Advances every voice by one tick of Paula playback (`clock / period / 50` bytes) without
+    /// mixing, so traces and durations see the true play positions.
+    fn skip_tick(&mut self) {
+        for v in self.voices.iter_mut().filter(|v| v.active && v.period > 0) {
+            let step = (PAULA_CLOCK / f64::from(v.period) / TICK_RATE as f64 * 4_294_967_296.0) as u64;
+            v.pos = v.pos.saturating_add(step);
+            next_block(v);
         }
     }
 

@@ -72,6 +72,10 @@ pub struct OktRenderOpts {
     /// hard LRRL), openmpt (as stored, pans 25/75 %) or xmp (7-bit doubled, pans 25/75 %).
     #[arg(long, default_value = "original", value_name = "original|openmpt|xmp")]
     pub compat: Compat,
+    /// Play notes A#-3 and B-3 on split voices at their own pitch instead of A-3 (libopenmpt
+    /// 0.6.9 and libxmp do; libopenmpt 0.7+ clamps, after the pair mixer's step table).
+    #[arg(long)]
+    pub no_pair_note_clamp: bool,
 }
 
 impl Default for OktRenderOpts {
@@ -84,6 +88,7 @@ impl Default for OktRenderOpts {
             solo: Vec::new(),
             mute: Vec::new(),
             compat: Compat::Original,
+            no_pair_note_clamp: false,
         }
     }
 }
@@ -308,6 +313,7 @@ impl Handler for OktHandler {
             loops: o.loops,
             muted,
             compat: o.compat,
+            pair_note_clamp: !o.no_pair_note_clamp,
             ..RenderOptions::default()
         };
         let mut w = groovekit_audio::write::WavWriter::create(&args.output, o.channels, args.rate, args.bits)
