@@ -90,6 +90,9 @@ impl PcmWriter {
         if channels == 0 || sample_rate == 0 {
             return Err(AudioError::Invalid("an audio file needs at least one channel and a sample rate".into()));
         }
+        if u32::from(channels) * u32::from(format.bits() / 8) > u32::from(u16::MAX) {
+            return Err(AudioError::Invalid(format!("{channels} channels do not fit a WAV/AIFF frame")));
+        }
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = path.with_file_name(format!(".{name}.groovekit-tmp-{}", std::process::id()));
         let file = File::create(&tmp).map_err(|e| io_err("creating", &tmp, e))?;
@@ -126,10 +129,15 @@ impl PcmWriter {
         self.format.bits() / 8
     }
 
+    /// Bytes per frame in the file.
+    fn frame_bytes(&self) -> u64 {
+        u64::from(self.sample_bytes()) * u64::from(self.channels)
+    }
+
     /// The header for `data_bytes` bytes of sample data (written twice: placeholder, then final).
     fn header(&self, data_bytes: u64) -> Vec<u8> {
         let d = data_bytes as u32; // ok: checked against MAX_DATA_BYTES before finishing
-        let frames = (data_bytes / u64::from(self.sample_bytes() * self.channels)) as u32;
+        let frames = (data_bytes / self.frame_bytes()) as u32;
         let bits = self.format.bits();
         let mut h = Vec::with_capacity(64);
         match self.kind {
@@ -141,7 +149,7 @@ impl PcmWriter {
                 h.extend_from_slice(b"WAVEfmt ");
                 h.extend_from_slice(&16u32.to_le_bytes());
                 let tag: u16 = if self.format == SampleFormat::Float32 { 3 } else { 1 };
-                let align = self.sample_bytes() * self.channels;
+                let align = self.frame_bytes() as u16; // ok: create() keeps it within u16
                 h.extend_from_slice(&tag.to_le_bytes());
                 h.extend_from_slice(&self.channels.to_le_bytes());
                 h.extend_from_slice(&self.sample_rate.to_le_bytes());
@@ -204,7 +212,7 @@ impl PcmWriter {
         self.buf = buf;
         self.buf.clear();
         self.data_bytes += n;
-        self.stats.frames += n / u64::from(self.sample_bytes() * self.channels);
+        self.stats.frames += n / self.frame_bytes();
         r
     }
 
