@@ -139,3 +139,24 @@ fn bad_documents_are_errors_not_panics() {
         assert!(human::from_text(&edited).is_err(), "{to} was accepted");
     }
 }
+
+/// Values that YAML would read as something else unless quoted (booleans, null, floats, hex,
+/// padded numbers) come back as the same text.
+#[test]
+fn yaml_lookalike_values_keep_their_text() {
+    let base = String::from_utf8(Project::new_default().to_bytes()).unwrap();
+    for v in [
+        "true", "null", "~", "1e3", "0x10", ".inf", "1_000", "007", "+5", "-0", " 1", "1 ", "a: b", "# c", "'q'", "\"",
+        "- x", "", "[1]", "{a}", "*x", "&y", "!t", "|", ">", "%", "@", "`",
+    ] {
+        let text = base
+            .replace("MIDI_SOFT_THRU=0", &format!("MIDI_SOFT_THRU=0\r\nFUTURE={v}"))
+            .replace("PATH=\r\nBPMx24", &format!("PATH={v}\r\nBPMx24"));
+        let p = Project::parse(text.as_bytes()).unwrap();
+        for syntax in [Syntax::Yaml, Syntax::Json] {
+            let doc = human::to_text(&p, syntax).unwrap();
+            let back = human::from_text(&doc).unwrap_or_else(|e| panic!("{v:?} {syntax:?}: {e}\n{doc}"));
+            assert_eq!(back.to_bytes(), text.as_bytes(), "{v:?} {syntax:?}");
+        }
+    }
+}

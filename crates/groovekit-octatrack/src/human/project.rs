@@ -193,6 +193,12 @@ impl SampleDoc {
 
     /// The block's lines as the device would write them (with the slot spelling kept).
     fn entries(&self, index: usize) -> Result<Vec<(&'static str, Vec<u8>)>, OtError> {
+        if self.path.contains('\n') {
+            return Err(OtError::Invalid {
+                field: format!("samples[{index}].path"),
+                message: "a path cannot contain a line break".into(),
+            });
+        }
         let mut e = self.to_slot(index)?.entries();
         if self.slot_unpadded
             && let Some(slot) = e.iter_mut().find(|(k, _)| *k == "SLOT")
@@ -222,92 +228,121 @@ pub struct ProjectDoc {
     pub original_hex: Option<String>,
 }
 
+/// One document entry, with the file key it stands for.
+struct DocEntry {
+    /// The document key (`TEMPO` for the derived tempo).
+    key: String,
+    /// The document value.
+    value: Value,
+    /// The key in the file (`TEMPOx24` for the derived tempo).
+    file_key: String,
+    /// Whether the value is the tempo in BPM derived from `TEMPOx24`.
+    derived_tempo: bool,
+}
+
 /// The document entries of a section: repeated keys gathered into a list at their first
-/// position, `TEMPOx24` shown as `TEMPO` (BPM) when it is a plain integer.
-fn section_entries(p: &Project, name: &str) -> Entries {
-    let mut out: Vec<(String, Value)> = Vec::new();
+/// position, `TEMPOx24` shown as `TEMPO` (BPM) when it is a plain integer and the section has
+/// no key of its own named `TEMPO`.
+fn doc_entries(p: &Project, name: &str) -> Vec<DocEntry> {
+    let mut out: Vec<DocEntry> = Vec::new();
     let Some(s) = p.text().section(name) else {
-        return Entries(out);
+        return out;
     };
     let keys: Vec<&[u8]> = s.entries().filter_map(|l| l.key()).collect();
+    let tempo_is_free = !keys.contains(&&b"TEMPO"[..]);
     for line in s.entries() {
         let (Some(k), Some(v)) = (line.key(), line.value()) else { continue };
         let key = String::from_utf8_lossy(k).into_owned();
         let value = Value::from_bytes(v);
         let repeated = keys.iter().filter(|kk| **kk == k).count() > 1;
         if repeated {
-            match out.iter_mut().find(|(kk, _)| *kk == key) {
-                Some((_, Value::List(list))) => list.push(value),
-                _ => out.push((key, Value::List(vec![value]))),
+            match out.iter_mut().find(|e| e.key == key) {
+                Some(DocEntry { value: Value::List(list), .. }) => list.push(value),
+                _ => out.push(DocEntry {
+                    key: key.clone(),
+                    value: Value::List(vec![value]),
+                    file_key: key,
+                    derived_tempo: false,
+                }),
             }
             continue;
         }
         if name == "SETTINGS"
             && key == "TEMPOx24"
+            && tempo_is_free
             && let Value::Int(x24) = value
         {
             let bpm = if x24 % 24 == 0 { Value::Int(x24 / 24) } else { Value::Float(x24 as f64 / 24.0) };
-            out.push(("TEMPO".into(), bpm));
+            out.push(DocEntry { key: "TEMPO".into(), value: bpm, file_key: key, derived_tempo: true });
             continue;
         }
-        out.push((key, value));
+        out.push(DocEntry { key: key.clone(), value, file_key: key, derived_tempo: false });
     }
-    Entries(out)
+    out
 }
 
-/// The file lines of document entries: (key, bytes), repeated keys expanded, `TEMPO` → `TEMPOx24`.
+/// The document map of a section.
+fn section_entries(p: &Project, name: &str) -> Entries {
+    Entries(doc_entries(p, name).into_iter().map(|e| (e.key, e.value)).collect())
+}
+
+/// `TEMPOx24` bytes of a tempo in BPM.
+fn tempo_x24_bytes(v: &Value) -> Result<Vec<u8>, OtError> {
+    let bpm = match v {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => {
+            return Err(OtError::Invalid {
+                field: "settings.TEMPO".into(),
+                message: "the tempo must be a number of BPM, such as 120 or 120.5".into(),
+            });
+        }
+    };
+    let x24 = (bpm * 24.0).round();
+    if !x24.is_finite() || !(0.0..=1e9).contains(&x24) {
+        return Err(OtError::Invalid {
+            field: "settings.TEMPO".into(),
+            message: format!("{bpm} is not a usable tempo (the device allows 30-300 BPM)"),
+        });
+    }
+    Ok((x24 as i64).to_string().into_bytes())
+}
+
+/// The file lines (key, bytes) of one document entry: a list gives one line per item.
+fn entry_lines(name: &str, key: &str, value: &Value, derived_tempo: bool) -> Result<Vec<(String, Vec<u8>)>, OtError> {
+    if derived_tempo {
+        return Ok(vec![("TEMPOx24".to_string(), tempo_x24_bytes(value)?)]);
+    }
+    let field = format!("{}.{key}", name.to_lowercase());
+    if key.is_empty() || key.bytes().any(|b| !b.is_ascii_graphic() || b == b'=' || b == b'[') || key.starts_with('#') {
+        return Err(OtError::Invalid {
+            field,
+            message: "keys are printable ASCII without `=`, `[` or a leading `#`".into(),
+        });
+    }
+    let items = match value {
+        Value::List(items) => items.iter().map(|i| i.to_bytes(&field)).collect::<Result<Vec<_>, _>>()?,
+        scalar => vec![scalar.to_bytes(&field)?],
+    };
+    // Only a line feed is impossible here; a carriage return read from a file is kept, and
+    // setters refuse one at the end of a changed value.
+    if items.iter().any(|v| v.contains(&b'\n')) {
+        return Err(OtError::Invalid { field, message: "a value cannot contain a line break".into() });
+    }
+    Ok(items.into_iter().map(|v| (key.to_string(), v)).collect())
+}
+
+/// Whether a document key is the derived tempo: `TEMPO` in settings, when the document has no
+/// `TEMPOx24` key of its own.
+fn is_derived_tempo(name: &str, key: &str, entries: &Entries) -> bool {
+    name == "SETTINGS" && key == "TEMPO" && !entries.0.iter().any(|(k, _)| k == "TEMPOx24")
+}
+
+/// The file lines of a document section, in document order.
 fn file_entries(name: &str, entries: &Entries) -> Result<Vec<(String, Vec<u8>)>, OtError> {
     let mut out = Vec::new();
     for (k, v) in &entries.0 {
-        if name == "SETTINGS" && k == "TEMPO" {
-            let bpm = match v {
-                Value::Int(i) => *i as f64,
-                Value::Float(f) => *f,
-                _ => {
-                    return Err(OtError::Invalid {
-                        field: "settings.TEMPO".into(),
-                        message: "the tempo must be a number of BPM, such as 120 or 120.5".into(),
-                    });
-                }
-            };
-            let x24 = (bpm * 24.0).round();
-            if !x24.is_finite() || !(0.0..=1e9).contains(&x24) {
-                return Err(OtError::Invalid {
-                    field: "settings.TEMPO".into(),
-                    message: format!("{bpm} is not a usable tempo (the device allows 30-300 BPM)"),
-                });
-            }
-            out.push(("TEMPOx24".to_string(), (x24 as i64).to_string().into_bytes()));
-            continue;
-        }
-        let field = format!("{}.{k}", name.to_lowercase());
-        let check_key = |k: &str| -> Result<(), OtError> {
-            if k.is_empty() || k.bytes().any(|b| !b.is_ascii_graphic() || b == b'=' || b == b'[') || k.starts_with('#')
-            {
-                return Err(OtError::Invalid {
-                    field: field.clone(),
-                    message: "keys are printable ASCII without `=`, `[` or a leading `#`".into(),
-                });
-            }
-            Ok(())
-        };
-        check_key(k)?;
-        match v {
-            Value::List(items) => {
-                for item in items {
-                    out.push((k.clone(), item.to_bytes(&field)?));
-                }
-            }
-            scalar => out.push((k.clone(), scalar.to_bytes(&field)?)),
-        }
-    }
-    for (k, v) in &out {
-        if v.iter().any(|&b| b == b'\r' || b == b'\n') {
-            return Err(OtError::Invalid {
-                field: format!("{}.{k}", name.to_lowercase()),
-                message: "a value cannot contain a line break".into(),
-            });
-        }
+        out.extend(entry_lines(name, k, v, is_derived_tempo(name, k, entries))?);
     }
     Ok(out)
 }
@@ -380,30 +415,29 @@ pub fn from_doc(doc: &ProjectDoc) -> Result<Project, OtError> {
     Ok(p)
 }
 
-/// Applies a section's document values onto `p`: only lines whose document value differs from
-/// what the line shows are rewritten; keys missing from the document are removed; new keys are
-/// appended.
+/// Applies a section's document values onto `p`, comparing in document form: only entries
+/// whose document value differs from what the file shows are rewritten (so values the
+/// document cannot spell exactly, such as non-UTF-8 text, stay as they are unless edited);
+/// keys missing from the document are removed; new keys are appended.
 fn overlay_section(p: &mut Project, name: &str, entries: &Entries) -> Result<(), OtError> {
-    let wanted = file_entries(name, entries)?;
-    let current = file_entries(name, &section_entries(p, name))?;
-    // What the document shows for a line, compared by the same lossy conversion, so a line
-    // the document cannot spell exactly (non-UTF-8) is left alone unless it was edited.
-    // How many earlier entries of `list` have the same key as entry `i`.
-    let occurrence = |list: &[(String, Vec<u8>)], i: usize| -> usize {
-        let Some((key, _)) = list.get(i) else { return 0 };
-        list.iter().take(i).filter(|(k, _)| k == key).count()
-    };
-    for (i, (k, v)) in wanted.iter().enumerate() {
-        let n = occurrence(&wanted, i);
-        let now = current.iter().filter(|(kk, _)| kk == k).nth(n);
-        if now.map(|(_, b)| b) != Some(v) {
-            p.set_raw_occurrence(name, k, n, v)?;
+    let current = doc_entries(p, name);
+    for (k, v) in &entries.0 {
+        let (lines, file_key) = match current.iter().find(|e| e.key == *k) {
+            Some(e) if e.value == *v => continue,
+            Some(e) => (entry_lines(name, &e.file_key, v, e.derived_tempo)?, e.file_key.clone()),
+            None => (entry_lines(name, k, v, is_derived_tempo(name, k, entries))?, k.clone()),
+        };
+        let before = p.text().section(name).map_or(0, |s| s.get_all(&file_key).count());
+        for (n, (key, bytes)) in lines.iter().enumerate() {
+            p.set_raw_occurrence(name, key, n, bytes)?;
+        }
+        for n in (lines.len()..before).rev() {
+            p.remove_raw_occurrence(name, &file_key, n);
         }
     }
-    for (i, (k, _)) in current.iter().enumerate().rev() {
-        let n = occurrence(&current, i);
-        if wanted.iter().filter(|(kk, _)| kk == k).nth(n).is_none() {
-            p.remove_raw_occurrence(name, k, n);
+    for e in &current {
+        if !entries.0.iter().any(|(k, _)| *k == e.key) {
+            while p.remove_raw_occurrence(name, &e.file_key, 0) {}
         }
     }
     Ok(())

@@ -245,7 +245,7 @@ impl SampleSlot {
                 ),
             });
         }
-        if self.path.iter().any(|&b| b == b'\r' || b == b'\n') {
+        if breaks_line(&self.path) {
             return Err(OtError::Invalid {
                 field: format!("{} slot {} path", self.slot_type.describe(), self.slot),
                 message: "a path cannot contain a line break".into(),
@@ -264,6 +264,13 @@ pub struct Meta {
     pub version: Option<i64>,
     /// `OS_VERSION=` verbatim, spaces included (`R0177     1.40B`).
     pub os_version: Option<String>,
+}
+
+/// Whether a value cannot be written on one line: it contains a line feed, or ends with a
+/// carriage return (which would merge with the line ending). A carriage return inside a value
+/// is kept as found.
+pub fn breaks_line(value: &[u8]) -> bool {
+    value.contains(&b'\n') || value.last() == Some(&b'\r')
 }
 
 /// Parses an integer value: optional `-`, ASCII digits (leading zeros allowed, as in `001`).
@@ -670,7 +677,7 @@ impl Project {
                 s.body.push(Line { text, eol, number: 0 });
             }
         }
-        if value.iter().any(|&b| b == b'\r' || b == b'\n') {
+        if breaks_line(value) {
             return Err(OtError::Invalid { field: key.into(), message: "a value cannot contain a line break".into() });
         }
         *self = Project::from_text(copy)?;

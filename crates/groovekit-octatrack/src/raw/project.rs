@@ -58,8 +58,12 @@ impl Line {
     }
 
     /// `KEY` and `VALUE` of a `KEY=VALUE` line (split at the first `=`), or `None` for other
-    /// lines. Values are kept verbatim, spaces included (`OS_VERSION=R0177     1.40B`).
+    /// lines (`#` comments included, even with a `=`). Values are kept verbatim, spaces
+    /// included (`OS_VERSION=R0177     1.40B`).
     pub fn key_value(&self) -> Option<(&[u8], &[u8])> {
+        if self.text.first() == Some(&b'#') {
+            return None;
+        }
         let eq = self.text.iter().position(|&b| b == b'=')?;
         let key = self.text.get(..eq)?;
         let value = self.text.get(eq + 1..)?;
