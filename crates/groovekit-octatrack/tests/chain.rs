@@ -304,3 +304,25 @@ fn linear_grid_on_a_fixture_length() {
     assert_eq!(g[9].end, 55_897);
     assert_eq!(g[0].len(), 5589);
 }
+
+#[test]
+fn split_refuses_slices_outside_the_audio_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("c.aif");
+    let data = noise(300 * 2, 24, 11);
+    write_pcm(&wav, FileFormat::Aiff, 2, 44100, SampleFormat::Int24, &data);
+    let out = dir.path().join("parts");
+    let mut s = SampleSettings::default();
+    s.slices = grid_linear(300, 3).unwrap();
+    s.slices[2].end = 301;
+    let e = split(&wav, &s, &out).unwrap_err().to_string();
+    assert!(e.contains("slice 3") && e.contains("300 frames"), "{e}");
+    assert!(!out.exists());
+    // A valid grid splits an AIFF 24-bit chain into 24-bit WAVs with the same samples.
+    s.slices[2].end = 300;
+    let files = split(&wav, &s, &out).unwrap();
+    assert_eq!(list(&out), vec!["c-01.wav", "c-02.wav", "c-03.wav"]);
+    let back: Vec<i32> = files.iter().flat_map(|f| ints(&f.path)).collect();
+    assert_eq!(back, data);
+    assert_eq!(probe(&files[0].path).unwrap().bits, 24);
+}
