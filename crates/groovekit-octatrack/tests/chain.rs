@@ -312,8 +312,7 @@ fn split_refuses_slices_outside_the_audio_before_writing() {
     let data = noise(300 * 2, 24, 11);
     write_pcm(&wav, FileFormat::Aiff, 2, 44100, SampleFormat::Int24, &data);
     let out = dir.path().join("parts");
-    let mut s = SampleSettings::default();
-    s.slices = grid_linear(300, 3).unwrap();
+    let mut s = SampleSettings { slices: grid_linear(300, 3).unwrap(), ..Default::default() };
     s.slices[2].end = 301;
     let e = split(&wav, &s, &out).unwrap_err().to_string();
     assert!(e.contains("slice 3") && e.contains("300 frames"), "{e}");
