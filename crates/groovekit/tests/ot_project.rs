@@ -162,10 +162,45 @@ fn verify_folder_reports_missing_files() {
 /// A fresh project passes the whole-folder check (banks, arrangements and markers are verified
 /// by their own handlers).
 #[test]
-#[ignore = "needs the bank, arrangement and markers handlers (cmd/ot/binary.rs)"]
 fn verify_accepts_a_new_project() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("NEW");
     gk().args(["ot", "new-project"]).arg(&dir).assert().success();
     gk().arg("verify").arg(&dir).assert().success().stdout(predicate::str::contains("26 checked, 0 problems"));
+}
+
+/// The device Set fixture: every file of its project is checked by its own handler, and the
+/// recorder-buffer sample the project names (`../AUDIO/flex.wav`, absent from the Set) is
+/// reported.
+#[test]
+fn verify_set_fixture_checks_every_file_and_sample_path() {
+    let Some(ot) = fixtures("verify_set_fixture") else { return };
+    let out = gk().arg("verify").arg(ot.join("demo-set/DEMO-SET-1")).assert().code(1).get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("flex slot 129: sample `../AUDIO/flex.wav` not found"), "{out}");
+    assert!(out.contains("27 checked, 1 problems"), "{out}"); // 26 project files + AUDIO/chain.ot
+    assert!(out.contains("BLANK/bank16.work (octatrack-bank)"), "{out}");
+    assert!(!out.contains("not recognised"), "{out}");
+}
+
+/// `.strd` copies are checked when present, and `--fix` reaches the per-file handlers.
+#[test]
+fn verify_folder_checks_strd_and_passes_fix_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("P");
+    gk().args(["ot", "new-project"]).arg(&dir).assert().success();
+    let good = std::fs::read(dir.join("bank03.work")).unwrap();
+    std::fs::copy(dir.join("bank03.work"), dir.join("bank03.strd")).unwrap();
+    let mut bad = good.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 0xFF; // break the checksum
+    std::fs::write(dir.join("bank03.work"), &bad).unwrap();
+    gk().arg("verify")
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("bank03.strd (octatrack-bank)"))
+        .stdout(predicate::str::contains("27 checked, 1 problems"));
+    gk().args(["verify", "--fix"]).arg(&dir).assert().success();
+    assert_eq!(std::fs::read(dir.join("bank03.work")).unwrap(), good);
 }
