@@ -308,11 +308,26 @@ impl Step {
 
     /// Decodes 54 bytes.
     pub fn from_bytes(b: &[u8; 54]) -> Self {
-        let mut s = Step { mask: u16::from_le_bytes([b[0], b[1]]), ..Step::DEFAULT };
-        s.params.copy_from_slice(&b[2..18]);
-        s.lock_values.copy_from_slice(&b[18..36]);
-        s.lock_mask.copy_from_slice(&b[36..54]);
-        s
+        let (mask, rest) = b.split_at(2);
+        let (params, rest) = rest.split_at(16);
+        let (lock_values, lock_mask) = rest.split_at(18);
+        Step {
+            mask: u16::from_le_bytes([mask[0], mask[1]]),
+            // ok: the splits above have exactly these lengths, so the fallbacks are never taken.
+            params: params.try_into().unwrap_or([0; 16]),
+            lock_values: lock_values.try_into().unwrap_or([0; 18]),
+            lock_mask: lock_mask.try_into().unwrap_or([0; 18]),
+        }
+    }
+
+    /// Writes the 54 bytes into `dst` (which must be 54 bytes long; shorter is left as is).
+    pub fn write_to(&self, dst: &mut [u8]) {
+        if dst.len() == 54 {
+            dst[0..2].copy_from_slice(&self.mask.to_le_bytes());
+            dst[2..18].copy_from_slice(&self.params);
+            dst[18..36].copy_from_slice(&self.lock_values);
+            dst[36..54].copy_from_slice(&self.lock_mask);
+        }
     }
 
     /// Encodes 54 bytes.
@@ -685,25 +700,144 @@ impl Project {
 
     /// Decodes the whole project into owned values.
     pub fn decode(&self) -> Result<ProjectModel, OpzError> {
-        let patterns = (0..PATTERNS).map(|p| self.pattern(p)).collect::<Result<Vec<_>, _>>()?;
-        Ok(ProjectModel { header: self.header(), patterns, trailer: self.trailer() })
+        ProjectModel::from_bytes(self.as_bytes())
+    }
+}
+
+/// A fixed-size array from the front of `bytes` (zeros if it is shorter, which callers rule out
+/// by checking the file size first).
+fn take<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
+    bytes.get(at..at + N).and_then(|s| <[u8; N]>::try_from(s).ok()).unwrap_or([0; N])
+}
+
+impl Pattern {
+    /// Decodes one pattern chunk (`bytes` holds at least [`raw::PATTERN_LEN`] bytes).
+    fn from_bytes(b: &[u8]) -> Self {
+        let mut tracks = [TrackSettings::from_bytes([0; 12]); TRACKS];
+        let mut sound = [[0u8; 18]; TRACKS];
+        for t in 0..TRACKS {
+            tracks[t] = TrackSettings::from_bytes(take(b, pattern::TRACKS + t * pattern::TRACK_LEN));
+            sound[t] = take(b, pattern::SOUND + t * pattern::SOUND_LEN);
+        }
+        let notes = b.get(pattern::NOTES..pattern::STEPS).unwrap_or(&[]);
+        let slots = notes
+            .chunks_exact(pattern::NOTE_LEN)
+            .map(|c| NoteSlot::from_bytes(c.try_into().unwrap_or([0; 8])))
+            .collect();
+        let steps = b.get(pattern::STEPS..pattern::SOUND).unwrap_or(&[]);
+        let steps =
+            steps.chunks_exact(pattern::STEP_LEN).map(|c| Step::from_bytes(c.try_into().unwrap_or(&[0; 54]))).collect();
+        Pattern {
+            tracks,
+            slots,
+            steps,
+            sound,
+            mutes: take(b, pattern::MUTES),
+            send_tape: u16::from_le_bytes(take(b, pattern::SEND_TAPE)),
+            send_master: u16::from_le_bytes(take(b, pattern::SEND_MASTER)),
+            active_mute_group: b.get(pattern::ACTIVE_MUTE_GROUP).copied().unwrap_or(0),
+            unused: take(b, pattern::UNUSED),
+        }
+    }
+
+    /// Writes the pattern's 21 392 bytes into `out` (exactly one pattern long), in file order.
+    fn write(&self, out: &mut [u8]) {
+        let (tracks, rest) = out.split_at_mut(pattern::NOTES.min(out.len()));
+        for (dst, t) in tracks.chunks_exact_mut(pattern::TRACK_LEN).zip(&self.tracks) {
+            dst.copy_from_slice(&t.to_bytes());
+        }
+        let (notes, rest) = rest.split_at_mut((pattern::STEPS - pattern::NOTES).min(rest.len()));
+        for (dst, s) in notes.chunks_exact_mut(pattern::NOTE_LEN).zip(&self.slots) {
+            dst.copy_from_slice(&s.to_bytes());
+        }
+        let (steps, rest) = rest.split_at_mut((pattern::SOUND - pattern::STEPS).min(rest.len()));
+        for (dst, s) in steps.chunks_exact_mut(pattern::STEP_LEN).zip(&self.steps) {
+            s.write_to(dst);
+        }
+        let (sound, rest) = rest.split_at_mut((pattern::MUTES - pattern::SOUND).min(rest.len()));
+        for (dst, s) in sound.chunks_exact_mut(pattern::SOUND_LEN).zip(&self.sound) {
+            dst.copy_from_slice(s);
+        }
+        let mut tail = [0u8; raw::PATTERN_LEN - pattern::MUTES];
+        tail[..40].copy_from_slice(&self.mutes);
+        tail[40..42].copy_from_slice(&self.send_tape.to_le_bytes());
+        tail[42..44].copy_from_slice(&self.send_master.to_le_bytes());
+        tail[44] = self.active_mute_group;
+        tail[45..48].copy_from_slice(&self.unused);
+        if rest.len() == tail.len() {
+            rest.copy_from_slice(&tail);
+        }
     }
 }
 
 impl ProjectModel {
-    /// Encodes the model into a project (every byte comes from a field).
-    pub fn encode(&self) -> Result<Project, OpzError> {
+    /// Decodes a whole project file straight from its bytes.
+    ///
+    /// # Errors
+    /// [`OpzError::Empty`] or [`OpzError::Size`] when the bytes are not a whole project.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, OpzError> {
+        let trailer = match bytes.len() {
+            0 => return Err(OpzError::Empty),
+            raw::LEN_WITH_TRAILER => Some(u32::from_le_bytes(take(bytes, raw::LEN_WITHOUT_TRAILER))),
+            raw::LEN_WITHOUT_TRAILER => None,
+            len => return Err(OpzError::Size { len }),
+        };
+        let mut chains = [[0u8; header::CHAIN_LEN]; header::CHAIN_COUNT];
+        for (c, chain) in chains.iter_mut().enumerate() {
+            *chain = take(bytes, header::CHAINS + c * header::CHAIN_LEN);
+        }
+        let h = Header {
+            file_id: u32::from_le_bytes(take(bytes, header::FILE_ID)),
+            chains,
+            mixer: take(bytes, header::MIXER),
+            tempo: u16::from_le_bytes(take(bytes, header::TEMPO)),
+            unknown_522: take(bytes, header::UNKNOWN_522),
+            swing: bytes.get(header::SWING).copied().unwrap_or(0),
+            metronome_level: bytes.get(header::METRONOME_LEVEL).copied().unwrap_or(0),
+            metronome_sound: bytes.get(header::METRONOME_SOUND).copied().unwrap_or(0),
+            unknown_568: take(bytes, header::UNKNOWN_568),
+        };
+        let patterns =
+            (0..PATTERNS).map(|p| Pattern::from_bytes(bytes.get(raw::pattern_offset(p)..).unwrap_or(&[]))).collect();
+        Ok(Self { header: h, patterns, trailer })
+    }
+
+    /// Encodes the model into file bytes, field by field in file order.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, OpzError> {
         if self.patterns.len() != PATTERNS {
             return Err(OpzError::Index(format!("a project has 16 patterns, not {}", self.patterns.len())));
         }
-        let mut image = ProjectImage::zeroed();
-        image.set_trailer(self.trailer);
-        let mut project = Project::from_image(image);
-        project.set_header(&self.header);
-        for (p, pat) in self.patterns.iter().enumerate() {
-            project.set_pattern(p, pat)?;
+        if let Some(pat) = self.patterns.iter().find(|p| p.slots.len() != 880 || p.steps.len() != 256) {
+            return Err(OpzError::Index(format!(
+                "a pattern has 880 note slots and 256 steps, not {} and {}",
+                pat.slots.len(),
+                pat.steps.len()
+            )));
         }
-        Ok(project)
+        let h = &self.header;
+        let mut out = Vec::with_capacity(raw::LEN_WITH_TRAILER);
+        out.extend_from_slice(&h.file_id.to_le_bytes());
+        for c in &h.chains {
+            out.extend_from_slice(c);
+        }
+        out.extend_from_slice(&h.mixer);
+        out.extend_from_slice(&h.tempo.to_le_bytes());
+        out.extend_from_slice(&h.unknown_522);
+        out.extend_from_slice(&[h.swing, h.metronome_level, h.metronome_sound]);
+        out.extend_from_slice(&h.unknown_568);
+        out.resize(raw::LEN_WITHOUT_TRAILER, 0);
+        for (dst, pat) in out[raw::HEADER_LEN..].chunks_exact_mut(raw::PATTERN_LEN).zip(&self.patterns) {
+            pat.write(dst);
+        }
+        if let Some(t) = self.trailer {
+            out.extend_from_slice(&t.to_le_bytes());
+        }
+        Ok(out)
+    }
+
+    /// Encodes the model into a project (every byte comes from a field).
+    pub fn encode(&self) -> Result<Project, OpzError> {
+        Ok(Project::from_image(ProjectImage::from_vec(self.to_bytes()?)?))
     }
 }
 

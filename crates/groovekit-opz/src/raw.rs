@@ -147,6 +147,15 @@ impl ProjectImage {
         }
     }
 
+    /// Takes ownership of file bytes (no copy), with the same size check as [`Self::parse`].
+    pub fn from_vec(bytes: Vec<u8>) -> Result<Self, OpzError> {
+        match bytes.len() {
+            0 => Err(OpzError::Empty),
+            LEN_WITH_TRAILER | LEN_WITHOUT_TRAILER => Ok(Self { bytes }),
+            n => Err(OpzError::Size { len: n }),
+        }
+    }
+
     /// An image with every byte zero and a trailer (the starting point of [`crate::model::default_project`]).
     pub fn zeroed() -> Self {
         Self { bytes: vec![0; LEN_WITH_TRAILER] }
