@@ -136,3 +136,19 @@ fn damaged_files_give_errors_not_panics() {
         }
     }
 }
+
+#[test]
+fn extreme_values_survive_the_document() {
+    let m = SampleSettings {
+        tempo_x24: u32::MAX,
+        trim_length_x100: u32::MAX,
+        loop_length_x100: u32::MAX - 1,
+        gain: u16::MAX,
+        trim_end: u32::MAX,
+        ..Default::default()
+    };
+    let bytes = m.to_bytes().unwrap();
+    for syntax in [Syntax::Yaml, Syntax::Json] {
+        assert_eq!(build(&dump(&bytes, syntax).unwrap()).unwrap(), bytes);
+    }
+}

@@ -102,7 +102,9 @@ fn invalid(field: &str, message: impl Into<String>) -> OtError {
 fn scaled<T: TryFrom<i64>>(value: f64, scale: f64, offset: f64, field: &str) -> Result<T, OtError> {
     let x = value * scale + offset;
     let r = x.round();
-    if !x.is_finite() || (x - r).abs() > 1e-6 {
+    // The tolerance covers the rounding of `stored / scale` in the dump for any u32 value.
+    let tolerance = (x.abs() * 8.0 * f64::EPSILON).max(1e-6);
+    if !x.is_finite() || (x - r).abs() > tolerance {
         return Err(invalid(field, format!("{value} cannot be stored exactly (steps of {})", 1.0 / scale)));
     }
     T::try_from(r as i64).map_err(|_| invalid(field, format!("{value} is out of range")))
