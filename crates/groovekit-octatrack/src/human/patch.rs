@@ -124,7 +124,7 @@ pub fn finish_checksum(image: &mut [u8], stored: Option<&str>) -> Result<(), OtE
                 tail.copy_from_slice(&v.to_be_bytes());
             }
         }
-        None => crate::raw::header::update_checksum(image),
+        None => crate::raw::image::update_checksum(image),
     }
     Ok(())
 }

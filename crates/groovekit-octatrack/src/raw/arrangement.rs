@@ -8,7 +8,7 @@
 //! file round-trips) and recomputes it as soon as anything is edited.
 
 use crate::OtError;
-use crate::raw::header::{self, BinaryKind, ChecksumState};
+use crate::raw::header::{BinaryKind, ChecksumState};
 use crate::raw::image::{self, ChecksumPolicy};
 
 /// Size of an arrangement file.
@@ -190,7 +190,7 @@ impl Arrangement {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = self.bytes.clone();
         if !self.keep_stored_checksum {
-            header::update_checksum(&mut out);
+            image::update_checksum(&mut out);
         }
         out
     }
@@ -273,6 +273,6 @@ pub fn default_arrangement_bytes(number: u8) -> Vec<u8> {
             f.copy_from_slice(tail);
         }
     }
-    header::update_checksum(&mut v);
+    image::update_checksum(&mut v);
     v
 }

@@ -5,7 +5,7 @@
 //! ([`crate::raw::pattern`], [`crate::raw::part`]), so bytes nobody understands yet survive.
 
 use crate::OtError;
-use crate::raw::header::{self, BinaryKind, ChecksumState};
+use crate::raw::header::{BinaryKind, ChecksumState};
 use crate::raw::image::{self, ChecksumPolicy};
 use crate::raw::part::{self, PART_SIZE, Part};
 use crate::raw::pattern::{self, AUDIO_TRACK_SIZE, MIDI_TRACK_SIZE, PATTERN_SIZE, Pattern};
@@ -85,24 +85,27 @@ pub fn validate(bytes: &[u8], policy: ChecksumPolicy) -> Result<ChecksumState, O
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bank {
     bytes: Vec<u8>,
+    /// True while the image is unchanged since a read (or build) that found its checksum right:
+    /// writing can then skip recomputing it.
+    checksum_known_good: bool,
 }
 
 impl Bank {
     /// Reads a bank, refusing a wrong checksum.
     pub fn read(bytes: &[u8]) -> Result<Self, OtError> {
         validate(bytes, ChecksumPolicy::Strict)?;
-        Ok(Self { bytes: bytes.to_vec() })
+        Ok(Self { bytes: bytes.to_vec(), checksum_known_good: true })
     }
 
     /// Reads a bank whatever its checksum; returns the checksum state for the caller to report.
     pub fn read_lenient(bytes: &[u8]) -> Result<(Self, ChecksumState), OtError> {
         let state = validate(bytes, ChecksumPolicy::Lenient)?;
-        Ok((Self { bytes: bytes.to_vec() }, state))
+        Ok((Self { bytes: bytes.to_vec(), checksum_known_good: state.is_valid() }, state))
     }
 
     /// The default bank of a fresh OS 1.40 project.
     pub fn new_default() -> Self {
-        Self { bytes: default_bank_bytes() }
+        Self { bytes: default_bank_bytes(), checksum_known_good: true }
     }
 
     /// The bytes as they are now (the checksum is whatever was last read or written).
@@ -110,15 +113,19 @@ impl Bank {
         &self.bytes
     }
 
-    /// The file bytes with the checksum recomputed.
+    /// The file bytes with a correct checksum (recomputed unless the image is unchanged since a
+    /// read that verified it).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = self.bytes.clone();
-        header::update_checksum(&mut out);
+        if !self.checksum_known_good {
+            image::update_checksum(&mut out);
+        }
         out
     }
 
     /// The raw image, writable. Section headers are not re-checked: callers own what they write.
     pub fn bytes_mut(&mut self) -> &mut [u8] {
+        self.checksum_known_good = false;
         &mut self.bytes
     }
 
@@ -131,7 +138,7 @@ impl Bank {
     /// Pattern `p` (0-15), writable.
     pub fn pattern_mut(&mut self, p: usize) -> Pattern<&mut [u8]> {
         let off = pattern_offset(p);
-        Pattern::new(self.bytes.get_mut(off..off + PATTERN_SIZE).unwrap_or(&mut []))
+        Pattern::new(self.bytes_mut().get_mut(off..off + PATTERN_SIZE).unwrap_or(&mut []))
     }
 
     /// Part `i` (0-3) of `copy`.
@@ -143,7 +150,7 @@ impl Bank {
     /// Part `i` (0-3) of `copy`, writable.
     pub fn part_mut(&mut self, copy: PartCopy, i: usize) -> Part<&mut [u8]> {
         let off = copy.offset(i);
-        Part::new(self.bytes.get_mut(off..off + PART_SIZE).unwrap_or(&mut []))
+        Part::new(self.bytes_mut().get_mut(off..off + PART_SIZE).unwrap_or(&mut []))
     }
 
     /// The raw 7-byte name field of part `i` (0-3).
@@ -160,7 +167,7 @@ impl Bank {
     /// Renames part `i`, keeping the stale bytes after the new NUL.
     pub fn set_part_name(&mut self, i: usize, name: &str) -> Result<(), OtError> {
         let off = PART_NAMES + i * PART_NAME_LEN;
-        let field = self.bytes.get_mut(off..off + PART_NAME_LEN).ok_or_else(|| OtError::Invalid {
+        let field = self.bytes_mut().get_mut(off..off + PART_NAME_LEN).ok_or_else(|| OtError::Invalid {
             field: format!("part {}", i + 1),
             message: "parts are numbered 1-4".into(),
         })?;
@@ -215,6 +222,6 @@ pub fn default_bank_bytes() -> Vec<u8> {
             field.copy_from_slice(name.as_bytes());
         }
     }
-    header::update_checksum(&mut v);
+    image::update_checksum(&mut v);
     v
 }

@@ -7,7 +7,7 @@
 //! follows the layout the fixtures and ot-tools-io 0.11.3 agree on.
 
 use crate::OtError;
-use crate::raw::header::{self, BinaryKind, ChecksumState};
+use crate::raw::header::{BinaryKind, ChecksumState};
 use crate::raw::image::{self, ChecksumPolicy};
 
 /// Size of a markers file.
@@ -208,24 +208,26 @@ pub fn validate(bytes: &[u8], policy: ChecksumPolicy) -> Result<ChecksumState, O
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Markers {
     bytes: Vec<u8>,
+    /// True while the image is unchanged since a read that found its checksum right.
+    checksum_known_good: bool,
 }
 
 impl Markers {
     /// Reads a markers file, refusing a wrong checksum.
     pub fn read(bytes: &[u8]) -> Result<Self, OtError> {
         validate(bytes, ChecksumPolicy::Strict)?;
-        Ok(Self { bytes: bytes.to_vec() })
+        Ok(Self { bytes: bytes.to_vec(), checksum_known_good: true })
     }
 
     /// Reads a markers file whatever its checksum.
     pub fn read_lenient(bytes: &[u8]) -> Result<(Self, ChecksumState), OtError> {
         let state = validate(bytes, ChecksumPolicy::Lenient)?;
-        Ok((Self { bytes: bytes.to_vec() }, state))
+        Ok((Self { bytes: bytes.to_vec(), checksum_known_good: state.is_valid() }, state))
     }
 
     /// The default (empty) markers file.
     pub fn new_default() -> Self {
-        Self { bytes: default_markers_bytes() }
+        Self { bytes: default_markers_bytes(), checksum_known_good: true }
     }
 
     /// The bytes as they are now.
@@ -233,15 +235,19 @@ impl Markers {
         &self.bytes
     }
 
-    /// The file bytes with the checksum recomputed.
+    /// The file bytes with a correct checksum (recomputed unless the image is unchanged since a
+    /// read that verified it).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = self.bytes.clone();
-        header::update_checksum(&mut out);
+        if !self.checksum_known_good {
+            image::update_checksum(&mut out);
+        }
         out
     }
 
     /// The raw image, writable.
     pub fn bytes_mut(&mut self) -> &mut [u8] {
+        self.checksum_known_good = false;
         &mut self.bytes
     }
 
@@ -254,7 +260,7 @@ impl Markers {
     /// Record `index`, writable.
     pub fn record_mut(&mut self, index: usize) -> SlotRecord<&mut [u8]> {
         let off = RECORDS_OFFSET + index * RECORD_SIZE;
-        SlotRecord::new(self.bytes.get_mut(off..off + RECORD_SIZE).unwrap_or(&mut []))
+        SlotRecord::new(self.bytes_mut().get_mut(off..off + RECORD_SIZE).unwrap_or(&mut []))
     }
 
     /// The slots whose record is not all zeros.
@@ -267,6 +273,6 @@ impl Markers {
 /// byte-identical to the device's `markers.work`.
 pub fn default_markers_bytes() -> Vec<u8> {
     let mut v = image::new_image(BinaryKind::Markers);
-    header::update_checksum(&mut v);
+    image::update_checksum(&mut v);
     v
 }
