@@ -314,10 +314,10 @@ fn entry_lines(name: &str, key: &str, value: &Value, derived_tempo: bool) -> Res
         return Ok(vec![("TEMPOx24".to_string(), tempo_x24_bytes(value)?)]);
     }
     let field = format!("{}.{key}", name.to_lowercase());
-    if key.is_empty() || key.bytes().any(|b| !b.is_ascii_graphic() || b == b'=' || b == b'[') || key.starts_with('#') {
+    if !crate::raw::project::valid_key(key.as_bytes()) {
         return Err(OtError::Invalid {
             field,
-            message: "keys are printable ASCII without `=`, `[` or a leading `#`".into(),
+            message: "keys are 1-64 printable ASCII characters without `=` or `[`, not starting with `#`".into(),
         });
     }
     let items = match value {

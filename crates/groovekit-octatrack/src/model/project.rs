@@ -294,6 +294,17 @@ fn int_at(line: &Line, what: &str) -> Result<i64, OtError> {
     })
 }
 
+/// Refuses a key that cannot be written as `KEY=VALUE` on one line.
+fn check_key(key: &str) -> Result<(), OtError> {
+    if crate::raw::project::valid_key(key.as_bytes()) {
+        return Ok(());
+    }
+    Err(OtError::Invalid {
+        field: format!("key `{key}`"),
+        message: "keys are 1-64 printable ASCII characters without `=` or `[`, not starting with `#`".into(),
+    })
+}
+
 fn text_error(line: usize, column: usize, message: String) -> OtError {
     OtError::Text { line, column, message }
 }
@@ -467,6 +478,7 @@ impl Project {
                 message: "TRIG_MODE_MIDI is repeated once per MIDI track: use set_trig_mode_midi".into(),
             });
         }
+        check_key(key)?;
         self.section_or_err("SETTINGS")?.set(key, value.to_string().as_bytes());
         Ok(())
     }
@@ -520,6 +532,7 @@ impl Project {
 
     /// Sets a `[STATES]` value (appending the line when missing).
     pub fn set_state(&mut self, key: &str, value: i64) -> Result<(), OtError> {
+        check_key(key)?;
         self.section_or_err("STATES")?.set(key, value.to_string().as_bytes());
         Ok(())
     }
@@ -660,6 +673,7 @@ impl Project {
         occurrence: usize,
         value: &[u8],
     ) -> Result<(), OtError> {
+        check_key(key)?;
         let mut copy = self.text.clone();
         let s = copy.section_mut(section).ok_or_else(|| OtError::Invalid {
             field: format!("[{section}]"),

@@ -205,8 +205,9 @@ fn valid_name(name: &[u8]) -> bool {
     !name.is_empty() && name.len() <= 64 && name.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
 }
 
-/// A key: 1..=64 bytes of printable ASCII other than `=`, `[`, `#` and space.
-fn valid_key(key: &[u8]) -> bool {
+/// Whether `key` can be written as the key of a `KEY=VALUE` line: 1..=64 bytes of printable
+/// ASCII, no `=`, no `[`, not starting with `#`.
+pub fn valid_key(key: &[u8]) -> bool {
     !key.is_empty()
         && key.len() <= 64
         && key.iter().all(|b| b.is_ascii_graphic() && *b != b'[' && *b != b'=')
@@ -293,7 +294,9 @@ impl ProjectText {
                 }
                 continue;
             }
-            if is_blank(&line.text) || line.text.first() == Some(&b'#') {
+            // A byte-order mark some text editors add is kept as part of the first line.
+            let bare = if n == 1 { line.text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line.text) } else { &line.text };
+            if is_blank(bare) || bare.first() == Some(&b'#') {
                 nodes.push(Node::Line(line));
                 continue;
             }
@@ -396,6 +399,12 @@ mod tests {
         assert!(e.starts_with("line 2, column 1") && e.contains("[/A]"), "{e}");
         let e = ProjectText::parse(b"\r\nhello\r\n").unwrap_err().to_string();
         assert!(e.starts_with("line 2, column 1"), "{e}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_banner_is_kept() {
+        let text = b"\xEF\xBB\xBF####\r\n[META]\r\nA=1\r\n[/META]\r\n";
+        assert_eq!(ProjectText::parse(text).unwrap().to_bytes(), text);
     }
 
     #[test]
