@@ -14,7 +14,7 @@ use groovekit_audio::mix::{PanLaw, pan_gains};
 use groovekit_audio::read::Decoded;
 
 use crate::assets::AssetLocator;
-use crate::error::TrackError;
+use crate::error::{Diagnostic, TrackError};
 use crate::model::{SampleKind, Song};
 
 /// Lowest accepted output rate.
@@ -195,15 +195,26 @@ pub fn load_sources(song: &Song, locator: &AssetLocator, rate: u32) -> Result<(V
             (SampleKind::Tone(p), _) => {
                 tone_frames = tone_frames.saturating_add(crate::synth::tone_frames(p.dur, rate));
                 if tone_frames > MAX_TONE_FRAMES {
-                    return Err(TrackError::Limit(format!(
-                        "generated tones would hold more than {MAX_TONE_FRAMES} frames; shorten their durations"
-                    )));
+                    return Err(TrackError::Invalid(vec![
+                        Diagnostic::error(
+                            s.span,
+                            format!("with `{}` the generated tones hold more than {MAX_TONE_FRAMES} frames", s.name),
+                        )
+                        .with_help("shorten the tones' durations or use fewer distinct tones"),
+                    ]));
                 }
                 Source { channels: 1, data: crate::synth::tone(p, rate) }
             }
             (SampleKind::Asset, Some(path)) => {
-                let decoded = groovekit_audio::read::read_audio(&path)?;
-                let (src, n) = source_from_decoded(&decoded, rate, &path)?;
+                // Errors point at the sample's first use or declaration, with the file's own message.
+                let at = |e: TrackError| {
+                    TrackError::Invalid(vec![
+                        Diagnostic::error(s.span, format!("asset `{}`: {e}", s.name))
+                            .with_help("assets are WAV (16/24-bit or float), AIFF or FLAC, mono or stereo"),
+                    ])
+                };
+                let decoded = groovekit_audio::read::read_audio(&path).map_err(|e| at(e.into()))?;
+                let (src, n) = source_from_decoded(&decoded, rate, &path).map_err(at)?;
                 bad += n;
                 src
             }

@@ -321,3 +321,28 @@ fn clipping_is_counted_and_normalize_scales_to_full_scale() {
     let peak = d.samples.iter().fold(0f32, |m, x| m.max(x.abs()));
     assert!((peak - 1.0).abs() < 1e-6, "{peak}");
 }
+
+#[test]
+fn aiff_assets_and_bad_asset_files() {
+    use groovekit_audio::write::{FileFormat, PcmWriter};
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::create_dir(d.join("assets")).unwrap();
+    // An AIFF asset at 16 kHz, rendered at 8 kHz: found as assets/kick.aif, decoded, resampled.
+    let mut w =
+        PcmWriter::create(&d.join("assets/kick.aif"), FileFormat::Aiff, 1, 16_000, SampleFormat::Int16).unwrap();
+    w.write_f32(&[0.25; 1600]).unwrap();
+    w.finish().unwrap();
+    let song = Song::parse("PATTERN p\n0, ASSET_KICK, 1, 0\nSCORE\n0, p\n").unwrap();
+    let p = render::prepare(&song, d, &RenderOptions { rate: 8_000, ..Default::default() }).unwrap();
+    // 1 600 frames at 16 kHz = 0.1 s = 800 frames at 8 kHz.
+    assert_eq!(p.sources[0].as_ref().unwrap().frames(), 800);
+    // A file that is not audio: an error at the sample's first use, line:col.
+    std::fs::remove_file(d.join("assets/kick.aif")).unwrap();
+    std::fs::write(d.join("assets/kick.wav"), b"not a wav file").unwrap();
+    let e = render::prepare(&song, d, &RenderOptions { rate: 8_000, ..Default::default() }).unwrap_err();
+    let diags = e.diagnostics();
+    assert_eq!(diags.len(), 1);
+    assert_eq!((diags[0].span.line, diags[0].span.col), (2, 4));
+    assert!(diags[0].message.starts_with("asset `ASSET_KICK`: "), "{}", diags[0].message);
+}
