@@ -354,7 +354,7 @@ fn inspect_project(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
         let mut tracks_json = Vec::new();
         let mut pattern_text = String::new();
         let mut pattern_notes = 0;
-        for t in 0..raw::TRACKS {
+        for (t, track_name) in TRACK_NAMES.iter().enumerate() {
             let settings = project.track(p, t).map_err(|e| file_err(path, e))?;
             let notes = project.notes(p, t).map_err(|e| file_err(path, e))?;
             let mut steps = Vec::new();
@@ -374,7 +374,7 @@ fn inspect_project(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
             let _ = writeln!(
                 pattern_text,
                 "  {:<8} {} steps x {}/16, plug {}, {} notes",
-                TRACK_NAMES[t],
+                track_name,
                 settings.step_count,
                 settings.step_length,
                 settings.plug,
@@ -402,7 +402,7 @@ fn inspect_project(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
                 let _ = writeln!(pattern_text, "    step {:>2} {}", s + 1, parts.join(", "));
             }
             tracks_json.push(serde_json::json!({
-                "track": TRACK_NAMES[t],
+                "track": track_name,
                 "plug": settings.plug,
                 "step_count": settings.step_count,
                 "step_length": settings.step_length,
