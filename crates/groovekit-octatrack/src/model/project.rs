@@ -353,6 +353,132 @@ fn sample_from_section(s: &Section) -> Result<SampleSlot, OtError> {
     Ok(SampleSlot { slot_type, slot, path, timing, tsmode, loopmode, gain, trig_quantization: tq })
 }
 
+/// Declares a struct with one `Option<i64>` field per key of a section, read and written
+/// through the lines of a [`Project`].
+macro_rules! section_struct {
+    ($(#[$meta:meta])* $name:ident, $section:literal, { $($field:ident = $key:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub struct $name {
+            $(
+                #[doc = concat!("`", $key, "=` (`None` when the file has no such line).")]
+                pub $field: Option<i64>,
+            )*
+        }
+
+        impl $name {
+            /// The file keys, in device order.
+            pub const KEYS: &'static [&'static str] = &[$($key),*];
+
+            fn read(p: &Project) -> $name {
+                let s = p.text.section($section);
+                let get = |k: &str| s.and_then(|s| s.get(k)).and_then(Line::value).and_then(parse_int);
+                $name { $($field: get($key),)* }
+            }
+
+            /// Writes the fields that are `Some` and differ from the file; only those lines change.
+            fn write(&self, p: &mut Project) -> Result<(), OtError> {
+                let current = $name::read(p);
+                $(
+                    if let Some(v) = self.$field
+                        && current.$field != Some(v)
+                    {
+                        p.section_or_err($section)?.set($key, v.to_string().as_bytes());
+                    }
+                )*
+                Ok(())
+            }
+        }
+    };
+}
+
+section_struct!(
+    /// The documented `[SETTINGS]` values, by name (the eight `TRIG_MODE_MIDI` lines are read
+    /// with [`Project::trig_mode_midi`]). `tempo_x24` is BPM × 24; `*_CH` values of -1 mean auto.
+    Settings,
+    "SETTINGS",
+    {
+        write_protected = "WRITEPROTECTED",
+        tempo_x24 = "TEMPOx24",
+        pattern_tempo_enabled = "PATTERN_TEMPO_ENABLED",
+        midi_clock_send = "MIDI_CLOCK_SEND",
+        midi_clock_receive = "MIDI_CLOCK_RECEIVE",
+        midi_transport_send = "MIDI_TRANSPORT_SEND",
+        midi_transport_receive = "MIDI_TRANSPORT_RECEIVE",
+        midi_program_change_send = "MIDI_PROGRAM_CHANGE_SEND",
+        midi_program_change_send_ch = "MIDI_PROGRAM_CHANGE_SEND_CH",
+        midi_program_change_receive = "MIDI_PROGRAM_CHANGE_RECEIVE",
+        midi_program_change_receive_ch = "MIDI_PROGRAM_CHANGE_RECEIVE_CH",
+        midi_trig_ch1 = "MIDI_TRIG_CH1",
+        midi_trig_ch2 = "MIDI_TRIG_CH2",
+        midi_trig_ch3 = "MIDI_TRIG_CH3",
+        midi_trig_ch4 = "MIDI_TRIG_CH4",
+        midi_trig_ch5 = "MIDI_TRIG_CH5",
+        midi_trig_ch6 = "MIDI_TRIG_CH6",
+        midi_trig_ch7 = "MIDI_TRIG_CH7",
+        midi_trig_ch8 = "MIDI_TRIG_CH8",
+        midi_auto_channel = "MIDI_AUTO_CHANNEL",
+        midi_soft_thru = "MIDI_SOFT_THRU",
+        midi_audio_trk_cc_in = "MIDI_AUDIO_TRK_CC_IN",
+        midi_audio_trk_cc_out = "MIDI_AUDIO_TRK_CC_OUT",
+        midi_audio_trk_note_in = "MIDI_AUDIO_TRK_NOTE_IN",
+        midi_audio_trk_note_out = "MIDI_AUDIO_TRK_NOTE_OUT",
+        midi_midi_trk_cc_in = "MIDI_MIDI_TRK_CC_IN",
+        pattern_change_chain_behavior = "PATTERN_CHANGE_CHAIN_BEHAVIOR",
+        pattern_change_auto_silence_tracks = "PATTERN_CHANGE_AUTO_SILENCE_TRACKS",
+        pattern_change_auto_trig_lfos = "PATTERN_CHANGE_AUTO_TRIG_LFOS",
+        load_24bit_flex = "LOAD_24BIT_FLEX",
+        dynamic_recorders = "DYNAMIC_RECORDERS",
+        record_24bit = "RECORD_24BIT",
+        reserved_recorder_count = "RESERVED_RECORDER_COUNT",
+        reserved_recorder_length = "RESERVED_RECORDER_LENGTH",
+        input_delay_compensation = "INPUT_DELAY_COMPENSATION",
+        gate_ab = "GATE_AB",
+        gate_cd = "GATE_CD",
+        gain_ab = "GAIN_AB",
+        gain_cd = "GAIN_CD",
+        dir_ab = "DIR_AB",
+        dir_cd = "DIR_CD",
+        phones_mix = "PHONES_MIX",
+        main_to_cue = "MAIN_TO_CUE",
+        master_track = "MASTER_TRACK",
+        cue_studio_mode = "CUE_STUDIO_MODE",
+        main_level = "MAIN_LEVEL",
+        cue_level = "CUE_LEVEL",
+        metronome_time_signature = "METRONOME_TIME_SIGNATURE",
+        metronome_time_signature_denominator = "METRONOME_TIME_SIGNATURE_DENOMINATOR",
+        metronome_preroll = "METRONOME_PREROLL",
+        metronome_cue_volume = "METRONOME_CUE_VOLUME",
+        metronome_main_volume = "METRONOME_MAIN_VOLUME",
+        metronome_pitch = "METRONOME_PITCH",
+        metronome_tonal = "METRONOME_TONAL",
+        metronome_enabled = "METRONOME_ENABLED",
+    }
+);
+
+section_struct!(
+    /// The `[STATES]` values (what was selected when the project was saved), by name.
+    States,
+    "STATES",
+    {
+        bank = "BANK",
+        pattern = "PATTERN",
+        arrangement = "ARRANGEMENT",
+        arrangement_mode = "ARRANGEMENT_MODE",
+        part = "PART",
+        track = "TRACK",
+        track_othermode = "TRACK_OTHERMODE",
+        scene_a_mute = "SCENE_A_MUTE",
+        scene_b_mute = "SCENE_B_MUTE",
+        track_cue_mask = "TRACK_CUE_MASK",
+        track_mute_mask = "TRACK_MUTE_MASK",
+        track_solo_mask = "TRACK_SOLO_MASK",
+        midi_track_mute_mask = "MIDI_TRACK_MUTE_MASK",
+        midi_track_solo_mask = "MIDI_TRACK_SOLO_MASK",
+        midi_mode = "MIDI_MODE",
+    }
+);
+
 /// A parsed and validated `project.work`. The lines are kept as read; see the module docs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Project {
@@ -481,6 +607,27 @@ impl Project {
         check_key(key)?;
         self.section_or_err("SETTINGS")?.set(key, value.to_string().as_bytes());
         Ok(())
+    }
+
+    /// The documented `[SETTINGS]` values, by name.
+    pub fn settings(&self) -> Settings {
+        Settings::read(self)
+    }
+
+    /// Writes every `Some` field of `settings` that differs from the file: only those lines
+    /// change (a missing line is appended to the section).
+    pub fn set_settings(&mut self, settings: &Settings) -> Result<(), OtError> {
+        settings.write(self)
+    }
+
+    /// The `[STATES]` values, by name.
+    pub fn states(&self) -> States {
+        States::read(self)
+    }
+
+    /// Writes every `Some` field of `states` that differs from the file (only those lines change).
+    pub fn set_states(&mut self, states: &States) -> Result<(), OtError> {
+        states.write(self)
     }
 
     /// Project tempo × 24 (`TEMPOx24`).
@@ -909,6 +1056,31 @@ mod tests {
         assert_eq!(s.len(), 8);
         assert!(s.iter().all(|s| s.is_recorder_buffer() && s.path.is_empty() && s.gain == Some(72)));
         assert_eq!(Project::parse(&p.to_bytes()).unwrap(), p);
+    }
+
+    #[test]
+    fn named_settings_and_states_match_the_key_lists() {
+        let keys: Vec<&str> = DEFAULT_SETTINGS.iter().map(|(k, _)| *k).filter(|k| *k != "TRIG_MODE_MIDI").collect();
+        assert_eq!(Settings::KEYS, keys.as_slice());
+        assert_eq!(States::KEYS, STATE_KEYS.as_slice());
+        let mut p = Project::new_default();
+        let s = p.settings();
+        assert_eq!((s.tempo_x24, s.midi_program_change_send_ch, s.gate_ab), (Some(2880), Some(-1), Some(127)));
+        assert!(STATE_KEYS.iter().all(|k| p.state(k) == Some(0)));
+        assert_eq!((p.states().bank, p.states().midi_mode), (Some(0), Some(0)));
+        let before = p.to_bytes();
+        let mut changed = s;
+        changed.midi_clock_send = Some(1);
+        changed.metronome_enabled = Some(1);
+        p.set_settings(&changed).unwrap();
+        assert_eq!(p.settings(), changed);
+        let text = String::from_utf8(p.to_bytes()).unwrap();
+        let old = String::from_utf8(before).unwrap();
+        let diff: Vec<_> = old.lines().zip(text.lines()).filter(|(a, b)| a != b).map(|(_, b)| b).collect();
+        assert_eq!(diff, ["MIDI_CLOCK_SEND=1", "METRONOME_ENABLED=1"]);
+        p.set_states(&States { pattern: Some(5), ..States::default() }).unwrap();
+        assert_eq!(p.state("PATTERN"), Some(5));
+        assert_eq!(p.states().bank, Some(0));
     }
 
     #[test]
