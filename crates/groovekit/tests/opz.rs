@@ -17,6 +17,15 @@ fn projects(dir: &Path) -> Vec<PathBuf> {
     groovekit_core::fixtures::files_under(dir, &|p: &Path| p.extension().is_some_and(|e| e == "opz"))
 }
 
+/// A stderr check that ignores miette's line wrapping and frame characters (the wrap points move
+/// with the length of the paths in a message).
+fn flat_contains(needle: &'static str) -> impl predicates::Predicate<[u8]> {
+    predicate::function(move |bytes: &[u8]| {
+        let e = String::from_utf8_lossy(bytes).replace(['│', '╰', '─', '▶', '×'], " ");
+        e.split_whitespace().collect::<Vec<_>>().join(" ").contains(needle)
+    })
+}
+
 /// A writable copy of a fixture in a temp dir.
 fn copy(src: &Path, dir: &Path, name: &str) -> PathBuf {
     let to = dir.join(name);
@@ -82,7 +91,7 @@ fn inspect_and_verify_projects() {
         .arg(dir.join("sample-manager/bounces/bounce02/project.opz"))
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("empty (0 bytes)"));
+        .stderr(flat_contains("empty (0 bytes)"));
     gk().arg("verify")
         .arg(dir.join("sample-manager/bounces/bounce02/project.opz"))
         .assert()
@@ -91,7 +100,7 @@ fn inspect_and_verify_projects() {
     let tmp = tempfile::tempdir().unwrap();
     let cut = tmp.path().join("cut.opz");
     std::fs::write(&cut, &std::fs::read(dir.join("error-garden/project01.opz")).unwrap()[..200_000]).unwrap();
-    gk().arg("inspect").arg(&cut).assert().code(1).stderr(predicate::str::contains("200000 bytes"));
+    gk().arg("inspect").arg(&cut).assert().code(1).stderr(flat_contains("200000 bytes"));
 }
 
 #[test]
@@ -129,7 +138,7 @@ fn set_tempo_backs_up_writes_and_honours_dry_run() {
         .success()
         .stdout(predicate::str::contains("dry run"));
     assert_eq!(std::fs::read(&p).unwrap(), before);
-    gk().args(["opz", "set-tempo"]).arg(&p).arg("300").assert().code(1).stderr(predicate::str::contains("300 BPM"));
+    gk().args(["opz", "set-tempo"]).arg(&p).arg("300").assert().code(1).stderr(flat_contains("300 BPM"));
     assert_eq!(std::fs::read(&p).unwrap(), before);
     gk().args(["opz", "set-tempo"]).arg(&p).arg("96").assert().success().stdout(predicate::str::contains("backup"));
     let after = std::fs::read(&p).unwrap();
@@ -146,12 +155,7 @@ fn chain_set_and_its_range_check() {
     gk().args(["opz", "chain", "set"]).arg(&p).args(["1", "1,2", "4"]).assert().success();
     let b = std::fs::read(&p).unwrap();
     assert_eq!(&b[4 + 15 * 32..4 + 15 * 32 + 5], &[0, 0, 1, 3, 0xFF]);
-    gk().args(["opz", "chain", "set"])
-        .arg(&p)
-        .args(["1", "17"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("entry 2"));
+    gk().args(["opz", "chain", "set"]).arg(&p).args(["1", "17"]).assert().code(1).stderr(flat_contains("entry 2"));
     gk().args(["opz", "chain", "set", "--chain", "2"]).arg(&p).arg("16").assert().success();
     assert_eq!(std::fs::read(&p).unwrap()[4 + 32], 15);
 }
@@ -248,5 +252,53 @@ fn kits_inspect_split_and_build() {
         .arg(&out)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("at most 24"));
+        .stderr(flat_contains("at most 24"));
+}
+
+#[test]
+fn build_refuses_what_the_device_cannot_store() {
+    let Some(dir) = fixtures("build_refuses_what_the_device_cannot_store") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = gk().arg("dump").arg(dir.join("error-garden/project05.opz")).assert().success();
+    let yaml = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let first_kick_notes = "    notes:\n    - step: 1\n      slot: 1\n      note: F3\n";
+    assert!(yaml.contains(first_kick_notes));
+    let extra = |notes: &str| {
+        yaml.replacen(
+            first_kick_notes,
+            &format!("    notes:\n{notes}    - step: 1\n      slot: 1\n      note: F3\n"),
+            1,
+        )
+    };
+    let cases = [
+        // Two more notes on the kick's step 1 (slot 1 is taken; the kick plays 2 per step).
+        (
+            "    - step: 1\n      note: G3\n      velocity: 100\n      length: 3072\n    - step: 1\n      note: A3\n      velocity: 100\n      length: 3072\n",
+            "pattern 1, track kick, step 1: more notes than the kick track's polyphony of 2",
+        ),
+        (
+            "    - step: 4\n      slot: 2\n      note: '200'\n      velocity: 100\n      length: 3072\n",
+            "pattern 1, track kick, step 4: note number 200 is over 127",
+        ),
+        (
+            "    - step: 16\n      slot: 2\n      note: C4\n      velocity: 100\n      length: 3072\n      micro: 120\n",
+            "pattern 1, track kick, step 16: micro-timing 120",
+        ),
+    ];
+    // miette wraps long messages: compare with line breaks and frame characters removed.
+    let flat = |out: &assert_cmd::assert::Assert| {
+        let e = String::from_utf8_lossy(&out.get_output().stderr).replace(['│', '╰', '─', '▶', '×'], " ");
+        e.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    for (notes, message) in cases {
+        let doc = tmp.path().join("bad.yaml");
+        std::fs::write(&doc, extra(notes)).unwrap();
+        let out = gk().arg("build").arg(&doc).arg("-o").arg(tmp.path().join("bad.opz")).assert().code(1);
+        assert!(flat(&out).contains(message), "{}", flat(&out));
+        assert!(!tmp.path().join("bad.opz").exists(), "nothing is written on failure");
+    }
+    let doc = tmp.path().join("chain.yaml");
+    std::fs::write(&doc, yaml.replacen("- patterns:\n  - 1\n", "- patterns:\n  - 17\n", 1)).unwrap();
+    let out = gk().arg("build").arg(&doc).arg("-o").arg(tmp.path().join("bad.opz")).assert().code(1);
+    assert!(flat(&out).contains("chain 1, entry 1"), "{}", flat(&out));
 }
