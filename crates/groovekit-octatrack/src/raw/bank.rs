@@ -82,13 +82,22 @@ pub fn validate(bytes: &[u8], policy: ChecksumPolicy) -> Result<ChecksumState, O
 }
 
 /// A bank: the whole byte image with typed views.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Bank {
     bytes: Vec<u8>,
     /// True while the image is unchanged since a read (or build) that found its checksum right:
     /// writing can then skip recomputing it.
     checksum_known_good: bool,
 }
+
+/// Two images are equal when their bytes are (how the checksum was last checked does not matter).
+impl PartialEq for Bank {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for Bank {}
 
 impl Bank {
     /// Reads a bank, refusing a wrong checksum.
