@@ -218,8 +218,12 @@ pub fn load_sources(song: &Song, locator: &AssetLocator, rate: u32) -> Result<(V
                 bad += n;
                 src
             }
-            // ok: resolve() reported every used asset without a file above.
-            (SampleKind::Asset, None) => continue,
+            // Unreachable in practice (every used asset without a file was reported above); pushing
+            // `None` keeps the sources aligned with the samples either way.
+            (SampleKind::Asset, None) => {
+                sources.push(None);
+                continue;
+            }
         };
         sources.push(Some(src));
     }
