@@ -24,7 +24,7 @@ pub const KIND: &str = "octatrack-project";
 
 /// One value: an integer when the file spells it as a plain integer, a float for the derived
 /// `TEMPO`, a list for a repeated key, otherwise the text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     /// A plain integer (`0`, `-1`, `2880`).
@@ -35,6 +35,43 @@ pub enum Value {
     Text(String),
     /// The values of a repeated key, in file order (`TRIG_MODE_MIDI`).
     List(Vec<Value>),
+}
+
+// Written out rather than derived (`untagged`): the derived form buffers every value and tries
+// each variant in turn, which made reading a project document several times slower.
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Value;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an integer, a number, a string or a list of them")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+                Ok(Value::Int(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+                i64::try_from(v).map(Value::Int).map_err(|_| E::custom(format!("{v} is too large")))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+                Ok(Value::Float(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+                Ok(Value::Text(v.to_string()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
+                Ok(Value::Text(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Value>()? {
+                    items.push(item);
+                }
+                Ok(Value::List(items))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
 }
 
 impl Value {
