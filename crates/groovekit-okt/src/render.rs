@@ -566,6 +566,12 @@ impl<'a> Player<'a> {
             let Some(s) = v.sample.and_then(|s| self.samples.get(s)) else { continue };
             let step = (PAULA_CLOCK / f64::from(v.period) / rate * 4_294_967_296.0) as u64;
             let group = usize::from(v.paula == 1 || v.paula == 2);
+            if gain == 0.0 {
+                // Silent (volume 0 or muted): advance exactly as mixing would, without mixing.
+                v.pos = v.pos.saturating_add(step.max(1).saturating_mul(frames as u64));
+                next_block(v);
+                continue;
+            }
             if let Some(buf) = self.groups.get_mut(group) {
                 mix_voice(v, &s.data, step, interp, gain, buf);
             }

@@ -385,29 +385,31 @@ impl OutWav {
         match self {
             OutWav::Float(w) => w.write(buf),
             OutWav::Int { w, full, bits, ints, stats } => {
-                // Branch-free so that the loop vectorises: this conversion runs once per sample.
                 ints.resize(buf.len(), 0);
-                let (mut peak, mut clipped, mut bad) = (stats.peak, 0u64, 0u64);
                 let sixteen = *bits == 16;
-                for (o, &s) in ints.iter_mut().zip(buf) {
-                    let a = s.abs();
-                    let finite = a <= f32::MAX;
-                    peak = if a > peak { a } else { peak };
-                    clipped += u64::from(finite && a > 1.0);
-                    bad += u64::from(!finite);
-                    // Non-finite values become silence; round half away from zero like f32::round.
-                    let x = if finite { s.clamp(-1.0, 1.0) * *full } else { 0.0 };
-                    *o = if sixteen {
-                        // Adding 1.5 × 2^23 leaves round-to-nearest(x) in the low mantissa bits
-                        // (exact for |x| < 2^22): a conversion that vectorises.
-                        (x + 12_582_912.0).to_bits() as i32 - 0x4B40_0000
-                    } else {
-                        (x + 0.5f32.copysign(x)) as i32
-                    };
+                if sixteen && buf.iter().all(|s| s.is_finite()) {
+                    // The common case, in passes that vectorise: peak (the bits of finite
+                    // non-negative floats order like the values), clip count, conversion.
+                    let top = buf.iter().map(|s| s.to_bits() & 0x7fff_ffff).max().unwrap_or(0);
+                    stats.peak = stats.peak.max(f32::from_bits(top));
+                    stats.clipped += buf.iter().filter(|s| s.abs() > 1.0).count() as u64;
+                    for (o, &s) in ints.iter_mut().zip(buf) {
+                        // Adding 1.5 × 2^23 leaves round-to-nearest(x) in the low mantissa
+                        // bits (exact for |x| < 2^22).
+                        *o = (s.clamp(-1.0, 1.0) * *full + 12_582_912.0).to_bits() as i32 - 0x4B40_0000;
+                    }
+                } else {
+                    for (o, &s) in ints.iter_mut().zip(buf) {
+                        let a = s.abs();
+                        let finite = a <= f32::MAX;
+                        stats.peak = if a > stats.peak { a } else { stats.peak };
+                        stats.clipped += u64::from(finite && a > 1.0);
+                        stats.non_finite += u64::from(!finite);
+                        // Non-finite values become silence; round half away from zero.
+                        let x = if finite { s.clamp(-1.0, 1.0) * *full } else { 0.0 };
+                        *o = (x + 0.5f32.copysign(x)) as i32;
+                    }
                 }
-                stats.peak = peak;
-                stats.clipped += clipped;
-                stats.non_finite += bad;
                 w.write_int(ints, *bits)
             }
         }
