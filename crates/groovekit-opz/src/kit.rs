@@ -23,12 +23,13 @@ pub const UNITY: i64 = 8192;
 
 /// The position value of a frame.
 pub fn frame_to_position(frame: u64) -> u64 {
-    frame.saturating_mul(POSITION_SCALE) / KIT_FRAMES
+    u64::try_from(u128::from(frame) * u128::from(POSITION_SCALE) / u128::from(KIT_FRAMES)).unwrap_or(u64::MAX)
 }
 
 /// The frame of a position value (rounded to the nearest frame).
 pub fn position_to_frame(position: u64) -> u64 {
-    (position.saturating_mul(KIT_FRAMES) + POSITION_SCALE / 2) / POSITION_SCALE
+    let scaled = u128::from(position) * u128::from(KIT_FRAMES) + u128::from(POSITION_SCALE / 2);
+    u64::try_from(scaled / u128::from(POSITION_SCALE)).unwrap_or(u64::MAX)
 }
 
 /// One chunk of an AIFF file.
@@ -516,6 +517,9 @@ mod tests {
         for f in [0u64, 1, 30_111, 529_199] {
             assert_eq!(position_to_frame(frame_to_position(f)), f);
         }
+        // Found by the fuzzer: huge JSON positions must not overflow.
+        assert_eq!(position_to_frame(i64::MAX as u64), 2_272_896_695_160_000);
+        assert_eq!(position_to_frame(u64::MAX), 4_545_793_390_320_000);
     }
 
     #[test]
