@@ -204,3 +204,19 @@ fn verify_folder_checks_strd_and_passes_fix_on() {
     gk().args(["verify", "--fix"]).arg(&dir).assert().success();
     assert_eq!(std::fs::read(dir.join("bank03.work")).unwrap(), good);
 }
+
+#[test]
+fn unreadable_paths_and_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("nowhere/project.work");
+    gk().arg("inspect").arg(&missing).assert().code(1).stderr(predicate::str::contains("cannot read"));
+    gk().arg("verify").arg(&missing).assert().code(1).stdout(predicate::str::contains("cannot read"));
+    gk().args(["ot", "new-project"]).assert().code(2);
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let err = gk().args(["ot", "new-project"]).arg(&file).assert().code(1).get_output().stderr.clone();
+    // miette wraps long lines to the terminal width: compare words, not layout.
+    let words: Vec<String> =
+        String::from_utf8_lossy(&err).split_whitespace().filter(|w| *w != "│").map(str::to_string).collect();
+    assert!(words.join(" ").contains("exists and is not a folder"), "{words:?}");
+}

@@ -32,7 +32,7 @@ pub fn run(command: ProjectCommand) -> miette::Result<Outcome> {
     match command {
         ProjectCommand::NewProject { dir, force, dry_run } => {
             let report = new_project(&dir, NewProjectOptions { force, dry_run })
-                .map_err(|e| miette!(help = "see `groovekit ot new-project --help`", "{}: {e}", dir.display()))?;
+                .map_err(|e| miette!(help = "see `groovekit ot new-project --help`", "{e}"))?;
             for b in &report.backups {
                 println!("backed up {}", b.display());
             }
