@@ -388,3 +388,35 @@ fn rendering_levels_follow_volume_and_seven_bit_data() {
     .unwrap();
     assert_eq!(out[10], 0.25 * 0.25);
 }
+
+#[test]
+fn hostile_modules_render_within_the_caps() {
+    let s = vec![smp(1000, 0, 0, 64, 1)];
+    // Zero rows plays as one row; effect bytes of 32 and up are ignored.
+    let mut m = module([0; 4], 2, s.clone(), vec![vec![row4(c(13, 0, 32, 0xff)), row4(c(13, 0, 255, 1))]], &[0, 0]);
+    m.patterns[0].rows = 0;
+    let t = trace(&m);
+    // Two order positions of one row each, at speed 2.
+    assert_eq!(t.len(), 4);
+    assert_eq!((t[2].order, t[2].row), (1, 0));
+    assert_eq!(t[0].channels[0].period, 428);
+    // 65535 rows with no cell data (a truncated PBOD) would play for 2.7 hours at speed 6:
+    // the time cap stops it.
+    let mut m = module([0; 4], 6, s, vec![vec![row4(E)]], &[0]);
+    m.patterns[0] = Pattern { rows: u16::MAX, data: Vec::new() };
+    let opts = RenderOptions { rate: 1000, max_seconds: 20, ..RenderOptions::default() };
+    let mut frames = 0;
+    let stats = groovekit_okt::render::render(&m, opts, |b| {
+        frames += b.len() / 2;
+        Ok::<_, ()>(())
+    })
+    .unwrap();
+    assert_eq!(stats.end, EndReason::Cap);
+    assert_eq!(frames, 20 * 1000);
+    // An order list whose every entry lacks a pattern renders nothing and says why.
+    let mut m = module([0; 4], 6, vec![smp(10, 0, 0, 64, 1)], vec![vec![row4(E)]], &[3, 4]);
+    m.patterns.clear();
+    let (t, stats) = trace_with(&m, RenderOptions::default());
+    assert!(t.is_empty());
+    assert_eq!(stats.end, EndReason::NoPatterns);
+}
