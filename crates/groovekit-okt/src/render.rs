@@ -325,7 +325,8 @@ impl<'a> Player<'a> {
     /// (interleaved, `opts.channels` wide; pass `None` to skip mixing). Returns the state at the
     /// start of the tick, or `None` when the song has ended.
     pub fn tick(&mut self, out: Option<&mut Vec<f32>>) -> Option<TickState> {
-        if self.ended.is_some() {
+        if let Some(e) = self.ended {
+            self.stats.end = e;
             return None;
         }
         if self.tick == 0 {
