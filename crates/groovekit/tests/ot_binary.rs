@@ -111,8 +111,10 @@ fn verify_fix_backs_up_and_rewrites_the_checksum() {
 
 #[test]
 fn damaged_files_give_errors_with_file_and_offset() {
+    let Some(dir) = fixtures("damaged_files") else { return };
     let tmp = tempfile::tempdir().unwrap();
-    let good = bank::default_bank_bytes();
+    // Modified copies of a device bank.
+    let good = std::fs::read(dir.join("bank-copy/BANK-COPY-SRC/bank01.work")).unwrap();
     let mut oversized = good.clone();
     oversized.extend_from_slice(b"junk");
     let mut magic = good.clone();
@@ -146,11 +148,32 @@ fn damaged_files_give_errors_with_file_and_offset() {
             .stdout(predicate::str::contains(name))
             .stdout(predicate::str::contains(needle.as_str()));
     }
-    // A wrong checksum on a markers file fails verify, naming the checksum offset.
-    let mut m = groovekit_octatrack::raw::markers::default_markers_bytes();
+    // A wrong checksum on a bank or markers file fails verify, naming the checksum offset.
+    let mut sum = good.clone();
+    sum[40_000] ^= 0x10;
+    let p = write(tmp.path(), "checksum.work", &sum);
+    gk().arg("verify").arg(&p).assert().code(1).stdout(predicate::str::contains("checksum.work @636111"));
+    let mut m = std::fs::read(dir.join("demo-set/DEMO-SET-1/BLANK/markers.work")).unwrap();
     m[100] = 1;
     let p = write(tmp.path(), "markers.work", &m);
     gk().arg("verify").arg(&p).assert().code(1).stdout(predicate::str::contains("markers.work @206998"));
+    // Arrangements and markers: truncated, wrong version, oversized.
+    let arr = std::fs::read(dir.join("arrangements/one_reminder_row.work")).unwrap();
+    let mut arr_version = arr.clone();
+    arr_version[21] = 5;
+    let mut markers_big = std::fs::read(dir.join("blank-project/markers.work")).unwrap();
+    markers_big.push(0);
+    for (name, bytes, needle) in [
+        ("arr01.work", arr[..5000].to_vec(), "ends at byte 5000"),
+        ("arr02.work", arr_version, "version 5 at byte 21"),
+        ("markers.strd", markers_big, "from byte 207000"),
+    ] {
+        let p = write(tmp.path(), name, &bytes);
+        let out = gk().arg("inspect").arg(&p).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let err = flat(&out.stderr);
+        assert!(err.contains(name) && err.contains(needle), "{name}: {err}");
+    }
 }
 
 #[test]
