@@ -1,9 +1,9 @@
 //! Pattern blocks of a bank (reference §1.2): a `PTRN` header, 8 audio tracks (`TRAC`), 8 MIDI
 //! tracks (`MTRA`), the scale/length settings, the part assignment and the pattern tempo.
 //!
-//! The views here ([`Pattern`], [`AudioTrack`], [`MidiTrack`]) are offset tables over a byte
-//! slice: `Pattern<&[u8]>` reads, `Pattern<&mut [u8]>` also writes. Nothing is copied and every
-//! byte that is not modelled is left as it is.
+//! The views here ([`Pattern`], and [`Track`] with the [`AUDIO_TRACK`] or [`MIDI_TRACK`]
+//! layout) are offset tables over a byte slice: `Pattern<&[u8]>` reads, `Pattern<&mut [u8]>` also
+//! writes. Nothing is copied and every byte that is not modelled is left as it is.
 
 /// Size of one pattern block.
 pub const PATTERN_SIZE: usize = 36_588;
