@@ -90,6 +90,30 @@ fn demo_bank_has_a_flex_machine_on_the_first_recorder_buffer() {
     assert_eq!(part.byte(groovekit_octatrack::raw::part::SLOTS + 1), 128, "flex slot 129 (0-based 128)");
     assert_eq!(part.byte(groovekit_octatrack::raw::part::VOLUMES), 113);
     assert_eq!(b.part(PartCopy::Saved, 0).machine(0), 0, "the saved copy is untouched");
+    assert_eq!(part.volume(0), (113, 108));
+    assert_eq!((part.static_slot(0), part.flex_slot(0), part.recorder_slot(0)), (0, 128, 128));
+    assert_eq!((part.fx1(0), part.fx2(0)), (4, 8), "filter, delay");
+    assert_eq!(part.active_scenes(), (0, 8));
+}
+
+#[test]
+fn typed_part_setters_write_only_their_bytes() {
+    let mut b = Bank::new_default();
+    {
+        let mut p = b.part_mut(PartCopy::Saved, 2);
+        p.set_fx(5, 12, 20);
+        p.set_volume(5, 90, 100);
+        p.set_slots(5, 10, 129, 130);
+        p.set_scene_lock(15, 7, 15, 42);
+    }
+    let again = Bank::read(&b.to_bytes()).unwrap();
+    let p = again.part(PartCopy::Saved, 2);
+    assert_eq!((p.fx1(5), p.fx2(5), p.volume(5)), (12, 20, (90, 100)));
+    assert_eq!((p.static_slot(5), p.flex_slot(5), p.recorder_slot(5)), (10, 129, 130));
+    assert_eq!(p.scene_locks(15, 7)[15], 42);
+    let default = Bank::new_default();
+    let changed = (0..again.as_bytes().len() - 2).filter(|&i| again.as_bytes()[i] != default.as_bytes()[i]).count();
+    assert_eq!(changed, 2 + 2 + 3 + 1);
 }
 
 #[test]

@@ -230,6 +230,41 @@ impl<B: AsRef<[u8]>> Part<B> {
         self.byte(MACHINE_TYPE + t)
     }
 
+    /// FX1 type byte of audio track `t` (see [`fx_name`]).
+    pub fn fx1(&self, t: usize) -> u8 {
+        self.byte(FX1_TYPE + t)
+    }
+
+    /// FX2 type byte of audio track `t`.
+    pub fn fx2(&self, t: usize) -> u8 {
+        self.byte(FX2_TYPE + t)
+    }
+
+    /// (main, cue) volume of audio track `t`.
+    pub fn volume(&self, t: usize) -> (u8, u8) {
+        (self.byte(VOLUMES + 2 * t), self.byte(VOLUMES + 2 * t + 1))
+    }
+
+    /// Static sample slot of audio track `t`, 0-based (slot 1 = 0).
+    pub fn static_slot(&self, t: usize) -> u8 {
+        self.byte(SLOTS + 5 * t)
+    }
+
+    /// Flex sample slot of audio track `t`, 0-based (128-135 = recorder buffers).
+    pub fn flex_slot(&self, t: usize) -> u8 {
+        self.byte(SLOTS + 5 * t + 1)
+    }
+
+    /// Recorder buffer slot of audio track `t`, 0-based (default 128 + t).
+    pub fn recorder_slot(&self, t: usize) -> u8 {
+        self.byte(SLOTS + 5 * t + 4)
+    }
+
+    /// Active scenes (A, B), 0-based.
+    pub fn active_scenes(&self) -> (u8, u8) {
+        (self.byte(ACTIVE_SCENE_A), self.byte(ACTIVE_SCENE_B))
+    }
+
     /// Scene `s` (0-15), track `t` (0-7): 32 lock bytes.
     pub fn scene_locks(&self, s: usize, t: usize) -> &[u8] {
         let off = SCENES + s * SCENE_SIZE + t * 32;
@@ -250,6 +285,40 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Part<B> {
         let off = group.offset + t * group.stride;
         for (i, &v) in values.iter().take(group.len).enumerate() {
             self.set_byte(off + i, v);
+        }
+    }
+
+    /// Sets the FX1 and FX2 type bytes of audio track `t`.
+    pub fn set_fx(&mut self, t: usize, fx1: u8, fx2: u8) {
+        if t < 8 {
+            self.set_byte(FX1_TYPE + t, fx1);
+            self.set_byte(FX2_TYPE + t, fx2);
+        }
+    }
+
+    /// Sets the (main, cue) volume of audio track `t`.
+    pub fn set_volume(&mut self, t: usize, main: u8, cue: u8) {
+        if t < 8 {
+            self.set_byte(VOLUMES + 2 * t, main);
+            self.set_byte(VOLUMES + 2 * t + 1, cue);
+        }
+    }
+
+    /// Sets the static, flex and recorder slots (0-based) of audio track `t`; the two unused
+    /// bytes between them are kept.
+    pub fn set_slots(&mut self, t: usize, static_slot: u8, flex_slot: u8, recorder_slot: u8) {
+        if t < 8 {
+            self.set_byte(SLOTS + 5 * t, static_slot);
+            self.set_byte(SLOTS + 5 * t + 1, flex_slot);
+            self.set_byte(SLOTS + 5 * t + 4, recorder_slot);
+        }
+    }
+
+    /// Sets lock `field` (0-31, [`crate::raw::pattern::AUDIO_LOCK_NAMES`]) of track `t` in scene
+    /// `s`; 255 clears it.
+    pub fn set_scene_lock(&mut self, s: usize, t: usize, field: usize, v: u8) {
+        if s < 16 && t < 8 && field < 32 {
+            self.set_byte(SCENES + s * SCENE_SIZE + t * 32 + field, v);
         }
     }
 
