@@ -1,5 +1,6 @@
 //! `project.work`: the line layer and the model never panic, anything that parses writes back
-//! byte for byte, and the readable document of anything that parses rebuilds the same bytes.
+//! byte for byte, and the readable document (as a value, YAML and JSON) of anything that parses
+//! rebuilds the same bytes.
 #![no_main]
 use groovekit_octatrack::human::project as human;
 use groovekit_octatrack::model::project::Project;
@@ -17,5 +18,10 @@ fuzz_target!(|data: &[u8]| {
         let doc = human::to_doc(&p);
         let back = human::from_doc(&doc).expect("a dumped document builds");
         assert_eq!(back.to_bytes(), data);
+        for syntax in [groovekit_core::doc::Syntax::Yaml, groovekit_core::doc::Syntax::Json] {
+            let text = human::to_text(&p, syntax).expect("a project dumps");
+            let back = human::from_text(&text).expect("a dumped text builds");
+            assert_eq!(back.to_bytes(), data);
+        }
     }
 });
