@@ -63,7 +63,13 @@ fn main() {
     println!("== project.work: groovekit vs ot-tools-io 0.11.3 (median of repeated runs) ==");
     let budget = Duration::from_secs(2);
     for (name, bytes) in projects() {
-        let same = |out: Vec<u8>| if out == bytes { "identical".to_string() } else { format!("DIFFERENT ({} -> {} bytes)", bytes.len(), out.len()) };
+        let same = |out: Vec<u8>| {
+            if out == bytes {
+                "identical".to_string()
+            } else {
+                format!("DIFFERENT ({} -> {} bytes)", bytes.len(), out.len())
+            }
+        };
         println!(
             "{name}: write-back  groovekit {}  ot-tools-io {}  | yaml round trip  groovekit {}  ot-tools-io {}",
             same(gk_read_write(&bytes)),
@@ -75,12 +81,18 @@ fn main() {
             median(budget, || drop(black_box(gk_read_write(black_box(&bytes))))),
             median(budget, || drop(black_box(ot_read_write(black_box(&bytes))))),
         );
-        println!("{name}: read+write      groovekit {g:>10.2?}  ot-tools-io {o:>10.2?}  ratio {:.1}x", o.as_secs_f64() / g.as_secs_f64());
+        println!(
+            "{name}: read+write      groovekit {g:>10.2?}  ot-tools-io {o:>10.2?}  ratio {:.1}x",
+            o.as_secs_f64() / g.as_secs_f64()
+        );
         let (g, o) = (
             median(budget, || drop(black_box(gk_yaml_round_trip(black_box(&bytes))))),
             median(budget, || drop(black_box(ot_yaml_round_trip(black_box(&bytes))))),
         );
-        println!("{name}: yaml round trip groovekit {g:>10.2?}  ot-tools-io {o:>10.2?}  ratio {:.1}x", o.as_secs_f64() / g.as_secs_f64());
+        println!(
+            "{name}: yaml round trip groovekit {g:>10.2?}  ot-tools-io {o:>10.2?}  ratio {:.1}x",
+            o.as_secs_f64() / g.as_secs_f64()
+        );
         // Where the round trip's time goes (groovekit): building the document, YAML text, back.
         let p = Project::parse(&bytes).unwrap();
         let doc = human::to_doc(&p);
@@ -88,7 +100,12 @@ fn main() {
         let parts = [
             ("to_doc", median(budget, || drop(black_box(human::to_doc(black_box(&p)))))),
             ("doc->yaml", median(budget, || drop(black_box(groovekit_core::doc::to_yaml(black_box(&doc)).unwrap())))),
-            ("yaml->doc", median(budget, || drop(black_box(groovekit_core::doc::from_yaml::<human::ProjectDoc>(black_box(&yaml)).unwrap())))),
+            (
+                "yaml->doc",
+                median(budget, || {
+                    drop(black_box(groovekit_core::doc::from_yaml::<human::ProjectDoc>(black_box(&yaml)).unwrap()))
+                }),
+            ),
             ("from_doc", median(budget, || drop(black_box(human::from_doc(black_box(&doc)).unwrap())))),
         ];
         println!("{name}: groovekit parts {parts:?}");
