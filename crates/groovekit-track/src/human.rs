@@ -63,6 +63,16 @@ pub struct Summary {
     pub humanize: Option<crate::model::Humanize>,
 }
 
+/// Names joined by spaces; long lists end with "… and N more" (the JSON form has them all).
+fn shorten(names: &[String]) -> String {
+    const SHOWN: usize = 24;
+    let mut s = names.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(" ");
+    if names.len() > SHOWN {
+        s.push_str(&format!(" … and {} more", names.len() - SHOWN));
+    }
+    s
+}
+
 impl Summary {
     /// The summary of `song`.
     pub fn of(song: &Song) -> Self {
@@ -72,9 +82,10 @@ impl Summary {
             .enumerate()
             .map(|(i, p)| {
                 let mut samples: Vec<String> = Vec::new();
+                let mut seen = std::collections::BTreeSet::new();
                 for e in &p.events {
                     if let Some(s) = song.samples.get(e.sample)
-                        && !samples.contains(&s.name)
+                        && seen.insert(e.sample)
                     {
                         samples.push(s.name.clone());
                     }
@@ -134,7 +145,7 @@ impl Summary {
                 p.length_seconds,
                 p.events,
                 p.triggers,
-                p.samples.join(" ")
+                shorten(&p.samples)
             ));
         }
         for x in &self.samples {
@@ -150,7 +161,7 @@ impl Summary {
             ));
         }
         if !self.undeclared.is_empty() {
-            s.push_str(&format!("undeclared: {}\n", self.undeclared.join(" ")));
+            s.push_str(&format!("undeclared: {}\n", shorten(&self.undeclared)));
         }
         if let Some(h) = &self.humanize {
             s.push_str(&format!("humanize: seed {}, timing {}%, volume {}%\n", h.seed, h.timing_pct, h.volume_pct));

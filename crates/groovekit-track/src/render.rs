@@ -177,9 +177,10 @@ pub fn load_sources(song: &Song, locator: &AssetLocator, rate: u32) -> Result<(V
     check_rate(rate)?;
     let (files, diags) = locator.resolve(song);
     let needed: Vec<bool> = song.samples.iter().map(|s| s.used).collect();
-    // Only assets some event uses must exist.
-    let missing: Vec<_> =
-        diags.into_iter().filter(|d| song.samples.iter().any(|s| s.used && s.span == d.span)).collect();
+    // Only assets some event uses must exist (a set: a song may name very many samples).
+    let used_spans: std::collections::BTreeSet<usize> =
+        song.samples.iter().filter(|s| s.used).map(|s| s.span.start).collect();
+    let missing: Vec<_> = diags.into_iter().filter(|d| used_spans.contains(&d.span.start)).collect();
     if !missing.is_empty() {
         return Err(TrackError::Invalid(missing));
     }

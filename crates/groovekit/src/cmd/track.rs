@@ -198,9 +198,10 @@ fn full_check(path: &Path, text: &str, assets: Option<&Path>, strict: bool) -> (
     match AssetLocator::new(&song_dir(path), assets) {
         Ok(loc) => {
             let (files, missing) = loc.resolve(&song);
+            let used_spans: std::collections::BTreeSet<usize> =
+                song.samples.iter().filter(|s| s.used).map(|s| s.span.start).collect();
             for mut d in missing {
-                let used = song.samples.iter().any(|s| s.used && s.span == d.span);
-                if !used {
+                if !used_spans.contains(&d.span.start) {
                     d.severity = Severity::Warning;
                 }
                 diags.push(d);
