@@ -415,6 +415,7 @@ fn to_ints(block: &[f32], bits: u16, ints: &mut Vec<i32>, st: &mut OutStats) {
     for &x in rest {
         let finite = x.is_finite();
         let a = if finite { x.abs() } else { 0.0 };
+        // ok: constant index into a fixed array of 8 lanes.
         peak[0] = peak[0].max(a);
         clipped[0] += u32::from(a > 1.0);
         bad[0] += u32::from(!finite);

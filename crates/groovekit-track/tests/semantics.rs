@@ -346,3 +346,26 @@ fn aiff_assets_and_bad_asset_files() {
     assert_eq!((diags[0].span.line, diags[0].span.col), (2, 4));
     assert!(diags[0].message.starts_with("asset `ASSET_KICK`: "), "{}", diags[0].message);
 }
+
+#[test]
+fn watch_set_covers_the_song_its_manifest_and_its_asset_files() {
+    use groovekit_track::watch::WatchSet;
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::create_dir_all(d.join("kit")).unwrap();
+    groovekit_audio::write::write_wav(&d.join("kit/k.wav"), &[0.1; 10], 1, 8_000, SampleFormat::Int16).unwrap();
+    std::fs::write(d.join("assets.txt"), "ASSET_KICK kit/k.wav\n").unwrap();
+    let song_path = d.join("s.track");
+    std::fs::write(&song_path, "PATTERN p\n0, ASSET_KICK, 1, 0\nSCORE\n0, p\n").unwrap();
+    let song = Song::parse(&std::fs::read_to_string(&song_path).unwrap()).unwrap();
+    let loc = AssetLocator::new(d, None).unwrap();
+    let w = WatchSet::new(&song_path, Some(&song), Some(&loc));
+    assert!(w.is_relevant(&song_path));
+    assert!(w.is_relevant(&d.join("assets.txt")));
+    assert!(w.is_relevant(&d.join("kit/k.wav")));
+    // A new audio file where assets are looked up may satisfy a missing name.
+    assert!(w.is_relevant(&d.join("kit/new.flac")));
+    assert!(!w.is_relevant(&d.join("notes.txt")));
+    assert!(!w.is_relevant(&d.join("elsewhere/x.wav")));
+    assert!(w.dirs.contains(&d.join("kit")));
+}
