@@ -84,13 +84,13 @@ impl Value {
     }
 
     /// The file bytes of a scalar value.
-    fn to_bytes(&self, key: &str) -> Result<Vec<u8>, OtError> {
+    fn to_bytes(&self, field: &dyn Fn() -> String) -> Result<Vec<u8>, OtError> {
         match self {
             Value::Int(i) => Ok(i.to_string().into_bytes()),
             Value::Float(f) => Ok(format!("{f}").into_bytes()),
             Value::Text(t) => Ok(t.as_bytes().to_vec()),
             Value::List(_) => Err(OtError::Invalid {
-                field: key.into(),
+                field: field(),
                 message: "a list is only allowed as the value of a repeated key, and cannot nest".into(),
             }),
         }
@@ -285,13 +285,16 @@ fn doc_entries(p: &Project, name: &str) -> Vec<DocEntry> {
     let Some(s) = p.text().section(name) else {
         return out;
     };
-    let keys: Vec<&[u8]> = s.entries().filter_map(|l| l.key()).collect();
-    let tempo_is_free = !keys.contains(&&b"TEMPO"[..]);
+    let mut counts: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+    for k in s.entries().filter_map(|l| l.key()) {
+        *counts.entry(k).or_default() += 1;
+    }
+    let tempo_is_free = !counts.contains_key(&b"TEMPO"[..]);
     for line in s.entries() {
         let (Some(k), Some(v)) = (line.key(), line.value()) else { continue };
         let key = String::from_utf8_lossy(k).into_owned();
         let value = Value::from_bytes(v);
-        let repeated = keys.iter().filter(|kk| **kk == k).count() > 1;
+        let repeated = counts.get(k).is_some_and(|&n| n > 1);
         if repeated {
             match out.iter_mut().find(|e| e.key == key) {
                 Some(DocEntry { value: Value::List(list), .. }) => list.push(value),
@@ -350,10 +353,11 @@ fn entry_lines(name: &str, key: &str, value: &Value, derived_tempo: bool) -> Res
     if derived_tempo {
         return Ok(vec![("TEMPOx24".to_string(), tempo_x24_bytes(value)?)]);
     }
-    let field = format!("{}.{key}", name.to_lowercase());
+    // The field name for messages, built only when there is an error.
+    let field = || format!("{}.{key}", name.to_lowercase());
     if !crate::raw::project::valid_key(key.as_bytes()) {
         return Err(OtError::Invalid {
-            field,
+            field: field(),
             message: "keys are 1-64 printable ASCII characters without `=` or `[`, not starting with `#`".into(),
         });
     }
@@ -364,7 +368,7 @@ fn entry_lines(name: &str, key: &str, value: &Value, derived_tempo: bool) -> Res
     // Only a line feed is impossible here; a carriage return read from a file is kept, and
     // setters refuse one at the end of a changed value.
     if items.iter().any(|v| v.contains(&b'\n')) {
-        return Err(OtError::Invalid { field, message: "a value cannot contain a line break".into() });
+        return Err(OtError::Invalid { field: field(), message: "a value cannot contain a line break".into() });
     }
     Ok(items.into_iter().map(|v| (key.to_string(), v)).collect())
 }
@@ -377,9 +381,10 @@ fn is_derived_tempo(name: &str, key: &str, entries: &Entries) -> bool {
 
 /// The file lines of a document section, in document order.
 fn file_entries(name: &str, entries: &Entries) -> Result<Vec<(String, Vec<u8>)>, OtError> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(entries.0.len() + 8);
+    let tempo_is_derived = is_derived_tempo(name, "TEMPO", entries);
     for (k, v) in &entries.0 {
-        out.extend(entry_lines(name, k, v, is_derived_tempo(name, k, entries))?);
+        out.extend(entry_lines(name, k, v, tempo_is_derived && k == "TEMPO")?);
     }
     Ok(out)
 }

@@ -517,8 +517,10 @@ impl Project {
             for s in text.sections().filter(|s| s.name == name) {
                 for line in s.entries() {
                     let key = line.key().unwrap_or_default();
-                    let known = DEFAULT_SETTINGS.iter().any(|(k, _)| k.as_bytes() == key)
-                        || STATE_KEYS.iter().any(|k| k.as_bytes() == key);
+                    let known = match name {
+                        "SETTINGS" => DEFAULT_SETTINGS.iter().any(|(k, _)| k.as_bytes() == key),
+                        _ => STATE_KEYS.iter().any(|k| k.as_bytes() == key),
+                    };
                     if known {
                         int_at(line, &String::from_utf8_lossy(key))?;
                     }
