@@ -317,8 +317,34 @@ impl Handler for OktHandler {
             ..RenderOptions::default()
         };
         let mut w = OutWav::create(&args.output, o.channels, args.rate, args.bits)?;
-        let stats = render::render(&m, opts, |buf| w.write(buf)).map_err(|e| miette!("{e}"))?;
-        let ws = w.finish()?;
+        // The mix runs here while a second thread converts and writes the previous batch.
+        const BATCH: usize = 1 << 17;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<f32>>(2);
+        let (stats, ws) = std::thread::scope(|scope| {
+            let writer = scope.spawn(move || -> miette::Result<WriteStats> {
+                for buf in rx {
+                    w.write(&buf).map_err(|e| miette!("{e}"))?;
+                }
+                w.finish()
+            });
+            let mut batch = Vec::with_capacity(BATCH + 4096);
+            let rendered = render::render(&m, opts, |buf| {
+                batch.extend_from_slice(buf);
+                if batch.len() >= BATCH {
+                    // A closed channel means the writer failed; its error is reported below.
+                    tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH + 4096))).map_err(|_| ())?;
+                }
+                Ok::<_, ()>(())
+            });
+            if rendered.is_ok() && !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+            drop(tx);
+            let written = writer.join().map_err(|_| miette!("the WAV writer thread panicked"))?;
+            let ws = written?;
+            let stats = rendered.map_err(|()| miette!("rendering stopped: the WAV writer closed"))?;
+            Ok::<_, miette::Report>((stats, ws))
+        })?;
         eprintln!(
             "rendered {} ({} ticks, {:?}) to {}; peak {:.3}, {} samples clipped",
             duration_text(stats.frames as f64 / f64::from(args.rate.max(1))),
