@@ -62,7 +62,8 @@ pub struct DocSample {
 pub struct DocPattern {
     /// Row count as stored.
     pub rows: u16,
-    /// One line per row, cells separated by ` | `.
+    /// One line per row, cells separated by ` | ` (only the rows that have stored bytes when
+    /// `stored_bytes` says the pattern is truncated).
     pub cells: Vec<String>,
     /// The number of cell bytes stored, when it is not rows × channels × 4 (a truncated file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -244,7 +245,10 @@ pub fn to_doc(m: &Module, store: &mut StoreFn<'_>) -> Result<Doc, HumanError> {
         .iter()
         .map(|p| {
             let want = usize::from(p.rows) * channels * 4;
-            let cells = (0..usize::from(p.rows))
+            // Only rows with stored bytes get a line: a truncated pattern declaring 65535 rows
+            // must not turn a few bytes into a huge document (`stored_bytes` keeps the rest).
+            let present = p.data.len().div_ceil(channels * 4).min(usize::from(p.rows));
+            let cells = (0..present)
                 .map(|r| (0..channels).map(|c| cell_text(p.cell(r, c, channels))).collect::<Vec<_>>().join(" | "))
                 .collect();
             DocPattern {
@@ -376,7 +380,7 @@ pub fn from_doc(doc: &Doc, load: &mut LoadFn<'_>) -> Result<Module, HumanError> 
     order.resize(size, 0);
     m.order = order;
     for (pi, p) in doc.patterns.iter().enumerate() {
-        if p.cells.len() != usize::from(p.rows) {
+        if p.cells.len() != usize::from(p.rows) && (p.stored_bytes.is_none() || p.cells.len() > usize::from(p.rows)) {
             return Err(invalid(
                 format!("patterns[{pi}]"),
                 format!("rows says {} but there are {} lines of cells", p.rows, p.cells.len()),
@@ -441,6 +445,27 @@ mod tests {
         assert!(parse_cell("C-4 01 V40").is_err());
         assert!(parse_cell("C-2 01 V4").is_err());
         assert!(parse_cell("C-2 01 x0540").is_err());
+    }
+
+    #[test]
+    fn truncated_patterns_stay_small_and_round_trip() {
+        let m = Module {
+            channel_flags: [0; 4],
+            song_length: 1,
+            order: vec![0; 128],
+            patterns: vec![
+                Pattern { rows: u16::MAX, data: vec![13, 1, 31, 0x40, 0, 0] },
+                Pattern { rows: 1, data: vec![0; 16 + 3] },
+            ],
+            ..Module::default()
+        };
+        let doc = to_doc(&m, &mut store_inline).unwrap();
+        assert_eq!(doc.patterns[0].cells, vec!["C-2 01 V40 | --- 00 000 | --- 00 000 | --- 00 000".to_string()]);
+        assert_eq!(doc.patterns[0].stored_bytes, Some(6));
+        assert_eq!(doc.patterns[1].tail_hex.as_deref(), Some("000000"));
+        let back =
+            from_doc(&doc, &mut |_, r| Ok(from_hex(r.hex.as_deref().unwrap_or("")).unwrap_or_default())).unwrap();
+        assert_eq!(back.to_bytes(), m.to_bytes());
     }
 
     #[test]

@@ -121,6 +121,15 @@ fn mutated_fixtures_never_panic() {
             }
             if let Ok((m, _)) = Module::load(&b) {
                 let _ = m.to_bytes();
+                let _ = groovekit_okt::human::to_doc(&m, &mut groovekit_okt::human::store_inline);
+                if round % 10 == 0 {
+                    let opts =
+                        groovekit_okt::render::RenderOptions { rate: 4000, max_seconds: 2, ..Default::default() };
+                    let _ = groovekit_okt::render::render(&m, opts, |b| {
+                        assert!(b.iter().all(|s| s.is_finite()));
+                        Ok::<_, ()>(())
+                    });
+                }
             }
         }
     }

@@ -205,7 +205,9 @@ impl Handler for OktHandler {
         let channels = m.channels();
         let (mut high_fx, mut high_note, mut bad_inst) = (0usize, 0usize, 0usize);
         for p in &m.patterns {
-            for r in 0..usize::from(p.rows) {
+            // Rows beyond the stored bytes are empty: no need to look at them.
+            let present = p.data.len().div_ceil(channels * 4).min(usize::from(p.rows));
+            for r in 0..present {
                 for c in 0..channels {
                     let cell = p.cell(r, c, channels);
                     high_fx += usize::from(cell.effect >= 32);
