@@ -804,6 +804,15 @@ impl ProjectModel {
 
     /// Encodes the model into file bytes, field by field in file order.
     pub fn to_bytes(&self) -> Result<Vec<u8>, OpzError> {
+        let mut out = Vec::with_capacity(raw::LEN_WITH_TRAILER);
+        self.write_into(&mut out)?;
+        Ok(out)
+    }
+
+    /// Encodes the model into `out` (cleared first), reusing its allocation: for callers that
+    /// encode many projects.
+    pub fn write_into(&self, out: &mut Vec<u8>) -> Result<(), OpzError> {
+        out.clear();
         if self.patterns.len() != PATTERNS {
             return Err(OpzError::Index(format!("a project has 16 patterns, not {}", self.patterns.len())));
         }
@@ -815,7 +824,7 @@ impl ProjectModel {
             )));
         }
         let h = &self.header;
-        let mut out = Vec::with_capacity(raw::LEN_WITH_TRAILER);
+        out.reserve(raw::LEN_WITH_TRAILER);
         out.extend_from_slice(&h.file_id.to_le_bytes());
         for c in &h.chains {
             out.extend_from_slice(c);
@@ -825,14 +834,18 @@ impl ProjectModel {
         out.extend_from_slice(&h.unknown_522);
         out.extend_from_slice(&[h.swing, h.metronome_level, h.metronome_sound]);
         out.extend_from_slice(&h.unknown_568);
-        out.resize(raw::LEN_WITHOUT_TRAILER, 0);
-        for (dst, pat) in out[raw::HEADER_LEN..].chunks_exact_mut(raw::PATTERN_LEN).zip(&self.patterns) {
-            pat.write(dst);
+        for pat in &self.patterns {
+            // Grow by one pattern and fill it while it is still in cache.
+            let start = out.len();
+            out.resize(start + raw::PATTERN_LEN, 0);
+            if let Some(dst) = out.get_mut(start..) {
+                pat.write(dst);
+            }
         }
         if let Some(t) = self.trailer {
             out.extend_from_slice(&t.to_le_bytes());
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Encodes the model into a project (every byte comes from a field).
