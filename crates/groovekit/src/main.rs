@@ -43,6 +43,9 @@ enum Command {
         /// Repair what can be repaired (checksums), after writing a backup.
         #[arg(long)]
         fix: bool,
+        /// With --fix: report what would be repaired, change nothing.
+        #[arg(long, requires = "fix")]
+        dry_run: bool,
     },
     /// Write a readable, diffable YAML or JSON form of a file.
     Dump {
@@ -107,7 +110,7 @@ enum Command {
 fn run(cli: Cli) -> miette::Result<Outcome> {
     match cli.command {
         Command::Inspect { file, json } => cmd::inspect(&file, json),
-        Command::Verify { paths, json, fix } => cmd::verify(&paths, json, fix),
+        Command::Verify { paths, json, fix, dry_run } => cmd::verify(&paths, json, fix && !dry_run),
         Command::Dump { file, format, output } => cmd::dump(&file, format, output.as_deref()),
         Command::Build { input, output } => cmd::build(&input, &output),
         Command::Render(args) => cmd::render(&args),
@@ -124,7 +127,19 @@ fn run(cli: Cli) -> miette::Result<Outcome> {
     }
 }
 
+/// Restores the default SIGPIPE action. Rust ignores SIGPIPE, which turns a closed pipe
+/// (`groovekit inspect BANK | head`) into a panic inside `println!`; a command-line tool should
+/// instead end quietly, as every Unix filter does.
+fn reset_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    reset_sigpipe();
     let cli = Cli::parse();
     match run(cli) {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
