@@ -302,3 +302,34 @@ fn build_refuses_what_the_device_cannot_store() {
     let out = gk().arg("build").arg(&doc).arg("-o").arg(tmp.path().join("bad.opz")).assert().code(1);
     assert!(flat(&out).contains("chain 1, entry 1"), "{}", flat(&out));
 }
+
+#[test]
+fn add_note_checks_polyphony_note_numbers_and_micro_timing() {
+    let Some(dir) = fixtures("add_note_checks_polyphony_note_numbers_and_micro_timing") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let p = copy(&dir.join("sample-manager/projects/project06.opz"), tmp.path(), "project06.opz");
+    let add = |args: &[&str]| {
+        let mut c = gk();
+        c.args(["opz", "add-note"]).arg(&p).args(args);
+        c
+    };
+    add(&["--pattern", "3", "--track", "kick", "--step", "5", "F3"]).assert().success();
+    add(&["--pattern", "3", "--track", "kick", "--step", "5", "G3", "--micro", "-96"]).assert().success();
+    let before = std::fs::read(&p).unwrap();
+    // Slot index = step x 55 + kick offset 0 + k: pattern 3, step 5, slot 2.
+    let at = 572 + 2 * 21_392 + 192 + (4 * 55 + 1) * 8;
+    assert_eq!(&before[at..at + 8], &[0x00, 0x0C, 0, 0, 55, 100, 0xA0, 0]);
+    add(&["--pattern", "3", "--track", "kick", "--step", "5", "A3"])
+        .assert()
+        .code(1)
+        .stderr(flat_contains("pattern 3, track kick, step 5: all 2 note slots are taken"));
+    add(&["--pattern", "1", "--track", "bass", "--step", "1", "128"])
+        .assert()
+        .code(1)
+        .stderr(flat_contains("pattern 1, track bass, step 1: note number 128 is over 127"));
+    add(&["--pattern", "1", "--track", "arp", "--step", "16", "C4", "--micro", "96"])
+        .assert()
+        .code(1)
+        .stderr(flat_contains("pattern 1, track arp, step 16: micro-timing 96"));
+    assert_eq!(std::fs::read(&p).unwrap(), before, "refused edits change nothing");
+}

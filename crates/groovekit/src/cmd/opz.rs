@@ -74,6 +74,34 @@ pub enum OpzCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Add a note to a step (into the first free note slot of the track).
+    AddNote {
+        /// The project (.opz).
+        project: PathBuf,
+        /// Pattern 1..=16.
+        #[arg(long, value_parser = pattern_arg)]
+        pattern: u8,
+        /// Track name (kick, snare, ..., motion) or number 1..=16.
+        #[arg(long)]
+        track: String,
+        /// Step 1..=16.
+        #[arg(long, value_parser = pattern_arg)]
+        step: u8,
+        /// Note name (C4 = 60, F#3, Bb2) or MIDI number 0..=127.
+        note: String,
+        /// Velocity 1..=127.
+        #[arg(long, default_value_t = 100)]
+        velocity: u8,
+        /// Length in ticks (3072 = one 1/16 step).
+        #[arg(long, default_value_t = 3072)]
+        length: i32,
+        /// Micro-timing -96..=95 (192 per step).
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        micro: i8,
+        /// Show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Sample packs (drum kits).
     #[command(subcommand)]
     Kit(KitCommand),
@@ -155,6 +183,18 @@ pub fn run(command: OpzCommand) -> miette::Result<Outcome> {
         OpzCommand::ClearPattern { project, pattern, dry_run } => {
             let p = usize::from(pattern) - 1;
             edit(&project, dry_run, &format!("clear pattern {pattern}"), |pr| ops::clear_pattern(pr, p))
+        }
+        OpzCommand::AddNote { project, pattern, track, step, note, velocity, length, micro, dry_run } => {
+            let t = groovekit_opz::model::track_index(&track)
+                .ok_or_else(|| miette!("`{track}` is not a track (kick, snare, ..., motion, or 1..=16)"))?;
+            let (p, s) = (usize::from(pattern) - 1, usize::from(step) - 1);
+            let place = ops::place(p, t, s);
+            let number =
+                human::parse_note(&note).ok_or_else(|| miette!("{place}: `{note}` is not a note name or number"))?;
+            let number = u8::try_from(number).map_err(|_| miette!("{place}: note number {number} is over 127"))?;
+            let n = ops::NewNote { note: number, velocity, duration: length, micro };
+            let what = format!("add {} to {place}", note_name(number.min(127)));
+            edit(&project, dry_run, &what, |pr| ops::add_note(pr, p, t, s, n).map(|_| ()))
         }
         OpzCommand::Kit(KitCommand::Build { inputs, output, name }) => kit_build(&inputs, &output, name),
         OpzCommand::Kit(KitCommand::Split { kit, output }) => kit_split(&kit, &output),
