@@ -368,6 +368,54 @@ impl Kit {
     }
 }
 
+/// The fields of a synth sampler pack (`type: sampler`, tracks 5-8) that groovekit types.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SynthFields {
+    /// `synth_version` (2 or 3 in known packs).
+    pub synth_version: Option<i64>,
+    /// `base_freq`: the pitch of the recording in Hz (the field the OP-Z honours).
+    pub base_freq: Option<f64>,
+    /// `adsr`: 8 envelope values.
+    pub adsr: Vec<i64>,
+    /// `knobs`: 8 engine parameters.
+    pub knobs: Vec<i64>,
+}
+
+impl Kit {
+    /// The synth sampler fields (absent ones are `None` or empty).
+    pub fn synth(&self) -> Result<SynthFields, OpzError> {
+        let v = self.json()?;
+        Ok(SynthFields {
+            synth_version: v.get("synth_version").and_then(Value::as_i64),
+            base_freq: v.get("base_freq").and_then(Value::as_f64),
+            adsr: int_array(&v, "adsr"),
+            knobs: int_array(&v, "knobs"),
+        })
+    }
+
+    /// Writes the synth sampler fields that are set (other keys are kept).
+    pub fn set_synth(&mut self, f: &SynthFields) -> Result<(), OpzError> {
+        let mut v = self.json()?;
+        if let Some(obj) = v.as_object_mut() {
+            if let Some(ver) = f.synth_version {
+                obj.insert("synth_version".into(), Value::from(ver));
+            }
+            if let Some(hz) = f.base_freq {
+                let n = serde_json::Number::from_f64(hz)
+                    .ok_or_else(|| OpzError::KitJson(format!("base_freq {hz} is not a finite number")))?;
+                obj.insert("base_freq".into(), Value::Number(n));
+            }
+            if !f.adsr.is_empty() {
+                obj.insert("adsr".into(), Value::from(f.adsr.clone()));
+            }
+            if !f.knobs.is_empty() {
+                obj.insert("knobs".into(), Value::from(f.knobs.clone()));
+            }
+        }
+        self.set_json(&v)
+    }
+}
+
 /// One input of [`build_drum_kit`]: mono 16-bit frames at 44.1 kHz.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KitSample {
@@ -520,6 +568,27 @@ mod tests {
         // Found by the fuzzer: huge JSON positions must not overflow.
         assert_eq!(position_to_frame(i64::MAX as u64), 2_272_896_695_160_000);
         assert_eq!(position_to_frame(u64::MAX), 4_545_793_390_320_000);
+    }
+
+    #[test]
+    fn synth_fields_are_read_and_written() {
+        let a = KitSample { name: "a".into(), frames: vec![7; 100] };
+        let mut kit = build_drum_kit(&[a], "x").unwrap();
+        let mut json = kit.json().unwrap();
+        json["type"] = "sampler".into();
+        json["base_freq"] = serde_json::json!(261.78);
+        json["synth_version"] = 2.into();
+        kit.set_json(&json).unwrap();
+        let f = kit.synth().unwrap();
+        assert_eq!((f.synth_version, f.base_freq), (Some(2), Some(261.78)));
+        let audio = kit.aiff.chunk(b"SSND").cloned();
+        kit.set_synth(&SynthFields { base_freq: Some(440.0), adsr: vec![1, 2, 3, 4, 5, 6, 7, 8], ..f }).unwrap();
+        let back = Kit::parse(&kit.to_bytes()).unwrap();
+        let g = back.synth().unwrap();
+        assert_eq!((g.base_freq, g.adsr.len(), g.synth_version), (Some(440.0), 8, Some(2)));
+        assert_eq!(back.kit_type().unwrap(), "sampler");
+        assert_eq!(back.aiff.chunk(b"SSND").cloned(), audio);
+        assert!(kit.set_synth(&SynthFields { base_freq: Some(f64::NAN), ..Default::default() }).is_err());
     }
 
     #[test]
