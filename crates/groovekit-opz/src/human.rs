@@ -177,25 +177,42 @@ pub struct TrackDoc {
 /// The 18 sound parameters by name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
 pub struct SoundDoc {
+    /// Sound parameter `p1` (0..=255, reference §3.7).
     pub p1: u8,
+    /// Sound parameter `p2` (0..=255, reference §3.7).
     pub p2: u8,
+    /// Sound parameter `attack` (0..=255, reference §3.7).
     pub attack: u8,
+    /// Sound parameter `decay` (0..=255, reference §3.7).
     pub decay: u8,
+    /// Sound parameter `sustain` (0..=255, reference §3.7).
     pub sustain: u8,
+    /// Sound parameter `release` (0..=255, reference §3.7).
     pub release: u8,
+    /// Sound parameter `fx1_send` (0..=255, reference §3.7).
     pub fx1_send: u8,
+    /// Sound parameter `fx2_send` (0..=255, reference §3.7).
     pub fx2_send: u8,
+    /// Sound parameter `filter` (0..=255, reference §3.7).
     pub filter: u8,
+    /// Sound parameter `resonance` (0..=255, reference §3.7).
     pub resonance: u8,
+    /// Sound parameter `pan` (0..=255, reference §3.7).
     pub pan: u8,
+    /// Sound parameter `level` (0..=255, reference §3.7).
     pub level: u8,
+    /// Sound parameter `portamento` (0..=255, reference §3.7).
     pub portamento: u8,
+    /// Sound parameter `lfo_depth` (0..=255, reference §3.7).
     pub lfo_depth: u8,
+    /// Sound parameter `lfo_rate` (0..=255, reference §3.7).
     pub lfo_rate: u8,
+    /// Sound parameter `lfo_destination` (0..=255, reference §3.7).
     pub lfo_destination: u8,
+    /// Sound parameter `lfo_shape` (0..=255, reference §3.7).
     pub lfo_shape: u8,
+    /// Sound parameter `note_style` (0..=255, reference §3.7).
     pub note_style: u8,
 }
 
