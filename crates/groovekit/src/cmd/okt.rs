@@ -322,10 +322,14 @@ impl Handler for OktHandler {
         // The mix runs here while a second thread converts and writes the previous batch.
         const BATCH: usize = 1 << 17;
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<f32>>(2);
+        // Written buffers come back for reuse, so the batches do not fault in fresh pages.
+        let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<f32>>();
         let (stats, ws) = std::thread::scope(|scope| {
             let writer = scope.spawn(move || -> miette::Result<WriteStats> {
-                for buf in rx {
+                for mut buf in rx {
                     w.write(&buf).map_err(|e| miette!("{e}"))?;
+                    buf.clear();
+                    let _ = back_tx.send(buf);
                 }
                 w.finish()
             });
@@ -333,8 +337,9 @@ impl Handler for OktHandler {
             let rendered = render::render(&m, opts, |buf| {
                 batch.extend_from_slice(buf);
                 if batch.len() >= BATCH {
+                    let next = back_rx.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH + 4096));
                     // A closed channel means the writer failed; its error is reported below.
-                    tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH + 4096))).map_err(|_| ())?;
+                    tx.send(std::mem::replace(&mut batch, next)).map_err(|_| ())?;
                 }
                 Ok::<_, ()>(())
             });
