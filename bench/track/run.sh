@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # .track render speed: groovekit vs sox on the same resolved event list (see gen.py).
-# Usage: bench/track/run.sh   (from anywhere; needs python3 and sox: apt-get install sox)
+# Usage: bench/track/run.sh   (from anywhere; needs python3; installs sox, time and bc if missing)
 # Prints the wall-clock time of each (best of 3), the real-time factors and the ratio.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 work="${TMPDIR:-/tmp}/groovekit-track-bench"
 rm -rf "$work" && mkdir -p "$work"
-command -v sox >/dev/null || { echo "sox not found: apt-get install sox" >&2; exit 2; }
+# Installs what it needs (sox, GNU time, bc) when missing.
+need=()
+command -v sox >/dev/null || need+=(sox)
+[ -x /usr/bin/time ] || need+=(time)
+command -v bc >/dev/null || need+=(bc)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
 python3 "$here/gen.py" "$work"
 cargo build --release -q -p groovekit --manifest-path "$root/Cargo.toml"
 gk="$root/target/release/groovekit"
