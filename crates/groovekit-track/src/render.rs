@@ -379,61 +379,6 @@ pub fn render_file(song: &Song, song_dir: &Path, opts: &RenderOptions, out: &Pat
     write_plan(&plan, opts, out)
 }
 
-/// Output statistics gathered while converting the mix (the writer's own statistics would see
-/// only the converted integers).
-#[derive(Debug, Clone, Copy, Default)]
-struct OutStats {
-    peak: f32,
-    clipped: u64,
-    non_finite: u64,
-}
-
-/// Converts mixed `f32` samples to integers of `bits` (16 or 24) into `ints`: non-finite values
-/// become 0, values beyond full scale are clamped (counted), the rest rounded half away from zero:
-/// the same values `groovekit_audio`'s `write_f32` writes, in a loop the compiler can vectorise
-/// (the writer's per-sample path was half of the render time; see BENCHMARKS.md).
-fn to_ints(block: &[f32], bits: u16, ints: &mut Vec<i32>, st: &mut OutStats) {
-    let full: f32 = if bits == 16 { 32_767.0 } else { 8_388_607.0 };
-    // Statistics in 8 independent lanes (no loop-carried max chain), then folded.
-    let mut peak = [0f32; 8];
-    let mut clipped = [0u32; 8];
-    let mut bad = [0u32; 8];
-    let chunks = block.chunks_exact(8);
-    let rest = chunks.remainder();
-    for c in chunks {
-        for (i, &x) in c.iter().enumerate() {
-            let lane = i & 7;
-            let finite = x.is_finite();
-            let a = if finite { x.abs() } else { 0.0 };
-            if let (Some(p), Some(k), Some(b)) = (peak.get_mut(lane), clipped.get_mut(lane), bad.get_mut(lane)) {
-                *p = p.max(a);
-                *k += u32::from(a > 1.0);
-                *b += u32::from(!finite);
-            }
-        }
-    }
-    for &x in rest {
-        let finite = x.is_finite();
-        let a = if finite { x.abs() } else { 0.0 };
-        // ok: constant index into a fixed array of 8 lanes.
-        peak[0] = peak[0].max(a);
-        clipped[0] += u32::from(a > 1.0);
-        bad[0] += u32::from(!finite);
-    }
-    st.peak = peak.iter().fold(st.peak, |m, &p| m.max(p));
-    st.clipped += clipped.iter().map(|&k| u64::from(k)).sum::<u64>();
-    st.non_finite += bad.iter().map(|&k| u64::from(k)).sum::<u64>();
-    // Conversion: branch-free, so it vectorises.
-    ints.clear();
-    ints.resize(block.len(), 0);
-    for (o, &x) in ints.iter_mut().zip(block) {
-        let v = if x.is_finite() { x } else { 0.0 };
-        let p = f64::from(v.clamp(-1.0, 1.0) * full);
-        // p + ±0.5 is exact in f64, so truncation rounds half away from zero like f32::round.
-        *o = (p + 0.5f64.copysign(p)) as i32;
-    }
-}
-
 /// Writes a prepared plan to `out`: with `normalize`, a first pass finds the peak and the second
 /// writes the mix scaled to full scale; otherwise integer formats clip at full scale.
 pub fn write_plan(plan: &Plan, opts: &RenderOptions, out: &Path) -> Result<RenderReport, TrackError> {
@@ -446,9 +391,8 @@ pub fn write_plan(plan: &Plan, opts: &RenderOptions, out: &Path) -> Result<Rende
     };
     let mut w = PcmWriter::create(out, FileFormat::Wav, 2, plan.rate, opts.format)?;
     let normalize = opts.normalize;
-    let mut st = OutStats::default();
-    let mut ints: Vec<i32> = Vec::new();
     let mut floats: Vec<f32> = Vec::new();
+    // The writer converts, clips and counts (peak, clipped, non-finite) in one vectorised pass.
     plan.mix(gain, |b| {
         let b = if normalize {
             // 1/peak × peak can round a hair above 1.0: that is not clipping.
@@ -458,54 +402,16 @@ pub fn write_plan(plan: &Plan, opts: &RenderOptions, out: &Path) -> Result<Rende
         } else {
             b
         };
-        match opts.format {
-            SampleFormat::Float32 => {
-                for x in b {
-                    if x.is_finite() {
-                        st.peak = st.peak.max(x.abs());
-                    } else {
-                        st.non_finite += 1;
-                    }
-                }
-                w.write_f32(b)
-            }
-            SampleFormat::Int16 | SampleFormat::Int24 => {
-                let bits = opts.format.bits();
-                to_ints(b, bits, &mut ints, &mut st);
-                w.write_int(&ints, bits)
-            }
-        }
+        w.write_f32(b)
     })?;
     let stats = w.finish()?;
     Ok(RenderReport {
         frames: stats.frames,
         seconds: stats.frames as f64 / f64::from(plan.rate),
         voices: plan.voices.len(),
-        peak: if opts.normalize { peak } else { st.peak },
+        peak: if opts.normalize { peak } else { stats.peak },
         gain,
-        clipped: st.clipped,
-        non_finite: st.non_finite + plan.non_finite_input,
+        clipped: stats.clipped,
+        non_finite: stats.non_finite + plan.non_finite_input,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn integer_conversion_matches_the_writer_and_counts() {
-        let block = [0.0, 0.5, -0.5, 1.5, -2.0, f32::NAN, 1.0 / 65_534.0, -1.0 / 65_534.0];
-        let mut ints = Vec::new();
-        let mut st = OutStats::default();
-        to_ints(&block, 16, &mut ints, &mut st);
-        // 0.5 × 32767 = 16383.5 → 16384 (half away from zero); 1/65534 × 32767 = 0.5 → 1.
-        assert_eq!(ints, vec![0, 16_384, -16_384, 32_767, -32_767, 0, 1, -1]);
-        assert_eq!((st.peak, st.clipped, st.non_finite), (2.0, 2, 1));
-        for (x, i) in block.iter().zip(&ints) {
-            let v = if x.is_finite() { *x } else { 0.0 };
-            assert_eq!((v.clamp(-1.0, 1.0) * 32_767.0).round() as i32, *i, "{x}");
-        }
-        to_ints(&[1.0, -1.0], 24, &mut ints, &mut st);
-        assert_eq!(ints, vec![8_388_607, -8_388_607]);
-    }
 }

@@ -318,20 +318,21 @@ impl Handler for OktHandler {
             pair_note_clamp: !o.no_pair_note_clamp,
             ..RenderOptions::default()
         };
-        let mut w = OutWav::create(&args.output, o.channels, args.rate, args.bits)?;
+        let mut w = groovekit_audio::write::WavWriter::create(&args.output, o.channels, args.rate, args.bits)
+            .map_err(|e| miette!("{e}"))?;
         // The mix runs here while a second thread converts and writes the previous batch.
         const BATCH: usize = 1 << 17;
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<f32>>(2);
         // Written buffers come back for reuse, so the batches do not fault in fresh pages.
         let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<f32>>();
         let (stats, ws) = std::thread::scope(|scope| {
-            let writer = scope.spawn(move || -> miette::Result<WriteStats> {
+            let writer = scope.spawn(move || -> miette::Result<groovekit_audio::write::WriteStats> {
                 for mut buf in rx {
                     w.write(&buf).map_err(|e| miette!("{e}"))?;
                     buf.clear();
                     let _ = back_tx.send(buf);
                 }
-                w.finish()
+                w.finish().map_err(|e| miette!("{e}"))
             });
             let mut batch = Vec::with_capacity(BATCH + 4096);
             let rendered = render::render(&m, opts, |buf| {
@@ -371,91 +372,6 @@ impl Handler for OktHandler {
             eprintln!("note: stopped at the {}-second cap", render::DEFAULT_MAX_SECONDS);
         }
         Ok(Outcome::Ok)
-    }
-}
-
-/// The render output. Integer formats are converted here (round to nearest, clip and count)
-/// and handed to the audio crate's atomic writer as integers, which takes its fast 16-bit path;
-/// the per-sample float path of `WavWriter` was half of the whole render's time. Float output
-/// goes through `WavWriter` unchanged.
-enum OutWav {
-    Int { w: groovekit_audio::write::PcmWriter, full: f32, bits: u16, ints: Vec<i32>, stats: WriteStats },
-    Float(groovekit_audio::write::WavWriter),
-}
-
-use groovekit_audio::write::WriteStats;
-
-impl OutWav {
-    fn create(path: &Path, channels: u16, rate: u32, format: groovekit_audio::SampleFormat) -> miette::Result<Self> {
-        use groovekit_audio::SampleFormat as F;
-        let full_bits = match format {
-            F::Int16 => Some(16),
-            F::Int24 => Some(24),
-            F::Float32 => None,
-        };
-        Ok(match full_bits {
-            Some(bits) => OutWav::Int {
-                w: groovekit_audio::write::PcmWriter::create(
-                    path,
-                    groovekit_audio::write::FileFormat::Wav,
-                    channels,
-                    rate,
-                    format,
-                )
-                .map_err(|e| miette!("{e}"))?,
-                full: ((1u32 << (bits - 1)) - 1) as f32,
-                bits,
-                ints: Vec::new(),
-                stats: WriteStats::default(),
-            },
-            None => OutWav::Float(
-                groovekit_audio::write::WavWriter::create(path, channels, rate, format).map_err(|e| miette!("{e}"))?,
-            ),
-        })
-    }
-
-    fn write(&mut self, buf: &[f32]) -> Result<(), groovekit_audio::AudioError> {
-        match self {
-            OutWav::Float(w) => w.write(buf),
-            OutWav::Int { w, full, bits, ints, stats } => {
-                ints.resize(buf.len(), 0);
-                let sixteen = *bits == 16;
-                if sixteen && buf.iter().all(|s| s.is_finite()) {
-                    // The common case, in passes that vectorise: peak (the bits of finite
-                    // non-negative floats order like the values), clip count, conversion.
-                    let top = buf.iter().map(|s| s.to_bits() & 0x7fff_ffff).max().unwrap_or(0);
-                    stats.peak = stats.peak.max(f32::from_bits(top));
-                    stats.clipped += buf.iter().filter(|s| s.abs() > 1.0).count() as u64;
-                    for (o, &s) in ints.iter_mut().zip(buf) {
-                        // Adding 1.5 × 2^23 leaves round-to-nearest(x) in the low mantissa
-                        // bits (exact for |x| < 2^22).
-                        *o = (s.clamp(-1.0, 1.0) * *full + 12_582_912.0).to_bits() as i32 - 0x4B40_0000;
-                    }
-                } else {
-                    for (o, &s) in ints.iter_mut().zip(buf) {
-                        let a = s.abs();
-                        let finite = a <= f32::MAX;
-                        stats.peak = if a > stats.peak { a } else { stats.peak };
-                        stats.clipped += u64::from(finite && a > 1.0);
-                        stats.non_finite += u64::from(!finite);
-                        // Non-finite values become silence; round half away from zero.
-                        let x = if finite { s.clamp(-1.0, 1.0) * *full } else { 0.0 };
-                        *o = (x + 0.5f32.copysign(x)) as i32;
-                    }
-                }
-                w.write_int(ints, *bits)
-            }
-        }
-    }
-
-    fn finish(self) -> miette::Result<WriteStats> {
-        match self {
-            OutWav::Float(w) => w.finish().map_err(|e| miette!("{e}")),
-            OutWav::Int { w, stats, .. } => {
-                let frames = w.finish().map_err(|e| miette!("{e}"))?.frames;
-                Ok(WriteStats { frames, ..stats })
-            }
-        }
     }
 }
 
