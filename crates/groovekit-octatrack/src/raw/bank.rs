@@ -82,66 +82,49 @@ pub fn validate(bytes: &[u8], policy: ChecksumPolicy) -> Result<ChecksumState, O
 }
 
 /// A bank: the whole byte image with typed views.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bank {
-    bytes: Vec<u8>,
-    /// True while the image is unchanged since a read (or build) that found its checksum right:
-    /// writing can then skip recomputing it.
-    checksum_known_good: bool,
+    image: image::Image,
 }
-
-/// Two images are equal when their bytes are (how the checksum was last checked does not matter).
-impl PartialEq for Bank {
-    fn eq(&self, other: &Self) -> bool {
-        self.bytes == other.bytes
-    }
-}
-
-impl Eq for Bank {}
 
 impl Bank {
     /// Reads a bank, refusing a wrong checksum.
     pub fn read(bytes: &[u8]) -> Result<Self, OtError> {
         validate(bytes, ChecksumPolicy::Strict)?;
-        Ok(Self { bytes: bytes.to_vec(), checksum_known_good: true })
+        Ok(Self { image: image::Image::new(bytes.to_vec(), true) })
     }
 
     /// Reads a bank whatever its checksum; returns the checksum state for the caller to report.
     pub fn read_lenient(bytes: &[u8]) -> Result<(Self, ChecksumState), OtError> {
         let state = validate(bytes, ChecksumPolicy::Lenient)?;
-        Ok((Self { bytes: bytes.to_vec(), checksum_known_good: state.is_valid() }, state))
+        Ok((Self { image: image::Image::new(bytes.to_vec(), state.is_valid()) }, state))
     }
 
     /// The default bank of a fresh OS 1.40 project.
     pub fn new_default() -> Self {
-        Self { bytes: default_bank_bytes(), checksum_known_good: true }
+        Self { image: image::Image::new(default_bank_bytes(), true) }
     }
 
     /// The bytes as they are now (the checksum is whatever was last read or written).
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        self.image.as_bytes()
     }
 
     /// The file bytes with a correct checksum (recomputed unless the image is unchanged since a
     /// read that verified it).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = self.bytes.clone();
-        if !self.checksum_known_good {
-            image::update_checksum(&mut out);
-        }
-        out
+        self.image.to_bytes()
     }
 
     /// The raw image, writable. Section headers are not re-checked: callers own what they write.
     pub fn bytes_mut(&mut self) -> &mut [u8] {
-        self.checksum_known_good = false;
-        &mut self.bytes
+        self.image.bytes_mut()
     }
 
     /// Pattern `p` (0-15).
     pub fn pattern(&self, p: usize) -> Pattern<&[u8]> {
         let off = pattern_offset(p);
-        Pattern::new(self.bytes.get(off..off + PATTERN_SIZE).unwrap_or(&[]))
+        Pattern::new(self.image.as_bytes().get(off..off + PATTERN_SIZE).unwrap_or(&[]))
     }
 
     /// Pattern `p` (0-15), writable.
@@ -153,7 +136,7 @@ impl Bank {
     /// Part `i` (0-3) of `copy`.
     pub fn part(&self, copy: PartCopy, i: usize) -> Part<&[u8]> {
         let off = copy.offset(i);
-        Part::new(self.bytes.get(off..off + PART_SIZE).unwrap_or(&[]))
+        Part::new(self.image.as_bytes().get(off..off + PART_SIZE).unwrap_or(&[]))
     }
 
     /// Part `i` (0-3) of `copy`, writable.
@@ -165,7 +148,7 @@ impl Bank {
     /// The raw 7-byte name field of part `i` (0-3).
     pub fn part_name_raw(&self, i: usize) -> &[u8] {
         let off = PART_NAMES + i * PART_NAME_LEN;
-        self.bytes.get(off..off + PART_NAME_LEN).unwrap_or(&[])
+        self.image.as_bytes().get(off..off + PART_NAME_LEN).unwrap_or(&[])
     }
 
     /// The name of part `i` (0-3), up to the NUL.
@@ -185,12 +168,12 @@ impl Bank {
 
     /// `parts_saved_state` of part `i` (1 = a saved copy exists).
     pub fn part_saved_state(&self, i: usize) -> u8 {
-        self.bytes.get(PARTS_SAVED_STATE + i).copied().unwrap_or(0)
+        self.image.as_bytes().get(PARTS_SAVED_STATE + i).copied().unwrap_or(0)
     }
 
     /// The disputed byte at 0x9B4B2 (see [`DISPUTED_0X9B4B2`]).
     pub fn disputed_0x9b4b2(&self) -> u8 {
-        self.bytes.get(DISPUTED_0X9B4B2).copied().unwrap_or(0)
+        self.image.as_bytes().get(DISPUTED_0X9B4B2).copied().unwrap_or(0)
     }
 
     /// The patterns (0-based) with at least one trig on any audio or MIDI track.

@@ -33,6 +33,52 @@ pub fn update_checksum(bytes: &mut [u8]) {
     header::update_checksum(bytes)
 }
 
+/// A whole file image that knows whether its checksum can be trusted: the bytes of a bank or
+/// markers file as read (or built), with the checksum recomputed on write only when the image may
+/// have changed since a read that verified it. Equality compares the bytes only.
+#[derive(Debug, Clone)]
+pub struct Image {
+    bytes: Vec<u8>,
+    /// True while the image is unchanged since a read (or build) that found its checksum right.
+    checksum_known_good: bool,
+}
+
+impl PartialEq for Image {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for Image {}
+
+impl Image {
+    /// Wraps already-validated bytes; `checksum_known_good` says whether their checksum was right.
+    pub fn new(bytes: Vec<u8>, checksum_known_good: bool) -> Self {
+        Self { bytes, checksum_known_good }
+    }
+
+    /// The bytes as they are now (the checksum is whatever was last read or written).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The file bytes with a correct checksum (recomputed unless the image is unchanged since a
+    /// read that verified it).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = self.bytes.clone();
+        if !self.checksum_known_good {
+            update_checksum(&mut out);
+        }
+        out
+    }
+
+    /// The raw image, writable; the checksum is recomputed on the next [`Image::to_bytes`].
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        self.checksum_known_good = false;
+        &mut self.bytes
+    }
+}
+
 /// Turns a checksum mismatch into [`OtError::Checksum`] under [`ChecksumPolicy::Strict`].
 pub fn enforce(state: ChecksumState, kind: BinaryKind, policy: ChecksumPolicy) -> Result<(), OtError> {
     if policy == ChecksumPolicy::Strict && !state.is_valid() {

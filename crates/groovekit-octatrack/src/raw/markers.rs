@@ -205,65 +205,49 @@ pub fn validate(bytes: &[u8], policy: ChecksumPolicy) -> Result<ChecksumState, O
 }
 
 /// A markers file: the whole byte image with typed views.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Markers {
-    bytes: Vec<u8>,
-    /// True while the image is unchanged since a read that found its checksum right.
-    checksum_known_good: bool,
+    image: image::Image,
 }
-
-/// Two images are equal when their bytes are (how the checksum was last checked does not matter).
-impl PartialEq for Markers {
-    fn eq(&self, other: &Self) -> bool {
-        self.bytes == other.bytes
-    }
-}
-
-impl Eq for Markers {}
 
 impl Markers {
     /// Reads a markers file, refusing a wrong checksum.
     pub fn read(bytes: &[u8]) -> Result<Self, OtError> {
         validate(bytes, ChecksumPolicy::Strict)?;
-        Ok(Self { bytes: bytes.to_vec(), checksum_known_good: true })
+        Ok(Self { image: image::Image::new(bytes.to_vec(), true) })
     }
 
     /// Reads a markers file whatever its checksum.
     pub fn read_lenient(bytes: &[u8]) -> Result<(Self, ChecksumState), OtError> {
         let state = validate(bytes, ChecksumPolicy::Lenient)?;
-        Ok((Self { bytes: bytes.to_vec(), checksum_known_good: state.is_valid() }, state))
+        Ok((Self { image: image::Image::new(bytes.to_vec(), state.is_valid()) }, state))
     }
 
     /// The default (empty) markers file.
     pub fn new_default() -> Self {
-        Self { bytes: default_markers_bytes(), checksum_known_good: true }
+        Self { image: image::Image::new(default_markers_bytes(), true) }
     }
 
     /// The bytes as they are now.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        self.image.as_bytes()
     }
 
     /// The file bytes with a correct checksum (recomputed unless the image is unchanged since a
     /// read that verified it).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = self.bytes.clone();
-        if !self.checksum_known_good {
-            image::update_checksum(&mut out);
-        }
-        out
+        self.image.to_bytes()
     }
 
     /// The raw image, writable.
     pub fn bytes_mut(&mut self) -> &mut [u8] {
-        self.checksum_known_good = false;
-        &mut self.bytes
+        self.image.bytes_mut()
     }
 
     /// Record `index` (0-263, see [`SlotRef`]).
     pub fn record(&self, index: usize) -> SlotRecord<&[u8]> {
         let off = RECORDS_OFFSET + index * RECORD_SIZE;
-        SlotRecord::new(self.bytes.get(off..off + RECORD_SIZE).unwrap_or(&[]))
+        SlotRecord::new(self.image.as_bytes().get(off..off + RECORD_SIZE).unwrap_or(&[]))
     }
 
     /// Record `index`, writable.
