@@ -10,7 +10,7 @@ use groovekit_octatrack::human;
 use groovekit_octatrack::ops::binary_diff;
 use groovekit_octatrack::raw::arrangement::{self, Arrangement, Block, row_type};
 use groovekit_octatrack::raw::bank::{self, Bank, PART_COUNT, PartCopy};
-use groovekit_octatrack::raw::header::{BinaryKind, ChecksumState, update_checksum};
+use groovekit_octatrack::raw::header::{BinaryKind, ChecksumState};
 use groovekit_octatrack::raw::image::ChecksumPolicy;
 use groovekit_octatrack::raw::markers::{self, Markers};
 use groovekit_octatrack::raw::part;
@@ -286,23 +286,7 @@ impl Handler for BinaryHandler {
             return Ok(report);
         }
         let offset = u64::try_from(bytes.len().saturating_sub(2)).ok();
-        let mut message = format!(
-            "{} checksum mismatch: stored 0x{:04X}, computed 0x{:04X}",
-            kind.describe(),
-            state.stored,
-            state.computed
-        );
-        let mut fixed = false;
-        if fix {
-            let backup = groovekit_core::fs::backup(path).map_err(|e| miette!("{e}"))?;
-            let mut out = bytes.to_vec();
-            update_checksum(&mut out);
-            groovekit_core::fs::write_atomic(path, &out).map_err(|e| miette!("{e}"))?;
-            message.push_str(&format!("; rewrote the checksum (backup: {})", backup.display()));
-            fixed = true;
-        } else {
-            message.push_str(" (`groovekit verify --fix` rewrites it after a backup)");
-        }
+        let (message, fixed) = super::checksum_mismatch(path, bytes, kind, state, fix)?;
         if kind == BinaryKind::Arrangement {
             // The device is not known to check arrangement checksums: a warning, not a failure.
             report.warnings.push(problem(offset, format!("{message}; tolerated for arrangements"), fixed));

@@ -10,7 +10,7 @@ use groovekit_octatrack::model::sample_settings::SampleSettings;
 use groovekit_octatrack::ops::chain::{ChainConfig, ChainJob, OptionsDoc, plan, write_chains};
 use groovekit_octatrack::ops::slices::{self, ot_path_for};
 use groovekit_octatrack::ops::{chain_preview, find_audio};
-use groovekit_octatrack::raw::header::{BinaryKind, update_checksum};
+use groovekit_octatrack::raw::header::BinaryKind;
 use groovekit_octatrack::raw::image::ChecksumPolicy;
 use groovekit_octatrack::raw::sample_settings::SampleSettingsFile;
 use miette::{IntoDiagnostic, miette};
@@ -476,21 +476,7 @@ impl Handler for OtHandler {
             Err(e) => report.problems.push(problem(Some(826), e.to_string(), false)),
         }
         if !state.is_valid() {
-            let mut message = format!(
-                "sample settings (.ot) checksum mismatch: stored 0x{:04X}, computed 0x{:04X}",
-                state.stored, state.computed
-            );
-            let mut fixed = false;
-            if fix {
-                let backup = groovekit_core::fs::backup(path).map_err(|e| miette!("{e}"))?;
-                let mut out = bytes.to_vec();
-                update_checksum(&mut out);
-                groovekit_core::fs::write_atomic(path, &out).map_err(|e| miette!("{e}"))?;
-                message.push_str(&format!("; rewrote the checksum (backup: {})", backup.display()));
-                fixed = true;
-            } else {
-                message.push_str(" (`groovekit verify --fix` rewrites it after a backup)");
-            }
+            let (message, fixed) = super::checksum_mismatch(path, bytes, BinaryKind::SampleSettings, state, fix)?;
             report.problems.push(problem(Some(830), message, fixed));
         }
         Ok(report)
