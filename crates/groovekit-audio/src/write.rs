@@ -80,6 +80,65 @@ pub struct PcmWriter {
     ints: Vec<i32>,
 }
 
+/// Lanes per block in the conversion loops: wide enough for the compiler to fill its SIMD
+/// registers, independent so no lane waits on another.
+const LANES: usize = 16;
+
+/// Per-lane running statistics of a conversion (folded into [`WriteStats`] at the end).
+struct LaneStats {
+    peak: [f32; LANES],
+    clipped: [u32; LANES],
+    non_finite: [u32; LANES],
+}
+
+impl LaneStats {
+    fn new() -> Self {
+        Self { peak: [0.0; LANES], clipped: [0; LANES], non_finite: [0; LANES] }
+    }
+
+    fn fold_into(&self, stats: &mut WriteStats) {
+        stats.peak = self.peak.iter().fold(stats.peak, |m, &p| m.max(p));
+        stats.clipped += self.clipped.iter().map(|&k| u64::from(k)).sum::<u64>();
+        stats.non_finite += self.non_finite.iter().map(|&k| u64::from(k)).sum::<u64>();
+    }
+}
+
+/// Clamps one sample to [-1, 1] (non-finite values become 0) and counts it into lane `i` of
+/// `lanes`. Written with plain compares and selects (no `f32::max`/`clamp`, whose NaN rules
+/// stop vectorisation); `a <= f32::MAX` is false exactly for NaN and the infinities.
+#[inline(always)]
+fn clamp_and_count(x: f32, lanes: &mut LaneStats, i: usize) -> f32 {
+    let a = x.abs();
+    let finite = a <= f32::MAX;
+    let a = if finite { a } else { 0.0 };
+    if let (Some(p), Some(k), Some(b)) = (lanes.peak.get_mut(i), lanes.clipped.get_mut(i), lanes.non_finite.get_mut(i))
+    {
+        *p = if a > *p { a } else { *p };
+        *k += u32::from(a > 1.0);
+        *b += u32::from(!finite);
+    }
+    let v = if finite { x } else { 0.0 };
+    let v = if v > 1.0 { 1.0 } else { v };
+    if v < -1.0 { -1.0 } else { v }
+}
+
+/// Rounds `q` to the nearest integer, halves away from zero, for `|q| < 2^22`.
+///
+/// Adding 1.5 × 2^23 puts the integer part in the low mantissa bits (round to nearest even),
+/// read back through the bit pattern, so no float-to-int conversion is needed (Rust's
+/// saturating `as` does not vectorise on x86-64 without AVX-512). The difference `q - n` is
+/// exact; an exact tie (±0.5) on the even side is then moved away from zero. Tests compare it
+/// with truncate-and-step around every integer and half up to 2^16 and on a stride through all
+/// of `|q| <= 32767`; an ignored test covers every `f32` there.
+#[inline(always)]
+pub fn round_half_away(q: f32) -> i32 {
+    const MAGIC: f32 = 12_582_912.0; // 1.5 × 2^23
+    let s = q + MAGIC;
+    let n = s.to_bits() as i32 - 0x4B40_0000; // the bit pattern of MAGIC
+    let d = q - (s - MAGIC);
+    n + i32::from(d == 0.5 && q > 0.0) - i32::from(d == -0.5 && q < 0.0)
+}
+
 /// Converts `f32` samples (full scale = 1.0) to integers `bits` deep (16 or 24) into `ints`, and
 /// adds to `stats`: the peak of the finite input, the samples beyond full scale (clamped), the
 /// non-finite ones (written as 0). Values are rounded half away from zero.
@@ -88,41 +147,90 @@ pub struct PcmWriter {
 /// per-sample loop with a running maximum was half of a whole module render's time.
 pub fn f32_to_int(samples: &[f32], bits: u16, ints: &mut Vec<i32>, stats: &mut WriteStats) {
     let full = ((1u32 << (bits.clamp(2, 32) - 1)) - 1) as f32;
-    let mut peak = [0f32; 8];
-    let mut clipped = [0u32; 8];
-    let mut bad = [0u32; 8];
-    let chunks = samples.chunks_exact(8);
-    let rest = chunks.remainder();
-    for c in chunks {
-        for (((&x, p), k), b) in c.iter().zip(&mut peak).zip(&mut clipped).zip(&mut bad) {
-            let finite = x.is_finite();
-            let a = if finite { x.abs() } else { 0.0 };
-            *p = p.max(a);
-            *k += u32::from(a > 1.0);
-            *b += u32::from(!finite);
-        }
-    }
-    for &x in rest {
-        let finite = x.is_finite();
-        let a = if finite { x.abs() } else { 0.0 };
-        peak[0] = peak[0].max(a); // ok: constant index into a fixed array
-        clipped[0] += u32::from(a > 1.0); // ok: constant index into a fixed array
-        bad[0] += u32::from(!finite); // ok: constant index into a fixed array
-    }
-    stats.peak = peak.iter().fold(stats.peak, |m, &p| m.max(p));
-    stats.clipped += clipped.iter().map(|&k| u64::from(k)).sum::<u64>();
-    stats.non_finite += bad.iter().map(|&k| u64::from(k)).sum::<u64>();
+    let mut lanes = LaneStats::new();
     ints.clear();
     ints.resize(samples.len(), 0);
-    for (o, &x) in ints.iter_mut().zip(samples) {
-        let v = if x.is_finite() { x } else { 0.0 };
-        let p = v.clamp(-1.0, 1.0) * full;
-        // Round half away from zero without leaving f32 (f64 would halve the SIMD width):
-        // truncate, then step by the fraction, which `p - t` gives exactly (Sterbenz).
-        let t = p as i32;
-        let frac = p - t as f32;
-        *o = t + i32::from(frac >= 0.5) - i32::from(frac <= -0.5);
+    let round = |p: f32| {
+        if full < 4_194_304.0 {
+            round_half_away(p)
+        } else {
+            // Deeper than 22 bits: truncate, then step by the fraction, which `p - t` gives
+            // exactly (Sterbenz).
+            let t = p as i32;
+            let frac = p - t as f32;
+            t + i32::from(frac >= 0.5) - i32::from(frac <= -0.5)
+        }
+    };
+    let mut chunks = samples.chunks_exact(LANES);
+    let mut out = ints.chunks_exact_mut(LANES);
+    for (c, o) in (&mut chunks).zip(&mut out) {
+        for (i, (&x, o)) in c.iter().zip(o.iter_mut()).enumerate() {
+            *o = round(clamp_and_count(x, &mut lanes, i) * full);
+        }
     }
+    for (&x, o) in chunks.remainder().iter().zip(out.into_remainder()) {
+        *o = round(clamp_and_count(x, &mut lanes, 0) * full);
+    }
+    lanes.fold_into(stats);
+}
+
+/// Converts `f32` samples straight to 16-bit PCM bytes appended to `out` (little- or
+/// big-endian), with the same clamping, rounding and statistics as [`f32_to_int`], in one pass:
+/// the common render path (16-bit WAV) touches each sample once.
+pub fn f32_to_i16_bytes(samples: &[f32], big_endian: bool, out: &mut Vec<u8>, stats: &mut WriteStats) {
+    let start = out.len();
+    out.resize(start + samples.len() * 2, 0);
+    let Some(bytes) = out.get_mut(start..) else { return };
+    // One loop per byte order, so the order is not tested per sample.
+    let lanes = if big_endian { i16_bytes::<true>(samples, bytes) } else { i16_bytes::<false>(samples, bytes) };
+    lanes.fold_into(stats);
+}
+
+/// The loop of [`f32_to_i16_bytes`] for one byte order; `bytes` is twice as long as `samples`.
+fn i16_bytes<const BIG_ENDIAN: bool>(samples: &[f32], bytes: &mut [u8]) -> LaneStats {
+    const FULL: f32 = 32_767.0;
+    let encode = |v: i32| if BIG_ENDIAN { (v as i16).to_be_bytes() } else { (v as i16).to_le_bytes() };
+    let mut lanes = LaneStats::new();
+    let mut chunks = samples.chunks_exact(LANES);
+    let mut dst = bytes.chunks_exact_mut(2 * LANES);
+    for (c, d) in (&mut chunks).zip(&mut dst) {
+        for (i, (&x, d)) in c.iter().zip(d.chunks_exact_mut(2)).enumerate() {
+            d.copy_from_slice(&encode(round_half_away(clamp_and_count(x, &mut lanes, i) * FULL)));
+        }
+    }
+    for (&x, d) in chunks.remainder().iter().zip(dst.into_remainder().chunks_exact_mut(2)) {
+        d.copy_from_slice(&encode(round_half_away(clamp_and_count(x, &mut lanes, 0) * FULL)));
+    }
+    lanes
+}
+
+/// Encodes `f32` samples as 32-bit float bytes (non-finite values as 0; values beyond full scale
+/// are kept, as float files allow), counting peak and non-finite samples; `bytes` is four times
+/// as long as `samples`.
+fn f32_bytes<const BIG_ENDIAN: bool>(samples: &[f32], bytes: &mut [u8]) -> LaneStats {
+    let mut lanes = LaneStats::new();
+    let mut chunks = samples.chunks_exact(LANES);
+    let mut dst = bytes.chunks_exact_mut(4 * LANES);
+    let one = |x: f32, lanes: &mut LaneStats, i: usize, d: &mut [u8]| {
+        let a = x.abs();
+        let finite = a <= f32::MAX;
+        if let (Some(p), Some(b)) = (lanes.peak.get_mut(i), lanes.non_finite.get_mut(i)) {
+            let a = if finite { a } else { 0.0 };
+            *p = if a > *p { a } else { *p };
+            *b += u32::from(!finite);
+        }
+        let v = if finite { x } else { 0.0 };
+        d.copy_from_slice(&if BIG_ENDIAN { v.to_be_bytes() } else { v.to_le_bytes() });
+    };
+    for (c, d) in (&mut chunks).zip(&mut dst) {
+        for (i, (&x, d)) in c.iter().zip(d.chunks_exact_mut(4)).enumerate() {
+            one(x, &mut lanes, i, d);
+        }
+    }
+    for (&x, d) in chunks.remainder().iter().zip(dst.into_remainder().chunks_exact_mut(4)) {
+        one(x, &mut lanes, 0, d);
+    }
+    lanes
 }
 
 impl PcmWriter {
@@ -359,6 +467,12 @@ impl PcmWriter {
                 samples.len()
             )));
         }
+        if self.format == SampleFormat::Int16 {
+            let n = samples.len();
+            self.buf.reserve(n * 2);
+            f32_to_i16_bytes(samples, self.kind == FileFormat::Aiff, &mut self.buf, &mut self.stats);
+            return self.push_data();
+        }
         if self.format != SampleFormat::Float32 {
             // Convert in one vectorised pass, then take the integer path (same-depth copy).
             let bits = self.format.bits();
@@ -368,18 +482,15 @@ impl PcmWriter {
             self.ints = ints;
             return written;
         }
-        let be = self.kind == FileFormat::Aiff;
-        self.buf.reserve(samples.len() * 4);
-        for &s in samples {
-            let s = if s.is_finite() {
-                s
+        let start = self.buf.len();
+        self.buf.resize(start + samples.len() * 4, 0);
+        if let Some(bytes) = self.buf.get_mut(start..) {
+            let lanes = if self.kind == FileFormat::Aiff {
+                f32_bytes::<true>(samples, bytes)
             } else {
-                self.stats.non_finite += 1;
-                0.0
+                f32_bytes::<false>(samples, bytes)
             };
-            self.stats.peak = self.stats.peak.max(s.abs());
-            let b = s.to_bits().to_le_bytes();
-            if be { self.buf.extend_from_slice(&[b[3], b[2], b[1], b[0]]) } else { self.buf.extend_from_slice(&b) }
+            lanes.fold_into(&mut self.stats);
         }
         self.push_data()
     }
@@ -580,16 +691,23 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
-    #[test]
-    fn vectorised_conversion_matches_a_scalar_reference() {
-        let mut x: u32 = 99;
-        let mut v: Vec<f32> = (0..1003)
+    /// `n` pseudo-random samples in `[-peak, peak]` (an LCG from `seed`), then the values a
+    /// converter must treat specially: NaN, both infinities, halves at 16 bits, full scale.
+    fn test_signal(seed: u32, n: usize, peak: f32) -> Vec<f32> {
+        let mut x = seed;
+        let mut v: Vec<f32> = (0..n)
             .map(|_| {
                 x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-                (x as f32 / u32::MAX as f32) * 3.0 - 1.5
+                (x as f32 / u32::MAX as f32) * 2.0 * peak - peak
             })
             .collect();
-        v.extend([f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 0.5 / 32767.0, -1.5 / 32767.0, 1.0, -1.0]);
+        v.extend([f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 0.5 / 32767.0, -1.5 / 32767.0, 1.0, -1.0, 0.0]);
+        v
+    }
+
+    #[test]
+    fn vectorised_conversion_matches_a_scalar_reference() {
+        let v = test_signal(99, 1003, 1.5);
         for bits in [16u16, 24] {
             let full = if bits == 16 { 32767.0f32 } else { 8_388_607.0 };
             let (mut ints, mut st) = (Vec::new(), WriteStats::default());
@@ -606,6 +724,67 @@ mod tests {
                 }
             }
             assert_eq!((st.peak, st.clipped, st.non_finite), (peak, clipped, bad));
+        }
+    }
+
+    /// The reference rounding: truncate, then step by the exact fraction.
+    fn truncate_and_step(q: f32) -> i32 {
+        let t = q as i32;
+        let frac = q - t as f32;
+        t + i32::from(frac >= 0.5) - i32::from(frac <= -0.5)
+    }
+
+    #[test]
+    fn magic_number_rounding_matches_truncate_and_step() {
+        // Every integer and half up to 2^16 and its 8 neighbours each side, both signs.
+        for k in 0..(1u32 << 17) {
+            let centre = (k as f32 * 0.5).to_bits();
+            for bits in centre.saturating_sub(8)..=centre + 8 {
+                for q in [f32::from_bits(bits), -f32::from_bits(bits)] {
+                    assert_eq!(round_half_away(q), truncate_and_step(q), "{q}");
+                }
+            }
+        }
+        // A stride through every bit pattern up to 32767.0.
+        for bits in (0..=32_767f32.to_bits()).step_by(251) {
+            for q in [f32::from_bits(bits), -f32::from_bits(bits)] {
+                assert_eq!(round_half_away(q), truncate_and_step(q), "{q}");
+            }
+        }
+    }
+
+    #[test]
+    #[ignore = "exhaustive (2^31 values); run with --ignored in release"]
+    fn magic_number_rounding_matches_for_every_16_bit_input() {
+        for bits in 0..=32_767f32.to_bits() {
+            for q in [f32::from_bits(bits), -f32::from_bits(bits)] {
+                assert_eq!(round_half_away(q), truncate_and_step(q), "{q}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_pass_16_bit_bytes_equal_the_integer_path() {
+        let v = test_signal(7, 4099, 1.3);
+        let (mut ints, mut want) = (Vec::new(), WriteStats::default());
+        f32_to_int(&v, 16, &mut ints, &mut want);
+        for big_endian in [false, true] {
+            let (mut bytes, mut got) = (vec![9u8], WriteStats::default());
+            f32_to_i16_bytes(&v, big_endian, &mut bytes, &mut got);
+            assert_eq!(bytes[0], 9, "existing bytes are kept");
+            let decoded: Vec<i32> = bytes[1..]
+                .chunks_exact(2)
+                .map(|b| {
+                    i32::from(if big_endian {
+                        i16::from_be_bytes([b[0], b[1]])
+                    } else {
+                        i16::from_le_bytes([b[0], b[1]])
+                    })
+                })
+                .collect();
+            assert_eq!(decoded, ints);
+            assert_eq!(got, want);
+            assert!(got.clipped > 0 && got.non_finite == 3);
         }
     }
 

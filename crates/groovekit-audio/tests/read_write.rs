@@ -117,12 +117,19 @@ fn own_writers_round_trip_bit_exact() {
         }
         // 32-bit float.
         let p = dir.path().join(format!("f.{}", kind.extension()));
-        let data = [0.25f32, -0.5, 1.0, -1.0];
+        // 38 samples: two 16-lane blocks and a remainder; beyond-full-scale values are kept,
+        // non-finite ones written as silence and counted.
+        let mut data: Vec<f32> = (0..38).map(|i| (i as f32 - 19.0) / 10.0).collect();
+        data[3] = f32::NAN;
+        data[20] = f32::INFINITY;
+        data[37] = f32::NEG_INFINITY;
         let mut w = PcmWriter::create(&p, kind, 2, 44100, SampleFormat::Float32).unwrap();
         w.write_f32(&data).unwrap();
-        w.finish().unwrap();
+        let stats = w.finish().unwrap();
+        assert_eq!((stats.frames, stats.non_finite, stats.clipped, stats.peak), (19, 3, 0, 1.9));
         assert!(probe(&p).unwrap().is_float());
-        assert_eq!(read_audio(&p).unwrap().samples, data);
+        let want: Vec<f32> = data.iter().map(|&x| if x.is_finite() { x } else { 0.0 }).collect();
+        assert_eq!(read_audio(&p).unwrap().samples, want);
     }
 }
 

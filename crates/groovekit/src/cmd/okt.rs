@@ -320,10 +320,11 @@ impl Handler for OktHandler {
         };
         let mut w = groovekit_audio::write::WavWriter::create(&args.output, o.channels, args.rate, args.bits)
             .map_err(|e| miette!("{e}"))?;
-        // The mix runs here while a second thread converts and writes the previous batch.
-        const BATCH: usize = 1 << 17;
+        // The mix runs here while a second thread converts and writes the previous batch. The
+        // player mixes straight into the batch; batches of 32 K samples stay in cache and, as
+        // they come back for reuse, the render faults in well under a megabyte.
+        const BATCH: usize = 1 << 15;
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<f32>>(2);
-        // Written buffers come back for reuse, so the batches do not fault in fresh pages.
         let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<f32>>();
         let (stats, ws) = std::thread::scope(|scope| {
             let writer = scope.spawn(move || -> miette::Result<groovekit_audio::write::WriteStats> {
@@ -334,24 +335,26 @@ impl Handler for OktHandler {
                 }
                 w.finish().map_err(|e| miette!("{e}"))
             });
+            let mut player = render::Player::new(&m, opts);
             let mut batch = Vec::with_capacity(BATCH + 4096);
-            let rendered = render::render(&m, opts, |buf| {
-                batch.extend_from_slice(buf);
+            // A closed channel means the writer failed; its error is reported below.
+            let mut writer_open = true;
+            while writer_open && player.render_tick(&mut batch) {
                 if batch.len() >= BATCH {
                     let next = back_rx.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH + 4096));
-                    // A closed channel means the writer failed; its error is reported below.
-                    tx.send(std::mem::replace(&mut batch, next)).map_err(|_| ())?;
+                    writer_open = tx.send(std::mem::replace(&mut batch, next)).is_ok();
                 }
-                Ok::<_, ()>(())
-            });
-            if rendered.is_ok() && !batch.is_empty() {
-                let _ = tx.send(batch);
+            }
+            if writer_open && !batch.is_empty() {
+                writer_open = tx.send(batch).is_ok();
             }
             drop(tx);
             let written = writer.join().map_err(|_| miette!("the WAV writer thread panicked"))?;
             let ws = written?;
-            let stats = rendered.map_err(|()| miette!("rendering stopped: the WAV writer closed"))?;
-            Ok::<_, miette::Report>((stats, ws))
+            if !writer_open {
+                return Err(miette!("rendering stopped: the WAV writer closed"));
+            }
+            Ok::<_, miette::Report>((player.stats().clone(), ws))
         })?;
         eprintln!(
             "rendered {} ({} ticks, {:?}) to {}; peak {:.3}, {} samples clipped",
