@@ -420,3 +420,30 @@ fn hostile_modules_render_within_the_caps() {
     assert!(t.is_empty());
     assert_eq!(stats.end, EndReason::NoPatterns);
 }
+
+#[test]
+fn a_voice_ending_mid_tick_leaves_silence_and_a_pan_group_sums_its_voices() {
+    // A one-shot 8-bit sample of constant +64 (300 bytes) at C-2 (period 428: 8 287 Hz) on
+    // Paula channels 0 and 3, both left, rendered at 8 000 Hz: 160 frames per tick and
+    // 1.0359 bytes per frame, so frame 288 is the last inside the data, frame 289 fades
+    // towards silence and the sample has ended by frame 290, in the second tick.
+    let mut s = smp(300, 0, 0, 64, 1);
+    s.data = Some(vec![64; 300]);
+    let m = module([0; 4], 6, vec![s], vec![vec![vec![c(13, 0, 0, 0), E, E, c(13, 0, 0, 0)]]], &[0]);
+    let mut out = Vec::new();
+    groovekit_okt::render::render(&m, RenderOptions { rate: 8000, ..RenderOptions::default() }, |b| {
+        out.extend_from_slice(b);
+        Ok::<_, ()>(())
+    })
+    .unwrap();
+    let (left, right): (Vec<f32>, Vec<f32>) = out.chunks_exact(2).map(|f| (f[0], f[1])).unzip();
+    // One row at speed 6: 6 ticks of 160 frames.
+    assert_eq!(left.len(), 960);
+    // Each voice gives 64/128 at volume 64; the group's two voices add to 1.0; hard left at
+    // master 0.5 gives 0.5.
+    assert!(left[..=288].iter().all(|&x| x == 0.5), "{:?}", &left[280..292]);
+    assert!(left[289] > 0.0 && left[289] < 0.5);
+    // After the end: silence, not what the group buffer held from the tick before.
+    assert!(left[290..].iter().all(|&x| x == 0.0), "{:?}", &left[288..300]);
+    assert!(right.iter().all(|&x| x == 0.0));
+}
