@@ -403,35 +403,28 @@ fn parse_aiff<R: Read + Seek>(r: &mut R, len: u64, path: &Path, container: Conta
         _ => (u64::from(int_bytes), int_bytes * 8),
     };
     let frame = bytes * u64::from(channels);
-    if frames_declared == 0 {
-        // An empty AIFF legally has no SSND chunk.
-        return Ok(AudioInfo {
-            container,
-            channels,
-            sample_rate,
-            bits: bits_out,
-            valid_bits: bits.min(bits_out),
-            encoding,
-            frames: 0,
-            data_offset: ssnd.map(|(a, _)| a + 8).unwrap_or(0),
-        });
-    }
-    let (ssnd_at, ssnd_size) = ssnd.ok_or_else(|| decode_err(path, "AIFF file has no `SSND` chunk (no audio)"))?;
-    let head = read_chunk(r, ssnd_at, 8, 8, path)?;
-    let offset = u32_be(&head, 0).unwrap_or(0);
-    let data_offset = ssnd_at + 8 + u64::from(offset);
-    let need = u64::from(frames_declared) * frame;
-    let in_chunk = ssnd_size.saturating_sub(8 + u64::from(offset));
-    let available = len.saturating_sub(data_offset).min(in_chunk);
-    if need > available {
-        return Err(decode_err(
-            path,
-            format!(
-                "truncated: `COMM` declares {frames_declared} frames ({need} bytes) but the `SSND` chunk at byte {} holds {available}",
-                ssnd_at - 8
-            ),
-        ));
-    }
+    // An empty AIFF legally has no SSND chunk.
+    let data_offset = if frames_declared == 0 {
+        ssnd.map(|(a, _)| a + 8).unwrap_or(0)
+    } else {
+        let (ssnd_at, ssnd_size) = ssnd.ok_or_else(|| decode_err(path, "AIFF file has no `SSND` chunk (no audio)"))?;
+        let head = read_chunk(r, ssnd_at, 8, 8, path)?;
+        let offset = u32_be(&head, 0).unwrap_or(0);
+        let data_offset = ssnd_at + 8 + u64::from(offset);
+        let need = u64::from(frames_declared) * frame;
+        let in_chunk = ssnd_size.saturating_sub(8 + u64::from(offset));
+        let available = len.saturating_sub(data_offset).min(in_chunk);
+        if need > available {
+            return Err(decode_err(
+                path,
+                format!(
+                    "truncated: `COMM` declares {frames_declared} frames ({need} bytes) but the `SSND` chunk at byte {} holds {available}",
+                    ssnd_at - 8
+                ),
+            ));
+        }
+        data_offset
+    };
     Ok(AudioInfo {
         container,
         channels,

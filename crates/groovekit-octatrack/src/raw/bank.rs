@@ -90,14 +90,12 @@ pub struct Bank {
 impl Bank {
     /// Reads a bank, refusing a wrong checksum.
     pub fn read(bytes: &[u8]) -> Result<Self, OtError> {
-        validate(bytes, ChecksumPolicy::Strict)?;
-        Ok(Self { image: image::Image::new(bytes.to_vec(), true) })
+        image::Image::read(bytes, validate).map(|image| Self { image })
     }
 
     /// Reads a bank whatever its checksum; returns the checksum state for the caller to report.
     pub fn read_lenient(bytes: &[u8]) -> Result<(Self, ChecksumState), OtError> {
-        let state = validate(bytes, ChecksumPolicy::Lenient)?;
-        Ok((Self { image: image::Image::new(bytes.to_vec(), state.is_valid()) }, state))
+        image::Image::read_lenient(bytes, validate).map(|(image, state)| (Self { image }, state))
     }
 
     /// The default bank of a fresh OS 1.40 project.

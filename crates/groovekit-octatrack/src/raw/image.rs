@@ -57,6 +57,25 @@ impl Image {
         Self { bytes, checksum_known_good }
     }
 
+    /// Reads a file that `validate` accepts with a correct checksum ([`ChecksumPolicy::Strict`]).
+    pub fn read(
+        bytes: &[u8],
+        validate: impl Fn(&[u8], ChecksumPolicy) -> Result<ChecksumState, OtError>,
+    ) -> Result<Self, OtError> {
+        validate(bytes, ChecksumPolicy::Strict)?;
+        Ok(Self::new(bytes.to_vec(), true))
+    }
+
+    /// Reads a file that `validate` accepts whatever its checksum; returns the checksum state
+    /// for the caller to report.
+    pub fn read_lenient(
+        bytes: &[u8],
+        validate: impl Fn(&[u8], ChecksumPolicy) -> Result<ChecksumState, OtError>,
+    ) -> Result<(Self, ChecksumState), OtError> {
+        let state = validate(bytes, ChecksumPolicy::Lenient)?;
+        Ok((Self::new(bytes.to_vec(), state.is_valid()), state))
+    }
+
     /// The bytes as they are now (the checksum is whatever was last read or written).
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes

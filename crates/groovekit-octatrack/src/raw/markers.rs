@@ -213,14 +213,12 @@ pub struct Markers {
 impl Markers {
     /// Reads a markers file, refusing a wrong checksum.
     pub fn read(bytes: &[u8]) -> Result<Self, OtError> {
-        validate(bytes, ChecksumPolicy::Strict)?;
-        Ok(Self { image: image::Image::new(bytes.to_vec(), true) })
+        image::Image::read(bytes, validate).map(|image| Self { image })
     }
 
     /// Reads a markers file whatever its checksum.
     pub fn read_lenient(bytes: &[u8]) -> Result<(Self, ChecksumState), OtError> {
-        let state = validate(bytes, ChecksumPolicy::Lenient)?;
-        Ok((Self { image: image::Image::new(bytes.to_vec(), state.is_valid()) }, state))
+        image::Image::read_lenient(bytes, validate).map(|(image, state)| (Self { image }, state))
     }
 
     /// The default (empty) markers file.
