@@ -160,6 +160,53 @@ pub struct Warning {
     pub message: String,
 }
 
+/// Identical warnings merged: a damaged file can repeat one observation thousands of times (a
+/// megabyte of zeros after the last chunk is 131 072 empty chunks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WarningGroup {
+    /// Offset of the first occurrence.
+    pub offset: usize,
+    /// Offset of the last occurrence.
+    pub last_offset: usize,
+    /// How many times it occurred.
+    pub count: usize,
+    /// The message.
+    pub message: String,
+}
+
+/// Merges warnings with the same message, in the order of their first occurrence.
+pub fn group_warnings(warnings: &[Warning]) -> Vec<WarningGroup> {
+    let mut groups: Vec<WarningGroup> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for w in warnings {
+        match index.get(w.message.as_str()).and_then(|&i| groups.get_mut(i)) {
+            Some(g) => {
+                g.count += 1;
+                g.last_offset = w.offset;
+            }
+            None => {
+                index.insert(&w.message, groups.len());
+                groups.push(WarningGroup {
+                    offset: w.offset,
+                    last_offset: w.offset,
+                    count: 1,
+                    message: w.message.clone(),
+                });
+            }
+        }
+    }
+    groups
+}
+
+impl std::fmt::Display for WarningGroup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.count {
+            1 => write!(f, "at byte {}: {}", self.offset, self.message),
+            n => write!(f, "at bytes {}..{} ({n} times): {}", self.offset, self.last_offset, self.message),
+        }
+    }
+}
+
 /// Why a module could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoadError {
@@ -375,7 +422,8 @@ impl Module {
                         warnings.push(Warning {
                             offset: c.offset,
                             message: format!(
-                                "sample {k}: header says {} bytes but its SBOD holds {}; the shorter length is played",
+                                "sample {}: header says {} bytes but its SBOD holds {}; the shorter length is played",
+                                crate::ops::sample_label(k),
                                 s.length,
                                 c.data.len()
                             ),
@@ -385,7 +433,11 @@ impl Module {
                 }
                 None => warnings.push(Warning {
                     offset: bytes.len(),
-                    message: format!("sample {k} has length {} but no SBOD chunk: it is silent", s.length),
+                    message: format!(
+                        "sample {} has length {} but no SBOD chunk: it is silent",
+                        crate::ops::sample_label(k),
+                        s.length
+                    ),
                 }),
             }
         }

@@ -991,10 +991,27 @@ pub fn duration_seconds(module: &Module) -> f64 {
     duration_with(module, &RenderOptions::default())
 }
 
+/// What a render with some options will produce, found by playing the song without mixing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// Output frames.
+    pub frames: u64,
+    /// Ticks.
+    pub ticks: u64,
+    /// Why it would stop: [`EndReason::Cap`] when the song runs past `opts.max_seconds`.
+    pub end: EndReason,
+}
+
+/// Plays the song with `opts` (timing, loops, start, cap, rate) without mixing: the render's
+/// length and ending, for a fraction of a render's cost.
+pub fn plan(module: &Module, opts: &RenderOptions) -> Plan {
+    let mut player = Player::new(module, RenderOptions { muted: Vec::new(), ..opts.clone() });
+    while player.play_tick(None, false).is_some() {}
+    Plan { frames: player.stats.frames, ticks: player.stats.ticks, end: player.stats.end }
+}
+
 /// The length in seconds of a render with `opts` (its timing, loops, start and cap), found by
 /// playing the song without mixing.
 pub fn duration_with(module: &Module, opts: &RenderOptions) -> f64 {
-    let mut player = Player::new(module, RenderOptions { rate: 50, muted: Vec::new(), ..opts.clone() });
-    while player.tick(None).is_some() {}
-    player.stats.ticks as f64 / opts.timing.tick_rate()
+    plan(module, &RenderOptions { rate: 50, ..opts.clone() }).ticks as f64 / opts.timing.tick_rate()
 }

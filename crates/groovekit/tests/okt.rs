@@ -92,8 +92,11 @@ fn inspect_and_verify_every_module() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["channels"], 6);
     assert_eq!(v["speed"], 6);
-    // openmpt123 --info says 03:12.000.
-    assert_eq!(v["duration_seconds"], 192.0);
+    // openmpt123 --info says 03:12.000: 9600 ticks at 50 Hz.
+    assert_eq!(v["duration_seconds_players"], 192.0);
+    // The original plays row -1 first (6 ticks) and ticks at the PAL frame rate.
+    let original = (9600.0 + 6.0) * 71_051.0 / 3_546_895.0;
+    assert!((v["duration_seconds"].as_f64().unwrap() - original).abs() < 1e-9);
 }
 
 #[test]
@@ -102,9 +105,20 @@ fn malformed_modules_are_reported_not_panicked_on() {
     let tmp = tempfile::tempdir().unwrap();
     for e in std::fs::read_dir(dir.join("malformed")).unwrap() {
         let p = e.unwrap().path();
-        gk().arg("inspect").arg(&p).assert().success().stdout(predicate::str::contains("warning @"));
-        let wav = tmp.path().join("m.wav");
-        gk().args(["render", "--rate", "8000", "-o"]).arg(&wav).arg(&p).assert().success();
+        gk().arg("inspect").arg(&p).assert().success().stdout(predicate::str::contains("warning at byte"));
+        let wav = tmp.path().join(format!("{}.wav", p.file_name().unwrap().to_string_lossy()));
+        if p.file_name().unwrap() == "load_okt_sbod_leak.okt" {
+            // SBODs but no pattern: nothing to render is an error, and no 44-byte WAV is left.
+            gk().args(["render", "--rate", "8000", "-o"])
+                .arg(&wav)
+                .arg(&p)
+                .assert()
+                .code(1)
+                .stderr(predicate::str::contains("nothing to render"));
+            assert!(!wav.exists());
+        } else {
+            gk().args(["render", "--rate", "8000", "-o"]).arg(&wav).arg(&p).assert().success();
+        }
     }
     // A module cut in the middle of its chunk headers, and a file that is not a module at all.
     let bytes = std::fs::read(dir.join("demosong_1.okta")).unwrap();
@@ -122,23 +136,43 @@ fn render_matches_the_song_length_and_options_are_checked() {
     let tmp = tempfile::tempdir().unwrap();
     let m = dir.join("lame_d-mo.okta");
     let wav = tmp.path().join("o.wav");
-    gk().args(["render", "--rate", "8000", "--channels", "1", "--interpolation", "nearest", "-o"])
+    let render = |compat: &str| {
+        gk().args([
+            "render",
+            "--rate",
+            "8000",
+            "--channels",
+            "1",
+            "--interpolation",
+            "nearest",
+            "--compat",
+            compat,
+            "-o",
+        ])
         .arg(&wav)
         .arg(&m)
         .assert()
         .success();
-    let r = hound::WavReader::open(&wav).unwrap();
+        hound::WavReader::open(&wav).unwrap()
+    };
+    let r = render("openmpt");
     assert_eq!(r.spec().channels, 1);
-    // openmpt123 --info: 01:09.119; groovekit plays 3456 ticks of 160 frames = 69.12 s.
+    // openmpt123 --info: 01:09.119; with the players' timing groovekit plays 3456 ticks of 160
+    // frames = 69.12 s.
     assert_eq!(r.duration(), 3456 * 160);
+    // The original: row -1 first (SPEE 6 ticks), then the same 3456 ticks, each a PAL frame.
+    assert_eq!(u64::from(render("original").duration()), (3456 + 6) * 8000 * 71_051 / 3_546_895);
     gk().args(["render", "--stereo-separation", "101", "-o"]).arg(&wav).arg(&m).assert().code(2);
     gk().args(["render", "--interpolation", "bogus", "-o"]).arg(&wav).arg(&m).assert().code(2);
-    gk().args(["render", "--solo", "4", "-o"])
+    // Channels count from 1, as Oktalyzer shows them.
+    gk().args(["render", "--solo", "5", "-o"])
         .arg(&wav)
         .arg(&m)
         .assert()
         .code(1)
         .stderr(predicate::str::contains("4 channels"));
+    gk().args(["render", "--solo", "0", "-o"]).arg(&wav).arg(&m).assert().code(2);
+    gk().args(["render", "--rate", "8000", "--solo", "4", "-o"]).arg(&wav).arg(&m).assert().success();
 }
 
 #[test]
@@ -152,11 +186,17 @@ fn samples_and_trace() {
     wavs.sort();
     assert_eq!(wavs.len(), 11);
     // Sample 03 (ViolinStrings) loops from byte 5428 for 6550 bytes: a smpl chunk says so.
-    let violin = std::fs::read(wavs.iter().find(|p| p.to_string_lossy().contains("03-")).unwrap()).unwrap();
+    // Samples are named as Oktalyzer shows them: 0-9, A-Z.
+    let violin =
+        std::fs::read(wavs.iter().find(|p| p.file_name().unwrap().to_string_lossy().starts_with("3-")).unwrap())
+            .unwrap();
     let at = violin.windows(4).position(|w| w == b"smpl").expect("smpl chunk");
     let le = |o: usize| u32::from_le_bytes(violin[at + o..at + o + 4].try_into().unwrap());
     assert_eq!((le(8 + 44), le(8 + 48)), (5428, 5428 + 6550 - 1));
-    let r = hound::WavReader::open(wavs.iter().find(|p| p.to_string_lossy().contains("03-")).unwrap()).unwrap();
+    let r = hound::WavReader::open(
+        wavs.iter().find(|p| p.file_name().unwrap().to_string_lossy().starts_with("3-")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(r.duration(), 20342 & !1);
 
     let out = gk().args(["okt", "trace", "--json", "--ticks", "12"]).arg(&m).output().unwrap();
@@ -164,7 +204,11 @@ fn samples_and_trace() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let ticks = v.as_array().unwrap();
     assert_eq!(ticks.len(), 12);
-    assert_eq!(ticks[6]["row"], 1);
+    // Row -1 (speed 6) first, as the original plays it; --compat openmpt starts at row 0.
+    assert_eq!((ticks[0]["row"].clone(), ticks[6]["row"].clone()), (serde_json::json!(-1), serde_json::json!(0)));
+    let out = gk().args(["okt", "trace", "--json", "--ticks", "12", "--compat", "openmpt"]).arg(&m).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[6]["row"], 1);
     assert_eq!(ticks[0]["channels"].as_array().unwrap().len(), 6);
     gk().args(["okt", "trace", "--ticks", "3", "--from", "2"])
         .arg(&m)
@@ -172,4 +216,87 @@ fn samples_and_trace() {
         .success()
         .stdout(predicate::str::starts_with("002:"));
     gk().args(["okt", "trace", "--from", "99"]).arg(&m).assert().code(1);
+}
+
+#[test]
+fn verify_groups_repeated_warnings_and_names_places() {
+    let Some(dir) = okt_dir("verify_groups_repeated_warnings_and_names_places") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    // A module with 1 MB of zeros appended: 131072 empty chunks of ID 00000000, one warning.
+    let mut bytes = std::fs::read(dir.join("lame_d-mo.okta")).unwrap();
+    let end = bytes.len();
+    bytes.extend(std::iter::repeat_n(0u8, 1 << 20));
+    let m = tmp.path().join("zeros.okta");
+    std::fs::write(&m, &bytes).unwrap();
+    let out = gk().arg("verify").arg(&m).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(text.len() < 4096, "{} bytes of output", text.len());
+    assert!(text.contains("131072 times"), "{text}");
+    assert!(text.contains(&end.to_string()), "the first offset is named: {text}");
+    let out = gk().arg("inspect").arg(&m).output().unwrap();
+    assert!(out.stdout.len() < 8192);
+    // A cell problem names its pattern, row and channel (counted from 1).
+    let mut bytes = std::fs::read(dir.join("lame_d-mo.okta")).unwrap();
+    let pbod = bytes.windows(4).position(|w| w == b"PBOD").unwrap();
+    // Pattern 0, row 1, channel 2: effect byte 40.
+    bytes[pbod + 8 + 2 + 16 + 4 + 2] = 40;
+    std::fs::write(&m, &bytes).unwrap();
+    let out = gk().arg("verify").arg(&m).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("pattern 0 row 1 channel 2 has an effect byte of 32 or more"), "{text}");
+}
+
+#[test]
+fn render_refuses_songs_past_the_limit_and_reports_as_json() {
+    let Some(dir) = okt_dir("render_refuses_songs_past_the_limit_and_reports_as_json") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let m = dir.join("lame_d-mo.okta");
+    let wav = tmp.path().join("o.wav");
+    // 69 s of song against a 10 s limit: a clear error before anything is written.
+    gk().args(["render", "--max-seconds", "10", "-o"])
+        .arg(&wav)
+        .arg(&m)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--max-seconds"));
+    assert!(!wav.exists());
+    gk().args(["render", "--max-seconds", "0", "-o"]).arg(&wav).arg(&m).assert().code(2);
+    // --json: the summary on stdout, the human one on stderr.
+    let out = gk()
+        .args(["render", "--json", "--rate", "8000", "--compat", "openmpt", "-o"])
+        .arg(&wav)
+        .arg(&m)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["frames"], 3456 * 160);
+    assert_eq!(v["end"], "the song repeats");
+    assert_eq!(v["compat"], "openmpt");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rendered 1:09.12"));
+}
+
+#[test]
+fn diff_compares_header_orders_samples_and_cells() {
+    let Some(dir) = okt_dir("diff_compares_header_orders_samples_and_cells") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let a = dir.join("lame_d-mo.okta");
+    gk().arg("diff").arg(&a).arg(&a).assert().code(0).stdout(predicate::str::contains("no differences"));
+    let mut bytes = std::fs::read(&a).unwrap();
+    let spee = bytes.windows(4).position(|w| w == b"SPEE").unwrap();
+    bytes[spee + 9] += 1;
+    let pbod = bytes.windows(4).position(|w| w == b"PBOD").unwrap();
+    // Pattern 0, row 0, channel 3: note D-2 (15).
+    bytes[pbod + 8 + 2 + 8] = 15;
+    let b = tmp.path().join("b.okta");
+    std::fs::write(&b, &bytes).unwrap();
+    let out = gk().arg("diff").arg(&a).arg(&b).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("speed (SPEE): 6 -> 7"), "{text}");
+    assert!(text.contains("pattern 0 row 0 channel 3: ") && text.contains("-> D-2"), "{text}");
+    let out = gk().args(["diff", "--json"]).arg(&a).arg(&b).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["same"], false);
 }

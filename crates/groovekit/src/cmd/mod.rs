@@ -53,6 +53,9 @@ pub struct RenderArgs {
     /// Output sample format: 16, 24 or 32f.
     #[arg(long, default_value = "16")]
     pub bits: groovekit_audio::SampleFormat,
+    /// Print the render's summary as JSON on standard output.
+    #[arg(long)]
+    pub json: bool,
     /// Oktalyzer options.
     #[command(flatten, next_help_heading = "Oktalyzer")]
     pub okt: okt::OktRenderOpts,
@@ -360,5 +363,6 @@ pub fn diff(a: &Path, b: &Path, json: bool) -> miette::Result<Outcome> {
     let lines = h.diff((a, &ab), (b, &bb))?;
     let v = serde_json::json!({ "same": lines.is_empty(), "differences": lines });
     print_json_or(json, &v, &if lines.is_empty() { "no differences\n".to_string() } else { lines.join("\n") + "\n" });
-    Ok(Outcome::Ok)
+    // Like diff(1): 0 same, 1 different.
+    Ok(if lines.is_empty() { Outcome::Ok } else { Outcome::Failed })
 }

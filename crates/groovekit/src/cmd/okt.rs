@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use groovekit_audio::mix::Interpolation;
 use groovekit_okt::human::{self, DataRef};
-use groovekit_okt::model::{Module, Warning, note_name};
+use groovekit_okt::model::{Module, Warning, group_warnings, note_name};
+use groovekit_okt::ops::sample_label;
 use groovekit_okt::render::{self, Compat, RenderOptions};
 use miette::{IntoDiagnostic, WrapErr, miette};
 
@@ -14,7 +15,8 @@ use super::{Handler, Inspection, Outcome, Problem, RenderArgs, VerifyReport, rea
 #[derive(Debug, clap::Subcommand)]
 pub enum OktCommand {
     /// Write every non-empty sample as a WAV file (16-bit, the 8-bit data shifted exactly; loop
-    /// points in a `smpl` chunk). Files are named `NN-name.wav` (NN = 0-based sample number).
+    /// points in a `smpl` chunk). Files are named `S-name.wav`, S the sample as Oktalyzer shows
+    /// it (0-9, A-Z).
     Samples {
         /// The module.
         module: PathBuf,
@@ -27,6 +29,9 @@ pub enum OktCommand {
     Trace {
         /// The module.
         module: PathBuf,
+        /// Play as the original (default) or as a reference player (openmpt, xmp), as `render`.
+        #[arg(long, default_value = "original", value_name = "original|openmpt|xmp")]
+        compat: Compat,
         /// The order position to start at.
         #[arg(long, default_value_t = 0)]
         from: usize,
@@ -43,7 +48,7 @@ pub enum OktCommand {
 pub fn run(command: OktCommand) -> miette::Result<Outcome> {
     match command {
         OktCommand::Samples { module, output } => samples(&module, &output),
-        OktCommand::Trace { module, from, ticks, json } => trace(&module, from, ticks, json),
+        OktCommand::Trace { module, compat, from, ticks, json } => trace(&module, compat, from, ticks, json),
     }
 }
 
@@ -62,20 +67,28 @@ pub struct OktRenderOpts {
     /// How many times to play the song (each pass ends at the first revisited position).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub loops: u32,
-    /// Play only these logical channels (0-based, repeatable).
-    #[arg(long, value_name = "CHANNEL")]
-    pub solo: Vec<usize>,
-    /// Silence these logical channels (0-based, repeatable).
-    #[arg(long, value_name = "CHANNEL")]
-    pub mute: Vec<usize>,
-    /// Imitate a reference player where it differs cheaply: original (7-bit samples as stored,
-    /// hard LRRL), openmpt (as stored, pans 25/75 %) or xmp (7-bit doubled, pans 25/75 %).
+    /// Play only these channels (numbered 1..8 in pattern order as Oktalyzer shows them; a
+    /// split Paula channel has two; repeatable).
+    #[arg(long, value_name = "CHANNEL", value_parser = clap::value_parser!(u8).range(1..=8))]
+    pub solo: Vec<u8>,
+    /// Silence these channels (1..8, as --solo; repeatable).
+    #[arg(long, value_name = "CHANNEL", value_parser = clap::value_parser!(u8).range(1..=8))]
+    pub mute: Vec<u8>,
+    /// Play as the original Oktalyzer 1.57 replayer (default) or as a reference player does:
+    /// openmpt (50 Hz ticks, row 0 first, notes on their tick, portamento on split voices, R
+    /// releases, pans 25/75 %) or xmp (the same timing, R ignored, 7-bit samples doubled, pans
+    /// 25/75 %). docs/oktalyzer.md lists every difference.
     #[arg(long, default_value = "original", value_name = "original|openmpt|xmp")]
     pub compat: Compat,
-    /// Play notes A#-3 and B-3 on split voices at their own pitch instead of A-3 (libopenmpt
-    /// 0.6.9 and libxmp do; libopenmpt 0.7+ clamps, after the pair mixer's step table).
+    /// Play notes A#-3 and B-3 on split voices at their own pitch instead of limiting them to
+    /// A-3 (the original limits when mixing, libopenmpt 0.8+ when the note triggers; libopenmpt
+    /// 0.6.9 and libxmp do not).
     #[arg(long)]
     pub no_pair_note_clamp: bool,
+    /// Refuse to render more than this many seconds of audio (a hostile module can ask for
+    /// hours; the longest real songs last about 16 minutes).
+    #[arg(long, default_value_t = render::DEFAULT_MAX_SECONDS, value_parser = clap::value_parser!(u32).range(1..=86_400))]
+    pub max_seconds: u32,
 }
 
 impl Default for OktRenderOpts {
@@ -89,6 +102,7 @@ impl Default for OktRenderOpts {
             mute: Vec::new(),
             compat: Compat::Original,
             no_pair_note_clamp: false,
+            max_seconds: render::DEFAULT_MAX_SECONDS,
         }
     }
 }
@@ -123,10 +137,12 @@ impl Handler for OktHandler {
         let (m, warnings) = load(path, bytes)?;
         let flags = m.channel_flags.map(|f| f.to_string()).join(",");
         let duration = render::duration_seconds(&m);
+        let players = RenderOptions { timing: render::Timing::PLAYERS, ..RenderOptions::default() };
+        let duration_players = render::duration_with(&m, &players);
         let mut t = String::new();
         t.push_str(&format!("{}: Oktalyzer module ({:?})\n", path.display(), m.variant));
         t.push_str(&format!("channels: {} (CMOD {flags}; LRRL)\n", m.channels()));
-        t.push_str(&format!("speed: {} ticks per row (50 Hz)\n", m.speed));
+        t.push_str(&format!("speed: {} ticks per row (PAL frames, 49.92 Hz)\n", m.speed));
         t.push_str(&format!("patterns: {} (rows: {})\n", m.patterns.len(), {
             let rows: Vec<String> = m.patterns.iter().map(|p| p.rows.to_string()).collect();
             rows.join(" ")
@@ -136,8 +152,12 @@ impl Handler for OktHandler {
             m.song_length,
             m.song_order().iter().map(|o| o.to_string()).collect::<Vec<_>>().join(" ")
         ));
-        t.push_str(&format!("duration: {} (played once)\n", duration_text(duration)));
-        t.push_str("samples:\n  ## name                  length  loop start+len  vol mode\n");
+        t.push_str(&format!(
+            "duration: {} (played once, as the original; {} at the players' 50 Hz)\n",
+            duration_text(duration),
+            duration_text(duration_players)
+        ));
+        t.push_str("samples:\n  # name                  length  loop start+len  vol mode\n");
         let mut js = Vec::new();
         for (k, s) in m.samples.iter().enumerate() {
             if s.length == 0 && s.name.iter().all(|&b| b == 0) {
@@ -154,15 +174,22 @@ impl Handler for OktHandler {
             } else {
                 "-".into()
             };
-            t.push_str(&format!("  {k:02} {:<20} {:>7}  {lp:>14}  {:>3} {mode}\n", s.name_text(), s.length, s.volume));
+            t.push_str(&format!(
+                "  {} {:<20} {:>7}  {lp:>14}  {:>3} {mode}\n",
+                sample_label(k),
+                s.name_text(),
+                s.length,
+                s.volume
+            ));
             js.push(serde_json::json!({
-                "index": k, "name": s.name_text(), "length": s.length,
+                "index": k, "label": sample_label(k), "name": s.name_text(), "length": s.length,
                 "repeat_start_bytes": u32::from(s.repeat_start) * 2, "repeat_length_bytes": u32::from(s.repeat_length) * 2,
                 "volume": s.volume, "mode": s.mode,
             }));
         }
-        for w in &warnings {
-            t.push_str(&format!("warning @{}: {}\n", w.offset, w.message));
+        let groups = group_warnings(&warnings);
+        for w in &groups {
+            t.push_str(&format!("warning {w}\n"));
         }
         let json = serde_json::json!({
             "kind": "oktalyzer-module",
@@ -174,8 +201,9 @@ impl Handler for OktHandler {
             "order": m.song_order(),
             "pattern_rows": m.patterns.iter().map(|p| p.rows).collect::<Vec<_>>(),
             "duration_seconds": duration,
+            "duration_seconds_players": duration_players,
             "samples": js,
-            "warnings": warnings.iter().map(|w| serde_json::json!({"offset": w.offset, "message": w.message})).collect::<Vec<_>>(),
+            "warnings": groups.iter().map(|w| serde_json::json!({"offset": w.offset, "last_offset": w.last_offset, "count": w.count, "message": w.message})).collect::<Vec<_>>(),
         });
         Ok(Inspection { text: t, json })
     }
@@ -187,57 +215,83 @@ impl Handler for OktHandler {
         let (m, warnings) = match Module::load(bytes) {
             Ok(x) => x,
             Err(e) => {
-                report.problems.push(problem(None, e.to_string()));
+                report.problems.push(problem(Some(0), e.to_string()));
                 return Ok(report);
             }
         };
         report.checked.push((path.to_path_buf(), "oktalyzer-module".into()));
-        for w in warnings {
-            report.warnings.push(problem(Some(w.offset as u64), w.message));
+        // Identical warnings once, with a count and the range of offsets.
+        for w in group_warnings(&warnings) {
+            let message = match w.count {
+                1 => w.message,
+                n => format!("{} ({n} times, up to byte {})", w.message, w.last_offset),
+            };
+            report.warnings.push(problem(Some(w.offset as u64), message));
         }
         for (k, &o) in m.song_order().iter().enumerate() {
             if usize::from(o) >= m.patterns.len() {
-                report
-                    .problems
-                    .push(problem(None, format!("order position {k} refers to pattern {o}, which does not exist")));
+                report.problems.push(problem(
+                    None,
+                    format!("order position {k} refers to pattern {o}, which does not exist; the position is skipped"),
+                ));
             }
         }
+        // Cells: one problem per kind, naming the first place and counting the rest.
         let channels = m.channels();
-        let (mut high_fx, mut high_note, mut bad_inst) = (0usize, 0usize, 0usize);
-        for p in &m.patterns {
+        // Per kind: how many cells, and the first (pattern, row, channel).
+        type Place = (usize, usize, usize);
+        let mut found: [(usize, Option<Place>); 3] = [(0, None); 3];
+        for (pi, p) in m.patterns.iter().enumerate() {
             // Rows beyond the stored bytes are empty: no need to look at them.
             let present = p.data.len().div_ceil(channels * 4).min(usize::from(p.rows));
             for r in 0..present {
                 for c in 0..channels {
                     let cell = p.cell(r, c, channels);
-                    high_fx += usize::from(cell.effect >= 32);
-                    high_note += usize::from(cell.note > 36);
-                    bad_inst += usize::from(cell.note != 0 && usize::from(cell.instrument) >= m.samples.len());
+                    let kinds = [
+                        cell.effect >= 32,
+                        cell.note > 36,
+                        cell.note != 0 && usize::from(cell.instrument) >= m.samples.len(),
+                    ];
+                    for (slot, hit) in found.iter_mut().zip(kinds) {
+                        if hit {
+                            slot.0 += 1;
+                            slot.1.get_or_insert((pi, r, c));
+                        }
+                    }
                 }
             }
         }
-        if high_fx > 0 {
-            report.problems.push(problem(
-                None,
-                format!("{high_fx} cells have effect bytes of 32 or more; libxmp refuses the whole module"),
-            ));
-        }
-        if high_note > 0 {
-            report
-                .problems
-                .push(problem(None, format!("{high_note} cells have notes above 36 (B-3); players ignore them")));
-        }
-        if bad_inst > 0 {
-            report.problems.push(problem(
-                None,
-                format!("{bad_inst} notes use an instrument beyond the sample table; they are ignored"),
-            ));
+        let texts = [
+            ("has an effect byte of 32 or more", "libxmp refuses the whole module"),
+            ("has a note above 36 (B-3)", "players ignore such notes"),
+            ("uses an instrument beyond the sample table", "such notes are ignored"),
+        ];
+        for ((n, first), (what, consequence)) in found.into_iter().zip(texts) {
+            if let Some((p, r, c)) = first {
+                let more = match n {
+                    1 => String::new(),
+                    2 => " (and 1 more cell)".into(),
+                    n => format!(" (and {} more cells)", n - 1),
+                };
+                report
+                    .problems
+                    .push(problem(None, format!("pattern {p} row {r} channel {}{more} {what}; {consequence}", c + 1)));
+            }
         }
         for (k, s) in m.samples.iter().enumerate() {
-            if s.mode != 1 && s.usable().iter().any(|&b| !(-64..=63).contains(&(b as i8))) {
+            let data = s.usable();
+            let bad = || data.iter().enumerate().filter(|(_, b)| !(-64..=63).contains(&(**b as i8)));
+            if s.mode != 1
+                && let Some((first, _)) = bad().next()
+            {
                 report.warnings.push(problem(
                     None,
-                    format!("sample {k} is 7-bit (mode {}) but holds data outside -64..63", s.mode),
+                    format!(
+                        "sample {} is 7-bit (mode {}) but holds {} bytes outside -64..63 (the first at byte {first} of its data)",
+                        sample_label(k),
+                        s.mode,
+                        bad().count()
+                    ),
                 ));
             }
         }
@@ -298,15 +352,16 @@ impl Handler for OktHandler {
         let o = &args.okt;
         let channels = m.channels();
         for &c in o.solo.iter().chain(&o.mute) {
-            if c >= channels {
+            if usize::from(c) > channels {
                 return Err(miette!(
-                    help = "channels are numbered from 0 in pattern order (a split Paula channel has two)",
+                    help = "channels are numbered from 1 in pattern order, as Oktalyzer shows them (a split Paula channel has two)",
                     "channel {c} does not exist: this module has {channels} channels"
                 ));
             }
         }
+        let is_on = |list: &[u8], c: usize| list.iter().any(|&x| usize::from(x) == c + 1);
         let muted: Vec<bool> =
-            (0..channels).map(|c| o.mute.contains(&c) || (!o.solo.is_empty() && !o.solo.contains(&c))).collect();
+            (0..channels).map(|c| is_on(&o.mute, c) || (!o.solo.is_empty() && !is_on(&o.solo, c))).collect();
         let opts = RenderOptions {
             rate: args.rate,
             channels: o.channels,
@@ -316,8 +371,42 @@ impl Handler for OktHandler {
             muted,
             compat: o.compat,
             pair_note_clamp: !o.no_pair_note_clamp,
+            timing: o.compat.timing(),
+            max_seconds: o.max_seconds,
             ..RenderOptions::default()
         };
+        // Play the song once without mixing first (milliseconds): a song that plays nothing or
+        // runs past the cap fails here, before any file is written.
+        let plan = render::plan(&m, &opts);
+        match plan.end {
+            render::EndReason::NoPatterns => {
+                return Err(miette!(
+                    help = "check the order list with `groovekit inspect`; the module may be damaged",
+                    "{}: nothing to render: no order position refers to an existing pattern (order list {:?}, {} patterns)",
+                    args.input.display(),
+                    m.song_order(),
+                    m.patterns.len()
+                ));
+            }
+            render::EndReason::Cap => {
+                return Err(miette!(
+                    help = format!(
+                        "raise the limit with --max-seconds (up to 86400) if the module really is that long; \
+                         `groovekit okt trace` shows where it goes"
+                    ),
+                    "{}: the song plays for more than {} (the --max-seconds limit) before it repeats",
+                    args.input.display(),
+                    duration_text(f64::from(o.max_seconds))
+                ));
+            }
+            render::EndReason::Revisited => {}
+        }
+        let total_frames = plan.frames.max(1);
+        // Renders that can pass a second get a bar: sinc and cubic always, the fast mixers on
+        // songs longer than about ten minutes of audio.
+        let slow = matches!(o.interpolation, Interpolation::Sinc | Interpolation::Cubic)
+            || plan.frames > 600 * u64::from(args.rate);
+        let bar = slow.then(|| crate::progress::bar(total_frames, "rendering"));
         let mut w = groovekit_audio::write::WavWriter::create(&args.output, o.channels, args.rate, args.bits)
             .map_err(|e| miette!("{e}"))?;
         // The mix runs here while a second thread converts and writes the previous batch. The
@@ -341,6 +430,9 @@ impl Handler for OktHandler {
             let mut writer_open = true;
             while writer_open && player.render_tick(&mut batch) {
                 if batch.len() >= BATCH {
+                    if let Some(b) = &bar {
+                        b.set_position(player.stats().frames);
+                    }
                     let next = back_rx.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH + 4096));
                     writer_open = tx.send(std::mem::replace(&mut batch, next)).is_ok();
                 }
@@ -356,26 +448,88 @@ impl Handler for OktHandler {
             }
             Ok::<_, miette::Report>((player.stats().clone(), ws))
         })?;
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        let seconds = stats.frames as f64 / f64::from(args.rate.max(1));
+        let summary = serde_json::json!({
+            "input": args.input.display().to_string(),
+            "output": args.output.display().to_string(),
+            "format": "oktalyzer-module",
+            "compat": format!("{:?}", o.compat).to_lowercase(),
+            "rate": args.rate,
+            "channels": o.channels,
+            "frames": stats.frames,
+            "seconds": seconds,
+            "ticks": stats.ticks,
+            "end": end_text(stats.end),
+            "peak": ws.peak,
+            "clipped_samples": ws.clipped,
+            "ignored": {
+                "mode_mismatches": stats.mode_mismatches,
+                "invalid_notes": stats.invalid_notes,
+                "invalid_orders": stats.invalid_orders,
+                "split_portamentos": stats.split_portamentos,
+                "releases": if o.compat == Compat::Openmpt { 0 } else { stats.releases },
+            },
+        });
+        if args.json {
+            println!("{summary}");
+        }
         eprintln!(
-            "rendered {} ({} ticks, {:?}) to {}; peak {:.3}, {} samples clipped",
-            duration_text(stats.frames as f64 / f64::from(args.rate.max(1))),
+            "rendered {} ({} ticks, {}) to {}; peak {:.3}, {}",
+            duration_text(seconds),
             stats.ticks,
-            stats.end,
+            end_text(stats.end),
             args.output.display(),
             ws.peak,
-            ws.clipped
+            count(ws.clipped, "sample clipped", "samples clipped")
         );
-        if stats.mode_mismatches + stats.invalid_notes + stats.invalid_orders > 0 {
-            eprintln!(
-                "note: ignored {} notes whose sample mode does not fit the channel (as the original replayer does), {} notes with no playable sample or a note above 36, {} order entries without a pattern",
-                stats.mode_mismatches, stats.invalid_notes, stats.invalid_orders
-            );
+        let ignored = [
+            (
+                stats.mode_mismatches,
+                "note whose sample mode does not fit the channel",
+                "notes whose sample mode does not fit the channel",
+            ),
+            (
+                stats.invalid_notes,
+                "note with no playable sample or a note above B-3",
+                "notes with no playable sample or a note above B-3",
+            ),
+            (stats.invalid_orders, "order position without a pattern", "order positions without a pattern"),
+            (stats.split_portamentos, "portamento (1, 2) on a split voice", "portamentos (1, 2) on split voices"),
+        ];
+        for (n, one, many) in ignored.into_iter().filter(|(n, _, _)| *n > 0) {
+            eprintln!("note: ignored {} (as the original replayer does)", count(n, one, many));
         }
-        if stats.end == render::EndReason::Cap {
-            eprintln!("note: stopped at the {}-second cap", render::DEFAULT_MAX_SECONDS);
+        if stats.releases > 0 && o.compat != Compat::Openmpt {
+            eprintln!(
+                "note: ignored {} (Oktalyzer 1.57 ignores R; --compat openmpt releases the loop as libopenmpt and the V1.1 replayer do)",
+                count(stats.releases, "release (R)", "releases (R)")
+            );
         }
         Ok(Outcome::Ok)
     }
+
+    fn diff(&self, a: (&Path, &[u8]), b: (&Path, &[u8])) -> miette::Result<Vec<String>> {
+        let (ma, _) = load(a.0, a.1)?;
+        let (mb, _) = load(b.0, b.1)?;
+        Ok(groovekit_okt::ops::diff(&ma, &mb).iter().map(ToString::to_string).collect())
+    }
+}
+
+/// How a render ended, in words.
+fn end_text(end: render::EndReason) -> &'static str {
+    match end {
+        render::EndReason::Revisited => "the song repeats",
+        render::EndReason::NoPatterns => "no playable pattern",
+        render::EndReason::Cap => "stopped at the time limit",
+    }
+}
+
+/// `n` and the noun in the number that agrees with it.
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The handlers of this format family, for detection.
@@ -400,7 +554,8 @@ fn samples(module: &Path, dir: &Path) -> miette::Result<Outcome> {
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
             .collect();
-        let path = dir.join(if name.is_empty() { format!("{k:02}.wav") } else { format!("{k:02}-{name}.wav") });
+        let label = sample_label(k);
+        let path = dir.join(if name.is_empty() { format!("{label}.wav") } else { format!("{label}-{name}.wav") });
         // C-3 (period 214) is the note Oktalyzer plays a sample at its "natural" rate; the
         // WAV carries the rate of C-2 (period 428, 8287 Hz), the Amiga sampling convention.
         let rate = (render::PAULA_CLOCK / 428.0).round() as u32;
@@ -426,13 +581,14 @@ fn samples(module: &Path, dir: &Path) -> miette::Result<Outcome> {
 }
 
 /// `groovekit okt trace MOD`.
-fn trace(module: &Path, from: usize, ticks: Option<u64>, json: bool) -> miette::Result<Outcome> {
+fn trace(module: &Path, compat: Compat, from: usize, ticks: Option<u64>, json: bool) -> miette::Result<Outcome> {
     let bytes = read_file(module)?;
     let (m, _) = load(module, &bytes)?;
     if from >= m.song_order().len().max(1) {
         return Err(miette!("--from {from}: the song has {} order positions", m.song_order().len()));
     }
-    let opts = RenderOptions { rate: 50, start_order: from, ..RenderOptions::default() };
+    let opts =
+        RenderOptions { rate: 50, start_order: from, compat, timing: compat.timing(), ..RenderOptions::default() };
     let mut player = render::Player::new(&m, opts);
     let limit = ticks.unwrap_or(u64::MAX);
     let mut all = Vec::new();
@@ -454,7 +610,7 @@ fn trace(module: &Path, from: usize, ticks: Option<u64>, json: bool) -> miette::
                 " | {note} p{:>3} v{:02} s{} @{}",
                 c.period,
                 c.volume,
-                c.sample.map_or("--".into(), |s| format!("{s:02}")),
+                c.sample.map_or("-".into(), |s| sample_label(usize::from(s))),
                 c.position.map_or("-".into(), |p| p.to_string())
             );
         }
@@ -468,7 +624,10 @@ fn trace(module: &Path, from: usize, ticks: Option<u64>, json: bool) -> miette::
         println!("{}", serde_json::to_string(&all).into_diagnostic()?);
     } else {
         print!("{out}");
-        println!("# order:pattern:row.tick | note period volume sample @position (per logical channel)");
+        println!(
+            "# order:pattern:row.tick | note period volume sample @position, for channels 1..{} (row -1: the silent row the original plays first; sample as Oktalyzer shows it, 0-9 A-Z)",
+            m.channels()
+        );
     }
     Ok(Outcome::Ok)
 }
