@@ -6,3 +6,4 @@ pub mod chain_preview;
 pub mod find_audio;
 pub mod new_project;
 pub mod slices;
+pub mod verify;
