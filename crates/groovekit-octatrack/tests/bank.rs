@@ -212,3 +212,80 @@ fn mutated_banks_never_panic() {
         }
     }
 }
+
+/// The trig masks of the device-made bank read as the device plays them (issue 10): pattern 1
+/// track 2 holds the same page twice, track 6 one trig per page.
+#[test]
+fn real_device_bank_reads_in_the_device_step_order() {
+    let Some(bytes) = fixture("real_device_steps", "real-device/bank01.work") else { return };
+    let b = Bank::read(&bytes).unwrap();
+    let p = b.pattern(0);
+    assert_eq!(pattern::steps_of(p.audio_track(1).trigs()), vec![1, 5, 9, 10, 11, 12, 17, 21, 25, 26, 27, 28]);
+    assert_eq!(pattern::steps_of(p.audio_track(5).trigs()), vec![1, 17, 33]);
+    // Tracks 3 and 4: 1 3 4 5 7 8 | 9 11 13 15 16 on page 1 only.
+    assert_eq!(pattern::steps_of(p.audio_track(2).trigs()), vec![1, 3, 4, 5, 7, 8, 9, 11, 13, 15, 16]);
+    // The recorder masks (layout masks 4-7) follow the same order: track 2 records on the first
+    // step of each page it plays, tracks 3 and 4 every fourth step of page 1; all three sources.
+    let t2 = p.audio_track(1);
+    let names: Vec<&str> = t2.layout().masks.iter().map(|(n, _)| *n).collect();
+    let rec = |name: &str| names.iter().position(|n| *n == name).unwrap();
+    for source in ["recorder_ab", "recorder_cd", "recorder_src3"] {
+        assert_eq!(pattern::steps_of(t2.mask(rec(source))), vec![1, 17], "{source}");
+        assert_eq!(pattern::steps_of(p.audio_track(2).mask(rec(source))), vec![1, 5, 9, 13], "{source}");
+    }
+    assert_eq!(t2.mask(rec("recorder_oneshot")), 0);
+    // Per-track lengths and the pattern's master length (per-track scale mode).
+    assert_eq!((t2.setting(0), p.audio_track(5).setting(0)), (12, 64));
+    assert_eq!((p.byte(pattern::SCALE_MODE), p.master_length()), (1, 32));
+    // Micro-timing: +1/384 on step 1 of tracks 2-4, the only offsets in the file.
+    for t in 1..4 {
+        assert_eq!(p.audio_track(t).timing(0).micro, 1);
+    }
+    // Every pattern plays part 1 (+36 583 = 0). The .strd copy was saved before pattern 1 was
+    // programmed: it reads, with no trigs there.
+    assert!((0..16).all(|i| b.pattern(i).part() == 0));
+    let Some(strd) = fixture("real_device_steps", "real-device/bank01.strd") else { return };
+    let s = Bank::read(&strd).unwrap();
+    assert!((0..8).all(|t| s.pattern(0).audio_track(t).trigs() == 0));
+}
+
+/// The same fixture in the document: step lists as the device shows them.
+#[test]
+fn real_device_bank_document_lists_the_device_steps() {
+    let Some(bytes) = fixture("real_device_doc", "real-device/bank01.work") else { return };
+    let yaml = groovekit_octatrack::human::bank::to_text(&bytes, groovekit_core::doc::Syntax::Yaml).unwrap();
+    assert!(yaml.contains("trigs: [1, 5, 9, 10, 11, 12, 17, 21, 25, 26, 27, 28]"), "{yaml}");
+    assert!(yaml.contains("trigs: [1, 17, 33]"), "{yaml}");
+    assert!(yaml.contains("recorder_ab: [1, 17]"), "{yaml}");
+}
+
+/// The device-made bank-copy bank holds its sample locks in byte 31 of the lock record (byte 30
+/// is never set), and the document shows them as `sample` slots 1-128 (stored 0-based).
+#[test]
+fn sample_locks_of_the_device_bank_are_in_byte_31() {
+    let Some(bytes) = fixture("sample_lock_byte", "bank-copy/BANK-COPY-SRC/bank01.work") else { return };
+    let b = Bank::read(&bytes).unwrap();
+    let (mut in_30, mut in_31) = (0, 0);
+    let mut values = std::collections::BTreeSet::new();
+    for p in 0..16 {
+        let pat = b.pattern(p);
+        for t in 0..8 {
+            let track = pat.audio_track(t);
+            for s in 0..64 {
+                let rec = track.plock(s);
+                in_30 += usize::from(rec[30] != pattern::NO_LOCK);
+                if rec[31] != pattern::NO_LOCK {
+                    in_31 += 1;
+                    values.insert(rec[31]);
+                }
+            }
+        }
+    }
+    assert_eq!((in_30, in_31), (0, 40));
+    assert_eq!(groovekit_octatrack::model::params::SAMPLE_LOCK, 31);
+    let yaml = groovekit_octatrack::human::bank::to_text(&bytes, groovekit_core::doc::Syntax::Yaml).unwrap();
+    for v in values {
+        assert!(yaml.contains(&format!("sample: {}", u16::from(v) + 1)), "slot {} missing:\n{yaml}", v + 1);
+    }
+    assert!(!yaml.contains("byte30"), "{yaml}");
+}
