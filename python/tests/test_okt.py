@@ -98,7 +98,7 @@ def test_render_equals_the_cli_wav(fixtures: pathlib.Path, cli: pathlib.Path, tm
         ({}, []),
         (
             {"rate": 44100, "channels": 1, "interpolation": "cubic", "stereo_separation": 50, "mute": [1], "compat": "xmp"},
-            ["--rate", "44100", "--channels", "1", "--interpolation", "cubic", "--stereo-separation", "50", "--mute", "1", "--compat", "xmp"],
+            ["--rate", "44100", "--channels", "1", "--interpolation", "cubic", "--stereo-separation", "50", "--mute", "2", "--compat", "xmp"],
         ),
     ]
     for opts, args in cases:
