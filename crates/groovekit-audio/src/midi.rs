@@ -23,6 +23,10 @@ pub struct MidiSong {
     pub name: String,
     /// The instrument tracks, in order.
     pub tracks: Vec<MidiTrack>,
+    /// The tick at which every track (the conductor too) ends, so that a DAW loops the file at the
+    /// song's musical length rather than at its last note-off; `None` ends each track at its last
+    /// event. Events after it are an error.
+    pub end: Option<u64>,
 }
 
 /// One instrument track.
@@ -34,6 +38,19 @@ pub struct MidiTrack {
     pub channel: u8,
     /// The notes, in any order.
     pub notes: Vec<MidiNote>,
+    /// Control changes, in any order.
+    pub controls: Vec<MidiControl>,
+}
+
+/// One control change at an absolute position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MidiControl {
+    /// Tick from the beginning of the song.
+    pub tick: u64,
+    /// Controller number 0..=127.
+    pub controller: u8,
+    /// Value 0..=127.
+    pub value: u8,
 }
 
 /// One note at an absolute position.
@@ -56,9 +73,18 @@ fn invalid(message: String) -> AudioError {
     AudioError::Invalid(message)
 }
 
-/// Turns (tick, order, kind) events into a delta-timed track ending with End Of Track.
-fn to_track<'a>(mut events: Vec<(u64, u8, TrackEventKind<'a>)>) -> Result<Vec<TrackEvent<'a>>, AudioError> {
+/// Turns (tick, order, kind) events into a delta-timed track ending with End Of Track (at `end`
+/// when given, which must not come before the last event).
+fn to_track<'a>(
+    mut events: Vec<(u64, u8, TrackEventKind<'a>)>,
+    end: Option<u64>,
+) -> Result<Vec<TrackEvent<'a>>, AudioError> {
     events.sort_by_key(|&(tick, order, _)| (tick, order));
+    if let (Some(end), Some(&(last, _, _))) = (end, events.last())
+        && last > end
+    {
+        return Err(invalid(format!("an event at tick {last} comes after the song's end at tick {end}")));
+    }
     let mut out = Vec::with_capacity(events.len() + 1);
     let mut last = 0u64;
     for (tick, _, kind) in events {
@@ -69,7 +95,11 @@ fn to_track<'a>(mut events: Vec<(u64, u8, TrackEventKind<'a>)>) -> Result<Vec<Tr
         out.push(TrackEvent { delta: u28::new(delta as u32), kind });
         last = tick;
     }
-    out.push(TrackEvent { delta: u28::new(0), kind: TrackEventKind::Meta(MetaMessage::EndOfTrack) });
+    let tail = end.map_or(0, |e| e.saturating_sub(last));
+    if tail > MAX_DELTA {
+        return Err(invalid(format!("a gap of {tail} ticks is longer than a MIDI file can store")));
+    }
+    out.push(TrackEvent { delta: u28::new(tail as u32), kind: TrackEventKind::Meta(MetaMessage::EndOfTrack) });
     Ok(out)
 }
 
@@ -95,7 +125,7 @@ pub fn to_smf_bytes(song: &MidiSong) -> Result<Vec<u8>, AudioError> {
     if !song.name.is_empty() {
         conductor.push((0, 0, TrackEventKind::Meta(MetaMessage::TrackName(song.name.as_bytes()))));
     }
-    tracks.push(to_track(conductor)?);
+    tracks.push(to_track(conductor, song.end)?);
     for track in &song.tracks {
         if track.channel > 15 {
             return Err(invalid(format!("track {}: channel {} is outside 0..=15", track.name, track.channel)));
@@ -118,7 +148,18 @@ pub fn to_smf_bytes(song: &MidiSong) -> Result<Vec<u8>, AudioError> {
                 TrackEventKind::Midi { channel, message: MidiMessage::NoteOff { key, vel: u7::new(0) } },
             ));
         }
-        tracks.push(to_track(events)?);
+        for c in &track.controls {
+            if c.controller > 127 || c.value > 127 {
+                return Err(invalid(format!(
+                    "track {}: controller {} or value {} is over 127",
+                    track.name, c.controller, c.value
+                )));
+            }
+            let message = MidiMessage::Controller { controller: u7::new(c.controller), value: u7::new(c.value) };
+            // Controls at a tick come before its note-ons, so a note plays with the new value.
+            events.push((c.tick, 1, TrackEventKind::Midi { channel, message }));
+        }
+        tracks.push(to_track(events, song.end)?);
     }
     let smf = Smf { header: Header { format: Format::Parallel, timing: Timing::Metrical(u15::new(song.ppq)) }, tracks };
     let mut out = Vec::new();

@@ -81,8 +81,19 @@ pub struct ProjectDoc {
     /// Header bytes 522..565 (not understood), when not all zero.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown_522: Option<Hex>,
-    /// Header bytes 568..572 (not understood).
-    pub unknown_568: Hex,
+    /// The selected saved chain, 1..=15 (header byte 568 + 1); absent when none is selected (0xFF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected_chain: Option<u8>,
+    /// Byte 568 as stored, only when it is neither 0xFF nor a saved chain (kept byte for byte).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected_chain_raw: Option<u8>,
+    /// Header bytes 569..572 (not understood), when not all zero.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_569: Option<Hex>,
+    /// Header bytes 568..572 as one hex field, as documents written before byte 568 was named
+    /// have it; read (it wins over the fields above), never written.
+    #[serde(default, skip_serializing)]
+    pub unknown_568: Option<Hex>,
     /// The u32 trailer; absent in files from before 2021.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trailer: Option<u32>,
@@ -546,10 +557,30 @@ pub fn to_doc(project: &Project) -> Result<ProjectDoc, OpzError> {
         mixer: MixerDoc { drum: h.mixer[0], synth: h.mixer[1], punch: h.mixer[2], master: h.mixer[3] },
         chains,
         unknown_522: h.unknown_522.iter().any(|&b| b != 0).then(|| Hex(h.unknown_522.to_vec())),
-        unknown_568: Hex(h.unknown_568.to_vec()),
+        selected_chain: h.selected_chain().map(|c| c as u8 + 1),
+        selected_chain_raw: (h.selected_chain().is_none() && h.selected_chain_raw != header::NO_SELECTED_CHAIN)
+            .then_some(h.selected_chain_raw),
+        unknown_569: (h.unknown_569 != [0; 3]).then(|| Hex(h.unknown_569.to_vec())),
+        unknown_568: None,
         trailer: m.trailer,
         patterns,
     })
+}
+
+/// Byte 568 from a document: `selected_chain` (1..=15), else `selected_chain_raw`, else 0xFF.
+fn selected_chain_byte(doc: &ProjectDoc) -> Result<u8, OpzError> {
+    match (doc.selected_chain, doc.selected_chain_raw) {
+        (Some(c), None) if (1..=15).contains(&c) => Ok(c - 1),
+        (Some(c), None) => Err(OpzError::invalid(
+            "selected_chain",
+            format!("{c} is not a saved chain (1..=15; leave it out for none)"),
+        )),
+        (None, Some(raw)) => Ok(raw),
+        (None, None) => Ok(header::NO_SELECTED_CHAIN),
+        (Some(_), Some(_)) => {
+            Err(OpzError::Document("give either selected_chain or selected_chain_raw, not both".into()))
+        }
+    }
 }
 
 /// Writes a project document as YAML or JSON.
@@ -773,7 +804,18 @@ pub fn from_doc(doc: &ProjectDoc) -> Result<Project, OpzError> {
         swing: doc.swing,
         metronome_level: doc.metronome_level,
         metronome_sound: doc.metronome_sound,
-        unknown_568: doc.unknown_568.array("unknown_568")?,
+        selected_chain_raw: selected_chain_byte(doc)?,
+        unknown_569: match &doc.unknown_569 {
+            Some(h) => h.array("unknown_569")?,
+            None => [0; 3],
+        },
+    };
+    let header = match &doc.unknown_568 {
+        Some(old) => {
+            let b: [u8; 4] = old.array("unknown_568")?;
+            Header { selected_chain_raw: b[0], unknown_569: [b[1], b[2], b[3]], ..header }
+        }
+        None => header,
     };
     let patterns =
         doc.patterns.iter().enumerate().map(|(p, pd)| pattern_from_doc(p, pd)).collect::<Result<Vec<_>, _>>()?;

@@ -57,6 +57,107 @@ pub const SOUND_PARAM_NAMES: [&str; 18] = [
     "note_style",
 ];
 
+/// What a track's sound parameters mean, by track type (the OP-Z shows different names per type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackKind {
+    /// Kick, snare, perc (drum kits).
+    Drum,
+    /// The sample track.
+    Sample,
+    /// Bass, lead and chord (synth engines).
+    Synth,
+    /// The arpeggiator: its LFO page holds the arpeggio settings.
+    Arp,
+    /// FX 1 and FX 2.
+    Fx,
+    /// The tape track.
+    Tape,
+    /// The master track.
+    Master,
+    /// Perform, module, lights, motion.
+    Control,
+}
+
+/// The kind of track `t`.
+pub fn track_kind(t: usize) -> TrackKind {
+    match t {
+        0..=2 => TrackKind::Drum,
+        3 => TrackKind::Sample,
+        4 | 5 | 7 => TrackKind::Synth,
+        6 => TrackKind::Arp,
+        8 | 9 => TrackKind::Fx,
+        10 => TrackKind::Tape,
+        11 => TrackKind::Master,
+        _ => TrackKind::Control,
+    }
+}
+
+/// The names the device shows for the 18 sound parameters of track `t`, in storage order (the
+/// same order as [`SOUND_PARAM_NAMES`], which documents keep as the stable key).
+///
+/// Sources: the OP-Z guide's parameter pages as opz-studio transcribes them
+/// (`src/project/trackTypes.ts` `paramPages`): drums and the sample track have pitch on P1; the
+/// arp's third page (the LFO page elsewhere) is speed, pattern, style, range; tape's P1/P2 are
+/// coarse and fine speed; master's are chorus and drive, with its filter a low-pass/high-pass
+/// sweep; lights' are colour, alternative colour, speed and intensity. What P1/P2 do on synths and
+/// effects depends on the engine, so they stay "p1"/"p2" there.
+pub fn sound_param_names(t: usize) -> [&'static str; 18] {
+    let mut names = SOUND_PARAM_NAMES;
+    match track_kind(t) {
+        TrackKind::Drum | TrackKind::Sample => names[0] = "pitch",
+        TrackKind::Arp => {
+            names[13] = "arp_speed";
+            names[14] = "arp_pattern";
+            names[15] = "arp_style";
+            names[16] = "arp_range";
+        }
+        TrackKind::Tape => {
+            names[0] = "speed_coarse";
+            names[1] = "speed_fine";
+        }
+        TrackKind::Master => {
+            names[0] = "chorus";
+            names[1] = "drive";
+            names[8] = "filter_lp_hp";
+        }
+        TrackKind::Control if t == 14 => {
+            names[0] = "colour";
+            names[1] = "alt_colour";
+            names[8] = "speed";
+            names[9] = "intensity";
+        }
+        _ => {}
+    }
+    names
+}
+
+/// The OP-Z's own MIDI CC dial (0..16) for each sound parameter in storage order, `None` for the
+/// two with no CC (portamento, note style). The device sends and receives the 16 dials on CCs
+/// `parameter_cc_out[track][dial]` of `config/midi.json` (1..=16 by default, in every corpus
+/// file); the dial order is the four pages P1, P2, filter, resonance / attack, decay, sustain,
+/// release / LFO depth, speed, target, shape / FX 1, FX 2, pan, level (TE's MIDI chart as listed
+/// in usercamp/midi `Teenage Engineering/OP-Z.csv`: CC 1 "Parameter 1" ... CC 16).
+pub const PARAM_CC_DIAL: [Option<u8>; 18] = [
+    Some(0),
+    Some(1),
+    Some(4),
+    Some(5),
+    Some(6),
+    Some(7),
+    Some(12),
+    Some(13),
+    Some(2),
+    Some(3),
+    Some(14),
+    Some(15),
+    None,
+    Some(8),
+    Some(9),
+    Some(10),
+    Some(11),
+    None,
+];
+
 /// The 14 step components, by bit number of the step chunk's enable mask (reference §3.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Component {
@@ -379,8 +480,34 @@ pub struct Header {
     pub metronome_level: u8,
     /// Metronome sound.
     pub metronome_sound: u8,
-    /// Bytes 568..572 (`FF 00 00 00` so far).
-    pub unknown_568: [u8; 4],
+    /// Byte 568: the selected saved chain, 0-based, 0xFF = none (see [`Header::selected_chain`]).
+    pub selected_chain_raw: u8,
+    /// Bytes 569..572 (`00 00 00` so far, not understood).
+    pub unknown_569: [u8; 3],
+}
+
+impl Header {
+    /// The selected saved chain (0-based, 0..=14), `None` for 0xFF or a value that is not a
+    /// saved chain (such a byte is kept as it is in [`Header::selected_chain_raw`]).
+    pub fn selected_chain(&self) -> Option<usize> {
+        let c = usize::from(self.selected_chain_raw);
+        (c < header::CHAIN_COUNT - 1).then_some(c)
+    }
+}
+
+/// Mute groups in a pattern's 40 mute bytes (4 bytes each).
+pub const MUTE_GROUPS: usize = 10;
+
+/// Whether track `t` is muted, from a pattern's 40 mute bytes and its active mute group: bit
+/// `(t % 4) * 2 + 1` of byte `group * 4 + t / 4`. Sources: libopz `include/libopz/opz_project.h`
+/// (`opz_mute_masks = {0x02, 0x08, 0x20, 0x80}`, byte `t / 4`), opz-studio
+/// `src/project/patternBank.ts` `setMuted` (the active group's 4 bytes, group clamped to 9); in the
+/// corpus these are the only bits ever set (448 times). The low bit of each pair is not understood
+/// and is ignored.
+pub fn is_muted(mutes: &[u8; pattern::MUTES_LEN], active_group: u8, t: usize) -> bool {
+    let group = usize::from(active_group).min(MUTE_GROUPS - 1);
+    let bit = 1u8 << ((t % 4) * 2 + 1);
+    mutes.get(group * 4 + t / 4).is_some_and(|b| b & bit != 0)
 }
 
 /// The pattern numbers (0-based) of a 32-byte chain: entries up to the first byte above 15.
@@ -514,7 +641,8 @@ impl Project {
             swing: i.u8_at(header::SWING),
             metronome_level: i.u8_at(header::METRONOME_LEVEL),
             metronome_sound: i.u8_at(header::METRONOME_SOUND),
-            unknown_568: i.array(header::UNKNOWN_568),
+            selected_chain_raw: i.u8_at(header::SELECTED_CHAIN),
+            unknown_569: i.array(header::UNKNOWN_569),
         }
     }
 
@@ -529,12 +657,27 @@ impl Project {
         i.put(header::TEMPO, &h.tempo.to_le_bytes());
         i.put(header::UNKNOWN_522, &h.unknown_522);
         i.put(header::SWING, &[h.swing, h.metronome_level, h.metronome_sound]);
-        i.put(header::UNKNOWN_568, &h.unknown_568);
+        i.put(header::SELECTED_CHAIN, &[h.selected_chain_raw]);
+        i.put(header::UNKNOWN_569, &h.unknown_569);
     }
 
     /// Tempo in BPM.
     pub fn tempo(&self) -> u16 {
         self.image.u16_at(header::TEMPO)
+    }
+
+    /// The selected saved chain (0-based, 0..=14), `None` when byte 568 is 0xFF.
+    pub fn selected_chain(&self) -> Option<usize> {
+        let c = usize::from(self.image.u8_at(header::SELECTED_CHAIN));
+        (c < header::CHAIN_COUNT - 1).then_some(c)
+    }
+
+    /// Whether track `t` is muted in pattern `p` (see [`is_muted`]).
+    pub fn muted(&self, p: usize, t: usize) -> Result<bool, OpzError> {
+        check(p, t, 0)?;
+        let base = raw::pattern_offset(p);
+        let mutes: [u8; pattern::MUTES_LEN] = self.image.array(base + pattern::MUTES);
+        Ok(is_muted(&mutes, self.image.u8_at(base + pattern::ACTIVE_MUTE_GROUP), t))
     }
 
     /// The 0-based pattern numbers of chain `c` (chain 15 is the one playing).
@@ -795,7 +938,8 @@ impl ProjectModel {
             swing: bytes.get(header::SWING).copied().unwrap_or(0),
             metronome_level: bytes.get(header::METRONOME_LEVEL).copied().unwrap_or(0),
             metronome_sound: bytes.get(header::METRONOME_SOUND).copied().unwrap_or(0),
-            unknown_568: take(bytes, header::UNKNOWN_568),
+            selected_chain_raw: bytes.get(header::SELECTED_CHAIN).copied().unwrap_or(0),
+            unknown_569: take(bytes, header::UNKNOWN_569),
         };
         let patterns =
             (0..PATTERNS).map(|p| Pattern::from_bytes(bytes.get(raw::pattern_offset(p)..).unwrap_or(&[]))).collect();
@@ -833,7 +977,8 @@ impl ProjectModel {
         out.extend_from_slice(&h.tempo.to_le_bytes());
         out.extend_from_slice(&h.unknown_522);
         out.extend_from_slice(&[h.swing, h.metronome_level, h.metronome_sound]);
-        out.extend_from_slice(&h.unknown_568);
+        out.push(h.selected_chain_raw);
+        out.extend_from_slice(&h.unknown_569);
         for pat in &self.patterns {
             // Grow by one pattern and fill it while it is still in cache.
             let start = out.len();
@@ -924,7 +1069,8 @@ pub fn default_project() -> Project {
         swing: 127,
         metronome_level: 100,
         metronome_sound: 0,
-        unknown_568: [0xFF, 0, 0, 0],
+        selected_chain_raw: header::NO_SELECTED_CHAIN,
+        unknown_569: [0; 3],
     });
     for p in 0..PATTERNS {
         let mut tracks = [TrackSettings::from_bytes([0; 12]); TRACKS];

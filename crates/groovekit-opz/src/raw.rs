@@ -50,8 +50,14 @@ pub mod header {
     pub const METRONOME_LEVEL: usize = 566;
     /// Metronome sound.
     pub const METRONOME_SOUND: usize = 567;
-    /// Four bytes, `FF 00 00 00` in every known file.
-    pub const UNKNOWN_568: usize = 568;
+    /// The selected saved chain, 0-based (0..=14), 0xFF = none (opz-studio `src/project/layout.ts`
+    /// `GLOBAL.SELECTED_CHAIN`, "signed, FF = none"; in every corpus file where it is 00, chain 16
+    /// equals chain 1).
+    pub const SELECTED_CHAIN: usize = 568;
+    /// The value of [`SELECTED_CHAIN`] when no saved chain is selected.
+    pub const NO_SELECTED_CHAIN: u8 = 0xFF;
+    /// Three bytes after the selected chain, `00 00 00` in every known file (not understood).
+    pub const UNKNOWN_569: usize = 569;
 }
 
 /// Offsets inside a pattern chunk (reference §3.2).

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::OpzError;
 use crate::human::note_name;
 use crate::midi::TICKS_PER_STEP;
-use crate::model::{self, Component, Project, SOUND_PARAM_NAMES, Spark, Step, TRACK_NAMES};
+use crate::model::{self, Component, Project, Spark, Step, TRACK_NAMES, sound_param_names};
 use crate::raw::{STEPS, TRACKS};
 
 /// One-letter codes of the step components in the grid (bit order).
@@ -34,6 +34,8 @@ pub struct Row {
     pub step_count: u8,
     /// Step length in 1/16.
     pub step_length: u8,
+    /// Whether the track is muted in the pattern's active mute group (the device does not play it).
+    pub muted: bool,
     /// The 16 cells.
     pub cells: Vec<Cell>,
 }
@@ -62,7 +64,13 @@ pub fn grid(project: &Project, p: usize) -> Result<Vec<Row>, OpzError> {
             cell.locks = step.locks();
             cell.inactive = s >= usize::from(settings.step_count);
         }
-        rows.push(Row { track: t, step_count: settings.step_count, step_length: settings.step_length, cells });
+        rows.push(Row {
+            track: t,
+            step_count: settings.step_count,
+            step_length: settings.step_length,
+            muted: project.muted(p, t)?,
+            cells,
+        });
     }
     Ok(rows)
 }
@@ -71,9 +79,13 @@ fn component_text(c: Component, v: u8) -> String {
     if c.is_spark() { format!("{} {}", c.name(), Spark::from_byte(v).describe()) } else { format!("{} {v}", c.name()) }
 }
 
-fn length_in_steps(ticks: i32) -> String {
-    let steps = f64::from(ticks) / f64::from(TICKS_PER_STEP);
-    format!("{steps:.2}").trim_end_matches('0').trim_end_matches('.').to_string()
+/// A note length for people: sixteenths (whatever the track's step length) and the stored ticks,
+/// e.g. "6 sixteenths (18432 ticks)".
+pub fn length_text(ticks: i32) -> String {
+    let sixteenths = f64::from(ticks) / f64::from(TICKS_PER_STEP);
+    let n = format!("{sixteenths:.2}").trim_end_matches('0').trim_end_matches('.').to_string();
+    let unit = if n == "1" { "sixteenth" } else { "sixteenths" };
+    format!("{n} {unit} ({ticks} ticks)")
 }
 
 /// The terminal grid of pattern `p`: a header, a row per track with content (all tracks with
@@ -82,14 +94,17 @@ pub fn text(project: &Project, p: usize, all: bool) -> Result<String, OpzError> 
     let rows = grid(project, p)?;
     let mut out = String::new();
     let chain: Vec<String> = project.chain(15).iter().map(|e| (e + 1).to_string()).collect();
+    let h = project.header();
+    let selected = h.selected_chain().map_or("none".to_string(), |c| (c + 1).to_string());
     let _ = writeln!(
         out,
-        "pattern {} - tempo {} BPM - playing chain: {}",
+        "pattern {} - tempo {} BPM - swing {} - playing chain: {} - selected saved chain: {selected}",
         p + 1,
         project.tempo(),
+        h.swing,
         if chain.is_empty() { "(empty)".to_string() } else { chain.join(" ") }
     );
-    let _ = write!(out, "{:<8} {:>5} ", "track", "steps");
+    let _ = write!(out, "{:<8} {:>5}  ", "track", "steps");
     for s in 1..=STEPS {
         let _ = write!(out, "{s:<6}");
     }
@@ -97,7 +112,9 @@ pub fn text(project: &Project, p: usize, all: bool) -> Result<String, OpzError> 
     let mut details = String::new();
     for row in rows.iter().filter(|r| all || r.has_content()) {
         let name = model::track_name(row.track);
-        let _ = write!(out, "{name:<8} {:>5} ", format!("{}x{}", row.step_count, row.step_length));
+        let params = sound_param_names(row.track);
+        let mark = if row.muted { '*' } else { ' ' };
+        let _ = write!(out, "{name:<8} {:>5}{mark} ", format!("{}x{}", row.step_count, row.step_length));
         for cell in &row.cells {
             let text = match cell.notes.as_slice() {
                 [] if cell.inactive => "-".to_string(),
@@ -109,7 +126,7 @@ pub fn text(project: &Project, p: usize, all: bool) -> Result<String, OpzError> 
         }
         out.push('\n');
         if row.cells.iter().any(|c| !c.components.is_empty() || !c.locks.is_empty()) {
-            let _ = write!(out, "{:<8} {:>5} ", "", "");
+            let _ = write!(out, "{:<8} {:>5}  ", "", "");
             for cell in &row.cells {
                 let mut code: String = cell.components.iter().map(|(c, _)| COMPONENT_CODES[c.bit()]).collect();
                 if !cell.locks.is_empty() {
@@ -128,30 +145,87 @@ pub fn text(project: &Project, p: usize, all: bool) -> Result<String, OpzError> 
                 .iter()
                 .map(|&(n, v, d, m)| {
                     format!(
-                        "{} vel {v} len {} steps{}",
+                        "{} vel {v} len {}{}",
                         note_name(n),
-                        length_in_steps(d),
+                        length_text(d),
                         if m != 0 { format!(" micro {m:+}") } else { String::new() }
                     )
                 })
                 .collect();
             parts.extend(cell.components.iter().map(|&(c, v)| component_text(c, v)));
-            parts.extend(cell.locks.iter().map(|&(i, v)| format!("lock {}={v}", SOUND_PARAM_NAMES[i])));
+            parts.extend(cell.locks.iter().map(|&(i, v)| format!("lock {}={v}", params[i])));
             if !parts.is_empty() {
                 let _ = writeln!(details, "  {name} step {}: {}", s + 1, parts.join("; "));
             }
         }
+        if row.muted && row.has_content() {
+            let _ = writeln!(details, "  {name}: muted (the device does not play it)");
+        }
     }
-    out.push_str("\n. empty step, - past the step count; components: ");
+    out.push_str(
+        "\n. empty step, - past the step count, * muted track; steps x step length in sixteenths; components: ",
+    );
     for c in Component::ALL {
         let _ = write!(out, "{}={} ", COMPONENT_CODES[c.bit()], c.name());
     }
     out.push_str("L=parameter lock\n");
     if !details.is_empty() {
-        out.push_str("\nsteps:\n");
+        out.push_str("\nsteps (note lengths in sixteenths, 3072 ticks each):\n");
         out.push_str(&details);
     }
     Ok(out)
+}
+
+/// The pattern as JSON (`opz pattern --json`): tracks with their settings, mute state, notes
+/// (length in ticks and sixteenths), components and locks by the track type's parameter names.
+pub fn json(project: &Project, p: usize, all: bool) -> Result<serde_json::Value, OpzError> {
+    let rows = grid(project, p)?;
+    let h = project.header();
+    let tracks: Vec<serde_json::Value> = rows
+        .iter()
+        .filter(|r| all || r.has_content())
+        .map(|row| {
+            let params = sound_param_names(row.track);
+            let steps: Vec<serde_json::Value> = row
+                .cells
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.notes.is_empty() || !c.components.is_empty() || !c.locks.is_empty())
+                .map(|(s, c)| {
+                    serde_json::json!({
+                        "step": s + 1,
+                        "plays": !c.inactive,
+                        "notes": c.notes.iter().map(|&(n, v, d, m)| serde_json::json!({
+                            "note": note_name(n), "number": n, "velocity": v, "length_ticks": d,
+                            "length_sixteenths": f64::from(d) / f64::from(TICKS_PER_STEP), "micro": m,
+                        })).collect::<Vec<_>>(),
+                        "components": c.components.iter().map(|&(comp, v)| serde_json::json!({
+                            "component": comp.name(), "value": v, "text": component_text(comp, v),
+                        })).collect::<Vec<_>>(),
+                        "locks": c.locks.iter().map(|&(i, v)| serde_json::json!({
+                            "parameter": params[i], "value": v,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "track": model::track_name(row.track),
+                "number": row.track + 1,
+                "step_count": row.step_count,
+                "step_length_sixteenths": row.step_length,
+                "muted": row.muted,
+                "steps": steps,
+            })
+        })
+        .collect();
+    Ok(serde_json::json!({
+        "pattern": p + 1,
+        "tempo": project.tempo(),
+        "swing": h.swing,
+        "playing_chain": project.chain(15).iter().map(|e| e + 1).collect::<Vec<_>>(),
+        "selected_chain": h.selected_chain().map(|c| c + 1),
+        "tracks": tracks,
+    }))
 }
 
 fn esc(s: &str) -> String {
@@ -267,7 +341,7 @@ pub fn svg(project: &Project, p: usize) -> Result<String, OpzError> {
                     esc(&cell
                         .locks
                         .iter()
-                        .map(|&(i, v)| format!("{}={v}", SOUND_PARAM_NAMES[i]))
+                        .map(|&(i, v)| format!("{}={v}", sound_param_names(row.track)[i]))
                         .collect::<Vec<_>>()
                         .join(" "))
                 );

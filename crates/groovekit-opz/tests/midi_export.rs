@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use groovekit_opz::midi::{self, ExportOptions, Order};
+use groovekit_opz::midi::{self, ExportOptions, Mutes, Order};
 use groovekit_opz::model::Project;
 use midly::{MetaMessage, MidiMessage, Smf, TrackEventKind};
 
@@ -43,7 +43,9 @@ fn error_garden_project05_pattern1_times_match_hand_computed_values() {
     };
     let bytes = std::fs::read(dir.join("opz/error-garden/project05.opz")).unwrap();
     let project = Project::parse(&bytes).unwrap();
-    let song = midi::export(&project, &ExportOptions { order: Order::Pattern(0), ..Default::default() }).unwrap();
+    // Kick, snare, perc and arp are muted in pattern 1 (mute bytes 2a 20): keep them to check times.
+    let options = ExportOptions { order: Order::Pattern(0), mutes: Mutes::Keep, ..Default::default() };
+    let song = midi::export(&project, &options).unwrap();
     let smf_bytes = groovekit_audio::midi::to_smf_bytes(&song).unwrap();
     let (smf, ons) = notes(&smf_bytes);
     assert_eq!(smf.header.format, midly::Format::Parallel);
@@ -84,4 +86,229 @@ fn the_playing_chain_is_the_default_order() {
     let last = song.tracks.iter().flat_map(|t| t.notes.iter()).map(|n| n.start).max().unwrap();
     assert!(last < total * 3_072 + 3_072, "{last} {total}");
     assert!(last > (total - 64) * 3_072);
+    assert_eq!(song.end, Some(total * 3_072));
+}
+
+fn fixtures(test: &str) -> Option<std::path::PathBuf> {
+    groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), test).map(|d| d.join("opz"))
+}
+
+fn load(dir: &std::path::Path, name: &str) -> Project {
+    Project::parse(&std::fs::read(dir.join(name)).unwrap()).unwrap()
+}
+
+/// The absolute tick of each track's End Of Track event.
+fn end_ticks(smf: &Smf<'_>) -> Vec<u32> {
+    smf.tracks
+        .iter()
+        .map(|t| {
+            let mut tick = 0;
+            for e in t {
+                tick += e.delta.as_int();
+            }
+            assert!(matches!(t.last().unwrap().kind, TrackEventKind::Meta(MetaMessage::EndOfTrack)));
+            tick
+        })
+        .collect()
+}
+
+#[test]
+fn every_track_of_every_fixture_ends_at_the_chain_end() {
+    let Some(dir) = fixtures("every_track_of_every_fixture_ends_at_the_chain_end") else { return };
+    let files = groovekit_core::fixtures::files_under(&dir, &|p: &std::path::Path| {
+        p.extension().is_some_and(|e| e == "opz") && std::fs::metadata(p).is_ok_and(|m| m.len() > 0)
+    });
+    assert_eq!(files.len(), 19);
+    for f in files {
+        let project = Project::parse(&std::fs::read(&f).unwrap()).unwrap();
+        let done = midi::render(&project, &ExportOptions::default()).unwrap();
+        let chain = midi::patterns_in_order(&project, Order::Chain(15));
+        let sixteenths: u64 = chain.iter().map(|&p| midi::pattern_length(&project, p).unwrap()).sum();
+        assert_eq!(done.report.end_tick, sixteenths * 3_072, "{}", f.display());
+        let bytes = groovekit_audio::midi::to_smf_bytes(&done.song).unwrap();
+        let smf = Smf::parse(&bytes).unwrap();
+        assert_eq!(end_ticks(&smf), vec![(sixteenths * 3_072) as u32; 17], "{}", f.display());
+    }
+}
+
+#[test]
+fn bounce04_ends_at_64_sixteenths_as_its_recording() {
+    let Some(dir) = fixtures("bounce04_ends_at_64_sixteenths_as_its_recording") else { return };
+    let project = load(&dir, "sample-manager/bounces/bounce04/project.opz");
+    let done = midi::render(&project, &ExportOptions::default()).unwrap();
+    // 64 sixteenths at 120 BPM = 8.0 s, the length of the device's bounce.wav.
+    assert_eq!(done.report.sixteenths, 64);
+    assert_eq!(done.song.end, Some(64 * 3_072));
+    let last_off = done.song.tracks.iter().flat_map(|t| &t.notes).map(|n| n.start + n.length).max().unwrap();
+    assert!(last_off <= 64 * 3_072);
+}
+
+#[test]
+fn muted_tracks_are_left_out_unless_kept() {
+    let Some(dir) = fixtures("muted_tracks_are_left_out_unless_kept") else { return };
+    let project = load(&dir, "error-garden/project07.opz");
+    // Pattern 1, mute group 0: bytes aa a2 = kick, snare, perc, sample, bass, arp, chord muted.
+    let muted: Vec<usize> = (0..16).filter(|&t| project.muted(0, t).unwrap()).collect();
+    assert_eq!(muted, vec![0, 1, 2, 3, 4, 6, 7]);
+    let skip = midi::render(&project, &ExportOptions { order: Order::Pattern(0), ..Default::default() }).unwrap();
+    let keep =
+        midi::render(&project, &ExportOptions { order: Order::Pattern(0), mutes: Mutes::Keep, ..Default::default() })
+            .unwrap();
+    for &t in &muted {
+        assert!(skip.song.tracks[t].notes.is_empty(), "track {t} is muted");
+    }
+    let with_notes: Vec<usize> = muted.iter().copied().filter(|&t| !project.notes(0, t).unwrap().is_empty()).collect();
+    assert!(!with_notes.is_empty());
+    for &t in &with_notes {
+        assert!(!keep.song.tracks[t].notes.is_empty(), "track {t} kept");
+    }
+    assert_eq!(skip.report.muted.iter().map(|&(_, t)| t).collect::<Vec<_>>(), with_notes);
+    assert!(skip.report.muted_notes > 0);
+    // The lead is not muted and plays the same either way.
+    assert_eq!(skip.song.tracks[5].notes, keep.song.tracks[5].notes);
+}
+
+#[test]
+fn swing_delays_odd_sixteenths_by_the_fitted_curve() {
+    let Some(dir) = fixtures("swing_delays_odd_sixteenths_by_the_fitted_curve") else { return };
+    let project = load(&dir, "error-garden/project09.opz");
+    assert_eq!(project.header().swing, 155);
+    assert_eq!(midi::swing_delay(155), 224, "(155 - 127) x 8 ticks");
+    assert_eq!(midi::swing_delay(178), 408, "the bounce's swing: 33.8 ms at 59 BPM");
+    let options = ExportOptions { order: Order::Pattern(0), mutes: Mutes::Keep, ..Default::default() };
+    let on = midi::render(&project, &options).unwrap();
+    let off = midi::render(&project, &ExportOptions { swing: false, ..options }).unwrap();
+    assert_eq!((on.report.swing_ticks, off.report.swing_ticks), (224, 0));
+    let mut moved = 0;
+    for t in 0..16 {
+        let step_length = project.track(0, t).unwrap().step_length;
+        let (a, b) = (&on.song.tracks[t].notes, &off.song.tracks[t].notes);
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(b) {
+            let shift = x.start - y.start;
+            assert!(shift == 0 || shift == 224, "track {t}: {shift}");
+            // Tracks with an even step length only play on even sixteenths: never swung.
+            if step_length.is_multiple_of(2) {
+                assert_eq!(shift, 0);
+            }
+            // A swung note is on an odd sixteenth of the straight grid.
+            if shift == 224 {
+                assert_eq!(((y.start as i64 + 1_536) / 3_072) % 2, 1, "track {t} at {}", y.start);
+                moved += 1;
+            }
+        }
+    }
+    assert!(moved > 0);
+}
+
+/// Starts of `key` on `track` in a song.
+fn starts(song: &groovekit_audio::midi::MidiSong, track: usize, key: u8) -> Vec<u64> {
+    let mut v: Vec<u64> = song.tracks[track].notes.iter().filter(|n| n.key == key).map(|n| n.start).collect();
+    v.sort_unstable();
+    v
+}
+
+#[test]
+fn trigger_sparks_choose_the_passes_over_several_loops() {
+    let Some(dir) = fixtures("trigger_sparks_choose_the_passes_over_several_loops") else { return };
+    let project = load(&dir, "error-garden/project03.opz");
+    // Pattern 3, perc (16 x 1): step 9 holds note 58 with trigger spark 0x12 (1st of every 2),
+    // step 15 note 65 with 0x02 (on pass 2 of every 2).
+    assert_eq!(project.step(2, 2, 8).unwrap().params[12], 0x12);
+    assert_eq!(project.step(2, 2, 14).unwrap().params[12], 0x02);
+    let options =
+        ExportOptions { order: Order::Pattern(2), loops: 2, mutes: Mutes::Keep, swing: false, ..Default::default() };
+    let done = midi::render(&project, &options).unwrap();
+    // The pattern lasts 64 sixteenths, so the perc's 16-step loop passes 4 times per pattern and
+    // 8 times in two loops; passes are counted across loops.
+    assert_eq!(midi::pattern_length(&project, 2).unwrap(), 64);
+    let len = 16 * 3_072;
+    let pass_of = |tick: u64| tick / len + 1;
+    let passes58: Vec<u64> =
+        starts(&done.song, 2, 58).into_iter().filter(|t| (t % len + 1_536) / 3_072 == 8).map(pass_of).collect();
+    assert_eq!(passes58, vec![1, 3, 5, 7]);
+    let passes65: Vec<u64> =
+        starts(&done.song, 2, 65).into_iter().filter(|t| (t % len + 1_536) / 3_072 == 14).map(pass_of).collect();
+    assert_eq!(passes65, vec![2, 4, 6, 8]);
+    assert!(done.report.sparked_out >= 8);
+    // components=off plays every pass.
+    let all = midi::render(&project, &ExportOptions { components: false, ..options }).unwrap();
+    let every: Vec<u64> =
+        starts(&all.song, 2, 58).into_iter().filter(|t| (t % len + 1_536) / 3_072 == 8).map(pass_of).collect();
+    assert_eq!(every, (1..=8).collect::<Vec<u64>>());
+}
+
+#[test]
+fn multiply_plays_ratchets_within_the_step() {
+    let Some(dir) = fixtures("multiply_plays_ratchets_within_the_step") else { return };
+    let project = load(&dir, "error-garden/project05.opz");
+    // Pattern 10, sample track (step length 4): step 5 holds note 79 with multiply 2.
+    let step = project.step(9, 3, 4).unwrap();
+    assert_eq!((step.mask, step.params[8]), (0x100, 2));
+    let options = ExportOptions { order: Order::Pattern(9), mutes: Mutes::Keep, ..Default::default() };
+    let done = midi::render(&project, &options).unwrap();
+    let n = project.notes(9, 3).unwrap().into_iter().find(|n| n.step == 4).unwrap();
+    let first = 4 * 4 * 3_072 + i64::from(n.slot.micro) * 16 * 4;
+    let s = starts(&done.song, 3, 79);
+    assert!(s.contains(&(first as u64)) && s.contains(&(first as u64 + 6_144)), "{s:?}");
+    assert!(done.report.ratchet_notes >= 1);
+}
+
+#[test]
+fn parameter_locks_become_ccs_on_the_opz_numbers() {
+    let Some(dir) = fixtures("parameter_locks_become_ccs_on_the_opz_numbers") else { return };
+    let project = load(&dir, "error-garden/project08.opz");
+    // Find a playing lock on a parameter with a CC in pattern 2 (snare and perc lock 16 steps).
+    let mut found = None;
+    'outer: for t in 0..8 {
+        let count = usize::from(project.track(1, t).unwrap().step_count);
+        for s in 0..count {
+            for (i, v) in project.step(1, t, s).unwrap().locks() {
+                if let Some(dial) = groovekit_opz::model::PARAM_CC_DIAL[i] {
+                    found = Some((t, s, dial, v));
+                    break 'outer;
+                }
+            }
+        }
+    }
+    let (t, s, dial, v) = found.expect("project08 pattern 2 has locks");
+    let done = midi::render(
+        &project,
+        &ExportOptions { order: Order::Pattern(1), mutes: Mutes::Keep, swing: false, ..Default::default() },
+    )
+    .unwrap();
+    let step_len = u64::from(project.track(1, t).unwrap().step_length.max(1));
+    let controls = &done.song.tracks[t].controls;
+    assert!(
+        controls.iter().any(|c| c.controller == dial + 1 && c.value == v >> 1 && c.tick <= s as u64 * step_len * 3_072),
+        "{controls:?}"
+    );
+    assert!(done.report.lock_ccs > 0);
+    let bytes = groovekit_audio::midi::to_smf_bytes(&done.song).unwrap();
+    let smf = Smf::parse(&bytes).unwrap();
+    let ccs = smf.tracks[t + 1]
+        .iter()
+        .filter(|e| matches!(e.kind, TrackEventKind::Midi { message: MidiMessage::Controller { .. }, .. }))
+        .count();
+    assert_eq!(ccs, controls.len());
+}
+
+#[test]
+fn a_first_note_with_negative_micro_timing_keeps_its_note_off() {
+    let mut project = groovekit_opz::model::default_project();
+    let n = groovekit_opz::ops::NewNote { note: 60, velocity: 100, duration: 3_072, micro: -48 };
+    groovekit_opz::ops::add_note(&mut project, 0, 4, 0, n).unwrap();
+    let done = midi::render(&project, &ExportOptions { order: Order::Pattern(0), ..Default::default() }).unwrap();
+    // Would start at -48 x 16 = -768: clamped to 0, its note-off stays at 3 072 - 768 = 2 304.
+    let note = done.song.tracks[4].notes[0];
+    assert_eq!((note.start, note.length), (0, 2_304));
+}
+
+#[test]
+fn what_cannot_map_is_listed() {
+    let Some(dir) = fixtures("what_cannot_map_is_listed") else { return };
+    let project = load(&dir, "error-garden/project05.opz");
+    let done = midi::render(&project, &ExportOptions { order: Order::Pattern(0), ..Default::default() }).unwrap();
+    // Pattern 1 holds jump components (kick step 3: jump 7).
+    assert!(done.report.unmapped.keys().any(|k| k.starts_with("jump")), "{:?}", done.report.unmapped);
 }

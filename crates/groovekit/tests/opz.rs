@@ -114,8 +114,10 @@ fn pattern_grid_in_text_and_svg() {
         .arg(&svg)
         .assert()
         .success()
-        .stdout(predicate::str::contains("kick      16x4 F3    F#3   G3"))
-        .stdout(predicate::str::contains("kick step 3: G3 vel 100 len 4 steps; jump 7"));
+        // Kick is muted in pattern 1 (`*`); a 4/16-step note of 12 288 ticks is 4 sixteenths.
+        .stdout(predicate::str::contains("kick      16x4* F3    F#3   G3"))
+        .stdout(predicate::str::contains("kick step 3: G3 vel 100 len 4 sixteenths (12288 ticks); jump 7"))
+        .stdout(predicate::str::contains("kick: muted"));
     let drawing = std::fs::read_to_string(&svg).unwrap();
     assert!(drawing.starts_with("<svg") && drawing.contains(">F#3<") && drawing.trim_end().ends_with("</svg>"));
     gk().args(["opz", "pattern"])

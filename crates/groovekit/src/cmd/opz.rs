@@ -549,6 +549,73 @@ fn is_project(bytes: &[u8]) -> bool {
         && bytes.get(0..4) == Some(&raw::FILE_ID.to_le_bytes()[..])
 }
 
+/// What a MIDI export did, for people: the file, the patterns, the length, and every way the
+/// file differs from a plain copy of the notes (mutes, sparks, swing, what could not map).
+fn export_summary(output: &Path, done: &midi::Export) -> String {
+    let r = &done.report;
+    let song = &done.song;
+    let notes: usize = song.tracks.iter().map(|t| t.notes.len()).sum();
+    let order: Vec<String> = r.patterns.iter().map(|p| (p + 1).to_string()).collect();
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "wrote {}: {} on {} of 16 tracks, patterns {}{}, {} BPM, {} ticks per quarter; every track ends at {} sixteenths (tick {})",
+        output.display(),
+        plural(notes, "note"),
+        song.tracks.iter().filter(|t| !t.notes.is_empty()).count(),
+        order.join(" "),
+        if r.loops > 1 { format!(" x {}", r.loops) } else { String::new() },
+        song.bpm,
+        song.ppq,
+        r.sixteenths,
+        r.end_tick
+    );
+    if r.swing_ticks != 0 {
+        let _ = writeln!(text, "swing: odd sixteenths {:+} ticks (--option swing=off to leave it out)", r.swing_ticks);
+    }
+    if !r.muted.is_empty() {
+        let list: Vec<String> = r.muted.iter().map(|&(p, t)| format!("pattern {} {}", p + 1, TRACK_NAMES[t])).collect();
+        let _ = writeln!(
+            text,
+            "muted (left out, {}; --option mutes=keep to export them): {}",
+            plural(r.muted_notes, "note"),
+            list.join(", ")
+        );
+    }
+    if r.sparked_out > 0 || r.ratchet_notes > 0 || r.lock_ccs > 0 {
+        let _ = writeln!(
+            text,
+            "step components: {} left out by sparks or velocity mute, {} added by multiply; {} for parameter locks",
+            plural(r.sparked_out, "note"),
+            plural(r.ratchet_notes, "note"),
+            plural(r.lock_ccs, "control change")
+        );
+    }
+    if r.clipped > 0 || r.wrapped > 0 {
+        let _ = writeln!(
+            text,
+            "{} cut at the end, {} past the end moved to the start (the device plays them on the next pass)",
+            plural(r.clipped, "note-off"),
+            plural(r.wrapped, "note")
+        );
+    }
+    for place in &r.invalid {
+        let _ = writeln!(text, "left out (--option invalid=skip): {place}");
+    }
+    if !r.unmapped.is_empty() {
+        let _ = writeln!(text, "not in the MIDI file (no MIDI equivalent):");
+        for (what, n) in &r.unmapped {
+            let _ = writeln!(text, "  {what}: {}", plural(*n, "step"));
+        }
+    }
+    text
+}
+
+/// "1 note", "2 notes".
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
 /// Looks for the device's `config/midi.json` beside the project or one folder up.
 fn midi_config(input: &Path) -> Option<PathBuf> {
     let dir = input.parent()?;
@@ -667,21 +734,12 @@ impl Handler for OpzHandler {
             if let Some(cfg) = midi_config(input) {
                 let text = std::fs::read_to_string(&cfg).into_diagnostic()?;
                 opts.channels = midi::channels_from_midi_json(&text).map_err(|e| file_err(&cfg, e))?;
-                println!("channels from {}", cfg.display());
+                opts.ccs = midi::ccs_from_midi_json(&text).map_err(|e| file_err(&cfg, e))?;
+                println!("channels from {} (and the parameter CC numbers)", cfg.display());
             }
-            let order: Vec<String> =
-                midi::patterns_in_order(&project, opts.order).iter().map(|p| (p + 1).to_string()).collect();
-            let song = midi::export(&project, &opts).map_err(|e| file_err(input, e))?;
-            groovekit_audio::midi::write_smf(output, &song).map_err(|e| miette!("{}: {e}", output.display()))?;
-            let notes: usize = song.tracks.iter().map(|t| t.notes.len()).sum();
-            println!(
-                "wrote {}: {notes} notes on {} tracks, patterns {}, {} BPM, {} ticks per quarter",
-                output.display(),
-                song.tracks.iter().filter(|t| !t.notes.is_empty()).count(),
-                order.join(" "),
-                song.bpm,
-                song.ppq
-            );
+            let done = midi::render(&project, &opts).map_err(|e| file_err(input, e))?;
+            groovekit_audio::midi::write_smf(output, &done.song).map_err(|e| miette!("{}: {e}", output.display()))?;
+            print!("{}", export_summary(output, &done));
             Ok(Outcome::Ok)
         })())
     }
