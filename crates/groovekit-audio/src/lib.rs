@@ -9,6 +9,7 @@
 //! - [`resample`]: sample-rate conversion (rubato FFT), only when asked for.
 //! - [`mix`]: pan laws and sample interpolation shared by the Oktalyzer and `.track` renderers.
 
+pub mod limits;
 pub mod midi;
 pub mod mix;
 pub mod pcm;

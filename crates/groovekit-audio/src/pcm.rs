@@ -302,8 +302,11 @@ fn parse_wav<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<AudioIn
     if channels == 0 {
         return Err(decode_err(path, "WAV header says 0 channels"));
     }
-    if sample_rate == 0 {
-        return Err(decode_err(path, "WAV header says a sample rate of 0 Hz"));
+    if let Some(why) = crate::limits::rate_problem(sample_rate) {
+        return Err(decode_err(
+            path,
+            format!("`fmt ` chunk at byte {fmt_at}, rate field at byte {}: {why}", fmt_at + 4),
+        ));
     }
     let bytes = bits.div_ceil(8);
     let encoding = match (tag, bytes) {
@@ -374,8 +377,11 @@ fn parse_aiff<R: Read + Seek>(r: &mut R, len: u64, path: &Path, container: Conta
     if channels == 0 {
         return Err(decode_err(path, "AIFF header says 0 channels"));
     }
-    if sample_rate == 0 {
-        return Err(decode_err(path, "AIFF header says a sample rate of 0 Hz"));
+    if let Some(why) = crate::limits::rate_problem(sample_rate) {
+        return Err(decode_err(
+            path,
+            format!("`COMM` chunk at byte {comm_at}, rate field at byte {}: {why}", comm_at + 8),
+        ));
     }
     let int_bytes = bits.div_ceil(8);
     let encoding = match &compression {

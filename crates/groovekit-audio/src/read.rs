@@ -37,9 +37,10 @@ impl Decoded {
     }
 }
 
-/// Files longer than this many samples (about 45 minutes of 44.1 kHz stereo) are refused by
-/// [`read_audio`], which holds the whole file in memory; stream them with [`PcmReader`].
-pub const MAX_DECODED_SAMPLES: u64 = 1 << 28;
+/// The default cap on samples [`read_audio`] decodes into memory (about 50 minutes of 44.1 kHz
+/// stereo); the current cap is [`crate::limits::max_decoded_samples`]. Stream longer files with
+/// [`PcmReader`].
+pub const MAX_DECODED_SAMPLES: u64 = crate::limits::DEFAULT_MAX_DECODED_SAMPLES;
 
 fn decode_err(path: &Path, message: impl Into<String>) -> AudioError {
     AudioError::Decode { path: path.to_path_buf(), message: message.into() }
@@ -74,8 +75,8 @@ pub fn read_audio_bytes(bytes: &[u8], name: &Path) -> Result<Decoded, AudioError
 
 fn check_size(info: &AudioInfo, path: &Path) -> Result<(), AudioError> {
     let samples = info.frames.saturating_mul(u64::from(info.channels));
-    if samples > MAX_DECODED_SAMPLES {
-        return Err(decode_err(path, format!("too long to decode in memory ({} frames)", info.frames)));
+    if let Some(why) = crate::limits::decoded_problem(samples) {
+        return Err(decode_err(path, format!("{} frames × {} channels: {why}", info.frames, info.channels)));
     }
     Ok(())
 }
@@ -111,8 +112,8 @@ pub(crate) fn probe_flac<R: Read + Seek>(r: &mut R, path: &Path) -> Result<Audio
     let channels = u16::from((s[12] >> 1) & 0x07) + 1;
     let bits = ((u16::from(s[12] & 1) << 4) | u16::from(s[13] >> 4)) + 1;
     let frames = (u64::from(s[13] & 0x0F) << 32) | u64::from(u32::from_be_bytes([s[14], s[15], s[16], s[17]]));
-    if rate == 0 {
-        return Err(decode_err(path, "FLAC STREAMINFO says a sample rate of 0 Hz"));
+    if let Some(why) = crate::limits::rate_problem(rate) {
+        return Err(decode_err(path, format!("FLAC STREAMINFO (rate field at byte 18): {why}")));
     }
     Ok(AudioInfo {
         container: Container::Flac,
@@ -140,7 +141,10 @@ fn decode_flac(source: Box<dyn MediaSource>, path: &Path) -> Result<Decoded, Aud
         .and_then(|p| p.audio())
         .ok_or_else(|| err("no audio codec parameters".into()))?
         .clone();
-    let sample_rate = params.sample_rate.filter(|&r| r > 0).ok_or_else(|| err("no sample rate".into()))?;
+    let sample_rate = params.sample_rate.ok_or_else(|| err("no sample rate".into()))?;
+    if let Some(why) = crate::limits::rate_problem(sample_rate) {
+        return Err(err(why));
+    }
     let channels =
         params.channels.as_ref().map(|c| c.count()).filter(|&c| c > 0).ok_or_else(|| err("no channels".into()))?;
     let channels = u16::try_from(channels).map_err(|_| err(format!("{channels} channels")))?;
@@ -164,8 +168,8 @@ fn decode_flac(source: Box<dyn MediaSource>, path: &Path) -> Result<Decoded, Aud
             return Err(err("channel count changes inside the stream".into()));
         }
         buf.copy_to_vec_interleaved(&mut chunk);
-        if (samples.len() + chunk.len()) as u64 > MAX_DECODED_SAMPLES {
-            return Err(err("too long to decode in memory".into()));
+        if let Some(why) = crate::limits::decoded_problem((samples.len() + chunk.len()) as u64) {
+            return Err(err(why));
         }
         samples.extend_from_slice(&chunk);
     }

@@ -23,13 +23,28 @@ pub fn resample(input: &Decoded, to_rate: u32) -> Result<Decoded, AudioError> {
             input.sample_rate, input.channels
         )));
     }
+    // Both rates bound the resampler's FFT sizes: check them before rubato sizes anything.
+    for rate in [input.sample_rate, to_rate] {
+        if let Some(why) = crate::limits::rate_problem(rate) {
+            return Err(AudioError::Invalid(format!("cannot resample: {why}")));
+        }
+    }
     if input.sample_rate == to_rate {
         return Ok(input.clone());
     }
     let channels = usize::from(input.channels);
     let frames = input.frames();
-    let out_frames = ((frames as u128 * u128::from(to_rate) + u128::from(input.sample_rate) / 2)
-        / u128::from(input.sample_rate)) as usize;
+    let out_frames128 =
+        (frames as u128 * u128::from(to_rate) + u128::from(input.sample_rate) / 2) / u128::from(input.sample_rate);
+    // The output is sized from the input: cap it like decoded audio, before allocating it.
+    let out_samples = out_frames128.saturating_mul(channels as u128);
+    if let Some(why) = crate::limits::decoded_problem(u64::try_from(out_samples).unwrap_or(u64::MAX)) {
+        return Err(AudioError::Invalid(format!(
+            "resampling {frames} frames from {} Hz to {to_rate} Hz: {why}",
+            input.sample_rate
+        )));
+    }
+    let out_frames = out_frames128 as usize; // ok: at most max_decoded_samples, checked above
     if frames == 0 {
         return Ok(Decoded { sample_rate: to_rate, samples: Vec::new(), ..input.clone() });
     }

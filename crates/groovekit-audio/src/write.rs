@@ -4,13 +4,15 @@
 //! WAVE_FORMAT_EXTENSIBLE above 16 bits and cannot write a `smpl` chunk, while the Octatrack and
 //! most samplers expect a plain `fmt ` chunk. Integer frames are written through
 //! [`PcmWriter::write_int`] without passing through floating point, so a chain of 16-bit files is
-//! a bit-exact copy of its inputs. Files appear at their path only when [`PcmWriter::finish`]
-//! succeeds (temporary sibling, fsync, rename); a writer dropped unfinished removes its
-//! temporary file.
+//! a bit-exact copy of its inputs. Files go through the write layer (`groovekit_core::fs`): they
+//! appear at their path only when [`PcmWriter::finish`] succeeds, or, with
+//! [`PcmWriter::create_staged`] and [`PcmWriter::finish_staged`], together with the other files
+//! of a [`Transaction`]; a writer dropped unfinished removes its staged file.
 
-use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+
+use groovekit_core::fs::{StageOptions, StagedFile, Transaction};
 
 use crate::{AudioError, SampleFormat};
 
@@ -65,12 +67,13 @@ fn io_err(action: &'static str, path: &Path, e: std::io::Error) -> AudioError {
 
 /// Streams interleaved frames to a WAV or AIFF file.
 pub struct PcmWriter {
-    out: Option<BufWriter<File>>,
+    out: Option<BufWriter<StagedFile>>,
+    /// The finished file, between [`PcmWriter::finish_inner`] and [`PcmWriter::finish_staged`].
+    staged: Option<StagedFile>,
     kind: FileFormat,
     format: SampleFormat,
     channels: u16,
     sample_rate: u32,
-    tmp: PathBuf,
     target: PathBuf,
     data_bytes: u64,
     stats: WriteStats,
@@ -234,7 +237,8 @@ fn f32_bytes<const BIG_ENDIAN: bool>(samples: &[f32], bytes: &mut [u8]) -> LaneS
 }
 
 impl PcmWriter {
-    /// Starts a file at `path`; nothing is visible at `path` until [`PcmWriter::finish`].
+    /// Starts a file at `path` (an existing file is replaced, missing folders are created);
+    /// nothing is visible at `path` until [`PcmWriter::finish`].
     pub fn create(
         path: &Path,
         kind: FileFormat,
@@ -242,23 +246,29 @@ impl PcmWriter {
         sample_rate: u32,
         format: SampleFormat,
     ) -> Result<Self, AudioError> {
-        if channels == 0 || sample_rate == 0 {
-            return Err(AudioError::Invalid("an audio file needs at least one channel and a sample rate".into()));
-        }
-        if u32::from(channels) * u32::from(format.bits() / 8) > u32::from(u16::MAX) {
-            return Err(AudioError::Invalid(format!("{channels} channels do not fit a WAV/AIFF frame")));
-        }
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let tmp = path.with_file_name(format!(".{name}.groovekit-tmp-{}", std::process::id()));
-        let file = File::create(&tmp).map_err(|e| io_err("creating", &tmp, e))?;
+        Self::check_layout(channels, sample_rate, format)?;
+        let staged = StagedFile::begin(path, &StageOptions::default())?;
+        Self::create_staged(staged, kind, channels, sample_rate, format)
+    }
+
+    /// Starts a file in a staged file of a transaction (`Transaction::create`), to be handed back
+    /// with [`PcmWriter::finish_staged`] and `Transaction::add`.
+    pub fn create_staged(
+        staged: StagedFile,
+        kind: FileFormat,
+        channels: u16,
+        sample_rate: u32,
+        format: SampleFormat,
+    ) -> Result<Self, AudioError> {
+        Self::check_layout(channels, sample_rate, format)?;
         let mut w = Self {
-            out: Some(BufWriter::with_capacity(1 << 16, file)),
+            target: staged.target().to_path_buf(),
+            out: Some(BufWriter::with_capacity(1 << 16, staged)),
+            staged: None,
             kind,
             format,
             channels,
             sample_rate,
-            tmp,
-            target: path.to_path_buf(),
             data_bytes: 0,
             stats: WriteStats::default(),
             smpl: None,
@@ -268,6 +278,16 @@ impl PcmWriter {
         let header = w.header(0);
         w.put(&header)?;
         Ok(w)
+    }
+
+    fn check_layout(channels: u16, sample_rate: u32, format: SampleFormat) -> Result<(), AudioError> {
+        if channels == 0 || sample_rate == 0 {
+            return Err(AudioError::Invalid("an audio file needs at least one channel and a sample rate".into()));
+        }
+        if u32::from(channels) * u32::from(format.bits() / 8) > u32::from(u16::MAX) {
+            return Err(AudioError::Invalid(format!("{channels} channels do not fit a WAV/AIFF frame")));
+        }
+        Ok(())
     }
 
     /// Adds a `smpl` chunk with one forward loop (WAV only; ignored for AIFF).
@@ -497,22 +517,19 @@ impl PcmWriter {
 
     /// Writes the final sizes (and the `smpl` chunk), syncs, and moves the file into place.
     pub fn finish(self) -> Result<WriteStats, AudioError> {
-        let (pending, stats) = self.finish_pending()?;
-        pending.commit()?;
+        let (staged, stats) = self.finish_staged()?;
+        let mut tx = Transaction::new();
+        tx.add(staged)?;
+        tx.commit()?;
         Ok(stats)
     }
 
-    /// Completes the file under its temporary name without moving it into place, so that a
-    /// caller writing several files can put them all in place only once every one succeeded.
-    pub fn finish_pending(mut self) -> Result<(PendingFile, WriteStats), AudioError> {
-        match self.finish_inner() {
-            Ok(stats) => Ok((PendingFile { tmp: self.tmp.clone(), target: self.target.clone(), done: false }, stats)),
-            Err(e) => {
-                self.out = None;
-                let _ = std::fs::remove_file(&self.tmp);
-                Err(e)
-            }
-        }
+    /// Completes the file without moving it into place: hand it to `Transaction::add`, so that
+    /// a caller writing several files puts them in place only once every one succeeded.
+    pub fn finish_staged(mut self) -> Result<(StagedFile, WriteStats), AudioError> {
+        let stats = self.finish_inner()?;
+        let staged = self.staged.take().ok_or_else(|| AudioError::Invalid("writer already finished".into()))?;
+        Ok((staged, stats))
     }
 
     fn finish_inner(&mut self) -> Result<WriteStats, AudioError> {
@@ -538,59 +555,8 @@ impl PcmWriter {
         out.seek(SeekFrom::Start(0)).map_err(|e| io_err("writing", &target, e))?;
         out.write_all(&header).map_err(|e| io_err("writing", &target, e))?;
         let file = out.into_inner().map_err(|e| io_err("writing", &target, e.into_error()))?;
-        file.sync_all().map_err(|e| io_err("syncing", &target, e))?;
+        self.staged = Some(file);
         Ok(self.stats)
-    }
-}
-
-/// A complete file under a temporary name beside its target. [`PendingFile::commit`] renames it
-/// into place; dropping it uncommitted deletes it.
-#[derive(Debug)]
-pub struct PendingFile {
-    tmp: PathBuf,
-    target: PathBuf,
-    done: bool,
-}
-
-impl PendingFile {
-    /// Writes `bytes` to a synced temporary sibling of `target`, to be committed later.
-    pub fn stage(target: &Path, bytes: &[u8]) -> Result<PendingFile, AudioError> {
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let tmp = target.with_file_name(format!(".{name}.groovekit-tmp-{}", std::process::id()));
-        let pending = PendingFile { tmp: tmp.clone(), target: target.to_path_buf(), done: false };
-        let mut f = File::create(&tmp).map_err(|e| io_err("creating", &tmp, e))?;
-        f.write_all(bytes).map_err(|e| io_err("writing", target, e))?;
-        f.sync_all().map_err(|e| io_err("syncing", target, e))?;
-        Ok(pending)
-    }
-
-    /// Where the file goes.
-    pub fn target(&self) -> &Path {
-        &self.target
-    }
-
-    /// Moves the file into place (replacing any file there).
-    pub fn commit(mut self) -> Result<PathBuf, AudioError> {
-        std::fs::rename(&self.tmp, &self.target).map_err(|e| io_err("renaming to", &self.target, e))?;
-        self.done = true;
-        Ok(self.target.clone())
-    }
-}
-
-impl Drop for PendingFile {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
-}
-
-impl Drop for PcmWriter {
-    fn drop(&mut self) {
-        // Unfinished (an error, or the caller gave up): leave nothing behind.
-        if self.out.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
     }
 }
 

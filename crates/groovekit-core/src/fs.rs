@@ -22,7 +22,10 @@ mod names;
 pub mod txn;
 
 pub use journal::{Recovery, recover};
-pub use txn::{Change, IfExists, PlannedFile, Report, StageOptions, StagedFile, Transaction};
+pub use txn::{
+    Change, IfExists, PlannedFile, Report, StageOptions, StagedFile, Transaction, log_report, set_process_defaults,
+    take_process_log,
+};
 
 /// An I/O failure, with the path it concerns.
 #[derive(Debug, thiserror::Error)]

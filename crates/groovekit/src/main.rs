@@ -5,6 +5,7 @@
 //! 2 usage error (clap's own code).
 
 mod cmd;
+mod output;
 mod progress;
 
 use std::path::PathBuf;
@@ -57,6 +58,12 @@ enum Command {
         /// Output file (default: standard output).
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Replace an existing output that is not a dump (a device file, for example); a backup is kept.
+        #[arg(long)]
+        force: bool,
+        /// Show what would be written; change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Build a file from a YAML or JSON dump (dump then build is byte-identical).
     Build {
@@ -65,6 +72,9 @@ enum Command {
         /// The file to write.
         #[arg(short, long)]
         output: PathBuf,
+        /// Show what would be written; change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Render a song or module to a WAV file.
     Render(RenderArgs),
@@ -77,6 +87,9 @@ enum Command {
         /// Format-specific options, as `KEY=VALUE` (for example `pattern=3`).
         #[arg(long = "option", value_name = "KEY=VALUE")]
         options: Vec<String>,
+        /// Show what would be written; change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Show the meaningful differences between two files of one kind.
     Diff {
@@ -111,10 +124,11 @@ fn run(cli: Cli) -> miette::Result<Outcome> {
     match cli.command {
         Command::Inspect { file, json } => cmd::inspect(&file, json),
         Command::Verify { paths, json, fix, dry_run } => cmd::verify(&paths, json, fix && !dry_run),
-        Command::Dump { file, format, output } => cmd::dump(&file, format, output.as_deref()),
-        Command::Build { input, output } => cmd::build(&input, &output),
+        // --dry-run is applied process-wide by output::start (every write becomes a plan).
+        Command::Dump { file, format, output, force, dry_run: _ } => cmd::dump(&file, format, output.as_deref(), force),
+        Command::Build { input, output, dry_run: _ } => cmd::build(&input, &output),
         Command::Render(args) => cmd::render(&args),
-        Command::Convert { input, output, options } => cmd::convert(&input, &output, &options),
+        Command::Convert { input, output, options, dry_run: _ } => cmd::convert(&input, &output, &options),
         Command::Diff { a, b, json } => cmd::diff(&a, &b, json),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "groovekit", &mut std::io::stdout());
@@ -141,7 +155,11 @@ fn reset_sigpipe() {
 fn main() -> ExitCode {
     reset_sigpipe();
     let cli = Cli::parse();
-    match run(cli) {
+    // The one write path: backups, --dry-run and crash recovery for every command (output.rs).
+    output::start();
+    let result = run(cli);
+    output::finish();
+    match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
         Err(report) => {

@@ -5,8 +5,8 @@
 //! Two ways to arm them:
 //! - the environment variable `GROOVEKIT_FAILPOINT` (read once per process), for tests that run the
 //!   real binary: a comma-separated list of `OP:N`, where OP is `write`, `fsync`, `rename` (that
-//!   operation returns an error the Nth time) or `abort-rename` (the process aborts, as if killed,
-//!   just before its Nth rename). Example: `GROOVEKIT_FAILPOINT=abort-rename:3`.
+//!   operation returns an error the Nth time) or `abort-rename` (the process ends at once, as if
+//!   killed, just before its Nth rename). Example: `GROOVEKIT_FAILPOINT=abort-rename:3`.
 //! - [`arm_thread`], for in-process tests: the same specification for the calling thread only, so
 //!   tests running in parallel do not disturb each other. `crash-rename:N` (thread hook only) makes
 //!   the Nth rename fail *and* skips the rollback, leaving the files exactly as a killed process
@@ -145,7 +145,8 @@ pub(crate) fn check(op: Op) -> Result<(), Fired> {
         Some(Action::Fail) => Err(Fired::Fail(injected(op))),
         Some(Action::Crash) => Err(Fired::Crash(injected(op))),
         // A kill at this instant: no destructor, no cleanup, exactly what the journal must survive.
-        Some(Action::Abort) => std::process::abort(),
+        // `exit` rather than `abort`: neither runs destructors, and `exit` leaves no core file.
+        Some(Action::Abort) => std::process::exit(134),
     }
 }
 

@@ -18,6 +18,9 @@ use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+
 use serde::Serialize;
 
 use super::FsError;
@@ -55,8 +58,57 @@ pub struct StageOptions {
 }
 
 impl Default for StageOptions {
+    /// Replace existing files, create missing folders, refuse to split hard links; the policy
+    /// and dry-run come from [`set_process_defaults`] when a program set them.
     fn default() -> Self {
-        StageOptions { if_exists: IfExists::Replace, create_parents: true, split_hard_links: false, dry_run: false }
+        let (if_exists, dry_run) = process_defaults();
+        StageOptions { if_exists, create_parents: true, split_hard_links: false, dry_run }
+    }
+}
+
+static DEFAULT_POLICY: AtomicU8 = AtomicU8::new(0);
+static PROCESS_DRY_RUN: AtomicBool = AtomicBool::new(false);
+static LOG: Mutex<Option<Vec<Report>>> = Mutex::new(None);
+
+fn process_defaults() -> (IfExists, bool) {
+    let p = match DEFAULT_POLICY.load(Ordering::Relaxed) {
+        1 => IfExists::Backup,
+        2 => IfExists::Refuse,
+        _ => IfExists::Replace,
+    };
+    (p, PROCESS_DRY_RUN.load(Ordering::Relaxed))
+}
+
+/// Sets, for this whole process, the policy for existing targets and whether writes are only
+/// planned, for every transaction created from then on with default options (explicit settings
+/// still win), and starts keeping the reports of committed transactions for
+/// [`take_process_log`]. A program calls it once at start: the CLI sets [`IfExists::Backup`], so
+/// that every file any command replaces keeps a `NAME.bak`, and `dry_run` for `--dry-run`, so
+/// that no command can write when asked not to, even through library code.
+pub fn set_process_defaults(if_exists: IfExists, dry_run: bool) {
+    let code = match if_exists {
+        IfExists::Replace => 0,
+        IfExists::Backup => 1,
+        IfExists::Refuse => 2,
+    };
+    DEFAULT_POLICY.store(code, Ordering::Relaxed);
+    PROCESS_DRY_RUN.store(dry_run, Ordering::Relaxed);
+    let mut log = LOG.lock().unwrap_or_else(|p| p.into_inner());
+    log.get_or_insert_with(Vec::new);
+}
+
+/// The reports of the transactions committed (or planned) since the last call, when
+/// [`set_process_defaults`] enabled the log; the CLI prints their backups and plans.
+pub fn take_process_log() -> Vec<Report> {
+    let mut log = LOG.lock().unwrap_or_else(|p| p.into_inner());
+    log.as_mut().map(std::mem::take).unwrap_or_default()
+}
+
+/// Adds a report to the process log (see [`take_process_log`]).
+pub fn log_report(r: &Report) {
+    let mut log = LOG.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(v) = log.as_mut() {
+        v.push(r.clone());
     }
 }
 
@@ -194,7 +246,10 @@ fn create_parents(dir: &Path, dry_run: bool) -> io::Result<Vec<PathBuf>> {
 impl StagedFile {
     /// Starts a new file for `target` with `options`: resolves links, checks the policy and the
     /// folder, and creates the hidden staged file (nothing in a dry run).
-    pub fn create(target: &Path, options: &StageOptions) -> Result<StagedFile, FsError> {
+    pub fn begin(target: &Path, options: &StageOptions) -> Result<StagedFile, FsError> {
+        let mut options = *options;
+        options.dry_run |= process_defaults().1;
+        let options = &options;
         let real = names::resolve(target).map_err(|e| err("resolving", target, e))?;
         let dir = names::parent_of(&real);
         let mut created_dirs = Vec::new();
@@ -416,14 +471,16 @@ pub struct Transaction {
 }
 
 impl Transaction {
-    /// An empty transaction: existing targets replaced, missing folders created.
+    /// An empty transaction with [`StageOptions::default`]: existing targets replaced (unless
+    /// the program set another default), missing folders created.
     pub fn new() -> Transaction {
         Transaction::default()
     }
 
     /// Plan only: every check runs, nothing is written, [`Transaction::commit`] returns the plan.
     pub fn dry_run(mut self, yes: bool) -> Transaction {
-        self.options.dry_run = yes;
+        // A process-wide dry run (set_process_defaults) cannot be switched off here.
+        self.options.dry_run = yes || process_defaults().1;
         self
     }
 
@@ -452,7 +509,7 @@ impl Transaction {
 
     /// True for a plan-only transaction.
     pub fn is_dry_run(&self) -> bool {
-        self.options.dry_run
+        self.options.dry_run || process_defaults().1
     }
 
     /// Number of files staged.
@@ -475,12 +532,12 @@ impl Transaction {
     /// Starts a new file for `target`, to be written through the returned handle and handed back
     /// with [`Transaction::add`] (for writers that stream or seek, such as audio files).
     pub fn create(&self, target: &Path) -> Result<StagedFile, FsError> {
-        let staged = StagedFile::create(target, &self.options)?;
+        let staged = StagedFile::begin(target, &self.options)?;
         self.check_duplicate(&staged.plan.real_target, target)?;
         Ok(staged)
     }
 
-    /// Seals (fsyncs) a file started with [`Transaction::create`] (or [`StagedFile::create`]) and
+    /// Seals (fsyncs) a file started with [`Transaction::create`] (or [`StagedFile::begin`]) and
     /// adds it to the transaction.
     pub fn add(&mut self, mut staged: StagedFile) -> Result<(), FsError> {
         self.check_duplicate(&staged.plan.real_target, &staged.plan.target.clone())?;
@@ -523,7 +580,7 @@ impl Transaction {
     pub fn copy(&mut self, target: &Path, source: &Path) -> Result<(), FsError> {
         let mut from = File::open(source).map_err(|e| err("reading", source, e))?;
         let mut staged = self.create(target)?;
-        if self.options.dry_run {
+        if self.is_dry_run() {
             let len = from.metadata().map_err(|e| err("reading", source, e))?.len();
             staged.out = Out::Count { pos: len, len };
         } else {
@@ -544,11 +601,12 @@ impl Transaction {
         let mut report = Report {
             files: Vec::new(),
             created_dirs: self.created_dirs.clone(),
-            dry_run: self.options.dry_run,
+            dry_run: self.is_dry_run(),
             recovered: std::mem::take(&mut self.recovered),
         };
-        if self.options.dry_run || self.entries.is_empty() {
+        if report.dry_run || self.entries.is_empty() {
             report.files = self.plan();
+            log_report(&report);
             return Ok(report);
         }
         let id = names::unique();
@@ -560,6 +618,7 @@ impl Transaction {
                 report.files = self.plan();
                 self.entries.clear();
                 self.created_dirs.clear();
+                log_report(&report);
                 Ok(report)
             }
             Err(e) => Err(e),

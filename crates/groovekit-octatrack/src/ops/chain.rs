@@ -13,8 +13,9 @@
 use std::path::{Path, PathBuf};
 
 use groovekit_audio::pcm::{AudioInfo, Container, Encoding, PcmReader, probe};
-use groovekit_audio::write::{FileFormat, PcmWriter, PendingFile};
+use groovekit_audio::write::{FileFormat, PcmWriter};
 use groovekit_audio::{AudioError, SampleFormat};
+use groovekit_core::fs::Transaction;
 use serde::{Deserialize, Serialize};
 
 use crate::OtError;
@@ -39,6 +40,9 @@ pub enum ChainError {
     /// A `.ot` file is invalid.
     #[error(transparent)]
     Ot(#[from] OtError),
+    /// Writing the files failed; nothing changed.
+    #[error(transparent)]
+    Fs(#[from] groovekit_core::fs::FsError),
     /// One or more inputs cannot be used; nothing was written.
     #[error("{} input(s) cannot be used, nothing was written:\n{}", .0.len(), .0.join("\n"))]
     Inputs(Vec<String>),
@@ -473,47 +477,70 @@ pub fn plan(jobs: &[ChainJob]) -> Result<Vec<PlannedChain>, ChainError> {
     Ok(out)
 }
 
-/// Makes sure `dir` exists and a file can be created in it (the probe file is removed).
+/// Makes sure `dir` is a folder or can become one (the write layer creates it with the files,
+/// and removes it again if writing fails).
 pub fn check_output_dir(dir: &Path) -> Result<(), ChainError> {
     let err = |m: String| ChainError::Output { path: dir.to_path_buf(), message: m };
     if dir.exists() && !dir.is_dir() {
         return Err(err("exists and is not a folder".into()));
     }
-    std::fs::create_dir_all(dir).map_err(|e| err(format!("cannot create it: {e}")))?;
-    let probe = dir.join(format!(".groovekit-write-test-{}", std::process::id()));
-    std::fs::File::create(&probe).map_err(|e| err(format!("not writable: {e}")))?;
-    let _ = std::fs::remove_file(&probe);
+    let mut up = dir.parent();
+    while let Some(p) = up {
+        if p.as_os_str().is_empty() || p.is_dir() {
+            break;
+        }
+        if p.exists() {
+            return Err(err(format!("cannot create it: {} is not a folder", p.display())));
+        }
+        up = p.parent();
+    }
     Ok(())
 }
 
-/// Writes every planned chain, then moves all files into place together. `progress` receives
-/// the number of frames written so far. On any error every temporary file is removed and no
-/// chain file appears. Returns the files written.
+/// Writes every planned chain, then moves all files into place together (existing files are
+/// replaced). `progress` receives the number of frames written so far. On any error no chain
+/// file appears and nothing changes. Returns the files written.
 pub fn write_chains(plans: &[PlannedChain], progress: &mut dyn FnMut(u64)) -> Result<Vec<PathBuf>, ChainError> {
+    let mut tx = Transaction::new();
+    let written = write_chains_in(&mut tx, plans, progress)?;
+    tx.commit()?;
+    Ok(written)
+}
+
+/// Stages every planned chain (WAV and `.ot`) in `tx`, which the caller commits (with its own
+/// backup and dry-run settings): all chains appear together or none. Returns the files staged.
+pub fn write_chains_in(
+    tx: &mut Transaction,
+    plans: &[PlannedChain],
+    progress: &mut dyn FnMut(u64),
+) -> Result<Vec<PathBuf>, ChainError> {
     let mut dirs: Vec<&Path> = plans.iter().filter_map(|p| p.audio.parent()).collect();
     dirs.dedup();
     for d in dirs {
         check_output_dir(if d.as_os_str().is_empty() { Path::new(".") } else { d })?;
     }
-    let mut pending: Vec<PendingFile> = Vec::new();
+    let mut written = Vec::new();
     let mut done = 0u64;
     for p in plans {
-        let mut w = PcmWriter::create(&p.audio, p.options.format, p.channels, OCTATRACK_RATE as u32, p.format)?;
-        for input in &p.inputs {
-            if needs_float(&input.info, &p.options) {
-                copy_float(&mut w, input, &p.options, &mut |n| {
-                    done += n;
-                    progress(done)
-                })?;
-            } else {
-                copy_int(&mut w, input, &mut |n| {
-                    done += n;
-                    progress(done)
-                })?;
+        let staged = tx.create(&p.audio)?;
+        let mut w = PcmWriter::create_staged(staged, p.options.format, p.channels, OCTATRACK_RATE as u32, p.format)?;
+        if !tx.is_dry_run() {
+            for input in &p.inputs {
+                if needs_float(&input.info, &p.options) {
+                    copy_float(&mut w, input, &p.options, &mut |n| {
+                        done += n;
+                        progress(done)
+                    })?;
+                } else {
+                    copy_int(&mut w, input, &mut |n| {
+                        done += n;
+                        progress(done)
+                    })?;
+                }
             }
         }
-        let (file, stats) = w.finish_pending()?;
-        if stats.frames != p.frames() {
+        let (file, stats) = w.finish_staged()?;
+        if !tx.is_dry_run() && stats.frames != p.frames() {
             return Err(ChainError::Invalid(format!(
                 "{}: wrote {} frames, expected {} (an input changed while it was read?)",
                 p.audio.display(),
@@ -521,12 +548,10 @@ pub fn write_chains(plans: &[PlannedChain], progress: &mut dyn FnMut(u64)) -> Re
                 p.frames()
             )));
         }
-        pending.push(file);
-        pending.push(PendingFile::stage(&p.ot, &p.settings.to_bytes()?)?);
-    }
-    let mut written = Vec::new();
-    for f in pending {
-        written.push(f.commit()?);
+        tx.add(file)?;
+        tx.write(&p.ot, &p.settings.to_bytes()?)?;
+        written.push(p.audio.clone());
+        written.push(p.ot.clone());
     }
     Ok(written)
 }

@@ -45,13 +45,16 @@ pub struct NewProjectReport {
     pub backups: Vec<PathBuf>,
 }
 
+use groovekit_core::fs::{IfExists, Transaction};
+
 fn fs_error(action: &'static str, path: &Path, source: std::io::Error) -> OtError {
     OtError::Fs(groovekit_core::fs::FsError { action, path: path.to_path_buf(), source })
 }
 
 /// Writes a new project into `dir` (created when missing). Refuses a folder that exists and is
 /// not empty unless `options.force`; then every file about to be replaced is backed up first.
-/// Each file is written atomically; all bytes are generated before anything is written.
+/// All files are written in one transaction (`groovekit_core::fs::Transaction`): every file is
+/// new, or nothing changed, even when the command is killed (the next run finishes it).
 pub fn new_project(dir: &Path, options: NewProjectOptions) -> Result<NewProjectReport, OtError> {
     if dir.exists() && !dir.is_dir() {
         return Err(OtError::Invalid {
@@ -69,22 +72,15 @@ pub fn new_project(dir: &Path, options: NewProjectOptions) -> Result<NewProjectR
         });
     }
     let files = new_project_files();
-    let mut report = NewProjectReport {
-        files: files.iter().map(|(name, bytes)| (dir.join(name), bytes.len())).collect(),
-        backups: Vec::new(),
-    };
-    if options.dry_run {
-        return Ok(report);
-    }
-    std::fs::create_dir_all(dir).map_err(|e| fs_error("creating folder", dir, e))?;
+    let mut tx = Transaction::new().if_exists(IfExists::Backup).dry_run(options.dry_run);
     for (name, bytes) in &files {
-        let path = dir.join(name);
-        if path.is_file() {
-            report.backups.push(groovekit_core::fs::backup(&path)?);
-        }
-        groovekit_core::fs::write_atomic(&path, bytes)?;
+        tx.write(&dir.join(name), bytes)?;
     }
-    Ok(report)
+    let done = tx.commit()?;
+    Ok(NewProjectReport {
+        files: files.iter().map(|(name, bytes)| (dir.join(name), bytes.len())).collect(),
+        backups: if options.dry_run { Vec::new() } else { done.backups() },
+    })
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ fn refuses_non_empty_folders_and_dry_run_writes_nothing() {
     assert!(made.backups.is_empty());
     let err = new_project(&dir, NewProjectOptions::default()).unwrap_err().to_string();
     assert!(err.contains("--force"), "{err}");
-    std::fs::write(dir.join("project.work"), b"edited").unwrap();
+    std::fs::write(dir.join("project.work"), b"edited").unwrap(); // ok: test setup, a user edit
     let forced = new_project(&dir, NewProjectOptions { force: true, ..Default::default() }).unwrap();
     assert_eq!(forced.backups.len(), 26);
     assert_eq!(std::fs::read(dir.join("project.work.bak")).unwrap(), b"edited");

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use groovekit_audio::SampleFormat;
 use groovekit_audio::pcm::{Container, Encoding, PcmReader, probe};
-use groovekit_audio::write::{FileFormat, PcmWriter, PendingFile};
+use groovekit_audio::write::{FileFormat, PcmWriter};
+use groovekit_core::fs::Transaction;
 
 use crate::model::sample_settings::{SampleSettings, Slice, bars_x100};
 use crate::ops::chain::{ChainError, check_output_dir};
@@ -68,13 +69,14 @@ pub fn split(chain: &Path, settings: &SampleSettings, out_dir: &Path) -> Result<
     check_output_dir(out_dir)?;
     let stem = chain.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "slice".into());
     let mut reader = PcmReader::open(chain)?;
-    let mut pending = Vec::new();
+    let mut tx = Transaction::new();
     let mut files = Vec::new();
     let mut buf = Vec::new();
     let mut fbuf = Vec::new();
     for (i, s) in settings.slices.iter().enumerate() {
         let path = out_dir.join(format!("{stem}-{:02}.wav", i + 1));
-        let mut w = PcmWriter::create(&path, FileFormat::Wav, info.channels, info.sample_rate, format)?;
+        let mut w =
+            PcmWriter::create_staged(tx.create(&path)?, FileFormat::Wav, info.channels, info.sample_rate, format)?;
         reader.seek_frame(u64::from(s.start))?;
         let mut left = u64::from(s.len());
         while left > 0 {
@@ -93,13 +95,11 @@ pub fn split(chain: &Path, settings: &SampleSettings, out_dir: &Path) -> Result<
             }
             left -= n as u64;
         }
-        let (file, stats) = w.finish_pending()?;
-        pending.push(file);
+        let (file, stats) = w.finish_staged()?;
+        tx.add(file)?;
         files.push(SplitFile { slice: i + 1, path, frames: stats.frames });
     }
-    for p in pending {
-        p.commit()?;
-    }
+    tx.commit()?;
     Ok(files)
 }
 
@@ -177,9 +177,9 @@ pub fn with_slices(existing: Option<SampleSettings>, frames: u64, slices: Vec<Sl
     s
 }
 
-/// Writes `.ot` bytes beside nothing else: a helper for callers that stage one file.
-pub fn stage_ot(path: &Path, settings: &SampleSettings) -> Result<PendingFile, ChainError> {
-    Ok(PendingFile::stage(path, &settings.to_bytes()?)?)
+/// Stages `.ot` bytes for `path` in a transaction the caller commits.
+pub fn stage_ot(tx: &mut Transaction, path: &Path, settings: &SampleSettings) -> Result<(), ChainError> {
+    Ok(tx.write(path, &settings.to_bytes()?)?)
 }
 
 #[cfg(test)]

@@ -62,6 +62,9 @@ pub struct RenderArgs {
     /// `.track` options.
     #[command(flatten, next_help_heading = ".track")]
     pub track: track::TrackRenderOpts,
+    /// Render, but write nothing (shows what would be written).
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// One problem found by `verify`.
@@ -307,12 +310,15 @@ pub fn verify(paths: &[PathBuf], json: bool, fix: bool) -> miette::Result<Outcom
 }
 
 /// `groovekit dump FILE`.
-pub fn dump(path: &Path, format: DocFormat, output: Option<&Path>) -> miette::Result<Outcome> {
+pub fn dump(path: &Path, format: DocFormat, output: Option<&Path>, force: bool) -> miette::Result<Outcome> {
     let bytes = read_file(path)?;
     let h = detect(path, &bytes)?;
     let text = h.dump(path, &bytes, format.into(), output)?;
     match output {
-        Some(out) => groovekit_core::fs::write_atomic(out, text.as_bytes()).into_diagnostic()?,
+        // A dump replaces an older dump (after a backup); anything else only with --force.
+        Some(out) => crate::output::write_guarded(out, text.as_bytes(), force, |old| {
+            std::str::from_utf8(old).ok().and_then(groovekit_core::doc::peek_kind).is_some()
+        })?,
         None => print!("{text}"),
     }
     Ok(Outcome::Ok)

@@ -7,7 +7,7 @@ use groovekit_okt::human::{self, DataRef};
 use groovekit_okt::model::{Module, Warning, group_warnings, note_name};
 use groovekit_okt::ops::sample_label;
 use groovekit_okt::render::{self, Compat, RenderOptions};
-use miette::{IntoDiagnostic, WrapErr, miette};
+use miette::{IntoDiagnostic, miette};
 
 use super::{Handler, Inspection, Outcome, Problem, RenderArgs, VerifyReport, read_file};
 
@@ -23,6 +23,9 @@ pub enum OktCommand {
         /// The folder to write into (created if missing).
         #[arg(short, long)]
         output: PathBuf,
+        /// Show what would be written; change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Print the replayer's state for every tick and channel: order, row, tick, note, period,
     /// volume, sample and play position.
@@ -47,7 +50,7 @@ pub enum OktCommand {
 /// Runs a `groovekit okt` subcommand.
 pub fn run(command: OktCommand) -> miette::Result<Outcome> {
     match command {
-        OktCommand::Samples { module, output } => samples(&module, &output),
+        OktCommand::Samples { module, output, .. } => samples(&module, &output),
         OktCommand::Trace { module, compat, from, ticks, json } => trace(&module, compat, from, ticks, json),
     }
 }
@@ -310,9 +313,6 @@ impl Handler for OktHandler {
             Some(out) => {
                 let dir = samples_dir_for(out);
                 let rel = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                std::fs::create_dir_all(&dir)
-                    .into_diagnostic()
-                    .wrap_err_with(|| format!("creating {}", dir.display()))?;
                 let mut store = |label: &str, data: &[u8]| -> Result<DataRef, String> {
                     let name = format!("{label}.raw");
                     groovekit_core::fs::write_atomic(&dir.join(&name), data).map_err(|e| e.to_string())?;
@@ -541,8 +541,9 @@ pub fn handlers() -> Vec<&'static dyn Handler> {
 fn samples(module: &Path, dir: &Path) -> miette::Result<Outcome> {
     let bytes = read_file(module)?;
     let (m, _) = load(module, &bytes)?;
-    std::fs::create_dir_all(dir).into_diagnostic().wrap_err_with(|| format!("creating {}", dir.display()))?;
-    let mut n = 0;
+    // All samples in one transaction: every file appears, or none.
+    let mut tx = groovekit_core::fs::Transaction::new();
+    let mut written = Vec::new();
     for (k, s) in m.samples.iter().enumerate() {
         let data = s.usable();
         if data.is_empty() {
@@ -559,8 +560,8 @@ fn samples(module: &Path, dir: &Path) -> miette::Result<Outcome> {
         // C-3 (period 214) is the note Oktalyzer plays a sample at its "natural" rate; the
         // WAV carries the rate of C-2 (period 428, 8287 Hz), the Amiga sampling convention.
         let rate = (render::PAULA_CLOCK / 428.0).round() as u32;
-        let mut w = groovekit_audio::write::PcmWriter::create(
-            &path,
+        let mut w = groovekit_audio::write::PcmWriter::create_staged(
+            tx.create(&path).map_err(|e| miette!("{e}"))?,
             groovekit_audio::write::FileFormat::Wav,
             1,
             rate,
@@ -572,10 +573,15 @@ fn samples(module: &Path, dir: &Path) -> miette::Result<Outcome> {
         );
         let ints: Vec<i32> = data.iter().map(|&b| i32::from(b as i8)).collect();
         w.write_int(&ints, 8).map_err(|e| miette!("{e}"))?;
-        w.finish().map_err(|e| miette!("{e}"))?;
-        println!("{}", path.display());
-        n += 1;
+        let (staged, _) = w.finish_staged().map_err(|e| miette!("{e}"))?;
+        tx.add(staged).map_err(|e| miette!("{e}"))?;
+        written.push(path);
     }
+    tx.commit().map_err(|e| miette!("{e}"))?;
+    for p in &written {
+        println!("{}", p.display());
+    }
+    let n = written.len();
     eprintln!("{n} samples written to {}", dir.display());
     Ok(Outcome::Ok)
 }

@@ -38,6 +38,9 @@ pub enum OpzCommand {
         /// Show empty tracks too.
         #[arg(long)]
         all: bool,
+        /// With --svg: show what would be written; change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Set the tempo (whole BPM, 40..=200).
     SetTempo {
@@ -141,6 +144,9 @@ pub enum KitCommand {
         /// The kit's name (default: the output's file stem).
         #[arg(long)]
         name: Option<String>,
+        /// Show what would be written; change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Write each non-empty slice of a drum kit as a WAV file (01.wav ... 24.wav).
     Split {
@@ -149,13 +155,16 @@ pub enum KitCommand {
         /// The folder to write into (created if needed).
         #[arg(short, long)]
         output: PathBuf,
+        /// Show what would be written; change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
 /// Runs a `groovekit opz` subcommand.
 pub fn run(command: OpzCommand) -> miette::Result<Outcome> {
     match command {
-        OpzCommand::Pattern { project, pattern, svg, all } => {
+        OpzCommand::Pattern { project, pattern, svg, all, .. } => {
             pattern_cmd(&project, usize::from(pattern) - 1, svg.as_deref(), all)
         }
         OpzCommand::SetTempo { project, bpm, dry_run } => {
@@ -196,8 +205,8 @@ pub fn run(command: OpzCommand) -> miette::Result<Outcome> {
             let what = format!("add {} to {place}", note_name(number.min(127)));
             edit(&project, dry_run, &what, |pr| ops::add_note(pr, p, t, s, n).map(|_| ()))
         }
-        OpzCommand::Kit(KitCommand::Build { inputs, output, name }) => kit_build(&inputs, &output, name),
-        OpzCommand::Kit(KitCommand::Split { kit, output }) => kit_split(&kit, &output),
+        OpzCommand::Kit(KitCommand::Build { inputs, output, name, .. }) => kit_build(&inputs, &output, name),
+        OpzCommand::Kit(KitCommand::Split { kit, output, .. }) => kit_split(&kit, &output),
     }
 }
 
@@ -226,8 +235,7 @@ fn save(path: &Path, before: &[u8], project: &Project, dry_run: bool, what: &str
         println!("{}: {what}: already so, nothing written", path.display());
         return Ok(Outcome::Ok);
     }
-    let backup = groovekit_core::fs::backup(path).into_diagnostic()?;
-    groovekit_core::fs::write_atomic(path, project.as_bytes()).into_diagnostic()?;
+    let backup = crate::output::replace_reported(path, project.as_bytes())?.unwrap_or_default();
     println!("{what} in {} ({n} bytes changed; backup: {})", path.display(), backup.display());
     Ok(Outcome::Ok)
 }
@@ -347,11 +355,15 @@ fn kit_split(path: &Path, out: &Path) -> miette::Result<Outcome> {
     let k = Kit::parse(&bytes).map_err(|e| file_err(path, e))?;
     let rate = k.aiff.format().map_err(|e| file_err(path, e))?.rate.round() as u32;
     let slices = kit::slice_frames(&k).map_err(|e| file_err(path, e))?;
-    std::fs::create_dir_all(out).into_diagnostic()?;
+    // All slices in one transaction: every file appears, or none.
+    let mut tx = groovekit_core::fs::Transaction::new();
     for (i, frames) in &slices {
         let file = out.join(format!("{:02}.wav", i + 1));
-        groovekit_core::fs::write_atomic(&file, &kit::wav_bytes(frames, rate)).into_diagnostic()?;
-        println!("wrote {} ({} frames)", file.display(), frames.len());
+        tx.write(&file, &kit::wav_bytes(frames, rate)).into_diagnostic()?;
+    }
+    tx.commit().into_diagnostic()?;
+    for (i, frames) in &slices {
+        println!("wrote {} ({} frames)", out.join(format!("{:02}.wav", i + 1)).display(), frames.len());
     }
     println!("{} slices written to {}", slices.len(), out.display());
     Ok(Outcome::Ok)

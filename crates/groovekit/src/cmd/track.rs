@@ -271,8 +271,7 @@ fn fmt_cmd(path: &Path, check: bool, dry_run: bool) -> miette::Result<Outcome> {
         println!("{}: already formatted", path.display());
         return Ok(Outcome::Ok);
     }
-    let backup = groovekit_core::fs::backup(path).into_diagnostic()?;
-    groovekit_core::fs::write_atomic(path, formatted.as_bytes()).into_diagnostic()?;
+    let backup = crate::output::replace_reported(path, formatted.as_bytes())?.unwrap_or_default();
     println!("formatted {} (backup: {})", path.display(), backup.display());
     Ok(Outcome::Ok)
 }

@@ -11,7 +11,6 @@ pub mod samples;
 use std::path::Path;
 
 use groovekit_octatrack::raw::header::{BinaryKind, ChecksumState, update_checksum};
-use miette::miette;
 
 use super::{Handler, Outcome};
 
@@ -62,10 +61,9 @@ pub(crate) fn checksum_mismatch(
         message.push_str(" (`groovekit verify --fix` rewrites it after a backup)");
         return Ok((message, false));
     }
-    let backup = groovekit_core::fs::backup(path).map_err(|e| miette!("{e}"))?;
     let mut out = bytes.to_vec();
     update_checksum(&mut out);
-    groovekit_core::fs::write_atomic(path, &out).map_err(|e| miette!("{e}"))?;
+    let backup = crate::output::replace_reported(path, &out)?.unwrap_or_default();
     message.push_str(&format!("; rewrote the checksum (backup: {})", backup.display()));
     Ok((message, true))
 }

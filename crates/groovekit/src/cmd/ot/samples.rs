@@ -41,6 +41,9 @@ pub enum SamplesCommand {
         /// Print the files written as JSON.
         #[arg(long)]
         json: bool,
+        /// Show what would be written; change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Write a .ot beside an audio file with N linear or random slices.
     Grid {
@@ -85,6 +88,9 @@ pub enum SamplesCommand {
         /// Height in pixels.
         #[arg(long, default_value_t = 240)]
         height: usize,
+        /// Show what would be written; change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// List every audio file under DIR and whether the Octatrack can play it (and if not, why).
     FindAudio {
@@ -186,12 +192,12 @@ impl ChainArgs {
 pub fn run(command: SamplesCommand) -> miette::Result<Outcome> {
     match command {
         SamplesCommand::Chain(args) => chain(&args),
-        SamplesCommand::Split { chain, ot, output, json } => split(&chain, ot.as_deref(), &output, json),
+        SamplesCommand::Split { chain, ot, output, json, .. } => split(&chain, ot.as_deref(), &output, json),
         SamplesCommand::Grid { mode, audio, slices, seed, bpm, dry_run } => {
             grid(mode, &audio, slices, seed, bpm, dry_run)
         }
         SamplesCommand::Slices { file, json } => slice_table(&file, json),
-        SamplesCommand::ChainPreview { chain, ot, output, width, height } => {
+        SamplesCommand::ChainPreview { chain, ot, output, width, height, .. } => {
             preview(&chain, ot.as_deref(), &output, width, height)
         }
         SamplesCommand::FindAudio { dir, json, unusable } => find(&dir, json, unusable),
@@ -305,11 +311,9 @@ fn grid(mode: GridMode, audio: &Path, n: usize, seed: u64, bpm: Option<f64>, dry
         println!("dry run: {} not written", ot.display());
         return Ok(Outcome::Ok);
     }
-    if had {
-        let backup = groovekit_core::fs::backup(&ot).map_err(|e| miette!("{e}"))?;
+    if let Some(backup) = crate::output::replace_reported(&ot, &bytes)? {
         println!("backup: {}", backup.display());
     }
-    groovekit_core::fs::write_atomic(&ot, &bytes).map_err(|e| miette!("{e}"))?;
     println!("wrote {}", ot.display());
     Ok(Outcome::Ok)
 }

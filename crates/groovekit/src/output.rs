@@ -1,0 +1,128 @@
+//! The command line's side of the write layer (`groovekit_core::fs`): one write path for every
+//! command.
+//!
+//! At start ([`start`]): every transaction of the process keeps a backup of any file it replaces
+//! (`NAME.bak`, issue 12), `--dry-run` anywhere on the command line makes every write of the
+//! process a plan (so no command can write when asked not to, even through library code), and
+//! the folders named on the command line are recovered (an interrupted write of an earlier run
+//! is finished or undone, with a note). At the end ([`finish`]): the plans of a dry run, the
+//! backups made and the recoveries are printed on stderr.
+
+use std::path::{Path, PathBuf};
+
+use groovekit_core::fs::{IfExists, Report};
+use miette::miette;
+
+/// Whether `--dry-run` is among the arguments (before a `--`). clap has already accepted the
+/// command line, so the flag is one the command declares.
+fn dry_run_requested() -> bool {
+    std::env::args_os().skip(1).take_while(|a| a != "--").any(|a| a == "--dry-run")
+}
+
+/// The folders the arguments name: each existing folder (and its direct subfolders: a project's
+/// AUDIO, a Set's projects), the folder of each existing file, and the folder an output would go
+/// to. `PROJECT:N` arguments count by their path part.
+fn folders_of_args() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for a in std::env::args_os().skip(1).take_while(|a| a != "--") {
+        let s = a.to_string_lossy().into_owned();
+        if s.starts_with('-') {
+            continue;
+        }
+        let mut candidates = vec![PathBuf::from(&a)];
+        if let Some((p, _)) = s.rsplit_once(':') {
+            candidates.push(PathBuf::from(p));
+        }
+        for p in candidates {
+            if p.is_dir() {
+                if let Ok(rd) = std::fs::read_dir(&p) {
+                    out.extend(rd.flatten().map(|e| e.path()).filter(|q| q.is_dir()).take(256));
+                }
+                out.push(p);
+            } else {
+                let parent = match p.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                if parent.is_dir() && (p.exists() || p.file_name().is_some()) {
+                    out.push(parent);
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Sets the process-wide write policy and recovers the folders the command line names. Returns
+/// whether this is a dry run.
+pub fn start() -> bool {
+    let dry_run = dry_run_requested();
+    groovekit_core::fs::set_process_defaults(IfExists::Backup, dry_run);
+    if !dry_run {
+        for dir in folders_of_args() {
+            match groovekit_core::fs::recover(&dir) {
+                Ok(notes) => {
+                    for n in notes {
+                        eprintln!("note: {}: {n}", dir.display());
+                    }
+                }
+                Err(e) => eprintln!("warning: checking {} for interrupted writes: {e}", dir.display()),
+            }
+        }
+    }
+    dry_run
+}
+
+/// Prints what the write layer did that the command did not report itself.
+pub fn finish() {
+    for r in groovekit_core::fs::take_process_log() {
+        for n in &r.recovered {
+            eprintln!("note: {n}");
+        }
+        if r.dry_run {
+            for f in &r.files {
+                eprintln!("dry run: would {f}");
+            }
+        } else {
+            for b in r.backups() {
+                eprintln!("backup: {}", b.display());
+            }
+        }
+    }
+}
+
+/// Writes one file the user named, replacing it after a backup, and returns the backup made (the
+/// caller reports it, so [`finish`] does not repeat it).
+pub fn replace_reported(path: &Path, bytes: &[u8]) -> miette::Result<Option<PathBuf>> {
+    let before = groovekit_core::fs::take_process_log();
+    let report = groovekit_core::fs::write_new_file(path, bytes, IfExists::Backup, false).map_err(|e| miette!("{e}"));
+    // Keep the earlier reports for `finish`, drop this one (the caller prints it).
+    let _ = groovekit_core::fs::take_process_log();
+    requeue(before);
+    Ok(report?.backups().into_iter().next())
+}
+
+fn requeue(reports: Vec<Report>) {
+    for r in reports {
+        groovekit_core::fs::log_report(&r);
+    }
+}
+
+/// Writes a file the user named where replacing an existing file is unusual: refused unless
+/// `force` (then a backup is kept), or unless `replaceable` says the existing file is one this
+/// command normally replaces.
+pub fn write_guarded(
+    path: &Path,
+    bytes: &[u8],
+    force: bool,
+    replaceable: impl Fn(&[u8]) -> bool,
+) -> miette::Result<()> {
+    let policy = match std::fs::read(path) {
+        Ok(old) if !force && !replaceable(&old) => IfExists::Refuse,
+        _ => IfExists::Backup,
+    };
+    groovekit_core::fs::write_new_file(path, bytes, policy, false).map_err(|e| miette!("{e}"))?;
+    Ok(())
+}
