@@ -65,6 +65,7 @@ fn ot_inspect_dump_build_verify_diff() {
     let out =
         gk().arg("diff").arg(&sliced).arg(fx.join("octatrack/demo-set/DEMO-SET-1/AUDIO/chain.ot")).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "diff exits 1 when the files differ");
     assert!(text.contains("bpm: 120.0 -> 125.0"), "{text}");
     assert!(text.contains("gain_db: 24.0 -> 0.0"), "{text}");
     assert!(!text.contains("slices"), "{text}");
