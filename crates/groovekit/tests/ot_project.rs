@@ -150,7 +150,7 @@ fn verify_folder_reports_missing_files() {
     std::fs::create_dir(set.join("AUDIO")).unwrap();
     // A project folder, then the Set around it: both find the missing bank.
     for target in [&dir, &set] {
-        gk().arg("verify")
+        gk().args(["verify", "-v"])
             .arg(target)
             .assert()
             .code(1)

@@ -171,7 +171,7 @@ fn chain_errors_leave_the_output_empty() {
     assert!(list(&out).is_empty());
     // Usage errors exit 2.
     gk().args(["ot", "chain", "x"]).assert().code(2);
-    gk().args(["ot", "chain", "x", "-o"]).arg(&out).args(hats(&fx)).args(["--bit-depth", "12"]).assert().code(1);
+    gk().args(["ot", "chain", "x", "-o"]).arg(&out).args(hats(&fx)).args(["--bit-depth", "12"]).assert().code(2);
     // --dry-run writes nothing.
     gk().args(["ot", "chain", "x", "--dry-run", "-o"]).arg(&out).args(hats(&fx)).assert().success();
     assert!(list(&out).is_empty());
@@ -209,7 +209,8 @@ fn chain_config_and_grid_and_find_audio() {
     let before = std::fs::read(dir.path().join("hat.ot")).unwrap();
     gk().args(["ot", "grid", "linear", "--dry-run"]).arg(&wav).arg("2").assert().success();
     assert_eq!(std::fs::read(dir.path().join("hat.ot")).unwrap(), before);
-    gk().args(["ot", "grid", "linear"]).arg(&wav).arg("65").assert().code(1);
+    // An argument out of its range is a usage error (issue 12): exit 2.
+    gk().args(["ot", "grid", "linear"]).arg(&wav).arg("65").assert().code(2);
 
     // find-audio: case-insensitive extensions, reasons for the unusable.
     let scan = dir.path().join("scan");
