@@ -115,14 +115,9 @@ pub fn preview_height(s: &str) -> Result<usize, String> {
 }
 
 /// Counts in words that agree in number: `count(1, "problem")` is "1 problem", `count(2,
-/// "problem")` "2 problems". For nouns whose plural is not `+s`, use [`count_irregular`].
+/// "problem")` "2 problems" (nouns whose plural is `+s`).
 pub fn count(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
-}
-
-/// Like [`count`] with an explicit plural ("1 match", "2 matches").
-pub fn count_irregular(n: usize, singular: &str, plural: &str) -> String {
-    if n == 1 { format!("1 {singular}") } else { format!("{n} {plural}") }
 }
 
 #[cfg(test)]
