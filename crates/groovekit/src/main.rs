@@ -2,7 +2,8 @@
 //!
 //! Thin by design: it parses arguments, finds the format of each file by its content, calls the
 //! format's handler (see [`cmd`]) and prints. Exit codes: 0 ok, 1 failed or invalid data,
-//! 2 usage error (clap's own code).
+//! 2 usage error (clap's own code, and [`cmd::args::usage`] for checks that need the input);
+//! `diff` as diff(1): 0 same, 1 different, 2 trouble.
 
 mod cmd;
 mod output;
@@ -19,6 +20,9 @@ use cmd::{Outcome, RenderArgs};
 #[derive(Debug, Parser)]
 #[command(name = "groovekit", version, about, propagate_version = true)]
 struct Cli {
+    /// Print only results and errors: no summaries, warnings, notes or progress bars.
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -33,7 +37,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Check files or whole project folders: sizes, headers, versions, checksums, references.
+    /// Check files or whole folders: sizes, headers, versions, checksums, references. Every file
+    /// is checked or listed as not recognised; one line per problem, a summary at the end. Exit 1
+    /// on any problem, or when a folder holds nothing groovekit recognises.
     Verify {
         /// Files or folders.
         #[arg(required = true)]
@@ -47,6 +53,9 @@ enum Command {
         /// With --fix: report what would be repaired, change nothing.
         #[arg(long, requires = "fix")]
         dry_run: bool,
+        /// Also print one line per good file.
+        #[arg(short, long)]
+        verbose: bool,
     },
     /// Write a readable, diffable YAML or JSON form of a file.
     Dump {
@@ -78,7 +87,9 @@ enum Command {
     },
     /// Render a song or module to a WAV file.
     Render(RenderArgs),
-    /// Convert a file to another format (chosen by the output's extension).
+    /// Convert a file to another format, chosen by the output's extension: .yaml/.json (any
+    /// file, as `dump`), .wav (Oktalyzer modules and .track songs, as `render` with its
+    /// defaults), .mid (OP-Z projects). Asking for another lists what exists (exit 2).
     Convert {
         /// Input file.
         input: PathBuf,
@@ -90,8 +101,12 @@ enum Command {
         /// Show what would be written; change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Print what was converted as JSON.
+        #[arg(long)]
+        json: bool,
     },
-    /// Show the meaningful differences between two files of one kind.
+    /// Show the meaningful differences between two files of one kind. Exit codes as diff(1):
+    /// 0 the same, 1 different, 2 trouble (unreadable or invalid files, different kinds).
     Diff {
         /// The first file.
         a: PathBuf,
@@ -121,14 +136,17 @@ enum Command {
 }
 
 fn run(cli: Cli) -> miette::Result<Outcome> {
+    cmd::set_quiet(cli.quiet);
     match cli.command {
         Command::Inspect { file, json } => cmd::inspect(&file, json),
-        Command::Verify { paths, json, fix, dry_run } => cmd::verify(&paths, json, fix && !dry_run),
+        Command::Verify { paths, json, fix, dry_run, verbose } => {
+            cmd::verify(&paths, cmd::VerifyOpts { json, fix: fix && !dry_run, verbose })
+        }
         // --dry-run is applied process-wide by output::start (every write becomes a plan).
         Command::Dump { file, format, output, force, dry_run: _ } => cmd::dump(&file, format, output.as_deref(), force),
         Command::Build { input, output, dry_run: _ } => cmd::build(&input, &output),
         Command::Render(args) => cmd::render(&args),
-        Command::Convert { input, output, options, dry_run: _ } => cmd::convert(&input, &output, &options),
+        Command::Convert { input, output, options, json, dry_run: _ } => cmd::convert(&input, &output, &options, json),
         Command::Diff { a, b, json } => cmd::diff(&a, &b, json),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "groovekit", &mut std::io::stdout());
@@ -155,6 +173,8 @@ fn reset_sigpipe() {
 fn main() -> ExitCode {
     reset_sigpipe();
     let cli = Cli::parse();
+    // `diff` follows diff(1): 0 same, 1 different, 2 trouble (a file that cannot be read).
+    let trouble = if matches!(cli.command, Command::Diff { .. }) { 2 } else { 1 };
     // The one write path: backups, --dry-run and crash recovery for every command (output.rs).
     output::start();
     let result = run(cli);
@@ -164,7 +184,7 @@ fn main() -> ExitCode {
         Ok(Outcome::Failed) => ExitCode::from(1),
         Err(report) => {
             eprintln!("{report:?}");
-            ExitCode::from(1)
+            ExitCode::from(if cmd::args::is_usage(&report) { 2 } else { trouble })
         }
     }
 }

@@ -60,7 +60,7 @@ fn inspect_summarises_each_kind() {
     gk().arg("inspect")
         .arg(dir.join("arrangements/one_reminder_row.work"))
         .assert()
-        .success()
+        .code(1)
         .stdout(predicate::str::contains("1: reminder \"CHAIN\""));
     gk().arg("inspect")
         .arg(dir.join("arrangements/full_options.work"))
@@ -70,7 +70,7 @@ fn inspect_summarises_each_kind() {
     gk().arg("inspect")
         .arg(dir.join("demo-set/DEMO-SET-1/BLANK/markers.work"))
         .assert()
-        .success()
+        .code(1)
         .stdout(predicate::str::contains("recorder 1: trim 0..611561"));
 }
 
@@ -215,13 +215,14 @@ fn build_reports_document_errors() {
 
 #[test]
 fn diff_names_trigs_and_machines() {
+    // Exit codes as diff(1): 0 the same, 1 different, 2 trouble.
     let Some(dir) = fixtures("cli_diff") else { return };
     let blank = dir.join("blank-project/bank01.work");
     gk().arg("diff")
         .arg(&blank)
         .arg(dir.join("bank-copy/BANK-COPY-SRC/bank01.work"))
         .assert()
-        .success()
+        .code(1)
         .stdout(predicate::str::contains("bank pattern 1 track 1 step 9: trig added"))
         .stdout(predicate::str::contains("bank pattern 2: part 1 -> 2"))
         .stdout(predicate::str::contains("part 1 track 3: machine Static -> Flex"))
@@ -236,19 +237,20 @@ fn diff_names_trigs_and_machines() {
         .arg(dir.join("arrangements/blank.work"))
         .arg(dir.join("arrangements/one_reminder_row.work"))
         .assert()
-        .success()
+        .code(1)
         .stdout(predicate::str::contains("arrangement row 1: empty -> reminder \"CHAIN\""));
     gk().arg("diff")
         .arg(dir.join("blank-project/markers.work"))
         .arg(dir.join("demo-set/DEMO-SET-1/BLANK/markers.work"))
         .assert()
-        .success()
+        .code(1)
         .stdout(predicate::str::contains("markers recorder 1: trim end 0 -> 611561"));
-    gk().arg("diff").arg(&blank).arg(dir.join("blank-project/markers.work")).assert().code(1);
+    // Files of two kinds cannot be compared: trouble, as diff(1) says 2.
+    gk().arg("diff").arg(&blank).arg(dir.join("blank-project/markers.work")).assert().code(2);
     // A hand edit shows up as exactly that edit.
     let tmp = tempfile::tempdir().unwrap();
     let mut b = Bank::read(&std::fs::read(&blank).unwrap()).unwrap();
     b.pattern_mut(2).audio_track_mut(1).set_mask(0, pattern::set_of(&[5]));
     let edited = write(tmp.path(), "bank01.work", &b.to_bytes());
-    gk().arg("diff").arg(&blank).arg(&edited).assert().success().stdout("bank pattern 3 track 2 step 5: trig added\n");
+    gk().arg("diff").arg(&blank).arg(&edited).assert().code(1).stdout("bank pattern 3 track 2 step 5: trig added\n");
 }

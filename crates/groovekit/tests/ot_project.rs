@@ -77,7 +77,7 @@ fn editing_the_dump_and_diffing_shows_the_change() {
         .arg(&f)
         .arg(&built)
         .assert()
-        .success()
+        .code(1)
         .stdout("tempo 120 -> 128\nflex slot 2: path ../AUDIO/second-0.wav -> ../AUDIO/other.wav\n");
     gk().arg("diff").arg(&f).arg(&f).assert().success().stdout("no differences\n");
 }
@@ -96,12 +96,12 @@ fn verify_checks_sample_paths() {
         .code(1)
         .stdout(predicate::str::contains("flex slot 1: sample `../AUDIO/first-0.wav` not found"))
         .stdout(predicate::str::contains("static slot 128: sample `../AUDIO/fifth-0.wav` not found"))
-        .stdout(predicate::str::contains("1 checked, 8 problems"));
+        .stdout(predicate::str::contains("1 file checked, 8 problems"));
     std::fs::create_dir(tmp.path().join("AUDIO")).unwrap();
     for n in ["first-0", "second-0", "fourth-0", "fifth-0"] {
         std::fs::write(tmp.path().join("AUDIO").join(format!("{n}.wav")), b"").unwrap();
     }
-    gk().arg("verify").arg(&f).assert().success().stdout(predicate::str::contains("1 checked, 0 problems"));
+    gk().arg("verify").arg(&f).assert().success().stdout(predicate::str::contains("1 file checked, 0 problems"));
 }
 
 #[test]
@@ -152,7 +152,7 @@ fn verify_folder_reports_missing_files() {
     std::fs::create_dir(set.join("AUDIO")).unwrap();
     // A project folder, then the Set around it: both find the missing bank.
     for target in [&dir, &set] {
-        gk().arg("verify")
+        gk().args(["verify", "-v"])
             .arg(target)
             .assert()
             .code(1)
@@ -168,7 +168,7 @@ fn verify_accepts_a_new_project() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("NEW");
     gk().args(["ot", "new-project"]).arg(&dir).assert().success();
-    gk().arg("verify").arg(&dir).assert().success().stdout(predicate::str::contains("26 checked, 0 problems"));
+    gk().arg("verify").arg(&dir).assert().success().stdout(predicate::str::contains("26 files checked, 0 problems"));
 }
 
 /// The device Set fixture: every file of its project is checked by its own handler, and the
@@ -177,10 +177,12 @@ fn verify_accepts_a_new_project() {
 #[test]
 fn verify_set_fixture_checks_every_file_and_sample_path() {
     let Some(ot) = fixtures("verify_set_fixture") else { return };
-    let out = gk().arg("verify").arg(ot.join("demo-set/DEMO-SET-1")).assert().code(1).get_output().stdout.clone();
+    // -v lists the good files too (without it, only problems and the summary).
+    let out =
+        gk().args(["verify", "-v"]).arg(ot.join("demo-set/DEMO-SET-1")).assert().code(1).get_output().stdout.clone();
     let out = String::from_utf8(out).unwrap();
     assert!(out.contains("flex slot 129: sample `../AUDIO/flex.wav` not found"), "{out}");
-    assert!(out.contains("27 checked, 1 problems"), "{out}"); // 26 project files + AUDIO/chain.ot
+    assert!(out.contains("27 files checked, 1 problem"), "{out}"); // 26 project files + AUDIO/chain.ot
     assert!(out.contains("BLANK/bank16.work (octatrack-bank)"), "{out}");
     assert!(!out.contains("not recognised"), "{out}");
 }
@@ -197,12 +199,12 @@ fn verify_folder_checks_strd_and_passes_fix_on() {
     let last = bad.len() - 1;
     bad[last] ^= 0xFF; // break the checksum
     std::fs::write(dir.join("bank03.work"), &bad).unwrap();
-    gk().arg("verify")
+    gk().args(["verify", "-v"])
         .arg(&dir)
         .assert()
         .code(1)
         .stdout(predicate::str::contains("bank03.strd (octatrack-bank)"))
-        .stdout(predicate::str::contains("27 checked, 1 problems"));
+        .stdout(predicate::str::contains("27 files checked, 1 problem"));
     gk().args(["verify", "--fix"]).arg(&dir).assert().success();
     assert_eq!(std::fs::read(dir.join("bank03.work")).unwrap(), good);
 }

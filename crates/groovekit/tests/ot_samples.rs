@@ -65,6 +65,7 @@ fn ot_inspect_dump_build_verify_diff() {
     let out =
         gk().arg("diff").arg(&sliced).arg(fx.join("octatrack/demo-set/DEMO-SET-1/AUDIO/chain.ot")).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "diff exits 1 when the files differ");
     assert!(text.contains("bpm: 120.0 -> 125.0"), "{text}");
     assert!(text.contains("gain_db: 24.0 -> 0.0"), "{text}");
     assert!(!text.contains("slices"), "{text}");
@@ -170,7 +171,7 @@ fn chain_errors_leave_the_output_empty() {
     assert!(list(&out).is_empty());
     // Usage errors exit 2.
     gk().args(["ot", "chain", "x"]).assert().code(2);
-    gk().args(["ot", "chain", "x", "-o"]).arg(&out).args(hats(&fx)).args(["--bit-depth", "12"]).assert().code(1);
+    gk().args(["ot", "chain", "x", "-o"]).arg(&out).args(hats(&fx)).args(["--bit-depth", "12"]).assert().code(2);
     // --dry-run writes nothing.
     gk().args(["ot", "chain", "x", "--dry-run", "-o"]).arg(&out).args(hats(&fx)).assert().success();
     assert!(list(&out).is_empty());
@@ -208,7 +209,8 @@ fn chain_config_and_grid_and_find_audio() {
     let before = std::fs::read(dir.path().join("hat.ot")).unwrap();
     gk().args(["ot", "grid", "linear", "--dry-run"]).arg(&wav).arg("2").assert().success();
     assert_eq!(std::fs::read(dir.path().join("hat.ot")).unwrap(), before);
-    gk().args(["ot", "grid", "linear"]).arg(&wav).arg("65").assert().code(1);
+    // An argument out of its range is a usage error (issue 12): exit 2.
+    gk().args(["ot", "grid", "linear"]).arg(&wav).arg("65").assert().code(2);
 
     // find-audio: case-insensitive extensions, reasons for the unusable.
     let scan = dir.path().join("scan");

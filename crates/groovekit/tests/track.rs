@@ -49,8 +49,8 @@ fn render_prints_where_the_wav_is_and_is_deterministic() {
                 .arg(out)
                 .assert()
                 .success()
-                .stdout(predicate::str::contains(format!("wrote {}", out.display())))
-                .stdout(predicate::str::contains("0 clipped samples"));
+                .stderr(predicate::str::contains(format!("wrote {}", out.display())))
+                .stderr(predicate::str::contains("0 clipped samples"));
         }
         assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap(), "{name}");
     }
@@ -61,8 +61,8 @@ fn render_prints_where_the_wav_is_and_is_deterministic() {
         .arg(tmp.path().join("n.wav"))
         .assert()
         .success()
-        .stdout(predicate::str::contains("6.000 s, 32000 Hz, 24-bit, 12 voices"))
-        .stdout(predicate::str::contains("peak before normalising"));
+        .stderr(predicate::str::contains("6.000 s, 32000 Hz, 24-bit, 12 voices"))
+        .stderr(predicate::str::contains("peak before normalising"));
 }
 
 #[test]
@@ -74,7 +74,7 @@ fn the_bundled_demo_renders() {
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicate::str::contains("wrote "));
+        .stderr(predicate::str::contains("wrote "));
     let bytes = std::fs::read(&out).unwrap();
     assert!(bytes.len() > 1_000_000 && bytes.starts_with(b"RIFF"));
     gk().current_dir(repo()).args(["track", "check", "examples/demo.track"]).assert().success();
@@ -89,7 +89,7 @@ fn check_lists_every_problem_with_line_col_and_suggestions() {
             .arg(fix.join(format!("{name}.track")))
             .assert()
             .success()
-            .stdout(predicate::str::contains("0 error(s), 0 warning(s)"));
+            .stdout(predicate::str::contains("0 errors, 0 warnings"));
     }
     let (_tmp, song) = song_dir(
         &fix,
@@ -104,7 +104,7 @@ fn check_lists_every_problem_with_line_col_and_suggestions() {
         .stderr(predicate::str::contains("song.track:3:1: event time 0.75 is outside the pattern [0, 0.5]"))
         .stderr(predicate::str::contains("song.track:4:6: `NOTE_H4` is not a note name"))
         .stderr(predicate::str::contains("song.track:6:4: unknown pattern `kick`"))
-        .stdout(predicate::str::contains("4 error(s)"));
+        .stdout(predicate::str::contains("4 errors"));
     let out = gk().args(["track", "check", "--json"]).arg(&song).assert().code(1).get_output().stdout.clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["errors"], 4);
@@ -131,7 +131,7 @@ fn strict_and_assets_options() {
         .assert()
         .success()
         .stderr(predicate::str::contains("`ASSET_KICK_1` is used without a SAMPLE line"))
-        .stdout(predicate::str::contains("0 error(s), 2 warning(s)"));
+        .stdout(predicate::str::contains("0 errors, 2 warnings"));
     // A song elsewhere, pointed at the fixture assets with --assets.
     let song = tmp.path().join("s.track");
     std::fs::write(&song, "PATTERN p\n0, ASSET_HIHAT, 1, 0\nSCORE\n0, p\n").unwrap();

@@ -78,3 +78,12 @@ fn checksum_fix_writes_a_backup_then_repairs() {
     let repaired = std::fs::read(&bank).unwrap();
     assert!(verify_file(&bank, &repaired, false).unwrap().problems.is_empty());
 }
+
+#[test]
+fn error_offsets_point_at_the_problem() {
+    let e = crate::raw::bank::Bank::read(&bank::default_bank_bytes()[..100]).unwrap_err();
+    assert_eq!(error_offset(&e), Some(100));
+    let mut b = bank::default_bank_bytes();
+    b[21] = 1;
+    assert_eq!(error_offset(&crate::raw::bank::Bank::read(&b).unwrap_err()), Some(21));
+}

@@ -3,6 +3,7 @@
 //! (`inspect`, `verify`, `dump`, `build`, `render`, `convert`, `diff`) find the handler by
 //! content with [`Handler::sniff`] and by the `kind` key of documents.
 
+pub mod args;
 pub mod okt;
 pub mod opz;
 pub mod ot;
@@ -11,6 +12,20 @@ pub mod track;
 use std::path::{Path, PathBuf};
 
 use miette::{IntoDiagnostic, WrapErr, miette};
+
+/// Set by the global `--quiet`: commands print only results and errors (no summaries, notes,
+/// warnings or progress).
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns `--quiet` on for the whole run.
+pub fn set_quiet(on: bool) {
+    QUIET.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether `--quiet` is on.
+pub fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// How a command ended, when it did not fail with an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,8 +62,8 @@ pub struct RenderArgs {
     /// The WAV file to write.
     #[arg(short, long)]
     pub output: PathBuf,
-    /// Output sample rate in Hz.
-    #[arg(long, default_value_t = 48_000)]
+    /// Output sample rate in Hz (8000..=192000).
+    #[arg(long, default_value_t = 48_000, value_parser = args::rate)]
     pub rate: u32,
     /// Output sample format: 16, 24 or 32f.
     #[arg(long, default_value = "16")]
@@ -67,39 +82,26 @@ pub struct RenderArgs {
     pub dry_run: bool,
 }
 
-/// One problem found by `verify`.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Problem {
-    /// The file concerned.
-    pub path: PathBuf,
-    /// Byte offset, when the problem has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<u64>,
-    /// What is wrong, and what to do.
-    pub message: String,
-    /// Whether `--fix` repaired it.
-    pub fixed: bool,
-}
-
-/// What `verify` found in one file or folder.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct VerifyReport {
-    /// Files checked, each with its kind.
-    pub checked: Vec<(PathBuf, String)>,
-    /// Problems found (empty = all good).
-    pub problems: Vec<Problem>,
-    /// Non-fatal observations (for example a tolerated arrangement checksum mismatch).
-    pub warnings: Vec<Problem>,
-}
-
-impl VerifyReport {
-    /// Adds another report's findings to this one.
-    pub fn merge(&mut self, other: VerifyReport) {
-        self.checked.extend(other.checked);
-        self.problems.extend(other.problems);
-        self.warnings.extend(other.warnings);
+impl RenderArgs {
+    /// The options of `groovekit render IN -o OUT` with nothing else given (for `convert`).
+    pub fn defaults(input: &Path, output: &Path) -> Self {
+        Self {
+            input: input.to_path_buf(),
+            output: output.to_path_buf(),
+            rate: 48_000,
+            bits: groovekit_audio::SampleFormat::Int16,
+            okt: okt::OktRenderOpts::default(),
+            track: track::TrackRenderOpts::default(),
+            json: false,
+            dry_run: false,
+        }
     }
 }
+
+/// One finding of `verify` (shared with the libraries: `groovekit_core::report`).
+pub use groovekit_core::report::Problem;
+/// What `verify` found in files or folders (shared with the libraries).
+pub use groovekit_core::report::Report as VerifyReport;
 
 /// A summary printed by `inspect`: text for people, JSON for programs.
 #[derive(Debug, Clone)]
@@ -170,6 +172,17 @@ pub trait Handler: Sync {
         Err(miette!("{} files cannot be rendered", self.name()))
     }
 
+    /// Whether [`Handler::render`] works (so `convert IN OUT.wav` renders).
+    fn renders(&self) -> bool {
+        false
+    }
+
+    /// The output extensions [`Handler::convert`] handles (besides `.wav` by rendering and
+    /// `.yaml`/`.json` by dumping, which `convert` does for every format that has them).
+    fn conversions(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// `groovekit convert`: `Some` when this handler converts its file to `output`'s kind.
     fn convert(
         &self,
@@ -207,6 +220,10 @@ pub fn read_file(path: &Path) -> miette::Result<Vec<u8>> {
 /// The handler that reads `bytes`, or an error naming the file.
 fn detect(path: &Path, bytes: &[u8]) -> miette::Result<&'static dyn Handler> {
     handlers().into_iter().find(|h| h.sniff(path, bytes)).ok_or_else(|| {
+        // Named like a supported file (a damaged bank): its reader's error, with the offset.
+        if let Some(p) = diagnose(path, bytes) {
+            return miette!("{}", p.line());
+        }
         miette!(
             help = "groovekit reads Octatrack banks, arrangements, markers, .ot and project files, OP-Z projects and kits, Oktalyzer modules and .track songs",
             "{}: not a file groovekit recognises ({} bytes)",
@@ -237,74 +254,178 @@ pub fn inspect(path: &Path, json: bool) -> miette::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-/// `groovekit verify PATH...`.
-pub fn verify(paths: &[PathBuf], json: bool, fix: bool) -> miette::Result<Outcome> {
+/// How `verify` prints.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct VerifyOpts {
+    /// JSON instead of text.
+    pub json: bool,
+    /// Repair what can be repaired.
+    pub fix: bool,
+    /// One line per good file too.
+    pub verbose: bool,
+}
+
+/// Why a file that no handler claims is not read: the error of the format its name promises
+/// (with the byte offset), or `None` when the name promises nothing.
+fn diagnose(path: &Path, bytes: &[u8]) -> Option<Problem> {
+    if let Some(p) = groovekit_octatrack::ops::verify::diagnose(path, bytes) {
+        return Some(p);
+    }
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "okt" | "okta" => Some(Problem::at(
+            path,
+            0,
+            format!(
+                "not an Oktalyzer module: no `OKTASONG` magic at byte 0 (found {:?})",
+                String::from_utf8_lossy(bytes.get(..8).unwrap_or(bytes))
+            ),
+        )),
+        "track" => match std::str::from_utf8(bytes) {
+            Err(e) => Some(Problem::at(path, e.valid_up_to() as u64, "a .track song must be UTF-8 text")),
+            Ok(_) => None,
+        },
+        _ => None,
+    }
+}
+
+/// Checks one file into `report`. A file no handler claims is a problem when its name promises
+/// a format (a damaged bank: the reader's error and offset) or when it was named on the command
+/// line; inside a folder it is listed as not recognised.
+fn verify_one(path: &Path, fix: bool, in_folder: bool, report: &mut VerifyReport) {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            report.problems.push(Problem::new(path, format!("cannot read: {e}")));
+            return;
+        }
+    };
+    if let Some(h) = handlers().into_iter().find(|h| h.sniff(path, &bytes)) {
+        match h.verify_file(path, &bytes, fix) {
+            Ok(r) => report.merge(r),
+            Err(e) => report.problems.push(Problem::new(path, format!("{e}"))),
+        }
+        return;
+    }
+    if let Some(p) = diagnose(path, &bytes) {
+        report.problems.push(p);
+        return;
+    }
+    let p = Problem::new(path, format!("not a file groovekit recognises ({})", args::count(bytes.len(), "byte")));
+    if in_folder { report.unrecognised.push(p) } else { report.problems.push(p) }
+}
+
+/// Checks every file under a folder that no format claims as a whole.
+fn verify_tree(dir: &Path, fix: bool, report: &mut VerifyReport) {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+            Ok(_) => {}
+            Err(e) => report.problems.push(Problem::new(dir, format!("cannot read the folder: {e}"))),
+        }
+    }
+    let mut here = VerifyReport::default();
+    let bar = crate::progress::bar(files.len() as u64, "verify");
+    for f in &files {
+        verify_one(f, fix, true, &mut here);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    if here.checked.is_empty() && here.problems.is_empty() {
+        let why = if files.is_empty() {
+            "the folder is empty".to_string()
+        } else {
+            format!("none of its {} is a file groovekit recognises", args::count(files.len(), "file"))
+        };
+        here.problems.push(Problem::new(dir, format!("nothing to check: {why}")));
+    }
+    report.merge(here);
+}
+
+/// Identical findings once, with how many times they occurred (a damaged module can repeat one
+/// warning dozens of times).
+fn grouped(findings: &[Problem]) -> Vec<(&Problem, usize)> {
+    let mut out: Vec<(&Problem, usize)> = Vec::new();
+    for f in findings {
+        match out.iter_mut().find(|(g, _)| g.path == f.path && g.message == f.message && g.fixed == f.fixed) {
+            Some((_, n)) => *n += 1,
+            None => out.push((f, 1)),
+        }
+    }
+    out
+}
+
+/// The one-line end of `verify`: "26 files checked, 1 problem, 2 warnings".
+fn verify_summary(report: &VerifyReport) -> String {
+    let mut parts = vec![
+        format!("{} checked", args::count(report.checked.len(), "file")),
+        args::count(report.open_problems(), "problem"),
+    ];
+    let fixed = report.problems.iter().filter(|p| p.fixed).count();
+    if fixed > 0 {
+        parts.push(format!("{fixed} fixed"));
+    }
+    if !report.warnings.is_empty() {
+        parts.push(args::count(report.warnings.len(), "warning"));
+    }
+    if !report.notes.is_empty() {
+        parts.push(args::count(report.notes.len(), "note"));
+    }
+    if !report.unrecognised.is_empty() {
+        parts.push(format!("{} not recognised", args::count(report.unrecognised.len(), "file")));
+    }
+    parts.join(", ")
+}
+
+/// `groovekit verify PATH...`: every file checked or listed as not recognised; one line per
+/// problem (per good file with `-v`), the summary last. Exit 1 on an open problem or when
+/// nothing at all was recognised.
+pub fn verify(paths: &[PathBuf], opts: VerifyOpts) -> miette::Result<Outcome> {
     let mut report = VerifyReport::default();
     for p in paths {
         if p.is_dir() {
-            let whole = handlers().into_iter().find_map(|h| h.verify_dir(p, fix));
-            match whole {
+            match handlers().into_iter().find_map(|h| h.verify_dir(p, opts.fix)) {
                 Some(r) => report.merge(r?),
-                None => {
-                    let files = groovekit_core::fixtures::files_under(p, &|_| true);
-                    for f in files {
-                        let bytes = read_file(&f)?;
-                        if let Some(h) = handlers().into_iter().find(|h| h.sniff(&f, &bytes)) {
-                            report.merge(h.verify_file(&f, &bytes, fix)?);
-                        }
-                    }
-                }
+                None => verify_tree(p, opts.fix, &mut report),
             }
         } else {
-            let bytes = match std::fs::read(p) {
-                Ok(b) => b,
-                Err(e) => {
-                    report.problems.push(Problem {
-                        path: p.clone(),
-                        offset: None,
-                        message: format!("cannot read: {e}"),
-                        fixed: false,
-                    });
-                    continue;
-                }
-            };
-            match handlers().into_iter().find(|h| h.sniff(p, &bytes)) {
-                Some(h) => report.merge(h.verify_file(p, &bytes, fix)?),
-                None => report.problems.push(Problem {
-                    path: p.clone(),
-                    offset: None,
-                    message: format!("not a file groovekit recognises ({} bytes)", bytes.len()),
-                    fixed: false,
-                }),
-            }
+            verify_one(p, opts.fix, false, &mut report);
         }
     }
-    let failed = report.problems.iter().any(|p| !p.fixed);
-    if json {
-        let v = serde_json::json!({ "ok": !failed, "checked": report.checked, "problems": report.problems, "warnings": report.warnings });
+    let failed = report.failed();
+    if opts.json {
+        let v = serde_json::json!({
+            "ok": !failed,
+            "checked": report.checked,
+            "problems": report.problems,
+            "warnings": report.warnings,
+            "notes": report.notes,
+            "unrecognised": report.unrecognised,
+        });
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
-    } else {
+        return Ok(if failed { Outcome::Failed } else { Outcome::Ok });
+    }
+    if opts.verbose {
         for (p, kind) in &report.checked {
-            println!("checked {} ({kind})", p.display());
+            println!("ok: {} ({kind})", p.display());
         }
-        for w in &report.warnings {
-            println!(
-                "warning: {}{}: {}",
-                w.path.display(),
-                w.offset.map(|o| format!(" @{o}")).unwrap_or_default(),
-                w.message
-            );
+    }
+    let times = |n: usize| if n > 1 { format!(" ({n} times)") } else { String::new() };
+    for (p, n) in grouped(&report.problems) {
+        println!("{}: {}{}", if p.fixed { "fixed" } else { "problem" }, p.line(), times(n));
+    }
+    if !quiet() {
+        for (w, n) in grouped(&report.warnings) {
+            println!("warning: {}{}", w.line(), times(n));
         }
-        for p in &report.problems {
-            let tag = if p.fixed { "fixed" } else { "problem" };
-            println!(
-                "{tag}: {}{}: {}",
-                p.path.display(),
-                p.offset.map(|o| format!(" @{o}")).unwrap_or_default(),
-                p.message
-            );
+        for (w, n) in grouped(&report.notes) {
+            println!("note: {}{}", w.line(), times(n));
         }
-        println!("{} checked, {} problems", report.checked.len(), report.problems.iter().filter(|p| !p.fixed).count());
+        for u in &report.unrecognised {
+            println!("not recognised: {}", u.line());
+        }
+        println!("{}", verify_summary(&report));
     }
     Ok(if failed { Outcome::Failed } else { Outcome::Ok })
 }
@@ -331,7 +452,7 @@ pub fn build(input: &Path, output: &Path) -> miette::Result<Outcome> {
         .map_err(|e| miette!("{}: not UTF-8 text (byte {})", input.display(), e.utf8_error().valid_up_to()))?;
     let kind = groovekit_core::doc::peek_kind(&text).ok_or_else(|| {
         miette!(
-            help = "documents written by `groovekit dump` start with a `kind:` line",
+            help = "a document is a YAML or JSON mapping with a top-level `kind` key, as `groovekit dump` writes",
             "{}: no top-level `kind` key",
             input.display()
         )
@@ -351,12 +472,94 @@ pub fn render(args: &RenderArgs) -> miette::Result<Outcome> {
     detect(&args.input, &bytes)?.render(args, &bytes)
 }
 
-/// `groovekit convert IN OUT`.
-pub fn convert(input: &Path, output: &Path, options: &[String]) -> miette::Result<Outcome> {
+/// Every conversion `convert` offers, as (input, output extensions): a table for messages and
+/// for `--json`, built from the handlers.
+fn conversions() -> Vec<(&'static str, Vec<&'static str>)> {
+    let mut out: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
+    for h in handlers() {
+        let mut targets = h.conversions().to_vec();
+        if h.renders() {
+            targets.push("wav");
+        }
+        if !h.doc_kinds().is_empty() {
+            targets.extend(["yaml", "json"]);
+        }
+        match out.iter_mut().find(|(n, _)| *n == h.name()) {
+            Some((_, t)) => {
+                for x in targets {
+                    if !t.contains(&x) {
+                        t.push(x);
+                    }
+                }
+            }
+            None => out.push((h.name(), targets)),
+        }
+    }
+    out
+}
+
+/// The conversion table as text, one line per format: "  okt -> .wav .yaml .json".
+fn conversions_text() -> String {
+    conversions()
+        .iter()
+        .map(|(n, t)| format!("  {n} -> {}", t.iter().map(|x| format!(".{x}")).collect::<Vec<_>>().join(" ")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `groovekit convert IN OUT`, by OUT's extension: `.yaml`/`.yml`/`.json` through `dump`, `.wav`
+/// through the format's renderer (default options; `groovekit render` has them all), anything
+/// else through the format's own conversions (`.opz` -> `.mid`). A conversion that does not
+/// exist is a usage error that lists the ones that do.
+pub fn convert(input: &Path, output: &Path, options: &[String], json: bool) -> miette::Result<Outcome> {
     let bytes = read_file(input)?;
     let h = detect(input, &bytes)?;
-    h.convert(input, &bytes, output, options)
-        .unwrap_or_else(|| Err(miette!("{}: no conversion from {} to {}", input.display(), h.name(), output.display())))
+    let ext = output.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let report = |what: &str| {
+        let v = serde_json::json!({ "input": input, "output": output, "from": h.name(), "to": ext, "via": what });
+        if json {
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        } else if !quiet() {
+            eprintln!("converted {} ({}) to {} via {what}", input.display(), h.name(), output.display());
+        }
+    };
+    let syntax = match ext.as_str() {
+        "yaml" | "yml" => Some(groovekit_core::doc::Syntax::Yaml),
+        "json" => Some(groovekit_core::doc::Syntax::Json),
+        _ => None,
+    };
+    if let Some(syntax) = syntax
+        && !h.doc_kinds().is_empty()
+    {
+        let text = h.dump(input, &bytes, syntax, Some(output))?;
+        groovekit_core::fs::write_atomic(output, text.as_bytes()).into_diagnostic()?;
+        report("dump");
+        return Ok(Outcome::Ok);
+    }
+    if ext == "wav" && h.renders() {
+        let args = RenderArgs::defaults(input, output);
+        let outcome = h.render(&args, &bytes)?;
+        if outcome == Outcome::Ok {
+            report("render");
+        }
+        return Ok(outcome);
+    }
+    match h.convert(input, &bytes, output, options) {
+        Some(r) => {
+            let outcome = r?;
+            if json && outcome == Outcome::Ok {
+                report("convert");
+            }
+            Ok(outcome)
+        }
+        None => Err(args::usage(format!(
+            "{}: no conversion from {} to {}; the conversions are:\n{}",
+            input.display(),
+            h.name(),
+            if ext.is_empty() { "a file without an extension".to_string() } else { format!(".{ext}") },
+            conversions_text()
+        ))),
+    }
 }
 
 /// `groovekit diff A B`.

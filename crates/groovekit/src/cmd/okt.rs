@@ -347,16 +347,21 @@ impl Handler for OktHandler {
         Ok(m.to_bytes())
     }
 
+    fn renders(&self) -> bool {
+        true
+    }
+
     fn render(&self, args: &RenderArgs, bytes: &[u8]) -> miette::Result<Outcome> {
         let (m, _) = load(&args.input, bytes)?;
         let o = &args.okt;
         let channels = m.channels();
         for &c in o.solo.iter().chain(&o.mute) {
             if usize::from(c) > channels {
-                return Err(miette!(
-                    help = "channels are numbered from 1 in pattern order, as Oktalyzer shows them (a split Paula channel has two)",
-                    "channel {c} does not exist: this module has {channels} channels"
-                ));
+                // A value the module rules out is a usage error (exit 2), like clap's ranges.
+                return Err(super::args::usage(format!(
+                    "channel {c} does not exist: this module has {channels} channels \
+                     (numbered from 1 in pattern order, as Oktalyzer shows them; a split Paula channel has two)"
+                )));
             }
         }
         let is_on = |list: &[u8], c: usize| list.iter().any(|&x| usize::from(x) == c + 1);

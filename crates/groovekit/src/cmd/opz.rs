@@ -729,6 +729,10 @@ impl Handler for OpzHandler {
         human::build(text).map(Project::into_bytes).map_err(|e| file_err(input, e))
     }
 
+    fn conversions(&self) -> &'static [&'static str] {
+        &["mid"]
+    }
+
     fn convert(
         &self,
         input: &Path,

@@ -49,8 +49,8 @@ pub enum TrackCommand {
         /// The WAV file to write.
         #[arg(short, long)]
         output: PathBuf,
-        /// Output sample rate in Hz.
-        #[arg(long, default_value_t = 48_000)]
+        /// Output sample rate in Hz (8000..=192000).
+        #[arg(long, default_value_t = 48_000, value_parser = super::args::rate)]
         rate: u32,
         /// Output sample format: 16, 24 or 32f.
         #[arg(long, default_value = "16")]
@@ -169,6 +169,15 @@ fn song_text(path: &Path, bytes: Vec<u8>) -> miette::Result<String> {
     })
 }
 
+/// A library error about a song as a report: syntax errors printed with their snippets first.
+fn song_error(path: &Path, text: &str, e: TrackError) -> miette::Report {
+    if let TrackError::Invalid(d) = &e {
+        print_diagnostics(path, text, d);
+        return miette!("{}: the song has errors (see above)", path.display());
+    }
+    miette!("{}: {e}", path.display())
+}
+
 /// Folder of a song (for assets beside it).
 fn song_dir(path: &Path) -> PathBuf {
     match path.parent() {
@@ -238,7 +247,12 @@ fn check_cmd(path: &Path, assets: Option<&Path>, strict: bool, json: bool) -> mi
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
         print_diagnostics(path, &text, &diags);
-        println!("{}: {errors} error(s), {warnings} warning(s)", path.display());
+        println!(
+            "{}: {}, {}",
+            path.display(),
+            super::args::count(errors, "error"),
+            super::args::count(warnings, "warning")
+        );
     }
     Ok(if errors > 0 { Outcome::Failed } else { Outcome::Ok })
 }
@@ -280,33 +294,69 @@ fn db(x: f32) -> String {
     if x > 0.0 { format!("{:.1} dBFS", 20.0 * x.log10()) } else { "-inf dBFS".to_string() }
 }
 
-fn print_report(out: &Path, r: &RenderReport, opts: &RenderOptions) {
+/// The render's summary: on standard error (the result is the WAV file), or as JSON on standard
+/// output with `--json`; warnings about clipping stay on standard error either way.
+fn print_report(out: &Path, r: &RenderReport, opts: &RenderOptions, json: bool) {
     let shown = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
-    println!(
-        "wrote {}: {:.3} s, {} Hz, {}-bit{}, {} voices",
-        shown.display(),
-        r.seconds,
-        opts.rate,
-        opts.format.bits(),
-        if opts.format == SampleFormat::Float32 { " float" } else { "" },
-        r.voices
-    );
-    if opts.normalize {
-        println!("peak before normalising {:.4} ({}), gain {:.4}", r.peak, db(r.peak), r.gain);
-    } else {
-        println!("peak {:.4} ({}), {} clipped samples", r.peak, db(r.peak), r.clipped);
+    if json {
+        let v = serde_json::json!({
+            "output": shown,
+            "seconds": r.seconds,
+            "rate": opts.rate,
+            "bits": opts.format.bits(),
+            "float": opts.format == SampleFormat::Float32,
+            "voices": r.voices,
+            "peak": r.peak,
+            "gain": r.gain,
+            "clipped": r.clipped,
+            "non_finite": r.non_finite,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else if !super::quiet() {
+        eprintln!(
+            "wrote {}: {:.3} s, {} Hz, {}-bit{}, {}",
+            shown.display(),
+            r.seconds,
+            opts.rate,
+            opts.format.bits(),
+            if opts.format == SampleFormat::Float32 { " float" } else { "" },
+            super::args::count(r.voices, "voice")
+        );
+        if opts.normalize {
+            eprintln!("peak before normalising {:.4} ({}), gain {:.4}", r.peak, db(r.peak), r.gain);
+        } else {
+            eprintln!(
+                "peak {:.4} ({}), {}",
+                r.peak,
+                db(r.peak),
+                super::args::count(r.clipped as usize, "clipped sample")
+            );
+        }
     }
     if r.clipped > 0 {
-        eprintln!("warning: {} samples were clipped; lower the volumes or use --normalize", r.clipped);
+        let what = if r.clipped == 1 { "1 sample was".to_string() } else { format!("{} samples were", r.clipped) };
+        eprintln!("warning: {what} clipped; lower the volumes or use --normalize");
     }
     if r.non_finite > 0 {
-        eprintln!("warning: {} NaN or infinite samples were replaced by silence", r.non_finite);
+        let what = if r.non_finite == 1 {
+            "1 NaN or infinite sample was".to_string()
+        } else {
+            format!("{} NaN or infinite samples were", r.non_finite)
+        };
+        eprintln!("warning: {what} replaced by silence");
     }
 }
 
 /// Parses, checks and renders; prints diagnostics and the report. `Failed` when the song has
 /// errors.
-fn render_song(path: &Path, text: &str, output: &Path, opts: &RenderOptions, strict: bool) -> miette::Result<Outcome> {
+fn render_song(
+    path: &Path,
+    text: &str,
+    output: &Path,
+    opts: &RenderOptions,
+    strict: bool,
+    json: bool,
+) -> miette::Result<Outcome> {
     let checked = groovekit_track::check(text);
     let Some(song) = checked.song else {
         print_diagnostics(path, text, &checked.diagnostics);
@@ -317,9 +367,12 @@ fn render_song(path: &Path, text: &str, output: &Path, opts: &RenderOptions, str
         warnings.extend(strict_warnings(&song));
     }
     print_diagnostics(path, text, &warnings);
-    match groovekit_track::render::render_file(&song, &song_dir(path), opts, output) {
+    let spinner = crate::progress::spinner("rendering");
+    let rendered = groovekit_track::render::render_file(&song, &song_dir(path), opts, output);
+    spinner.finish_and_clear();
+    match rendered {
         Ok(r) => {
-            print_report(output, &r, opts);
+            print_report(output, &r, opts, json);
             Ok(Outcome::Ok)
         }
         Err(TrackError::Invalid(d)) => {
@@ -344,7 +397,7 @@ fn watch_cmd(
         let text = super::read_file(path).and_then(|b| song_text(path, b));
         let song = match &text {
             Ok(t) => {
-                if let Err(e) = render_song(path, t, output, &ropts, opts.strict) {
+                if let Err(e) = render_song(path, t, output, &ropts, opts.strict, false) {
                     eprintln!("{e:?}");
                 }
                 groovekit_track::check(t).song
@@ -447,6 +500,45 @@ impl Handler for TrackHandler {
         Ok(report)
     }
 
+    /// The song as a document of its lines (comments and layout kept): `build` gives back the
+    /// canonical text byte for byte.
+    fn dump(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        syntax: groovekit_core::doc::Syntax,
+        _output: Option<&Path>,
+    ) -> miette::Result<String> {
+        let text = song_text(path, bytes.to_vec())?;
+        groovekit_track::doc::to_text(&text, syntax).map_err(|e| song_error(path, &text, e))
+    }
+
+    fn doc_kinds(&self) -> &'static [&'static str] {
+        &[groovekit_track::doc::KIND]
+    }
+
+    fn build(&self, _kind: &str, text: &str, input: &Path) -> miette::Result<Vec<u8>> {
+        groovekit_track::doc::from_text(text).map(String::into_bytes).map_err(|e| miette!("{}: {e}", input.display()))
+    }
+
+    /// By pattern and event (meaning, not layout); a song with errors cannot be compared.
+    fn diff(&self, a: (&Path, &[u8]), b: (&Path, &[u8])) -> miette::Result<Vec<String>> {
+        let song = |(p, bytes): (&Path, &[u8])| -> miette::Result<Song> {
+            let text = song_text(p, bytes.to_vec())?;
+            Song::parse(&text).map_err(|e| song_error(p, &text, e))
+        };
+        let (sa, sb) = (song(a)?, song(b)?);
+        let mut lines = groovekit_track::diff::diff(&sa, &sb);
+        if lines.is_empty() && a.1 != b.1 {
+            lines.push("same song, different layout (spacing, comments, spelling of numbers)".into());
+        }
+        Ok(lines)
+    }
+
+    fn renders(&self) -> bool {
+        true
+    }
+
     fn render(&self, args: &RenderArgs, bytes: &[u8]) -> miette::Result<Outcome> {
         let text = song_text(&args.input, bytes.to_vec())?;
         let opts = RenderOptions {
@@ -455,7 +547,7 @@ impl Handler for TrackHandler {
             normalize: args.track.normalize,
             assets_dir: args.track.assets.clone(),
         };
-        render_song(&args.input, &text, &args.output, &opts, args.track.strict)
+        render_song(&args.input, &text, &args.output, &opts, args.track.strict, args.json)
     }
 }
 

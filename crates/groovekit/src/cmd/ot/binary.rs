@@ -17,7 +17,7 @@ use groovekit_octatrack::raw::part;
 use miette::miette;
 use serde_json::json;
 
-use crate::cmd::{Handler, Inspection, Problem, VerifyReport};
+use crate::cmd::{Handler, Inspection, VerifyReport};
 
 /// The handlers for banks, arrangements and markers.
 pub fn handlers() -> Vec<&'static dyn Handler> {
@@ -30,29 +30,6 @@ struct BinaryHandler;
 /// The kinds this handler reads.
 fn kind_of(bytes: &[u8]) -> Option<BinaryKind> {
     BinaryKind::sniff(bytes).filter(|k| matches!(k, BinaryKind::Bank | BinaryKind::Arrangement | BinaryKind::Markers))
-}
-
-/// The document kind of a binary kind.
-fn doc_kind(k: BinaryKind) -> &'static str {
-    match k {
-        BinaryKind::Bank => human::bank::KIND,
-        BinaryKind::Arrangement => human::arrangement::KIND,
-        _ => human::markers::KIND,
-    }
-}
-
-/// The byte offset an error points at.
-fn error_offset(e: &OtError) -> Option<u64> {
-    let o = match e {
-        OtError::Truncated { actual, .. } => *actual,
-        OtError::Oversized { expected, .. } => *expected,
-        OtError::BadMagic { offset, .. } | OtError::BadSection { offset, .. } | OtError::Checksum { offset, .. } => {
-            *offset
-        }
-        OtError::UnsupportedVersion { .. } => 21,
-        _ => return None,
-    };
-    u64::try_from(o).ok()
 }
 
 /// Structure validation of any of the three kinds, without the checksum rule.
@@ -264,36 +241,7 @@ impl Handler for BinaryHandler {
     }
 
     fn verify_file(&self, path: &Path, bytes: &[u8], fix: bool) -> miette::Result<VerifyReport> {
-        let mut report = VerifyReport::default();
-        let Some(kind) = kind_of(bytes) else {
-            return Ok(report);
-        };
-        report.checked.push((path.to_path_buf(), doc_kind(kind).to_string()));
-        let problem = |offset: Option<u64>, message: String, fixed: bool| Problem {
-            path: path.to_path_buf(),
-            offset,
-            message,
-            fixed,
-        };
-        let state = match validate(kind, bytes) {
-            Ok(s) => s,
-            Err(e) => {
-                report.problems.push(problem(error_offset(&e), e.to_string(), false));
-                return Ok(report);
-            }
-        };
-        if state.is_valid() {
-            return Ok(report);
-        }
-        let offset = u64::try_from(bytes.len().saturating_sub(2)).ok();
-        let (message, fixed) = super::checksum_mismatch(path, bytes, kind, state, fix)?;
-        if kind == BinaryKind::Arrangement {
-            // The device is not known to check arrangement checksums: a warning, not a failure.
-            report.warnings.push(problem(offset, format!("{message}; tolerated for arrangements"), fixed));
-        } else {
-            report.problems.push(problem(offset, message, fixed));
-        }
-        Ok(report)
+        Ok(groovekit_octatrack::ops::verify::verify_file(path, bytes, fix).unwrap_or_default())
     }
 
     fn dump(&self, path: &Path, bytes: &[u8], syntax: Syntax, _output: Option<&Path>) -> miette::Result<String> {
@@ -342,19 +290,5 @@ impl Handler for BinaryHandler {
             _ => binary_diff::markers(a.1, b.1),
         };
         lines.map_err(|e| miette!("{} vs {}: {e}", a.0.display(), b.0.display()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn error_offsets_point_at_the_problem() {
-        let e = Bank::read(&bank::default_bank_bytes()[..100]).unwrap_err();
-        assert_eq!(error_offset(&e), Some(100));
-        let mut b = bank::default_bank_bytes();
-        b[21] = 1;
-        assert_eq!(error_offset(&Bank::read(&b).unwrap_err()), Some(21));
     }
 }

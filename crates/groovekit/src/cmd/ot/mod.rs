@@ -8,10 +8,6 @@ pub mod binary;
 pub mod project;
 pub mod samples;
 
-use std::path::Path;
-
-use groovekit_octatrack::raw::header::{BinaryKind, ChecksumState, update_checksum};
-
 use super::{Handler, Outcome};
 
 /// `groovekit ot ...` subcommands.
@@ -39,31 +35,4 @@ pub fn handlers() -> Vec<&'static dyn Handler> {
     all.extend(samples::handlers());
     all.extend(project::handlers());
     all
-}
-
-/// The `verify` message for a checksum mismatch in any Octatrack binary file and, with `fix`,
-/// the repair: a backup beside the file, then the checksum rewritten atomically. Returns the
-/// message and whether the file was fixed.
-pub(crate) fn checksum_mismatch(
-    path: &Path,
-    bytes: &[u8],
-    kind: BinaryKind,
-    state: ChecksumState,
-    fix: bool,
-) -> miette::Result<(String, bool)> {
-    let mut message = format!(
-        "{} checksum mismatch: stored 0x{:04X}, computed 0x{:04X}",
-        kind.describe(),
-        state.stored,
-        state.computed
-    );
-    if !fix {
-        message.push_str(" (`groovekit verify --fix` rewrites it after a backup)");
-        return Ok((message, false));
-    }
-    let mut out = bytes.to_vec();
-    update_checksum(&mut out);
-    let backup = crate::output::replace_reported(path, &out)?.unwrap_or_default();
-    message.push_str(&format!("; rewrote the checksum (backup: {})", backup.display()));
-    Ok((message, true))
 }

@@ -1,14 +1,16 @@
-//! Octatrack project: the `project.work` handler, project and Set folder checks, and
-//! `groovekit ot new-project`.
+//! Octatrack project: the `project.work` handler, project and Set folder checks (in
+//! `groovekit_octatrack::ops::verify`), and `groovekit ot new-project`.
 
 use std::path::{Path, PathBuf};
 
+use groovekit_octatrack::ops::verify;
+
 use groovekit_octatrack::human::project as human;
 use groovekit_octatrack::model::project::{Project, SlotType, fmt_bpm};
-use groovekit_octatrack::ops::new_project::{ARRANGEMENTS, BANKS, NewProjectOptions, new_project};
+use groovekit_octatrack::ops::new_project::{NewProjectOptions, new_project};
 use miette::miette;
 
-use crate::cmd::{Handler, Inspection, Outcome, Problem, VerifyReport};
+use crate::cmd::{Handler, Inspection, Outcome, VerifyReport};
 
 /// `groovekit ot` subcommands of this area.
 #[derive(Debug, clap::Subcommand)]
@@ -56,87 +58,8 @@ const KIND: &str = human::KIND;
 /// `project.work` / `project.strd`.
 struct ProjectHandler;
 
-/// Whether `bytes` look like a `project.work`: the `####` banner or a `[META]` section, and the
-/// project TYPE line near the start.
-fn looks_like_project(bytes: &[u8]) -> bool {
-    let head = bytes.get(..bytes.len().min(2048)).unwrap_or_default();
-    let contains = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
-    (head.starts_with(b"####") || contains(b"[META]")) && contains(b"TYPE=OCTATRACK DPS-1 PROJECT")
-}
-
 fn parse(path: &Path, bytes: &[u8]) -> miette::Result<Project> {
     Project::parse(bytes).map_err(|e| miette!("{}: {e}", path.display()))
-}
-
-fn problem(path: &Path, message: impl Into<String>) -> Problem {
-    Problem { path: path.to_path_buf(), offset: None, message: message.into(), fixed: false }
-}
-
-/// The problems of a parsed project that the parser does not reject: missing sections and
-/// sample paths that do not exist relative to the project folder.
-fn check_project(path: &Path, p: &Project, report: &mut VerifyReport) {
-    for section in ["SETTINGS", "STATES"] {
-        if p.text().section(section).is_none() {
-            report
-                .problems
-                .push(problem(path, format!("no [{section}] section; the Octatrack will not load this project")));
-        }
-    }
-    if p.text().section("SETTINGS").is_some() && p.tempo_x24().is_none() {
-        report.problems.push(problem(path, "[SETTINGS] has no TEMPOx24 line"));
-    }
-    match p.os_release() {
-        Some(r) if r.starts_with("1.40") => {}
-        other => report.warnings.push(problem(
-            path,
-            format!(
-                "written by OS {}, not 1.40A/B/C: re-save the project on OS 1.40 before editing it with tools",
-                other.as_deref().unwrap_or("(unknown)")
-            ),
-        )),
-    }
-    let folder = path.parent().unwrap_or(Path::new("."));
-    for s in p.samples() {
-        if s.path.is_empty() {
-            continue;
-        }
-        let shown = s.path_lossy();
-        if s.path.contains(&b'\\') {
-            report.warnings.push(problem(
-                path,
-                format!(
-                    "{} slot {}: path `{shown}` contains `\\`, which the Octatrack cannot load",
-                    s.slot_type.describe(),
-                    s.slot
-                ),
-            ));
-        }
-        let target = folder.join(bytes_to_path(&s.path));
-        if !target.is_file() {
-            report.problems.push(problem(
-                path,
-                format!(
-                    "{} slot {}: sample `{shown}` not found (looked for {})",
-                    s.slot_type.describe(),
-                    s.slot,
-                    target.display()
-                ),
-            ));
-        }
-    }
-}
-
-/// A `PATH=` value as a file-system path (raw bytes on Unix, lossy elsewhere).
-fn bytes_to_path(bytes: &[u8]) -> PathBuf {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
-    }
-    #[cfg(not(unix))]
-    {
-        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
-    }
 }
 
 impl Handler for ProjectHandler {
@@ -145,7 +68,7 @@ impl Handler for ProjectHandler {
     }
 
     fn sniff(&self, _path: &Path, bytes: &[u8]) -> bool {
-        looks_like_project(bytes)
+        verify::looks_like_project(bytes)
     }
 
     fn inspect(&self, path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
@@ -186,32 +109,12 @@ impl Handler for ProjectHandler {
         Ok(Inspection { text, json })
     }
 
-    fn verify_file(&self, path: &Path, bytes: &[u8], _fix: bool) -> miette::Result<VerifyReport> {
-        let mut report = VerifyReport::default();
-        report.checked.push((path.to_path_buf(), KIND.to_string()));
-        match Project::parse(bytes) {
-            Ok(p) => check_project(path, &p, &mut report),
-            Err(e) => report.problems.push(problem(path, e.to_string())),
-        }
-        Ok(report)
+    fn verify_file(&self, path: &Path, bytes: &[u8], fix: bool) -> miette::Result<VerifyReport> {
+        Ok(verify::verify_file(path, bytes, fix).unwrap_or_default())
     }
 
     fn verify_dir(&self, dir: &Path, fix: bool) -> Option<miette::Result<VerifyReport>> {
-        if dir.join("project.work").is_file() || dir.join("project.strd").is_file() {
-            return Some(Ok(verify_project_dir(dir, fix)));
-        }
-        let projects = set_projects(dir);
-        if dir.join("AUDIO").is_dir() && !projects.is_empty() {
-            let mut report = VerifyReport::default();
-            for f in groovekit_core::fixtures::files_under(&dir.join("AUDIO"), &|p| has_ext(p, "ot")) {
-                verify_with_handlers(&f, fix, &mut report);
-            }
-            for p in projects {
-                report.merge(verify_project_dir(&p, fix));
-            }
-            return Some(Ok(report));
-        }
-        None
+        verify::verify_folder(dir, fix).map(Ok)
     }
 
     fn dump(
@@ -241,90 +144,4 @@ impl Handler for ProjectHandler {
         }
         Ok(lines)
     }
-}
-
-fn has_ext(p: &Path, ext: &str) -> bool {
-    p.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
-}
-
-/// The project folders of a Set: its subfolders that hold a `project.work` or `project.strd`.
-fn set_projects(dir: &Path) -> Vec<PathBuf> {
-    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut out: Vec<PathBuf> = rd
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir() && (p.join("project.work").is_file() || p.join("project.strd").is_file()))
-        .collect();
-    out.sort();
-    out
-}
-
-/// Verifies one file with whichever handler recognises it; unrecognised files are problems.
-fn verify_with_handlers(path: &Path, fix: bool, report: &mut VerifyReport) {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            report.problems.push(problem(path, format!("cannot read: {e}")));
-            return;
-        }
-    };
-    match crate::cmd::handlers().into_iter().find(|h| h.sniff(path, &bytes)) {
-        Some(h) => match h.verify_file(path, &bytes, fix) {
-            Ok(r) => report.merge(r),
-            Err(e) => report.problems.push(problem(path, format!("{e}"))),
-        },
-        None => report.problems.push(problem(
-            path,
-            format!(
-                "not recognised as an Octatrack file ({} bytes); restore it from the .strd copy or a backup",
-                bytes.len()
-            ),
-        )),
-    }
-}
-
-/// The file names every project folder must have (as `.work`).
-fn required_files() -> Vec<String> {
-    let mut names = vec!["project".to_string()];
-    names.extend((1..=BANKS).map(|n| format!("bank{n:02}")));
-    names.extend((1..=ARRANGEMENTS).map(|n| format!("arr{n:02}")));
-    names.push("markers".into());
-    names
-}
-
-/// Checks a project folder: every required `.work` file is present, and each `.work` and
-/// `.strd` present is verified by its format's handler (which also checks sample paths for
-/// `project.work`); `.ot` files in the folder are verified too.
-fn verify_project_dir(dir: &Path, fix: bool) -> VerifyReport {
-    let mut report = VerifyReport::default();
-    for stem in required_files() {
-        let work = dir.join(format!("{stem}.work"));
-        let strd = dir.join(format!("{stem}.strd"));
-        if work.is_file() {
-            verify_with_handlers(&work, fix, &mut report);
-        } else {
-            report.problems.push(problem(
-                &work,
-                if strd.is_file() {
-                    format!(
-                        "missing {stem}.work (a {stem}.strd exists: copy it to {stem}.work to recover the saved state)"
-                    )
-                } else {
-                    format!(
-                        "missing {stem}.work: every project needs it (`groovekit ot new-project` writes a fresh set)"
-                    )
-                },
-            ));
-        }
-        if strd.is_file() {
-            verify_with_handlers(&strd, fix, &mut report);
-        }
-    }
-    let Ok(rd) = std::fs::read_dir(dir) else { return report };
-    let mut ot: Vec<PathBuf> = rd.flatten().map(|e| e.path()).filter(|p| p.is_file() && has_ext(p, "ot")).collect();
-    ot.sort();
-    for f in ot {
-        verify_with_handlers(&f, fix, &mut report);
-    }
-    report
 }

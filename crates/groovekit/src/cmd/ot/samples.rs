@@ -16,7 +16,7 @@ use groovekit_octatrack::raw::sample_settings::SampleSettingsFile;
 use miette::{IntoDiagnostic, miette};
 use serde_json::json;
 
-use crate::cmd::{Handler, Inspection, Outcome, Problem, VerifyReport};
+use crate::cmd::{Handler, Inspection, Outcome, VerifyReport, args};
 
 /// `groovekit ot` subcommands of this area.
 #[derive(Debug, clap::Subcommand)]
@@ -52,17 +52,21 @@ pub enum SamplesCommand {
         mode: GridMode,
         /// The audio file.
         audio: PathBuf,
-        /// Number of slices (1..64).
+        /// Number of slices (1..=64).
+        #[arg(value_parser = args::ot_slice_count)]
         slices: usize,
         /// Seed for `random`.
         #[arg(long, default_value_t = 0)]
         seed: u64,
-        /// Tempo for a new .ot (an existing .ot keeps its own).
-        #[arg(long)]
+        /// Tempo for a new .ot, 30..=300 BPM (an existing .ot keeps its own).
+        #[arg(long, value_parser = args::ot_bpm)]
         bpm: Option<f64>,
         /// Show what would be written; change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Print the slices and the file written as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Print the slice table of a .ot file.
     Slices {
@@ -82,11 +86,11 @@ pub enum SamplesCommand {
         /// OUT.png or OUT.svg.
         #[arg(short, long)]
         output: PathBuf,
-        /// Width in pixels.
-        #[arg(long, default_value_t = 1200)]
+        /// Width in pixels (16..=16384).
+        #[arg(long, default_value_t = 1200, value_parser = args::preview_width)]
         width: usize,
-        /// Height in pixels.
-        #[arg(long, default_value_t = 240)]
+        /// Height in pixels (40..=4096).
+        #[arg(long, default_value_t = 240, value_parser = args::preview_height)]
         height: usize,
         /// Show what would be written; change nothing.
         #[arg(long)]
@@ -129,38 +133,38 @@ pub struct ChainArgs {
     /// Output folder (with --config: overrides the file's folders).
     #[arg(short, long, required_unless_present = "config")]
     pub output: Option<PathBuf>,
-    /// Tempo written to the .ot (30..300 BPM; default 120).
-    #[arg(long)]
+    /// Tempo written to the .ot (30..=300 BPM; default 120).
+    #[arg(long, value_parser = args::ot_bpm)]
     pub bpm: Option<f64>,
     /// Gain in dB (-24..24 in 0.5 dB steps; default 0).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_parser = args::ot_gain_db)]
     pub gain: Option<f64>,
     /// Timestretch: off, normal (default) or beat.
-    #[arg(long)]
+    #[arg(long, value_parser = ["off", "normal", "beat"])]
     pub timestretch: Option<String>,
     /// Loop: off (default), normal or ping-pong.
-    #[arg(long = "loop")]
+    #[arg(long = "loop", value_parser = ["off", "normal", "on", "ping-pong"])]
     pub loop_mode: Option<String>,
     /// Trig quantisation: direct (default), pattern-length or a step count (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256).
-    #[arg(long)]
+    #[arg(long, value_parser = args::ot_trig_quant)]
     pub trig_quant: Option<String>,
     /// Output bit depth, 16 or 24 (default: the deepest input).
-    #[arg(long)]
+    #[arg(long, value_parser = args::ot_bit_depth)]
     pub bit_depth: Option<u16>,
     /// Scale each input to full scale (goes through floating point).
     #[arg(long)]
     pub normalize: bool,
-    /// Fade in, percent of each slice.
-    #[arg(long)]
+    /// Fade in, percent of each slice (0..=100).
+    #[arg(long, value_parser = args::percent)]
     pub fade_in: Option<f64>,
-    /// Fade out, percent of each slice.
-    #[arg(long)]
+    /// Fade out, percent of each slice (0..=100).
+    #[arg(long, value_parser = args::percent)]
     pub fade_out: Option<f64>,
     /// Resample inputs that are not 44.1 kHz (otherwise they are refused).
     #[arg(long)]
     pub resample: bool,
     /// Output container: wav (default) or aiff.
-    #[arg(long)]
+    #[arg(long, value_parser = ["wav", "aif", "aiff"])]
     pub format: Option<String>,
     /// Check everything and print what would be written; write nothing.
     #[arg(long)]
@@ -193,8 +197,8 @@ pub fn run(command: SamplesCommand) -> miette::Result<Outcome> {
     match command {
         SamplesCommand::Chain(args) => chain(&args),
         SamplesCommand::Split { chain, ot, output, json, .. } => split(&chain, ot.as_deref(), &output, json),
-        SamplesCommand::Grid { mode, audio, slices, seed, bpm, dry_run } => {
-            grid(mode, &audio, slices, seed, bpm, dry_run)
+        SamplesCommand::Grid { mode, audio, slices, seed, bpm, dry_run, json } => {
+            grid(GridArgs { mode, audio: &audio, n: slices, seed, bpm, dry_run, json })
         }
         SamplesCommand::Slices { file, json } => slice_table(&file, json),
         SamplesCommand::ChainPreview { chain, ot, output, width, height, .. } => {
@@ -285,20 +289,42 @@ fn split(chain: &Path, ot: Option<&Path>, out: &Path, json: bool) -> miette::Res
     Ok(Outcome::Ok)
 }
 
-fn grid(mode: GridMode, audio: &Path, n: usize, seed: u64, bpm: Option<f64>, dry_run: bool) -> miette::Result<Outcome> {
-    let info = groovekit_audio::pcm::probe(audio).map_err(|e| miette!("{e}"))?;
-    let cuts = match mode {
-        GridMode::Linear => slices::grid_linear(info.frames, n),
-        GridMode::Random => slices::grid_random(info.frames, n, seed),
+/// What `ot grid` was asked for.
+struct GridArgs<'a> {
+    mode: GridMode,
+    audio: &'a Path,
+    n: usize,
+    seed: u64,
+    bpm: Option<f64>,
+    dry_run: bool,
+    json: bool,
+}
+
+/// The slice table as JSON rows (slices numbered from 1, as on the device).
+fn slices_json(s: &SampleSettings) -> Vec<serde_json::Value> {
+    s.slices
+        .iter()
+        .enumerate()
+        .map(|(i, sl)| json!({ "slice": i + 1, "start": sl.start, "end": sl.end, "frames": sl.len(), "loop": sl.loop_point }))
+        .collect()
+}
+
+fn grid(g: GridArgs<'_>) -> miette::Result<Outcome> {
+    let info = groovekit_audio::pcm::probe(g.audio).map_err(|e| miette!("{e}"))?;
+    let cuts = match g.mode {
+        GridMode::Linear => slices::grid_linear(info.frames, g.n),
+        GridMode::Random => slices::grid_random(info.frames, g.n, g.seed),
     }
-    .map_err(|e| miette!("{}: {e}", audio.display()))?;
-    let ot = ot_path_for(audio);
+    .map_err(|e| miette!("{}: {e}", g.audio.display()))?;
+    let ot = ot_path_for(g.audio);
     let existing = if ot.exists() { Some(read_settings(&ot)?) } else { None };
     let had = existing.is_some();
     let mut settings = existing.unwrap_or_default();
-    if let Some(b) = bpm {
+    if let Some(b) = g.bpm {
         if had {
-            eprintln!("note: {} exists; its tempo is kept (--bpm applies to new .ot files)", ot.display());
+            if !crate::cmd::quiet() {
+                eprintln!("note: {} exists; its tempo is kept (--bpm applies to new .ot files)", ot.display());
+            }
         } else {
             let o = OptionsDoc { bpm: Some(b), ..Default::default() }.resolve().map_err(|e| miette!("{e}"))?;
             settings.tempo_x24 = o.tempo_x24;
@@ -306,20 +332,27 @@ fn grid(mode: GridMode, audio: &Path, n: usize, seed: u64, bpm: Option<f64>, dry
     }
     let settings = slices::with_slices(Some(settings), info.frames, cuts);
     let bytes = settings.to_bytes().map_err(|e| miette!("{e}"))?;
+    // The one write path (backup of an existing .ot, atomic replace); nothing with --dry-run.
+    let backup = if g.dry_run { None } else { crate::output::replace_reported(&ot, &bytes)? };
+    if g.json {
+        let v = json!({ "ot": ot, "dry_run": g.dry_run, "backup": backup, "slices": slices_json(&settings) });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        return Ok(Outcome::Ok);
+    }
     print!("{}", table_text(&settings));
-    if dry_run {
+    if g.dry_run {
         println!("dry run: {} not written", ot.display());
         return Ok(Outcome::Ok);
     }
-    if let Some(backup) = crate::output::replace_reported(&ot, &bytes)? {
-        println!("backup: {}", backup.display());
+    if let Some(b) = backup {
+        println!("backup: {}", b.display());
     }
     println!("wrote {}", ot.display());
     Ok(Outcome::Ok)
 }
 
 fn table_text(s: &SampleSettings) -> String {
-    let mut t = format!("{} slices\n", s.slices.len());
+    let mut t = format!("{}\n", args::count(s.slices.len(), "slice"));
     for (i, sl) in s.slices.iter().enumerate() {
         t += &format!(
             "{:>2}: {:>9} .. {:>9}  ({:>8} frames){}\n",
@@ -336,13 +369,7 @@ fn table_text(s: &SampleSettings) -> String {
 fn slice_table(file: &Path, json: bool) -> miette::Result<Outcome> {
     let s = read_settings(file)?;
     if json {
-        let v: Vec<serde_json::Value> = s
-            .slices
-            .iter()
-            .enumerate()
-            .map(|(i, sl)| json!({ "slice": i + 1, "start": sl.start, "end": sl.end, "frames": sl.len(), "loop": sl.loop_point }))
-            .collect();
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        println!("{}", serde_json::to_string_pretty(&slices_json(&s)).unwrap_or_default());
     } else {
         print!("{}", table_text(&s));
     }
@@ -402,19 +429,28 @@ pub fn handlers() -> Vec<&'static dyn Handler> {
 /// `.ot` sample settings.
 struct OtHandler;
 
+/// A mode as the CLI spells it (`pattern-length`, `ping-pong`, `16`), as in the document.
+fn mode_text(m: &doc::Mode) -> String {
+    match m {
+        doc::Mode::Name(n) => n.clone(),
+        doc::Mode::Number(v) => v.to_string(),
+    }
+}
+
 fn describe(s: &SampleSettings) -> String {
+    let d = SampleSettingsDoc::from_model(s);
     format!(
-        "tempo {} BPM, trim {}..{} ({} bars), loop {:?} {} bars, timestretch {:?}, gain {:+} dB, trig quantization {:?}, {} slices",
+        "tempo {} BPM, trim {}..{} ({} bars), loop {} {} bars, timestretch {}, gain {:+} dB, trig quantization {}, {}",
         s.bpm(),
         s.trim_start,
         s.trim_end,
         f64::from(s.trim_length_x100) / 100.0,
-        s.loop_mode,
+        mode_text(&d.loop_mode),
         f64::from(s.loop_length_x100) / 100.0,
-        s.timestretch,
+        mode_text(&d.timestretch),
         s.gain_db(),
-        s.trig_quant,
-        s.slices.len()
+        mode_text(&d.trig_quantization),
+        args::count(s.slices.len(), "slice")
     )
 }
 
@@ -449,41 +485,7 @@ impl Handler for OtHandler {
     }
 
     fn verify_file(&self, path: &Path, bytes: &[u8], fix: bool) -> miette::Result<VerifyReport> {
-        let mut report = VerifyReport::default();
-        report.checked.push((path.to_path_buf(), doc::KIND.to_string()));
-        let problem = |offset: Option<u64>, message: String, fixed: bool| Problem {
-            path: path.to_path_buf(),
-            offset,
-            message,
-            fixed,
-        };
-        let (file, state) = match SampleSettingsFile::read(bytes, ChecksumPolicy::Lenient) {
-            Ok(x) => x,
-            Err(e) => {
-                report.problems.push(problem(None, e.to_string(), false));
-                return Ok(report);
-            }
-        };
-        match SampleSettings::from_file(&file) {
-            Ok(s) => {
-                // The audio beside the .ot, when there is one, bounds the slices.
-                let frames = ["wav", "WAV", "aif", "aiff", "AIF", "AIFF"]
-                    .iter()
-                    .map(|e| path.with_extension(e))
-                    .find(|p| p.exists())
-                    .and_then(|p| groovekit_audio::pcm::probe(&p).ok())
-                    .map(|i| i.frames);
-                for m in s.problems(frames) {
-                    report.warnings.push(problem(None, m, false));
-                }
-            }
-            Err(e) => report.problems.push(problem(Some(826), e.to_string(), false)),
-        }
-        if !state.is_valid() {
-            let (message, fixed) = super::checksum_mismatch(path, bytes, BinaryKind::SampleSettings, state, fix)?;
-            report.problems.push(problem(Some(830), message, fixed));
-        }
-        Ok(report)
+        Ok(groovekit_octatrack::ops::verify::verify_file(path, bytes, fix).unwrap_or_default())
     }
 
     fn dump(&self, path: &Path, bytes: &[u8], syntax: Syntax, _output: Option<&Path>) -> miette::Result<String> {

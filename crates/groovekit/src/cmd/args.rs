@@ -1,0 +1,125 @@
+//! Argument values shared by every command, checked in one place.
+//!
+//! A value outside its range is a usage error: clap prints it with the option's name and the
+//! command exits 2, before any file is read. Use these parsers with `#[arg(value_parser =
+//! args::rate)]` (or the `u*`/`i*` range helpers) rather than checking a value inside a command.
+//! A check that needs the input file (a channel the module does not have) cannot run in clap:
+//! it returns [`usage`], which `main` also maps to exit 2.
+
+use std::fmt;
+use std::ops::RangeInclusive;
+
+/// Lowest output sample rate of a render, in Hz (the `.track` renderer's limit, shared by all).
+pub const MIN_RATE: u32 = groovekit_track::render::MIN_RATE;
+/// Highest output sample rate of a render, in Hz.
+pub const MAX_RATE: u32 = groovekit_track::render::MAX_RATE;
+
+/// An error in the arguments that only the command could see (it needed the input): exit 2.
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl fmt::Display for Usage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+impl miette::Diagnostic for Usage {}
+
+/// A usage error (exit 2) with `message`.
+pub fn usage(message: impl Into<String>) -> miette::Report {
+    miette::Report::new(Usage(message.into()))
+}
+
+/// Whether `report` is a usage error (exit 2).
+pub fn is_usage(report: &miette::Report) -> bool {
+    report.downcast_ref::<Usage>().is_some()
+}
+
+/// A number in `range`, with the range in the error.
+fn in_range<T>(s: &str, range: RangeInclusive<T>, what: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
+{
+    let v: T =
+        s.trim().parse().map_err(|_| format!("`{s}` is not a number ({what}: {}..={})", range.start(), range.end()))?;
+    if range.contains(&v) { Ok(v) } else { Err(format!("{v} is outside {}..={} ({what})", range.start(), range.end())) }
+}
+
+/// A floating-point number in `range` (NaN and infinities refused).
+fn f64_in(s: &str, range: RangeInclusive<f64>, what: &str) -> Result<f64, String> {
+    let v = in_range(s, range, what)?;
+    if v.is_finite() { Ok(v) } else { Err(format!("`{s}` is not a finite number")) }
+}
+
+/// `--rate`: an output sample rate in Hz.
+pub fn rate(s: &str) -> Result<u32, String> {
+    in_range(s, MIN_RATE..=MAX_RATE, "sample rate in Hz")
+}
+
+/// A slice count of an Octatrack `.ot` (the device holds 64 slices).
+pub fn ot_slice_count(s: &str) -> Result<usize, String> {
+    in_range(s, 1..=64, "slices")
+}
+
+/// An Octatrack tempo in BPM (the device's range).
+pub fn ot_bpm(s: &str) -> Result<f64, String> {
+    f64_in(s, 30.0..=300.0, "Octatrack tempo in BPM")
+}
+
+/// An Octatrack sample gain in dB, in 0.5 dB steps.
+pub fn ot_gain_db(s: &str) -> Result<f64, String> {
+    let v = f64_in(s, -24.0..=24.0, "gain in dB")?;
+    if ((v * 2.0).round() - v * 2.0).abs() > 1e-9 {
+        return Err(format!("{v} is not a multiple of 0.5 dB"));
+    }
+    Ok(v)
+}
+
+/// A percentage, 0..=100.
+pub fn percent(s: &str) -> Result<f64, String> {
+    f64_in(s, 0.0..=100.0, "percent")
+}
+
+/// A bit depth the Octatrack plays: 16 or 24.
+pub fn ot_bit_depth(s: &str) -> Result<u16, String> {
+    match s.trim() {
+        "16" => Ok(16),
+        "24" => Ok(24),
+        _ => Err(format!("`{s}`: the Octatrack plays 16 or 24 bits")),
+    }
+}
+
+/// An Octatrack trig quantisation: `direct`, `pattern-length` or a step count the device offers.
+pub fn ot_trig_quant(s: &str) -> Result<String, String> {
+    use groovekit_octatrack::human::sample_settings::{Mode, parse_trig_quant};
+    use groovekit_octatrack::model::sample_settings::TrigQuant;
+    match parse_trig_quant(&Mode::Name(s.to_string())) {
+        Ok(TrigQuant::Other(_)) | Err(_) => Err(format!(
+            "`{s}`: use direct, pattern-length or 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256"
+        )),
+        Ok(_) => Ok(s.to_string()),
+    }
+}
+
+/// A width of a chain preview, in pixels.
+pub fn preview_width(s: &str) -> Result<usize, String> {
+    in_range(s, 16..=16_384, "width in pixels")
+}
+
+/// A height of a chain preview, in pixels.
+pub fn preview_height(s: &str) -> Result<usize, String> {
+    in_range(s, 40..=4096, "height in pixels")
+}
+
+/// Counts in words that agree in number: `count(1, "problem")` is "1 problem", `count(2,
+/// "problem")` "2 problems" (nouns whose plural is `+s`).
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+#[cfg(test)]
+#[path = "args_tests.rs"]
+mod tests;

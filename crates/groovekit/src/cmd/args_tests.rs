@@ -1,0 +1,33 @@
+use super::*;
+
+#[test]
+fn ranges_accept_their_ends_and_refuse_beyond() {
+    assert_eq!(rate("8000"), Ok(8000));
+    assert_eq!(rate("192000"), Ok(192_000));
+    assert!(rate("0").is_err());
+    assert!(rate("192001").is_err());
+    assert!(rate("x").is_err());
+    assert_eq!(ot_slice_count("64"), Ok(64));
+    assert!(ot_slice_count("65").is_err());
+    assert!(ot_slice_count("0").is_err());
+    assert!(ot_bpm("500").is_err());
+    assert_eq!(ot_bpm("120"), Ok(120.0));
+    assert!(ot_bpm("NaN").is_err());
+    assert!(ot_gain_db("0.25").is_err());
+    assert_eq!(ot_gain_db("-1.5"), Ok(-1.5));
+    assert!(percent("101").is_err());
+    assert!(ot_bit_depth("8").is_err());
+}
+
+#[test]
+fn counts_agree_in_number() {
+    assert_eq!(count(1, "problem"), "1 problem");
+    assert_eq!(count(0, "problem"), "0 problems");
+    assert_eq!(count(2, "byte"), "2 bytes");
+}
+
+#[test]
+fn usage_errors_are_recognised() {
+    assert!(is_usage(&usage("x")));
+    assert!(!is_usage(&miette::miette!("x")));
+}
