@@ -1,9 +1,28 @@
-//! Safe file writing: every write goes to a temporary file in the destination folder and is
-//! renamed over the target, so a crash or a full disk never leaves a truncated file.
+//! The write layer: every file groovekit writes goes through here, so that no crash, full disk
+//! or failed command can leave a user's files half written or mixed.
+//!
+//! - [`Transaction`]: any number of files in one or more folders (one file system), written all
+//!   together or not at all, with backups, a journal for crash recovery, symbolic links followed,
+//!   mode and (as root) ownership kept, hard links reported. The steps are in [`txn`]'s docs.
+//! - [`write_atomic`], [`write_atomic_with`], [`write_new_file`]: one-file transactions.
+//! - [`recover`]: finishes or undoes a transaction a crash interrupted and removes the leftovers
+//!   of crashed runs; the CLI calls it on every folder a command touches, and the write path calls
+//!   it (once per process) on every folder it writes into.
+//! - [`failpoint`]: make the Nth write, fsync or rename fail, or abort at the Nth rename, to test
+//!   all of the above (`GROOVEKIT_FAILPOINT`).
+//!
+//! What is promised and how it is tested: `docs/safety.md`.
 
-use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+pub mod failpoint;
+mod journal;
+mod names;
+pub mod txn;
+
+pub use journal::{Recovery, recover};
+pub use txn::{Change, IfExists, PlannedFile, Report, StageOptions, StagedFile, Transaction};
 
 /// An I/O failure, with the path it concerns.
 #[derive(Debug, thiserror::Error)]
@@ -11,7 +30,7 @@ use std::path::{Path, PathBuf};
 pub struct FsError {
     /// What was being done ("writing", "renaming to", "backing up").
     pub action: &'static str,
-    /// The file concerned.
+    /// The file concerned (the file the user named, never an internal temporary name).
     pub path: PathBuf,
     /// The underlying error.
     #[source]
@@ -19,55 +38,54 @@ pub struct FsError {
 }
 
 impl FsError {
-    fn new(action: &'static str, path: &Path, source: io::Error) -> Self {
+    /// An error `source` while doing `action` on `path`.
+    pub fn new(action: &'static str, path: &Path, source: io::Error) -> Self {
         Self { action, path: path.to_path_buf(), source }
     }
 }
 
-/// A temporary sibling path for `target`: same folder (so the rename is atomic), hidden name.
-fn temp_sibling(target: &Path) -> PathBuf {
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let unique = format!(".{name}.groovekit-tmp-{}", std::process::id());
-    target.with_file_name(unique)
-}
-
-/// Writes `bytes` to `target` atomically: temp file in the same folder, fsync, rename.
+/// Writes `bytes` to `target` atomically (staged beside it, fsynced, renamed, folder fsynced),
+/// replacing it if it exists; missing folders are created.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), FsError> {
     write_atomic_with(target, |w| w.write_all(bytes))
 }
 
-/// Writes `target` atomically with a streaming writer callback. When the callback fails the
-/// temporary file is removed and `target` is left as it was.
+/// Writes `target` atomically with a streaming writer callback. When the callback fails, the
+/// staged file is removed and `target` is left as it was.
 pub fn write_atomic_with<F>(target: &Path, write: F) -> Result<(), FsError>
 where
-    F: FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
 {
-    let tmp = temp_sibling(target);
-    let result = (|| {
-        let file = File::create(&tmp).map_err(|e| FsError::new("creating", &tmp, e))?;
-        let mut w = BufWriter::new(file);
-        write(&mut w).map_err(|e| FsError::new("writing", target, e))?;
-        let file = w.into_inner().map_err(|e| FsError::new("writing", target, e.into_error()))?;
-        file.sync_all().map_err(|e| FsError::new("syncing", target, e))?;
-        fs::rename(&tmp, target).map_err(|e| FsError::new("renaming to", target, e))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    let mut tx = Transaction::new();
+    tx.write_with(target, write)?;
+    tx.commit().map(|_| ())
 }
 
-/// Copies `path` to a backup beside it (`NAME.bak`, or `NAME.bak.N` when that exists) and
-/// returns the backup's path. Existing backups are never overwritten.
+/// Writes one file the user named, as every command does: parent folders created, atomic, and an
+/// existing file handled by `if_exists` (kept as `NAME.bak` with [`IfExists::Backup`]); nothing is
+/// written when `dry_run`. Returns the report (with the backup made, if any).
+pub fn write_new_file(target: &Path, bytes: &[u8], if_exists: IfExists, dry_run: bool) -> Result<Report, FsError> {
+    let mut tx = Transaction::new().if_exists(if_exists).dry_run(dry_run);
+    tx.write(target, bytes)?;
+    tx.commit()
+}
+
+/// Keeps a complete copy of `path` beside it (`NAME.bak`, or `NAME.bak.N` when that exists) and
+/// returns its path. Existing backups are never overwritten; the copy is written under a temporary
+/// name, fsynced and renamed, so a crash never leaves a partial backup. Prefer
+/// [`IfExists::Backup`] in a transaction, which makes the backup as part of the write.
 pub fn backup(path: &Path) -> Result<PathBuf, FsError> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut candidate = path.with_file_name(format!("{name}.bak"));
+    let real = names::resolve(path).map_err(|e| FsError::new("backing up", path, e))?;
+    let name = real.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut candidate = real.with_file_name(format!("{name}.bak"));
     let mut n = 1u32;
-    while candidate.exists() {
-        candidate = path.with_file_name(format!("{name}.bak.{n}"));
+    while std::fs::symlink_metadata(&candidate).is_ok() {
+        candidate = real.with_file_name(format!("{name}.bak.{n}"));
         n += 1;
     }
-    fs::copy(path, &candidate).map_err(|e| FsError::new("backing up", path, e))?;
+    let mut tx = Transaction::new().if_exists(IfExists::Refuse);
+    tx.copy(&candidate, &real).map_err(|e| FsError::new("backing up", path, e.source))?;
+    tx.commit().map_err(|e| FsError::new("backing up", path, e.source))?;
     Ok(candidate)
 }
 

@@ -1,6 +1,7 @@
 //! Unit tests of `fs` (kept beside it, out of the library source).
 
 use super::*;
+use std::fs;
 
 #[test]
 fn atomic_write_replaces_and_failed_write_keeps_old() {

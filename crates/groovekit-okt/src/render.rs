@@ -1,12 +1,16 @@
 //! The replayer: Oktalyzer's playback rules (reference §2) driven tick by tick, with a fast
 //! fixed-point voice mixer.
 //!
-//! The rules follow the original replay routine (V1.1 / 1.57 / NostalgicPlayer): 50 Hz ticks,
+//! The rules follow the original replay routine of Oktalyzer 1.57 (`OK_Play_2` in
+//! `src/oktalyzer.asm` of the first commit, 36696ab, of github hitchhikr/oktalyzer; line numbers
+//! below are that file's): ticks from the PAL frame interrupt, a silent row −1 before row 0,
 //! notes on tick 0, every-tick effects on every tick including tick 0, one volume per Paula
-//! channel shared by a split pair, no sample volume and no loops on split voices, mode
-//! mismatches ignored, sustain loops released by effect R, speed reset on the natural wrap.
-//! Where libopenmpt or libxmp play differently, [`Compat`] switches the cheap differences
-//! (7-bit gain, pan law); docs/oktalyzer.md lists the rest.
+//! channel shared by a split pair, no sample volume, no loops, no portamento and a mix-time
+//! note limit on split voices, a normal channel's note starting one tick late (its DMA restarts
+//! at the next interrupt), mode mismatches ignored, speed reset on the natural wrap.
+//! Where libopenmpt or libxmp play differently, [`Compat`] switches to their behaviour for the
+//! timing, the effects that the original has and they lack (and the reverse), the 7-bit gain
+//! and the pan law; docs/oktalyzer.md lists every rule with its evidence.
 
 use std::collections::HashSet;
 
@@ -16,25 +20,86 @@ use crate::model::{Cell, Module, PERIODS};
 
 /// PAL Paula clock: playback rate = `PAULA_CLOCK / period` Hz.
 pub const PAULA_CLOCK: f64 = 3_546_895.0;
-/// Ticks per second (PAL vertical blank).
+/// Ticks per second of the reference players (libopenmpt, libxmp: BPM 125, exactly 50 Hz).
 pub const TICK_RATE: u64 = 50;
+/// Paula colour clocks per PAL frame (313 lines of 227 clocks): the original's tick is one
+/// video frame, `PAULA_CLOCK / PAL_FRAME_CLOCKS` ≈ 49.92 Hz. Evidence: Oktalyzer 1.57 calls its
+/// replayer from a copper interrupt raised once per frame (`replay_int`, installed at line 5684
+/// by `install_copper_int`); the author's own example for the replay object
+/// (`original/sources/example1.s` in the same commit) calls `OK_Play` from a vertical blank
+/// interrupt server (`moveq #5,d0` = INTB_VERTB, `AddIntServer`); the V1.1 replayer hooks the
+/// level-3 vector and tests the VERTB bit (`btst #5,$dff01f`).
+pub const PAL_FRAME_CLOCKS: u64 = 71_051;
 /// Period limits (reference §2.2).
 pub const MIN_PERIOD: i32 = 113;
 /// Longest period.
 pub const MAX_PERIOD: i32 = 856;
-/// Default render cap: one hour of audio, so hostile row counts cannot run for ever.
-pub const DEFAULT_MAX_SECONDS: u32 = 3600;
+/// Default render cap: 20 minutes of audio, so hostile row counts cannot run for ever. A long
+/// real song (128 positions of 64 rows at speed 6) lasts 16.4 minutes; the longest fixture 4.2.
+/// At 48 kHz, 16-bit stereo, the cap is a 230 MB WAV. `groovekit render --max-seconds` raises it.
+pub const DEFAULT_MAX_SECONDS: u32 = 1200;
 
-/// Which player's cheap differences to imitate.
+/// Which player to imitate where the players and the original differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Compat {
-    /// The original replayer: 7-bit data as stored, hard LRRL panning.
+    /// The original replayer (1.57): 7-bit data as stored, hard LRRL panning, [`Timing::ORIGINAL`],
+    /// no portamento on split voices, R does nothing, O restores the old volume, the split-voice
+    /// note limit applied when mixing.
     #[default]
     Original,
-    /// libopenmpt: 7-bit data as stored, pans at 25 %/75 %.
+    /// libopenmpt: 7-bit data as stored, pans at 25 %/75 %, [`Timing::PLAYERS`], portamento on
+    /// split voices, R releases the sustain loop (its key-off), O ignored, A#-3/B-3 on split
+    /// voices become A-3 when the note triggers (libopenmpt ≥ 0.8).
     Openmpt,
-    /// libxmp / xmp: 7-bit data doubled, pans at 25 %/75 % (the xmp CLI's default `-p 50`).
+    /// libxmp / xmp: 7-bit data doubled, pans at 25 %/75 % (the xmp CLI's default `-p 50`),
+    /// [`Timing::PLAYERS`], portamento on split voices, R and O ignored, no note limit.
     Xmp,
+}
+
+impl Compat {
+    /// The tick timing this mode uses.
+    pub fn timing(self) -> Timing {
+        match self {
+            Self::Original => Timing::ORIGINAL,
+            Self::Openmpt | Self::Xmp => Timing::PLAYERS,
+        }
+    }
+}
+
+/// When ticks happen and when notes start: the three timing rules of the original that every
+/// PC player skips (docs/oktalyzer.md, "Timing").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// Ticks at the PAL frame rate, `PAULA_CLOCK / PAL_FRAME_CLOCKS` ≈ 49.92 Hz, instead of 50 Hz.
+    pub pal_frame_rate: bool,
+    /// One silent row of `speed` ticks before row 0: the init routine (line 7252, `subq.w
+    /// #1,(OK_PattY)` after clearing the line buffer) starts at row −1, and `OK_NewRow` fetches
+    /// row 0 only once the first row of ticks has passed.
+    pub lead_in_row: bool,
+    /// A note on a normal channel is silent for its first tick and starts from the sample's
+    /// start on the next: `OK_Set` (line 6728) turns the channel's DMA off and only
+    /// `OK_TurnDMAOn` (line 6700), at the start of the next interrupt, turns it on again.
+    /// Split voices are mixed in the interrupt that triggers them and start on time.
+    pub dma_restart_delay: bool,
+}
+
+impl Timing {
+    /// The original replayer's timing.
+    pub const ORIGINAL: Timing = Timing { pal_frame_rate: true, lead_in_row: true, dma_restart_delay: true };
+    /// libopenmpt's and libxmp's timing: 50 Hz, row 0 first, every note on its tick.
+    pub const PLAYERS: Timing = Timing { pal_frame_rate: false, lead_in_row: false, dma_restart_delay: false };
+
+    /// Seconds per tick as a fraction `(numerator, denominator)`, so that tick boundaries can be
+    /// placed on output frames with integer arithmetic.
+    fn seconds_per_tick(self) -> (u64, u64) {
+        if self.pal_frame_rate { (PAL_FRAME_CLOCKS, PAULA_CLOCK as u64) } else { (1, TICK_RATE) }
+    }
+
+    /// Ticks per second.
+    pub fn tick_rate(self) -> f64 {
+        let (num, den) = self.seconds_per_tick();
+        den as f64 / num as f64
+    }
 }
 
 impl std::str::FromStr for Compat {
@@ -70,9 +135,13 @@ pub struct RenderOptions {
     pub max_seconds: u32,
     /// The order position to start at.
     pub start_order: usize,
-    /// Play notes 35 and 36 (A#-3, B-3) on split voices as 34, as libopenmpt ≥ 0.7 does
-    /// after the pair mixer's step table. libopenmpt 0.6.9 and libxmp play them unchanged.
+    /// Limit split voices to A-3 as [`Compat`] does it: the original clamps the note to A-3
+    /// when it mixes and writes the clamped note back (effects run on the note as played);
+    /// libopenmpt ≥ 0.8 turns A#-3/B-3 into A-3 when the note triggers; libxmp has no limit.
+    /// False: no limit in any mode (libopenmpt 0.6.9, libxmp).
     pub pair_note_clamp: bool,
+    /// The timing rules (see [`Timing`]); [`Compat::timing`] gives each mode's.
+    pub timing: Timing,
 }
 
 impl Default for RenderOptions {
@@ -88,6 +157,7 @@ impl Default for RenderOptions {
             max_seconds: DEFAULT_MAX_SECONDS,
             start_order: 0,
             pair_note_clamp: true,
+            timing: Timing::ORIGINAL,
         }
     }
 }
@@ -119,6 +189,10 @@ pub struct RenderStats {
     pub invalid_notes: u64,
     /// Order entries skipped because their pattern does not exist.
     pub invalid_orders: u64,
+    /// Rows with portamento (1, 2) on a split voice, which the original ignores.
+    pub split_portamentos: u64,
+    /// Rows with R (27), which 1.57 ignores (V1.1 and libopenmpt release the loop).
+    pub releases: u64,
 }
 
 /// One channel's state at a tick, as `groovekit okt trace` prints it.
@@ -130,9 +204,10 @@ pub struct ChannelState {
     pub period: i32,
     /// The Paula channel's volume 0..64.
     pub volume: u8,
-    /// The sample playing (0-based), if any.
+    /// The sample playing (0-based, the instrument byte), if any.
     pub sample: Option<u8>,
-    /// The play position in sample bytes at the start of the tick, if a sample is playing.
+    /// The play position in sample bytes at the start of the tick, if a sample is playing
+    /// (`None` too while a normal channel's DMA is off for the first tick of a note).
     pub position: Option<u32>,
 }
 
@@ -143,8 +218,9 @@ pub struct TickState {
     pub order: usize,
     /// Pattern number.
     pub pattern: usize,
-    /// Row in the pattern.
-    pub row: usize,
+    /// Row in the pattern; −1 for the silent row the original plays before row 0
+    /// ([`Timing::lead_in_row`]).
+    pub row: i32,
     /// Tick in the row.
     pub tick: u8,
     /// Current speed.
@@ -176,8 +252,16 @@ struct Voice {
     paula: usize,
     split: bool,
     cell: Cell,
+    /// The note (0-based) that arpeggios and slides start from: `(8,a3)` on a normal channel,
+    /// the base note `(12,a5)` on a split voice.
     note: i32,
+    /// A split voice's current note `(10,a5)`, which the original's arpeggios set from the base
+    /// note, slides move along with it, and the mixer clamps and writes back.
+    cur: i32,
     period: i32,
+    /// The channel's DMA is off for this tick: a new note on a normal channel waits for the
+    /// next tick ([`Timing::dma_restart_delay`]).
+    dma_off: bool,
     sample: Option<usize>,
     active: bool,
     /// Play position, 32.32 fixed point, in sample bytes.
@@ -192,6 +276,17 @@ struct Voice {
     looping: bool,
 }
 
+/// Where a split voice's note is limited to A-3 (note index 33).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PairClamp {
+    /// When mixing, writing the clamped note back (1.57 `lbC023F8C`, line 7845).
+    Mix,
+    /// When the note triggers (libopenmpt ≥ 0.8).
+    Trigger,
+    /// Never.
+    Off,
+}
+
 /// The replayer.
 pub struct Player<'a> {
     module: &'a Module,
@@ -199,6 +294,14 @@ pub struct Player<'a> {
     samples: Vec<Prepared>,
     voices: Vec<Voice>,
     volumes: [u8; 4],
+    /// The volumes after the previous tick, which O (24) restores.
+    old_volumes: [u8; 4],
+    /// Ticks of the silent row −1 still to play.
+    lead_in: u8,
+    /// Split voices hold a note index and follow the original's split effect table.
+    split_original: bool,
+    /// How split voices are limited to A-3.
+    pair_clamp: PairClamp,
     order_pos: usize,
     row: usize,
     tick: u8,
@@ -260,11 +363,20 @@ impl<'a> Player<'a> {
             (0..voices.len()).map(|i| if opts.muted.get(i).copied().unwrap_or(false) { 0.0 } else { 1.0 }).collect();
         let max_frames = u64::from(opts.max_seconds) * u64::from(opts.rate);
         let speed = speed_of(module.speed);
+        let pair_clamp = match (opts.pair_note_clamp, opts.compat) {
+            (false, _) | (true, Compat::Xmp) => PairClamp::Off,
+            (true, Compat::Original) => PairClamp::Mix,
+            (true, Compat::Openmpt) => PairClamp::Trigger,
+        };
         let mut p = Player {
             module,
             samples,
             voices,
             volumes: [64; 4],
+            old_volumes: [64; 4],
+            lead_in: if opts.timing.lead_in_row { speed } else { 0 },
+            split_original: opts.compat == Compat::Original,
+            pair_clamp,
             order_pos: opts.start_order,
             row: 0,
             tick: 0,
@@ -355,21 +467,31 @@ impl<'a> Player<'a> {
             self.stats.end = e;
             return None;
         }
-        if self.tick == 0 {
-            self.trigger_row();
+        // Row −1 of the original: nothing triggers and no effect runs until it has passed.
+        let lead_in = self.lead_in > 0;
+        if lead_in {
+            self.lead_in -= 1;
+        } else {
+            if self.tick == 0 {
+                self.trigger_row();
+            }
+            self.run_effects();
         }
-        self.run_effects();
-        let state = want_state.then(|| self.state());
-        let rate = u64::from(self.opts.rate);
-        let t = self.stats.ticks;
-        let frames = ((t + 1) * rate / TICK_RATE - t * rate / TICK_RATE) as usize;
+        let state = want_state.then(|| self.state(lead_in));
+        let frames = self.tick_frames(self.stats.ticks);
         match out {
             Some(out) => self.mix(frames, out),
             None => self.skip_tick(),
         }
+        // A note whose DMA was off for this tick starts with the next.
+        for v in &mut self.voices {
+            v.dma_off = false;
+        }
         self.stats.frames += frames as u64;
         self.stats.ticks += 1;
-        self.advance();
+        if !lead_in {
+            self.advance();
+        }
         if self.ended.is_none() && self.stats.frames >= self.max_frames {
             self.ended = Some(EndReason::Cap);
         }
@@ -379,12 +501,20 @@ impl<'a> Player<'a> {
         Some(state)
     }
 
-    fn state(&self) -> TickState {
+    /// Output frames of tick `t`: tick `n` starts at frame `n × rate × seconds per tick`
+    /// (rounded down), so rates that do not divide evenly spread the remainder.
+    fn tick_frames(&self, t: u64) -> usize {
+        let (num, den) = self.opts.timing.seconds_per_tick();
+        let start = |n: u64| u128::from(n) * u128::from(self.opts.rate) * u128::from(num) / u128::from(den);
+        (start(t + 1) - start(t)) as usize
+    }
+
+    fn state(&self, lead_in: bool) -> TickState {
         TickState {
             order: self.order_pos,
             pattern: self.pattern_index(self.order_pos).unwrap_or(0),
-            row: self.row,
-            tick: self.tick,
+            row: if lead_in { -1 } else { self.row as i32 },
+            tick: if lead_in { self.speed.saturating_sub(self.lead_in + 1) } else { self.tick },
             speed: self.speed,
             filter: self.filter,
             channels: self
@@ -395,7 +525,7 @@ impl<'a> Player<'a> {
                     period: v.period,
                     volume: self.volumes.get(v.paula).copied().unwrap_or(0),
                     sample: v.sample.map(|s| s as u8),
-                    position: v.active.then_some((v.pos >> 32) as u32),
+                    position: (v.active && !v.dma_off).then_some((v.pos >> 32) as u32),
                 })
                 .collect(),
         }
@@ -455,14 +585,18 @@ impl<'a> Player<'a> {
                 self.stats.mode_mismatches += 1;
                 continue;
             }
-            // Notes 35 and 36 on pairs play as 34 (the pair mixer's step table; libopenmpt).
-            let note = if v.split && self.opts.pair_note_clamp { cell.note.min(34) } else { cell.note };
+            // libopenmpt ≥ 0.8 plays notes 35 and 36 on pairs as 34 from the trigger on; the
+            // original stores the note as played and limits it when mixing (run_effects).
+            let note = if v.split && self.pair_clamp == PairClamp::Trigger { cell.note.min(34) } else { cell.note };
             v.note = i32::from(note) - 1;
+            v.cur = v.note;
             v.period = i32::from(PERIODS[usize::from(note - 1)]); // ok: note in 1..=36
             v.sample = Some(inst);
             v.active = true;
             v.pos = 0;
             v.release_latched = false;
+            // OK_Set turns a normal channel's DMA off; OK_TurnDMAOn restarts it next interrupt.
+            v.dma_off = !v.split && self.opts.timing.dma_restart_delay;
             match s.lp.filter(|_| !v.split) {
                 Some((start, end)) => {
                     v.seg_end = if start > 0 { start } else { end };
@@ -481,53 +615,62 @@ impl<'a> Player<'a> {
         }
     }
 
+    /// Runs every channel's effect for this tick: the original's tables `OK_EffectTab_TickX`
+    /// (normal channels, line 6885) and `OK_EffectTab_Tick0` (split voices, line 6477), or the
+    /// players' rules under [`Compat::Openmpt`] and [`Compat::Xmp`].
     fn run_effects(&mut self) {
         let t = i32::from(self.tick);
         let plen = self.module.song_order().len();
+        let original = self.opts.compat == Compat::Original;
         for ch in 0..self.voices.len() {
             let Some(v) = self.voices.get_mut(ch) else { continue };
             let p = i32::from(v.cell.param);
             let (hi, lo) = (p >> 4, p & 15);
             let table = |n: i32| i32::from(PERIODS[n.clamp(0, 35) as usize]); // ok: clamped
+            // Split voices in the original hold a note index: arpeggios set the current note
+            // from the base note, slides move both, and the mixer turns the current note into a
+            // pitch (below). Elsewhere the note is the base and the period is the pitch.
+            let split = v.split && self.split_original;
             match v.cell.effect {
+                // Portamento: normal channels only in the original (split entries 1 and 2 are 0).
+                1 | 2 if split && t == 0 => self.stats.split_portamentos += 1,
+                1 | 2 if split => {}
                 1 => v.period = (v.period - p).max(MIN_PERIOD),
                 2 => v.period = (v.period + p).min(MAX_PERIOD),
-                10 => {
-                    v.period = table(match t % 3 {
-                        0 => v.note - hi,
-                        1 => v.note,
-                        _ => v.note + lo,
-                    })
+                10..=12 => {
+                    let n = match v.cell.effect {
+                        10 => Some(match t % 3 {
+                            0 => v.note - hi,
+                            1 => v.note,
+                            _ => v.note + lo,
+                        }),
+                        11 => Some(match t & 3 {
+                            0 | 2 => v.note,
+                            1 => v.note + lo,
+                            _ => v.note - hi,
+                        }),
+                        // C: no change on tick 0 (OK_DivTab3 starts with 0), then N+hi, N+lo, N.
+                        _ => (t > 0).then(|| match (t - 1) % 3 {
+                            0 => v.note + hi,
+                            1 => v.note + lo,
+                            _ => v.note,
+                        }),
+                    };
+                    if let Some(n) = n {
+                        if split { v.cur = n } else { v.period = table(n) }
+                    }
                 }
-                11 => {
-                    v.period = table(match t & 3 {
-                        0 | 2 => v.note,
-                        1 => v.note + lo,
-                        _ => v.note - hi,
-                    })
-                }
-                12 if t > 0 => {
-                    v.period = table(match (t - 1) % 3 {
-                        0 => v.note + hi,
-                        1 => v.note + lo,
-                        _ => v.note,
-                    })
-                }
-                13 => {
-                    v.note -= p;
-                    v.period = table(v.note);
-                }
-                30 => {
-                    v.note += p;
-                    v.period = table(v.note);
-                }
-                21 if t == 0 => {
-                    v.note -= p;
-                    v.period = table(v.note);
-                }
-                17 if t == 0 => {
-                    v.note += p;
-                    v.period = table(v.note);
+                13 | 30 | 21 | 17 => {
+                    let every_tick = matches!(v.cell.effect, 13 | 30);
+                    if every_tick || t == 0 {
+                        let d = if matches!(v.cell.effect, 13 | 21) { -p } else { p };
+                        v.note += d;
+                        if split {
+                            v.cur += d;
+                        } else {
+                            v.period = table(v.note);
+                        }
+                    }
                 }
                 15 if t == 0 => self.filter = p != 0,
                 25 if t == 0 => {
@@ -536,10 +679,21 @@ impl<'a> Player<'a> {
                         self.jump = Some(pos);
                     }
                 }
+                // O (old volume), 1.57 normal channels only (`OK_Release`, line 7205, despite
+                // its name): the volume of the previous tick comes back (undoing a note's sample
+                // volume), then parameters above 0x40 act as V's slides.
+                24 if original && !v.split => {
+                    let (Some(vol), Some(&old)) = (self.volumes.get_mut(v.paula), self.old_volumes.get(v.paula)) else {
+                        continue;
+                    };
+                    *vol = if p > 0x40 { volume_effect(old, p, t) } else { old };
+                }
                 27 if t == 0 => {
-                    // Release: latch the part after the loop, if any (reference §2.5).
+                    self.stats.releases += 1;
+                    // Release: 1.57 ignores R (OK_Nop); V1.1 (`rs_release`) and libopenmpt's
+                    // key-off latch the part after the loop (reference §2.5).
                     let len = v.sample.and_then(|s| self.samples.get(s)).map_or(0, |s| s.data.len());
-                    if let (true, Some((_, end))) = (v.looping, v.latch)
+                    if let (Compat::Openmpt, true, Some((_, end))) = (self.opts.compat, v.looping, v.latch)
                         && end < len
                     {
                         v.latch = Some((end, len));
@@ -550,27 +704,33 @@ impl<'a> Player<'a> {
                 28 if t == 0 && lo != 0 => self.speed = lo as u8,
                 31 => {
                     let Some(vol) = self.volumes.get_mut(v.paula) else { continue };
-                    let cur = i32::from(*vol);
-                    let new = match p {
-                        0..=0x40 => p,
-                        0x41..=0x4f => (cur - (p - 0x40)).max(0),
-                        0x50..=0x5f => (cur + (p - 0x50)).min(64),
-                        0x60..=0x6f if t == 0 => (cur - (p - 0x60)).max(0),
-                        0x70..=0x7f if t == 0 => (cur + (p - 0x70)).min(64),
-                        _ => cur,
-                    };
-                    *vol = new as u8;
+                    *vol = volume_effect(*vol, p, t);
                 }
                 _ => {}
             }
+            if split && v.sample.is_some() {
+                // The mixer (lbC023F8C, line 7845) limits the current note to 0..33 and
+                // writes it back, so later slides start from the limited note.
+                if self.pair_clamp == PairClamp::Mix {
+                    v.cur = v.cur.clamp(0, 33);
+                }
+                v.period = table(v.cur);
+            }
         }
+        self.old_volumes = self.volumes;
     }
 
     /// Advances every voice by one tick of Paula playback (`clock / period / 50` bytes) without
     /// mixing, so traces and durations see the true play positions.
     fn skip_tick(&mut self) {
-        for v in self.voices.iter_mut().filter(|v| v.active && v.period > 0) {
-            let step = (PAULA_CLOCK / f64::from(v.period) / TICK_RATE as f64 * 4_294_967_296.0) as u64;
+        let pal = self.opts.timing.pal_frame_rate;
+        for v in self.voices.iter_mut().filter(|v| v.active && v.period > 0 && !v.dma_off) {
+            // At the PAL frame rate Paula reads exactly `PAL_FRAME_CLOCKS / period` bytes a tick.
+            let step = if pal {
+                (PAL_FRAME_CLOCKS << 32) / v.period as u64
+            } else {
+                (PAULA_CLOCK / f64::from(v.period) / TICK_RATE as f64 * 4_294_967_296.0) as u64
+            };
             v.pos = v.pos.saturating_add(step);
             next_block(v);
         }
@@ -586,7 +746,7 @@ impl<'a> Player<'a> {
             g.resize(frames, 0.0);
         }
         for (i, v) in self.voices.iter_mut().enumerate() {
-            if !v.active || v.period <= 0 {
+            if !v.active || v.period <= 0 || v.dma_off {
                 continue;
             }
             let gain = self.audible.get(i).copied().unwrap_or(0.0)
@@ -631,6 +791,22 @@ impl<'a> Player<'a> {
             }
         }
     }
+}
+
+/// V (31) on a volume `cur` at tick `t`: `≤ 0x40` set; `0x41-0x4F` down and `0x50-0x5F` up every
+/// tick; `0x60-0x6F` down and `0x70-0x7F` up on tick 0; above, nothing; clamped to 0..64
+/// (`OK_Volume`, line 7160).
+fn volume_effect(cur: u8, p: i32, t: i32) -> u8 {
+    let cur = i32::from(cur);
+    let new = match p {
+        0..=0x40 => p,
+        0x41..=0x4f => (cur - (p - 0x40)).max(0),
+        0x50..=0x5f => (cur + (p - 0x50)).min(64),
+        0x60..=0x6f if t == 0 => (cur - (p - 0x60)).max(0),
+        0x70..=0x7f if t == 0 => (cur + (p - 0x70)).min(64),
+        _ => cur,
+    };
+    new.clamp(0, 64) as u8
 }
 
 /// Speed from a stored value: 1..=255, 0 read as the default 6.
@@ -812,7 +988,13 @@ pub fn render<E>(
 
 /// The song's length in seconds when played once, without mixing.
 pub fn duration_seconds(module: &Module) -> f64 {
-    let mut player = Player::new(module, RenderOptions { rate: 50, ..RenderOptions::default() });
+    duration_with(module, &RenderOptions::default())
+}
+
+/// The length in seconds of a render with `opts` (its timing, loops, start and cap), found by
+/// playing the song without mixing.
+pub fn duration_with(module: &Module, opts: &RenderOptions) -> f64 {
+    let mut player = Player::new(module, RenderOptions { rate: 50, muted: Vec::new(), ..opts.clone() });
     while player.tick(None).is_some() {}
-    player.stats.ticks as f64 / TICK_RATE as f64
+    player.stats.ticks as f64 / opts.timing.tick_rate()
 }

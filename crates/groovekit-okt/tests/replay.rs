@@ -1,8 +1,17 @@
 //! The replayer's rules (reference §2), one small module per rule or effect, built with the
 //! writer and loaded back, checked tick by tick against values worked out by hand.
+//!
+//! Each rule test runs on the players' time grid (50 Hz ticks, row 0 first, every note on its
+//! tick: [`Timing::PLAYERS`]) so that it checks one rule; the original's three timing rules
+//! (PAL frame ticks, row −1, the DMA restart of normal channels) have tests of their own.
 
 use groovekit_okt::model::{Cell, Module, Pattern, Sample};
-use groovekit_okt::render::{EndReason, Player, RenderOptions, TickState};
+use groovekit_okt::render::{Compat, EndReason, Player, RenderOptions, TickState, Timing};
+
+/// The original's rules on the players' time grid.
+fn grid() -> RenderOptions {
+    RenderOptions { timing: Timing::PLAYERS, ..RenderOptions::default() }
+}
 
 /// A sample of `len` bytes (data 1, 2, 3, ...), loop in words, volume and mode.
 fn smp(len: u32, rs: u16, rl: u16, volume: u16, mode: u16) -> Sample {
@@ -63,7 +72,7 @@ fn trace_with(m: &Module, opts: RenderOptions) -> (Vec<TickState>, groovekit_okt
 }
 
 fn trace(m: &Module) -> Vec<TickState> {
-    trace_with(m, RenderOptions::default()).0
+    trace_with(m, grid()).0
 }
 
 /// A 4-channel row with `cell` on channel 0.
@@ -82,7 +91,7 @@ fn ticks_rows_and_song_end() {
     let m = module([0; 4], 3, vec![smp(100, 0, 0, 64, 1)], vec![vec![row4(E); 2], vec![row4(E); 2]], &[0, 1]);
     let t = trace(&m);
     assert_eq!(t.len(), 12);
-    let pos: Vec<(usize, usize, u8)> = t.iter().map(|s| (s.order, s.row, s.tick)).collect();
+    let pos: Vec<(usize, i32, u8)> = t.iter().map(|s| (s.order, s.row, s.tick)).collect();
     assert_eq!(pos[0], (0, 0, 0));
     assert_eq!(pos[2], (0, 0, 2));
     assert_eq!(pos[3], (0, 1, 0));
@@ -138,7 +147,7 @@ fn mode_mismatches_are_ignored_and_the_old_sound_continues() {
         vec![E, E, c(15, 1, 0, 0), E, E],
     ];
     let m = module([1, 0, 0, 0], 1, smps, vec![rows], &[0]);
-    let (t, stats) = trace_with(&m, RenderOptions::default());
+    let (t, stats) = trace_with(&m, grid());
     assert_eq!(t[0].channels[0].sample, None);
     assert_eq!(t[0].channels[0].period, 0);
     assert_eq!(t[1].channels[2].sample, Some(0));
@@ -153,7 +162,7 @@ fn invalid_notes_and_instruments_are_ignored() {
     let smps = vec![smp(1000, 0, 0, 64, 1), smp(0, 0, 0, 64, 1)];
     let rows = vec![vec![c(37, 0, 0, 0), c(13, 40, 0, 0), c(13, 1, 0, 0), c(13, 0, 0, 0)]];
     let m = module([0; 4], 1, smps, vec![rows], &[0]);
-    let (t, stats) = trace_with(&m, RenderOptions::default());
+    let (t, stats) = trace_with(&m, grid());
     assert_eq!(t[0].channels[0].sample, None);
     assert_eq!(t[0].channels[1].sample, None);
     assert_eq!(t[0].channels[2].sample, None);
@@ -243,18 +252,18 @@ fn speed_effect_and_reset_on_the_natural_wrap() {
     // SPEE 2; row 0 sets speed 3 (S13 → 0x13 & 15), row 1 has S00 (ignored). Played twice,
     // the second pass starts at speed 2 again.
     let m = module([0; 4], 2, s.clone(), vec![vec![row4(c(0, 0, 28, 0x13)), row4(c(0, 0, 28, 0))]], &[0]);
-    let (t, _) = trace_with(&m, RenderOptions { loops: 2, ..RenderOptions::default() });
+    let (t, _) = trace_with(&m, RenderOptions { loops: 2, ..grid() });
     let speeds: Vec<u8> = t.iter().map(|s| s.speed).collect();
     assert_eq!(speeds, vec![3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]);
     // Row 0 tick 0 already runs at the new speed: 3 ticks per row, 2 rows, 2 passes = 12 ticks.
     // Now with the speed change in the last row only: pass 1 = 2 + 3 ticks, pass 2 = 2 + 3.
     let m = module([0; 4], 2, s.clone(), vec![vec![row4(E), row4(c(0, 0, 28, 3))]], &[0]);
-    let (t, _) = trace_with(&m, RenderOptions { loops: 2, ..RenderOptions::default() });
+    let (t, _) = trace_with(&m, RenderOptions { loops: 2, ..grid() });
     let speeds: Vec<u8> = t.iter().map(|s| s.speed).collect();
     assert_eq!(speeds, vec![2, 2, 3, 3, 3, 2, 2, 3, 3, 3]);
     // A P jump back to 0 does not reset the speed: the song then ends at the revisit.
     let m = module([0; 4], 2, s, vec![vec![row4(E), row4(c(0, 0, 28, 3))], vec![row4(c(0, 0, 25, 0))]], &[0, 1]);
-    let (t, stats) = trace_with(&m, RenderOptions::default());
+    let (t, stats) = trace_with(&m, grid());
     assert_eq!(t.len(), 2 + 3 + 3);
     assert_eq!(stats.end, EndReason::Revisited);
 }
@@ -282,7 +291,7 @@ fn position_jump_is_decimal_and_bounded_by_the_song_length() {
 #[test]
 fn invalid_order_entries_are_skipped() {
     let m = module([0; 4], 1, vec![smp(100, 0, 0, 64, 1)], vec![vec![row4(E)]], &[0, 7, 0]);
-    let (t, stats) = trace_with(&m, RenderOptions::default());
+    let (t, stats) = trace_with(&m, grid());
     assert_eq!(t.iter().map(|s| s.order).collect::<Vec<_>>(), vec![0, 2]);
     assert_eq!(stats.invalid_orders, 1);
 }
@@ -298,11 +307,17 @@ fn sustain_loop_and_release() {
     let m = module([0; 4], 9, s.clone(), vec![vec![row4(c(1, 0, 0, 0))]], &[0]);
     let p = pos(&trace(&m));
     assert_eq!(p, [0, 82, 165, 248, 331, 214, 297, 380, 262].map(Some).to_vec());
-    // R on the second row (tick 4): the loop pass ends at 400 and the release part follows:
-    // 414 instead of 214, then on to 2000 and silence.
+    // R on the second row (tick 4). The original (1.57: OK_Nop) ignores it: the loop goes on.
     let rows = vec![row4(c(1, 0, 0, 0)), row4(c(0, 0, 27, 0)), row4(E), row4(E), row4(E), row4(E), row4(E), row4(E)];
     let m = module([0; 4], 4, s.clone(), vec![rows], &[0]);
-    let p = pos(&trace(&m));
+    let (t, stats) = trace_with(&m, grid());
+    assert_eq!(&pos(&t)[..7], &[0, 82, 165, 248, 331, 214, 297].map(Some));
+    assert!(pos(&t).iter().all(Option::is_some));
+    assert_eq!(stats.releases, 1);
+    // With --compat openmpt (its key-off; V1.1's rs_release): the loop pass ends at 400 and
+    // the release part follows: 414 instead of 214, then on to 2000 and silence.
+    let openmpt = RenderOptions { compat: Compat::Openmpt, ..grid() };
+    let p = pos(&trace_with(&m, openmpt.clone()).0);
     assert_eq!(&p[..7], &[0, 82, 165, 248, 331, 414, 497].map(Some));
     // (2000 - 414.36) / 82.87 = 19.1: the last sounding tick starts at 414 + 19 × 82.87.
     assert_eq!(p[5 + 19], Some(1988));
@@ -310,12 +325,159 @@ fn sustain_loop_and_release() {
     // A loop that runs to the end of the sample has no release part: R does nothing.
     let s2 = vec![smp(400, 100, 100, 64, 1)];
     let m = module([0; 4], 4, s2, vec![vec![row4(c(1, 0, 0, 0)), row4(c(0, 0, 27, 0))]], &[0]);
-    let p = pos(&trace(&m));
+    let p = pos(&trace_with(&m, openmpt.clone()).0);
     assert_eq!(p[5], Some(214));
     // R on a sample without a loop does nothing either: it plays to its end.
     let m =
         module([0; 4], 4, vec![smp(2000, 0, 0, 64, 1)], vec![vec![row4(c(1, 0, 0, 0)), row4(c(0, 0, 27, 0))]], &[0]);
-    assert_eq!(pos(&trace(&m))[5], Some(414));
+    assert_eq!(pos(&trace_with(&m, openmpt).0)[5], Some(414));
+}
+
+/// A split voice (CMOD 1,0,0,0: channels 0 and 1 share Paula channel 0) playing `cell`.
+fn split_row(cell: Cell) -> Vec<Cell> {
+    vec![cell, E, E, E, E]
+}
+
+#[test]
+fn portamento_does_nothing_on_split_voices() {
+    // OK_EffectTab_Tick0 (the split voices' table) has 0 for effects 1 and 2: split E-2
+    // (note 17, period 339) with `1 02` at speed 3 stays at 339 on every tick.
+    let s = vec![smp(2000, 0, 0, 64, 0)];
+    let m = module([1, 0, 0, 0], 3, s.clone(), vec![vec![split_row(c(17, 0, 1, 2))]], &[0]);
+    let (t, stats) = trace_with(&m, grid());
+    assert_eq!(periods(&t, 0), vec![339, 339, 339]);
+    assert_eq!(stats.split_portamentos, 1);
+    let m = module([1, 0, 0, 0], 3, s.clone(), vec![vec![split_row(c(17, 0, 2, 2))]], &[0]);
+    assert_eq!(periods(&trace(&m), 0), vec![339, 339, 339]);
+    // The players slide split voices like normal channels: --compat openmpt and xmp do too.
+    let m = module([1, 0, 0, 0], 3, s, vec![vec![split_row(c(17, 0, 1, 2))]], &[0]);
+    for compat in [Compat::Openmpt, Compat::Xmp] {
+        assert_eq!(periods(&trace_with(&m, RenderOptions { compat, ..grid() }).0, 0), vec![337, 335, 333]);
+    }
+}
+
+#[test]
+fn split_voice_note_limit_applies_when_mixing() {
+    let s = vec![smp(4000, 0, 0, 64, 0)];
+    let split = |cell: Cell, speed: u16, opts: RenderOptions| {
+        let m = module([1, 0, 0, 0], speed, s.clone(), vec![vec![split_row(cell)]], &[0]);
+        periods(&trace_with(&m, opts).0, 0)
+    };
+    // B-3 with D03 at speed 4: the slide starts from B-3 as played (notes 32, 29, 26, 23, all
+    // below the limit), not from A-3.
+    assert_eq!(split(c(36, 0, 13, 3), 4, grid()), vec![135, 160, 190, 226]);
+    // L01: B-3 − 1 = A#3, limited to A-3 (127); L03: G#3 (135). A plain B-3 plays as A-3.
+    assert_eq!(split(c(36, 0, 21, 1), 2, grid()), vec![127, 127]);
+    assert_eq!(split(c(36, 0, 21, 3), 2, grid()), vec![135, 135]);
+    assert_eq!(split(c(36, 0, 0, 0), 2, grid()), vec![127, 127]);
+    // The limited note is written back: B-3 with D01 gives A#3 → A-3 (127) on tick 0, then
+    // G#3 (135) and G-3 (143) from the written-back A-3, while the base note goes 34, 33, 32.
+    assert_eq!(split(c(36, 0, 13, 1), 3, grid()), vec![127, 135, 143]);
+    // Arpeggios read the unlimited base note: A with hi 3 from B-3 gives G#3 (135), then B-3
+    // limited to A-3 (127), then B-3 + 0 (127).
+    assert_eq!(split(c(36, 0, 10, 0x30), 3, grid()), vec![135, 127, 127]);
+    // libopenmpt ≥ 0.8 limits when the note triggers and slides from A-3; libxmp and
+    // --no-pair-note-clamp have no limit.
+    let openmpt = RenderOptions { compat: Compat::Openmpt, ..grid() };
+    assert_eq!(split(c(36, 0, 13, 3), 4, openmpt.clone()), vec![151, 180, 214, 254]);
+    assert_eq!(split(c(36, 0, 10, 0x30), 3, openmpt), vec![151, 127, 127]);
+    let xmp = RenderOptions { compat: Compat::Xmp, ..grid() };
+    assert_eq!(split(c(36, 0, 0, 0), 2, xmp), vec![113, 113]);
+    let unlimited = RenderOptions { pair_note_clamp: false, ..grid() };
+    assert_eq!(split(c(36, 0, 13, 1), 3, unlimited), vec![120, 127, 135]);
+}
+
+#[test]
+fn old_volume_keeps_the_volume_across_a_note_on_normal_channels() {
+    // Row 0: a note (sample volume 50) and V20. Row 1: a new note with O00: the sample
+    // volume is undone, 0x20 stays. Row 2: O42 restores and slides down 2 per tick.
+    let s = vec![smp(4000, 0, 0, 50, 1)];
+    let rows = vec![row4(c(13, 0, 31, 0x20)), row4(c(13, 0, 24, 0)), row4(c(0, 0, 24, 0x42))];
+    let m = module([0; 4], 2, s, vec![rows], &[0]);
+    let vols = |t: &[TickState]| t.iter().map(|s| s.channels[0].volume).collect::<Vec<_>>();
+    assert_eq!(vols(&trace(&m)), vec![0x20, 0x20, 0x20, 0x20, 0x1e, 0x1c]);
+    // The players ignore O: the note takes its sample volume.
+    let (t, _) = trace_with(&m, RenderOptions { compat: Compat::Openmpt, ..grid() });
+    assert_eq!(vols(&t), vec![0x20, 0x20, 50, 50, 50, 50]);
+}
+
+#[test]
+fn the_original_starts_at_row_minus_one() {
+    // Speed 3: three silent ticks of row −1, then row 0 (played once, so 6 ticks in all).
+    let m = module([0; 4], 3, vec![smp(2000, 0, 0, 64, 1)], vec![vec![row4(c(13, 0, 0, 0))]], &[0]);
+    let timing = Timing { lead_in_row: true, ..Timing::PLAYERS };
+    let (t, stats) = trace_with(&m, RenderOptions { timing, ..grid() });
+    let rows: Vec<(i32, u8)> = t.iter().map(|s| (s.row, s.tick)).collect();
+    assert_eq!(rows, vec![(-1, 0), (-1, 1), (-1, 2), (0, 0), (0, 1), (0, 2)]);
+    assert!(t[..3].iter().all(|s| s.channels[0].sample.is_none()));
+    assert_eq!(t[3].channels[0].period, 428);
+    assert_eq!(stats.ticks, 6);
+}
+
+#[test]
+fn the_original_ticks_at_the_pal_frame_rate() {
+    // 71051 colour clocks per frame: at period 428 Paula reads 71051 / 428 = 166.0 bytes a
+    // tick (82.99 at 856), where 50 Hz gives 165.7.
+    let m = module([0; 4], 3, vec![smp(4000, 0, 0, 64, 1)], vec![vec![row4(c(13, 0, 0, 0))]], &[0]);
+    let timing = Timing { pal_frame_rate: true, ..Timing::PLAYERS };
+    let (t, _) = trace_with(&m, RenderOptions { timing, ..grid() });
+    let p: Vec<Option<u32>> = t.iter().map(|s| s.channels[0].position).collect();
+    assert_eq!(p, vec![Some(0), Some(166), Some(332)]);
+    // Three ticks at 48 kHz: tick n starts at frame n × 48000 × 71051 / 3546895.
+    let mut frames = 0;
+    let stats = groovekit_okt::render::render(&m, RenderOptions { timing, rate: 48_000, ..grid() }, |b| {
+        frames += b.len() / 2;
+        Ok::<_, ()>(())
+    })
+    .unwrap();
+    assert_eq!(frames, 3 * 48_000 * 71_051 / 3_546_895);
+    assert_eq!(frames, 2884);
+    assert_eq!(stats.frames, 2884);
+    // At 50 Hz the same row is exactly 3 × 960 frames.
+    let stats =
+        groovekit_okt::render::render(&m, RenderOptions { rate: 48_000, ..grid() }, |_| Ok::<_, ()>(())).unwrap();
+    assert_eq!(stats.frames, 2880);
+}
+
+#[test]
+fn normal_channel_notes_start_a_tick_after_split_voice_notes() {
+    // One row at speed 3 with C-2 on a split voice (channel 0) and on a normal channel (2).
+    // The split voice plays from tick 0; the normal channel's DMA is off for tick 0 and the
+    // note starts from the sample's start on tick 1.
+    let s = vec![smp(4000, 0, 0, 64, 2)];
+    let m = module([1, 0, 0, 0], 3, s, vec![vec![vec![c(13, 0, 0, 0), E, c(13, 0, 0, 0), E, E]]], &[0]);
+    let timing = Timing { dma_restart_delay: true, ..Timing::PLAYERS };
+    let (t, _) = trace_with(&m, RenderOptions { timing, ..grid() });
+    let pos = |ch: usize| t.iter().map(|s| s.channels[ch].position).collect::<Vec<_>>();
+    assert_eq!(pos(0), vec![Some(0), Some(165), Some(331)]);
+    assert_eq!(pos(2), vec![None, Some(0), Some(165)]);
+    // The period and volume are set on tick 0 all the same.
+    assert_eq!((t[0].channels[2].period, t[0].channels[2].sample), (428, Some(0)));
+    // Rendered: the normal channel (Paula 1, right) is silent for the first tick.
+    let mut out = Vec::new();
+    groovekit_okt::render::render(&m, RenderOptions { timing, rate: 8000, ..grid() }, |b| {
+        out.extend_from_slice(b);
+        Ok::<_, ()>(())
+    })
+    .unwrap();
+    let right: Vec<f32> = out.chunks_exact(2).map(|f| f[1]).collect();
+    assert!(right[..160].iter().all(|&x| x == 0.0));
+    assert!(right[161..320].iter().any(|&x| x != 0.0));
+}
+
+#[test]
+fn the_default_is_the_original_and_the_players_compat_modes_use_their_timing() {
+    assert_eq!(RenderOptions::default().timing, Timing::ORIGINAL);
+    assert_eq!(Compat::Original.timing(), Timing::ORIGINAL);
+    assert_eq!(Compat::Openmpt.timing(), Timing::PLAYERS);
+    assert_eq!(Compat::Xmp.timing(), Timing::PLAYERS);
+    // All three together: row −1 at speed 2 and a normal note starting a tick late.
+    let m = module([0; 4], 2, vec![smp(4000, 0, 0, 64, 1)], vec![vec![row4(c(13, 0, 0, 0))]], &[0]);
+    let (t, _) = trace_with(&m, RenderOptions { rate: 50, ..RenderOptions::default() });
+    let p: Vec<(i32, Option<u32>)> = t.iter().map(|s| (s.row, s.channels[0].position)).collect();
+    assert_eq!(p, vec![(-1, None), (-1, None), (0, None), (0, Some(0))]);
+    let secs = groovekit_okt::render::duration_seconds(&m);
+    assert!((secs - 4.0 * 71_051.0 / 3_546_895.0).abs() < 1e-12, "{secs}");
 }
 
 #[test]
@@ -339,7 +501,7 @@ fn split_voices_never_loop_and_clamp_the_top_notes() {
     );
     let t = trace(&m);
     assert_eq!((t[0].channels[0].period, t[0].channels[1].period, t[0].channels[2].period), (127, 127, 113));
-    let (t, _) = trace_with(&m, RenderOptions { pair_note_clamp: false, ..RenderOptions::default() });
+    let (t, _) = trace_with(&m, RenderOptions { pair_note_clamp: false, ..grid() });
     assert_eq!((t[0].channels[0].period, t[0].channels[1].period), (113, 120));
 }
 
@@ -370,16 +532,16 @@ fn rendering_levels_follow_volume_and_seven_bit_data() {
         (out[20], out[21])
     };
     let m = module([0; 4], 4, vec![s8.clone()], vec![vec![row4(c(13, 0, 0, 0))]], &[0]);
-    assert_eq!(level(&m, RenderOptions::default()), (0.25, 0.0));
+    assert_eq!(level(&m, grid()), (0.25, 0.0));
     let m = module([0; 4], 4, vec![s8], vec![vec![row4(c(13, 0, 31, 32))]], &[0]);
-    assert_eq!(level(&m, RenderOptions::default()), (0.125, 0.0));
+    assert_eq!(level(&m, grid()), (0.125, 0.0));
     let m = module([1, 0, 0, 0], 4, vec![s7], vec![vec![vec![c(13, 0, 0, 0), E, E, E, E]]], &[0]);
-    assert_eq!(level(&m, RenderOptions::default()), (0.125, 0.0));
-    let xmp = RenderOptions { compat: groovekit_okt::render::Compat::Xmp, ..RenderOptions::default() };
+    assert_eq!(level(&m, grid()), (0.125, 0.0));
+    let xmp = RenderOptions { compat: groovekit_okt::render::Compat::Xmp, ..grid() };
     // xmp: doubled data, pans at 25/75 %: left gain 0.75 × 0.5, right 0.25 × 0.5.
     assert_eq!(level(&m, xmp), (0.25 * 0.75, 0.25 * 0.25));
     // Mono: a quarter of the sum of all channels.
-    let mono = RenderOptions { channels: 1, ..RenderOptions::default() };
+    let mono = RenderOptions { channels: 1, ..grid() };
     let mut out = Vec::new();
     groovekit_okt::render::render(&m, RenderOptions { rate: 8000, ..mono }, |b| {
         out.extend_from_slice(b);
@@ -404,7 +566,7 @@ fn hostile_modules_render_within_the_caps() {
     // the time cap stops it.
     let mut m = module([0; 4], 6, s, vec![vec![row4(E)]], &[0]);
     m.patterns[0] = Pattern { rows: u16::MAX, data: Vec::new() };
-    let opts = RenderOptions { rate: 1000, max_seconds: 20, ..RenderOptions::default() };
+    let opts = RenderOptions { rate: 1000, max_seconds: 20, ..grid() };
     let mut frames = 0;
     let stats = groovekit_okt::render::render(&m, opts, |b| {
         frames += b.len() / 2;
@@ -416,7 +578,7 @@ fn hostile_modules_render_within_the_caps() {
     // An order list whose every entry lacks a pattern renders nothing and says why.
     let mut m = module([0; 4], 6, vec![smp(10, 0, 0, 64, 1)], vec![vec![row4(E)]], &[3, 4]);
     m.patterns.clear();
-    let (t, stats) = trace_with(&m, RenderOptions::default());
+    let (t, stats) = trace_with(&m, grid());
     assert!(t.is_empty());
     assert_eq!(stats.end, EndReason::NoPatterns);
 }
@@ -431,7 +593,7 @@ fn a_voice_ending_mid_tick_leaves_silence_and_a_pan_group_sums_its_voices() {
     s.data = Some(vec![64; 300]);
     let m = module([0; 4], 6, vec![s], vec![vec![vec![c(13, 0, 0, 0), E, E, c(13, 0, 0, 0)]]], &[0]);
     let mut out = Vec::new();
-    groovekit_okt::render::render(&m, RenderOptions { rate: 8000, ..RenderOptions::default() }, |b| {
+    groovekit_okt::render::render(&m, RenderOptions { rate: 8000, ..grid() }, |b| {
         out.extend_from_slice(b);
         Ok::<_, ()>(())
     })

@@ -1,0 +1,822 @@
+//! Transactions: any number of files, in one or more folders of one file system, replaced all
+//! together or not at all.
+//!
+//! The steps of [`Transaction::commit`], and what a failure at each leaves:
+//! 1. Staging (before `commit`): each new file is written beside its target under a hidden
+//!    temporary name and fsynced. A failure removes the staged files: nothing changed.
+//! 2. Keeping: each target being replaced keeps its old version, as a hard link (or a complete,
+//!    fsynced copy where links are not supported): the user-visible `NAME.bak` when the file's
+//!    policy is [`IfExists::Backup`], otherwise a hidden name, removed at the end (only when more
+//!    than one file is renamed: one rename needs no undo).
+//! 3. Journal (more than one file): written complete, fsynced, into every folder.
+//! 4. Renames, one per file. A failure here puts every renamed file back (the kept versions are
+//!    renamed over them) and removes the rest: nothing changed. A crash here leaves the journal,
+//!    which the next run's [`super::recover`] uses to finish the transaction.
+//! 5. Folders fsynced, then the hidden old versions and the journals removed.
+
+use std::fs::{self, File, Metadata, OpenOptions};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::FsError;
+use super::failpoint::{self, Fired, Op};
+use super::journal::{self, JEntry, JPath, Journal, Recovery};
+use super::names::{self, FileId, OLD_TAG, TMP_TAG};
+
+/// What to do when a file being written already exists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IfExists {
+    /// Replace it (atomically; the old content is gone once the transaction is complete).
+    #[default]
+    Replace,
+    /// Keep the old content as `NAME.bak` (or `NAME.bak.N` when that exists) beside it, then
+    /// replace it: what every command does to a file the user named.
+    Backup,
+    /// Refuse, before anything is written: for targets where replacing is unusual (the caller
+    /// offers `--force`, which switches to [`IfExists::Backup`]).
+    Refuse,
+}
+
+/// Settings of a transaction, applied to each file as it is staged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StageOptions {
+    /// Policy for targets that exist.
+    pub if_exists: IfExists,
+    /// Create missing parent folders (removed again if the transaction fails).
+    pub create_parents: bool,
+    /// Replace files that have other hard links (the other names keep the old content);
+    /// without it such a file is an error, since splitting it silently is a surprise.
+    pub split_hard_links: bool,
+    /// Plan only: check everything, write nothing.
+    pub dry_run: bool,
+}
+
+impl Default for StageOptions {
+    fn default() -> Self {
+        StageOptions { if_exists: IfExists::Replace, create_parents: true, split_hard_links: false, dry_run: false }
+    }
+}
+
+/// Whether a planned file is new or replaces one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Change {
+    /// The target does not exist yet.
+    Create,
+    /// The target exists and is replaced.
+    Replace,
+}
+
+/// One file of a transaction, as planned (dry run) or as written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlannedFile {
+    /// The path as the caller named it.
+    pub target: PathBuf,
+    /// The file actually written: `target` with symbolic links followed.
+    pub real_target: PathBuf,
+    /// New or replacing.
+    pub change: Change,
+    /// The backup kept of the old content (policy [`IfExists::Backup`]).
+    pub backup: Option<PathBuf>,
+    /// Size of the new content in bytes.
+    pub bytes: u64,
+    /// For copies: the file copied.
+    pub source: Option<PathBuf>,
+}
+
+impl std::fmt::Display for PlannedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let verb = match self.change {
+            Change::Create => "create",
+            Change::Replace => "replace",
+        };
+        write!(f, "{verb} {} ({} bytes", self.target.display(), self.bytes)?;
+        if let Some(s) = &self.source {
+            write!(f, ", copy of {}", s.display())?;
+        }
+        if let Some(b) = &self.backup {
+            write!(f, ", backup {}", b.display())?;
+        }
+        write!(f, ")")
+    }
+}
+
+/// What a committed (or dry-run) transaction did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Report {
+    /// Every file, in staging order.
+    pub files: Vec<PlannedFile>,
+    /// Folders created for them.
+    pub created_dirs: Vec<PathBuf>,
+    /// True when nothing was written (a plan).
+    pub dry_run: bool,
+    /// What the recovery of interrupted earlier runs did in the folders written to.
+    pub recovered: Vec<Recovery>,
+}
+
+impl Report {
+    /// The backups made.
+    pub fn backups(&self) -> Vec<PathBuf> {
+        self.files.iter().filter_map(|f| f.backup.clone()).collect()
+    }
+}
+
+/// Where a staged file's bytes go: the hidden file, or nowhere (dry run, only counted).
+#[derive(Debug)]
+enum Out {
+    File(File),
+    Count { pos: u64, len: u64 },
+}
+
+/// A new file being written beside its target, to be added to a [`Transaction`]. It implements
+/// `Write` and `Seek` (wrap it in a `BufWriter` for small writes). Dropped without being added,
+/// it deletes itself.
+#[derive(Debug)]
+pub struct StagedFile {
+    plan: PlannedFile,
+    tmp: Option<PathBuf>,
+    out: Out,
+    existing: Option<Metadata>,
+    if_exists: IfExists,
+    created_dirs: Vec<PathBuf>,
+    recovered: Vec<Recovery>,
+}
+
+fn err(action: &'static str, path: &Path, e: io::Error) -> FsError {
+    FsError::new(action, path, e)
+}
+
+/// The first of `NAME.bak`, `NAME.bak.1`, ... that does not exist.
+fn backup_name(real: &Path) -> PathBuf {
+    let name = real.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut candidate = real.with_file_name(format!("{name}.bak"));
+    let mut n = 1u32;
+    while fs::symlink_metadata(&candidate).is_ok() {
+        candidate = real.with_file_name(format!("{name}.bak.{n}"));
+        n += 1;
+    }
+    candidate
+}
+
+/// Creates the missing ancestors of `dir`, outermost first, and returns them.
+fn create_parents(dir: &Path, dry_run: bool) -> io::Result<Vec<PathBuf>> {
+    let mut missing = Vec::new();
+    let mut d = Some(dir);
+    while let Some(p) = d {
+        if p.as_os_str().is_empty() || fs::symlink_metadata(p).is_ok() {
+            break;
+        }
+        missing.push(p.to_path_buf());
+        d = p.parent();
+    }
+    missing.reverse();
+    if !dry_run {
+        let mut made = Vec::new();
+        for m in &missing {
+            if let Err(e) = fs::create_dir(m) {
+                for x in made.iter().rev() {
+                    let _ = fs::remove_dir(x);
+                }
+                return Err(e);
+            }
+            made.push(m.clone());
+        }
+        if let Some(top) = missing.first() {
+            let _ = names::sync_dir(&names::parent_of(top));
+        }
+    }
+    Ok(missing)
+}
+
+impl StagedFile {
+    /// Starts a new file for `target` with `options`: resolves links, checks the policy and the
+    /// folder, and creates the hidden staged file (nothing in a dry run).
+    pub fn create(target: &Path, options: &StageOptions) -> Result<StagedFile, FsError> {
+        let real = names::resolve(target).map_err(|e| err("resolving", target, e))?;
+        let dir = names::parent_of(&real);
+        let mut created_dirs = Vec::new();
+        if fs::symlink_metadata(&dir).is_err() {
+            if !options.create_parents {
+                return Err(err(
+                    "writing",
+                    target,
+                    io::Error::new(io::ErrorKind::NotFound, format!("the folder {} does not exist", dir.display())),
+                ));
+            }
+            created_dirs = create_parents(&dir, options.dry_run).map_err(|e| err("creating folder", &dir, e))?;
+        } else if !dir.is_dir() {
+            return Err(err("writing", target, io::Error::other(format!("{} is not a folder", dir.display()))));
+        }
+        let recovered = if options.dry_run || !created_dirs.is_empty() { Vec::new() } else { journal::prepare(&dir) };
+        let existing = match fs::metadata(&real) {
+            Ok(m) => Some(m),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(err("reading", target, e)),
+        };
+        if let Some(m) = &existing {
+            if !m.is_file() {
+                return Err(err("writing", target, io::Error::other("it exists and is not a regular file")));
+            }
+            if options.if_exists == IfExists::Refuse {
+                return Err(err(
+                    "refusing to replace",
+                    target,
+                    io::Error::new(
+                        io::ErrorKind::AlreadyExists,
+                        "it exists and replacing it is unusual here; pass --force to replace it (NAME.bak keeps the old file)",
+                    ),
+                ));
+            }
+            let links = names::link_count(m);
+            if links > 1 && !options.split_hard_links {
+                return Err(err(
+                    "writing",
+                    target,
+                    io::Error::other(format!(
+                        "it has {links} hard links; replacing it would leave the other names with the old content. \
+                         Copy it to a file of its own first (or allow splitting the links)"
+                    )),
+                ));
+            }
+        }
+        let plan = PlannedFile {
+            target: target.to_path_buf(),
+            real_target: real.clone(),
+            change: if existing.is_some() { Change::Replace } else { Change::Create },
+            backup: match (&existing, options.if_exists) {
+                (Some(_), IfExists::Backup) => Some(backup_name(&real)),
+                _ => None,
+            },
+            bytes: 0,
+            source: None,
+        };
+        let mut staged = StagedFile {
+            plan,
+            tmp: None,
+            out: Out::Count { pos: 0, len: 0 },
+            existing,
+            if_exists: options.if_exists,
+            created_dirs,
+            recovered,
+        };
+        if options.dry_run {
+            return Ok(staged);
+        }
+        let tmp = names::sibling(&real, TMP_TAG);
+        failpoint::check_io(Op::Write).map_err(|e| err("writing", target, e))?;
+        let file = OpenOptions::new()
+            .write(true)
+            .read(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| err("writing", target, e))?;
+        staged.tmp = Some(tmp);
+        if let Some(m) = &staged.existing {
+            keep_mode_and_owner(&file, m).map_err(|e| err("setting the mode of", target, e))?;
+        }
+        staged.out = Out::File(file);
+        Ok(staged)
+    }
+
+    /// The path the caller named.
+    pub fn target(&self) -> &Path {
+        &self.plan.target
+    }
+
+    /// The plan for this file so far.
+    pub fn plan(&self) -> &PlannedFile {
+        &self.plan
+    }
+
+    /// Flushes and fsyncs the content; records its size.
+    fn seal(&mut self) -> Result<(), FsError> {
+        match &mut self.out {
+            Out::File(f) => {
+                let len = f.seek(SeekFrom::End(0)).map_err(|e| err("writing", &self.plan.target, e))?;
+                names::sync_file(f).map_err(|e| err("syncing", &self.plan.target, e))?;
+                self.plan.bytes = len;
+            }
+            Out::Count { len, .. } => self.plan.bytes = *len,
+        }
+        Ok(())
+    }
+}
+
+/// Gives the staged file the mode of the file it replaces, and (when the process may, as root)
+/// its owner and group.
+fn keep_mode_and_owner(file: &File, old: &Metadata) -> io::Result<()> {
+    file.set_permissions(old.permissions())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let mine = file.metadata()?;
+        if mine.uid() != old.uid() || mine.gid() != old.gid() {
+            match std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid())) {
+                Ok(()) => {}
+                // Not root: a file can only be given away by root; the new file is the writer's.
+                Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Write for StagedFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.out {
+            Out::File(f) => f.write(buf),
+            Out::Count { pos, len } => {
+                *pos += buf.len() as u64;
+                *len = (*len).max(*pos);
+                Ok(buf.len())
+            }
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match &mut self.out {
+            Out::File(f) => f.write_all(buf),
+            Out::Count { .. } => self.write(buf).map(|_| ()),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.out {
+            Out::File(f) => f.flush(),
+            Out::Count { .. } => Ok(()),
+        }
+    }
+}
+
+impl Seek for StagedFile {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        match &mut self.out {
+            Out::File(f) => f.seek(to),
+            Out::Count { pos, len } => {
+                let base = match to {
+                    SeekFrom::Start(n) => Some(n),
+                    SeekFrom::End(d) => len.checked_add_signed(d),
+                    SeekFrom::Current(d) => pos.checked_add_signed(d),
+                };
+                *pos = base.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+                Ok(*pos)
+            }
+        }
+    }
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        if let Some(t) = self.tmp.take() {
+            let _ = fs::remove_file(t);
+        }
+        for d in self.created_dirs.iter().rev() {
+            let _ = fs::remove_dir(d);
+        }
+    }
+}
+
+/// A staged file the transaction owns.
+#[derive(Debug)]
+struct Entry {
+    plan: PlannedFile,
+    tmp: Option<PathBuf>,
+    existing: Option<Metadata>,
+    if_exists: IfExists,
+    /// The kept old version, once made.
+    old: Option<PathBuf>,
+}
+
+/// Files written all together or not at all. See the module documentation for the steps.
+///
+/// ```no_run
+/// use groovekit_core::fs::{IfExists, Transaction};
+/// # fn main() -> Result<(), groovekit_core::fs::FsError> {
+/// let mut tx = Transaction::new().if_exists(IfExists::Backup);
+/// tx.write("proj/project.work".as_ref(), b"...")?;
+/// tx.copy("proj/AUDIO/kick.wav".as_ref(), "other/AUDIO/kick.wav".as_ref())?;
+/// for f in tx.plan() {
+///     println!("{f}"); // "replace proj/project.work (12 bytes, backup proj/project.work.bak)"
+/// }
+/// let report = tx.commit()?; // all renamed, or nothing changed
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Default)]
+pub struct Transaction {
+    options: StageOptions,
+    entries: Vec<Entry>,
+    created_dirs: Vec<PathBuf>,
+    recovered: Vec<Recovery>,
+    /// Set by a simulated crash (test fail point): leave every file as it is.
+    crashed: bool,
+}
+
+impl Transaction {
+    /// An empty transaction: existing targets replaced, missing folders created.
+    pub fn new() -> Transaction {
+        Transaction::default()
+    }
+
+    /// Plan only: every check runs, nothing is written, [`Transaction::commit`] returns the plan.
+    pub fn dry_run(mut self, yes: bool) -> Transaction {
+        self.options.dry_run = yes;
+        self
+    }
+
+    /// The policy for existing targets, for the files staged from now on.
+    pub fn if_exists(mut self, policy: IfExists) -> Transaction {
+        self.options.if_exists = policy;
+        self
+    }
+
+    /// Changes the policy for existing targets for the files staged from now on.
+    pub fn set_if_exists(&mut self, policy: IfExists) {
+        self.options.if_exists = policy;
+    }
+
+    /// Whether missing parent folders are created (default yes).
+    pub fn create_parents(mut self, yes: bool) -> Transaction {
+        self.options.create_parents = yes;
+        self
+    }
+
+    /// Whether files with other hard links may be replaced (default no: an error).
+    pub fn split_hard_links(mut self, yes: bool) -> Transaction {
+        self.options.split_hard_links = yes;
+        self
+    }
+
+    /// True for a plan-only transaction.
+    pub fn is_dry_run(&self) -> bool {
+        self.options.dry_run
+    }
+
+    /// Number of files staged.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when no file is staged.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn check_duplicate(&self, real: &Path, target: &Path) -> Result<(), FsError> {
+        if self.entries.iter().any(|e| e.plan.real_target == real) {
+            return Err(err("writing", target, io::Error::other("the same file is written twice in one operation")));
+        }
+        Ok(())
+    }
+
+    /// Starts a new file for `target`, to be written through the returned handle and handed back
+    /// with [`Transaction::add`] (for writers that stream or seek, such as audio files).
+    pub fn create(&self, target: &Path) -> Result<StagedFile, FsError> {
+        let staged = StagedFile::create(target, &self.options)?;
+        self.check_duplicate(&staged.plan.real_target, target)?;
+        Ok(staged)
+    }
+
+    /// Seals (fsyncs) a file started with [`Transaction::create`] (or [`StagedFile::create`]) and
+    /// adds it to the transaction.
+    pub fn add(&mut self, mut staged: StagedFile) -> Result<(), FsError> {
+        self.check_duplicate(&staged.plan.real_target, &staged.plan.target.clone())?;
+        staged.seal()?;
+        self.created_dirs.append(&mut staged.created_dirs);
+        self.recovered.append(&mut staged.recovered);
+        let tmp = staged.tmp.take();
+        self.entries.push(Entry {
+            plan: staged.plan.clone(),
+            tmp,
+            existing: staged.existing.take(),
+            if_exists: staged.if_exists,
+            old: None,
+        });
+        Ok(())
+    }
+
+    /// Stages `bytes` as the new content of `target`.
+    pub fn write(&mut self, target: &Path, bytes: &[u8]) -> Result<(), FsError> {
+        self.write_with(target, |w| w.write_all(bytes))
+    }
+
+    /// Stages the content `write` produces as the new content of `target` (buffered). When
+    /// `write` fails, nothing is staged for it.
+    pub fn write_with<F>(&mut self, target: &Path, write: F) -> Result<(), FsError>
+    where
+        F: FnOnce(&mut dyn Write) -> io::Result<()>,
+    {
+        let mut staged = self.create(target)?;
+        {
+            let mut w = BufWriter::with_capacity(1 << 16, &mut staged);
+            write(&mut w).map_err(|e| err("writing", target, e))?;
+            w.flush().map_err(|e| err("writing", target, e))?;
+        }
+        self.add(staged)
+    }
+
+    /// Stages a copy of the file `source` as the new content of `target` (samples copied between
+    /// projects, for example).
+    pub fn copy(&mut self, target: &Path, source: &Path) -> Result<(), FsError> {
+        let mut from = File::open(source).map_err(|e| err("reading", source, e))?;
+        let mut staged = self.create(target)?;
+        if self.options.dry_run {
+            let len = from.metadata().map_err(|e| err("reading", source, e))?.len();
+            staged.out = Out::Count { pos: len, len };
+        } else {
+            io::copy(&mut from, &mut staged).map_err(|e| err("copying to", target, e))?;
+        }
+        staged.plan.source = Some(source.to_path_buf());
+        self.add(staged)
+    }
+
+    /// The files staged so far, with what will happen to each.
+    pub fn plan(&self) -> Vec<PlannedFile> {
+        self.entries.iter().map(|e| e.plan.clone()).collect()
+    }
+
+    /// Moves every staged file into place, or (on error) changes nothing. See the module
+    /// documentation for the steps. In a dry run, returns the plan.
+    pub fn commit(mut self) -> Result<Report, FsError> {
+        let mut report = Report {
+            files: Vec::new(),
+            created_dirs: self.created_dirs.clone(),
+            dry_run: self.options.dry_run,
+            recovered: std::mem::take(&mut self.recovered),
+        };
+        if self.options.dry_run || self.entries.is_empty() {
+            report.files = self.plan();
+            return Ok(report);
+        }
+        let id = names::unique();
+        journal::set_active(&id, true);
+        let result = self.run(&id);
+        journal::set_active(&id, false);
+        match result {
+            Ok(()) => {
+                report.files = self.plan();
+                self.entries.clear();
+                self.created_dirs.clear();
+                Ok(report)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn folders(&self) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = self.entries.iter().map(|e| names::parent_of(&e.plan.real_target)).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    fn run(&mut self, id: &str) -> Result<(), FsError> {
+        let multi = self.entries.len() > 1;
+        let folders = self.folders();
+        // 2. Keep the old versions.
+        for i in 0..self.entries.len() {
+            let Some(e) = self.entries.get(i) else { break };
+            if e.existing.is_none() || !(multi || e.if_exists == IfExists::Backup) {
+                continue;
+            }
+            let backup = e.if_exists == IfExists::Backup;
+            let kept = keep_old(&e.plan.real_target, backup).inspect_err(|_| self.undo_keeps())?;
+            if let Some(e) = self.entries.get_mut(i) {
+                if backup {
+                    e.plan.backup = Some(kept.clone());
+                }
+                e.old = Some(kept);
+            }
+        }
+        for d in &folders {
+            names::sync_dir(d).map_err(|e| {
+                self.undo_keeps();
+                err("syncing folder", d, e)
+            })?;
+        }
+        // 3. The journal.
+        if multi && let Err(e) = self.write_journals(id, &folders) {
+            self.remove_journals(id, &folders);
+            self.undo_keeps();
+            return Err(e);
+        }
+        // 4. Renames.
+        for i in 0..self.entries.len() {
+            let Some(e) = self.entries.get(i) else { break };
+            let tmp = e.tmp.clone().unwrap_or_default();
+            let real = e.plan.real_target.clone();
+            if let Err(fired) = names::rename(&tmp, &real) {
+                let target = e.plan.target.clone();
+                return Err(match fired {
+                    Fired::Crash(x) => {
+                        self.crashed = true;
+                        err("renaming to", &target, x)
+                    }
+                    Fired::Fail(x) => match self.roll_back(i) {
+                        Ok(()) => {
+                            self.remove_journals(id, &folders);
+                            err("renaming to", &target, x)
+                        }
+                        Err(undo) => {
+                            // The journal stays: the next run finishes the transaction.
+                            self.crashed = true;
+                            err(
+                                "renaming to",
+                                &target,
+                                io::Error::other(format!(
+                                    "{x}; undoing the files already renamed also failed ({undo}); the next groovekit \
+                                     command run on {} finishes the write",
+                                    names::parent_of(&real).display()
+                                )),
+                            )
+                        }
+                    },
+                });
+            }
+            if let Some(e) = self.entries.get_mut(i) {
+                e.tmp = None;
+            }
+        }
+        // 5. Make the renames durable, then tidy up.
+        let mut sync_error = None;
+        for d in &folders {
+            if let Err(e) = names::sync_dir(d) {
+                sync_error.get_or_insert(err("syncing folder", d, e));
+            }
+        }
+        if let Some(e) = sync_error {
+            // Every file is in place; the journal stays so that a later run can settle it.
+            self.crashed = true;
+            return Err(e);
+        }
+        for e in &self.entries {
+            if let (Some(o), IfExists::Replace | IfExists::Refuse) = (&e.old, e.if_exists) {
+                let _ = fs::remove_file(o);
+            }
+        }
+        self.remove_journals(id, &folders);
+        Ok(())
+    }
+
+    /// Removes the kept old versions made so far (before any rename: nothing changed).
+    fn undo_keeps(&mut self) {
+        for e in &mut self.entries {
+            if let Some(o) = e.old.take() {
+                let _ = fs::remove_file(o);
+                e.plan.backup = None;
+            }
+        }
+    }
+
+    /// Puts back the files renamed before entry `failed` and removes the kept versions and
+    /// staged files of the others.
+    fn roll_back(&mut self, failed: usize) -> io::Result<()> {
+        for i in (0..failed).rev() {
+            let Some(e) = self.entries.get(i) else { continue };
+            match &e.old {
+                Some(o) => fs::rename(o, &e.plan.real_target)?,
+                None => fs::remove_file(&e.plan.real_target)?,
+            }
+            if let Some(e) = self.entries.get_mut(i) {
+                e.old = None;
+            }
+        }
+        for d in self.folders() {
+            let _ = names::sync_dir(&d);
+        }
+        self.undo_keeps();
+        Ok(())
+    }
+
+    fn write_journals(&self, id: &str, folders: &[PathBuf]) -> Result<(), FsError> {
+        let mut files = Vec::new();
+        for e in &self.entries {
+            let tmp = e.tmp.clone().unwrap_or_default();
+            let staged_id = FileId::at(&tmp)
+                .ok_or_else(|| err("reading", &e.plan.target, io::Error::other("the staged file disappeared")))?;
+            let old_id = match &e.old {
+                Some(o) => Some(FileId::at(o).ok_or_else(|| {
+                    err("reading", &e.plan.target, io::Error::other("the kept old file disappeared"))
+                })?),
+                None => None,
+            };
+            files.push(JEntry {
+                target: JPath::from(e.plan.real_target.as_path()),
+                staged: JPath::from(tmp.as_path()),
+                staged_id,
+                old: e.old.as_deref().map(JPath::from),
+                old_id,
+                old_is_backup: e.if_exists == IfExists::Backup,
+            });
+        }
+        let j = Journal {
+            format: journal::FORMAT.into(),
+            id: id.to_string(),
+            pid: std::process::id(),
+            folders: folders.iter().map(|f| JPath::from(f.as_path())).collect(),
+            files,
+        };
+        let text =
+            serde_json::to_vec_pretty(&j).map_err(|e| err("writing journal for", &self.plan_target0(), e.into()))?;
+        for d in folders {
+            let name = journal::file_name(id);
+            let tmp = d.join(format!("{}.tmp", name.trim_end_matches(".json")));
+            let path = d.join(&name);
+            let write = || -> io::Result<()> {
+                failpoint::check_io(Op::Write)?;
+                let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+                f.write_all(&text)?;
+                names::sync_file(&f)?;
+                Ok(())
+            };
+            write().map_err(|e| {
+                let _ = fs::remove_file(&tmp);
+                err("writing journal in", d, e)
+            })?;
+            names::rename(&tmp, &path).map_err(|f| {
+                let _ = fs::remove_file(&tmp);
+                err("writing journal in", d, f.into_error())
+            })?;
+            names::sync_dir(d).map_err(|e| err("syncing folder", d, e))?;
+        }
+        Ok(())
+    }
+
+    /// The first target (for errors that concern the whole transaction).
+    fn plan_target0(&self) -> PathBuf {
+        self.entries.first().map(|e| e.plan.target.clone()).unwrap_or_default()
+    }
+
+    fn remove_journals(&self, id: &str, folders: &[PathBuf]) {
+        for d in folders {
+            let _ = fs::remove_file(d.join(journal::file_name(id)));
+        }
+    }
+}
+
+/// Keeps the current content of `real` under a new name before it is replaced: `NAME.bak`
+/// (numbered when taken) when `backup`, a hidden name otherwise. A hard link when the file system
+/// has them (instant, and exactly the old file); otherwise a complete copy, fsynced, renamed into
+/// its name (so a crash never leaves a partial backup under a backup's name).
+fn keep_old(real: &Path, backup: bool) -> Result<PathBuf, FsError> {
+    for _ in 0..1000 {
+        let name = if backup { backup_name(real) } else { names::sibling(real, OLD_TAG) };
+        match fs::hard_link(real, &name) {
+            Ok(()) => {
+                // The old content becomes the only copy: make sure it is on disk.
+                if let Ok(f) = File::open(&name) {
+                    names::sync_file(&f).map_err(|e| err("syncing backup of", real, e))?;
+                }
+                return Ok(name);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(_) => return copy_old(real, &name),
+        }
+    }
+    Err(err("backing up", real, io::Error::other("no free backup name")))
+}
+
+/// The copy fallback of [`keep_old`].
+fn copy_old(real: &Path, name: &Path) -> Result<PathBuf, FsError> {
+    let tmp = names::sibling(name, TMP_TAG);
+    let result = (|| -> io::Result<()> {
+        failpoint::check_io(Op::Write)?;
+        let mut from = File::open(real)?;
+        let mut to = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        io::copy(&mut from, &mut to)?;
+        if let Ok(m) = from.metadata() {
+            let _ = keep_mode_and_owner(&to, &m);
+        }
+        names::sync_file(&to)?;
+        if fs::symlink_metadata(name).is_ok() {
+            return Err(io::Error::new(io::ErrorKind::AlreadyExists, "the backup name was taken meanwhile"));
+        }
+        names::rename(&tmp, name).map_err(Fired::into_error)
+    })();
+    match result {
+        Ok(()) => Ok(name.to_path_buf()),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(err("backing up", real, e))
+        }
+    }
+}
+
+impl Drop for Transaction {
+    fn drop(&mut self) {
+        if self.crashed {
+            return;
+        }
+        for e in &mut self.entries {
+            if let Some(t) = e.tmp.take() {
+                let _ = fs::remove_file(t);
+            }
+        }
+        for d in self.created_dirs.iter().rev() {
+            let _ = fs::remove_dir(d);
+        }
+    }
+}

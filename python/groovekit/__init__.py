@@ -1,0 +1,27 @@
+"""groovekit: read, write (byte-exact), verify and render Elektron Octatrack, Teenage Engineering
+OP-Z, Amiga Oktalyzer and `.track` files.
+
+Every call goes to the groovekit Rust crates (through the native module ``groovekit._groovekit``);
+this package adds no logic of its own. Submodules: ``groovekit.okt``, ``groovekit.track``,
+``groovekit.opz``.
+"""
+
+from groovekit._groovekit import (
+    Error,
+    FormatError,
+    IoError,
+    ValidationError,
+    __version__,
+)
+from groovekit import okt, opz, track
+
+__all__ = [
+    "Error",
+    "FormatError",
+    "IoError",
+    "ValidationError",
+    "__version__",
+    "okt",
+    "opz",
+    "track",
+]
