@@ -258,3 +258,27 @@ fn real_device_bank_document_lists_the_device_steps() {
     assert!(yaml.contains("trigs: [1, 17, 33]"), "{yaml}");
     assert!(yaml.contains("recorder_ab: [1, 17]"), "{yaml}");
 }
+
+/// The device-made bank-copy bank holds its sample locks in the last byte of the lock record, on
+/// Static (tracks 1-2) and Flex (tracks 3-4) tracks alike; the model shows them as slots 2 and 127.
+#[test]
+fn device_sample_locks_are_in_the_last_lock_byte() {
+    let Some(bytes) = fixture("sample_lock_byte", "bank-copy/BANK-COPY-SRC/bank01.work") else { return };
+    let b = Bank::read(&bytes).unwrap();
+    let mut locks = 0;
+    for p in 0..16 {
+        for t in 0..8 {
+            for s in 0..64 {
+                let r = b.pattern(p).audio_track(t).plock(s).to_vec();
+                assert_eq!(r[30], 255, "pattern {} track {} step {}", p + 1, t + 1, s + 1);
+                if r[31] != 255 {
+                    locks += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(locks, 40);
+    let model = groovekit_octatrack::model::bank::Bank::from_raw(b, 1);
+    let slots: Vec<Option<u16>> = (1..=4).map(|t| model.audio_step(4, t, 9).unwrap().sample_lock()).collect();
+    assert_eq!(slots, [Some(2), Some(127), Some(2), Some(127)]);
+}

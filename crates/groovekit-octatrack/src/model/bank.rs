@@ -641,7 +641,7 @@ impl Bank {
         let timing = Self::check_timing(&place, pat.audio_track(ti).timing(s), v.condition, v.micro, v.repeats)?;
         if v.locks != old.locks {
             for (f, (&a, &b)) in v.locks.iter().zip(&old.locks).enumerate() {
-                if a != b && a != NO_LOCK && f != SAMPLE_LOCK && f != 31 && a > 127 {
+                if a != b && a != NO_LOCK && f != SAMPLE_LOCK && f != 30 && a > 127 {
                     return Err(bad(
                         &place,
                         format!("{} {a}: parameter values are 0-127", params::audio_lock_name(f, &v.ctx)),

@@ -19,19 +19,23 @@ use crate::OtError;
 use crate::raw::part::MachineType;
 use crate::raw::pattern::{NO_LOCK, PLOCK_SIZE};
 
-/// Byte of the audio lock record that holds the sample lock (0-based slot, 255 = none).
+/// Byte of the audio lock record that holds the sample lock (0-based slot, 255 = none): the
+/// last byte, for Flex and Static machines alike; the pool (Flex or Static) is the track's
+/// machine in the pattern's part.
 ///
-/// Decided from the peers, not yet from a device file (the real-device fixture has no sample
-/// locks): davidferlay/octatrack-manager `src-tauri/src/project_reader.rs` reads every sample lock
-/// from this byte "for both machine types; the pool is decided by the track's machine type in the
-/// pattern's assigned part" (`compute_sample_usage`); ot-tools-io 0.11.3 names byte 30
-/// `flex_slot_id`; xuio/octatrack-exporter leaves byte 31 at 255 and plays the track's default
-/// sample. groovekit before issue 10 called byte 30 `static_slot`, following the octatools
-/// snapshot. Byte 31 keeps its raw value under the name [`BYTE31`].
-pub const SAMPLE_LOCK: usize = 30;
-/// The last byte of the audio lock record: `static_slot_id` in ot-tools-io 0.11.3; no reader
-/// that checked on a device uses it. Kept raw under this name.
-pub const BYTE31: &str = "byte31";
+/// Evidence: the device-made bank `bank-copy/BANK-COPY-SRC/bank01.work` has 40 sample locks, all
+/// in byte 31 (0-based slots 1 and 126, i.e. slots 2 and 127, which its project lists), on Static
+/// tracks 1-2 and Flex tracks 3-4 alike, and byte 30 is 255 everywhere (test
+/// `device_sample_locks_are_in_the_last_lock_byte` in `tests/bank.rs`); ot-tools-io declares
+/// `static_slot_id` then `flex_slot_id`, so `flex_slot_id` is byte 31, and
+/// davidferlay/octatrack-manager `src-tauri/src/project_reader.rs` reads every sample lock from
+/// `flex_slot_id` "for both machine types" (`compute_sample_usage`). Reference §10 and groovekit
+/// before issue 10 called it byte 30; the device file decides. The same byte as
+/// [`crate::ops::refs::SAMPLE_LOCK`] (the bank-copy operations).
+pub const SAMPLE_LOCK: usize = 31;
+/// The other slot byte of the audio lock record (`static_slot_id` in ot-tools-io): never seen set
+/// in a device file; kept raw under this name.
+pub const BYTE30: &str = "byte30";
 /// The name of the sample lock in documents and the API; shown as the slot number 1-128.
 pub const SAMPLE: &str = "sample";
 
@@ -118,7 +122,7 @@ pub fn audio_lock_name(field: usize, ctx: &AudioContext) -> String {
         18..=23 => paged("fx1", fx_names(ctx.fx1)[i], i),    // ok: i < 6
         24..=29 => paged("fx2", fx_names(ctx.fx2)[i], i),    // ok: i < 6
         SAMPLE_LOCK => SAMPLE.to_string(),
-        _ => BYTE31.to_string(),
+        _ => BYTE30.to_string(),
     }
 }
 
