@@ -7,6 +7,7 @@
 pub mod binary;
 pub mod project;
 pub mod samples;
+pub mod view;
 
 use std::path::Path;
 
@@ -24,6 +25,9 @@ pub enum OtCommand {
     /// Sample, chain and slice commands.
     #[command(flatten)]
     Samples(samples::SamplesCommand),
+    /// Pattern and part views.
+    #[command(flatten)]
+    View(view::ViewCommand),
 }
 
 /// Runs a `groovekit ot` subcommand.
@@ -31,6 +35,7 @@ pub fn run(command: OtCommand) -> miette::Result<Outcome> {
     match command {
         OtCommand::Project(c) => project::run(c),
         OtCommand::Samples(c) => samples::run(c),
+        OtCommand::View(c) => view::run(c),
     }
 }
 
