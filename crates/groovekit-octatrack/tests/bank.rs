@@ -259,26 +259,43 @@ fn real_device_bank_document_lists_the_device_steps() {
     assert!(yaml.contains("recorder_ab: [1, 17]"), "{yaml}");
 }
 
-/// The device-made bank-copy bank holds its sample locks in the last byte of the lock record, on
-/// Static (tracks 1-2) and Flex (tracks 3-4) tracks alike; the model shows them as slots 2 and 127.
+/// The device-made bank-copy bank holds its sample locks in byte 31 of the lock record (byte 30
+/// is never set), and the document shows them as `sample` slots 1-128 (stored 0-based).
 #[test]
-fn device_sample_locks_are_in_the_last_lock_byte() {
+fn sample_locks_of_the_device_bank_are_in_byte_31() {
     let Some(bytes) = fixture("sample_lock_byte", "bank-copy/BANK-COPY-SRC/bank01.work") else { return };
     let b = Bank::read(&bytes).unwrap();
-    let mut locks = 0;
+    let (mut in_30, mut in_31) = (0, 0);
+    let mut values = std::collections::BTreeSet::new();
     for p in 0..16 {
+        let pat = b.pattern(p);
         for t in 0..8 {
+            let track = pat.audio_track(t);
             for s in 0..64 {
-                let r = b.pattern(p).audio_track(t).plock(s).to_vec();
-                assert_eq!(r[30], 255, "pattern {} track {} step {}", p + 1, t + 1, s + 1);
-                if r[31] != 255 {
-                    locks += 1;
+                let rec = track.plock(s);
+                in_30 += usize::from(rec[30] != pattern::NO_LOCK);
+                if rec[31] != pattern::NO_LOCK {
+                    in_31 += 1;
+                    values.insert(rec[31]);
                 }
             }
         }
     }
-    assert_eq!(locks, 40);
-    let model = groovekit_octatrack::model::bank::Bank::from_raw(b, 1);
+    assert_eq!((in_30, in_31), (0, 40));
+    assert_eq!(groovekit_octatrack::model::params::SAMPLE_LOCK, 31);
+    let yaml = groovekit_octatrack::human::bank::to_text(&bytes, groovekit_core::doc::Syntax::Yaml).unwrap();
+    for v in values {
+        assert!(yaml.contains(&format!("sample: {}", u16::from(v) + 1)), "slot {} missing:\n{yaml}", v + 1);
+    }
+    assert!(!yaml.contains("byte30"), "{yaml}");
+}
+
+/// The model shows the device bank's sample locks (byte 31) as slots 2 and 127, on Static
+/// (tracks 1-2) and Flex (tracks 3-4) tracks alike.
+#[test]
+fn the_model_shows_device_sample_locks_as_slots() {
+    let Some(bytes) = fixture("sample_lock_model", "bank-copy/BANK-COPY-SRC/bank01.work") else { return };
+    let model = groovekit_octatrack::model::bank::Bank::from_raw(Bank::read(&bytes).unwrap(), 1);
     let slots: Vec<Option<u16>> = (1..=4).map(|t| model.audio_step(4, t, 9).unwrap().sample_lock()).collect();
     assert_eq!(slots, [Some(2), Some(127), Some(2), Some(127)]);
 }

@@ -4,8 +4,8 @@
 //! byte everywhere.
 //!
 //! A 32-byte audio lock record (a step's p-locks, or one track of a scene) holds, in order: the
-//! machine's SRC page (6), LFO (6), AMP (6), FX1 (6), FX2 (6), the sample lock and one more slot
-//! byte. Names are `page.param` in lower case with the device's abbreviations: `src.strt`,
+//! machine's SRC page (6), LFO (6), AMP (6), FX1 (6), FX2 (6), one more slot byte (kept
+//! raw) and the sample lock. Names are `page.param` in lower case with the device's abbreviations: `src.strt`,
 //! `amp.vol`, `fx1.base`, `lfo.dep2`. The SRC names follow the track's machine and the FX names the
 //! track's FX type in the pattern's part; a position with no name for that machine or type (or an
 //! FX id without an undisputed name) is `src.p3`, `fx1.p5`, ..., and those generic names are also
@@ -23,18 +23,19 @@ use crate::raw::pattern::{NO_LOCK, PLOCK_SIZE};
 /// last byte, for Flex and Static machines alike; the pool (Flex or Static) is the track's
 /// machine in the pattern's part.
 ///
-/// Evidence: the device-made bank `bank-copy/BANK-COPY-SRC/bank01.work` has 40 sample locks, all
-/// in byte 31 (0-based slots 1 and 126, i.e. slots 2 and 127, which its project lists), on Static
-/// tracks 1-2 and Flex tracks 3-4 alike, and byte 30 is 255 everywhere (test
-/// `device_sample_locks_are_in_the_last_lock_byte` in `tests/bank.rs`); ot-tools-io declares
-/// `static_slot_id` then `flex_slot_id`, so `flex_slot_id` is byte 31, and
-/// davidferlay/octatrack-manager `src-tauri/src/project_reader.rs` reads every sample lock from
-/// `flex_slot_id` "for both machine types" (`compute_sample_usage`). Reference §10 and groovekit
-/// before issue 10 called it byte 30; the device file decides. The same byte as
-/// [`crate::ops::refs::SAMPLE_LOCK`] (the bank-copy operations).
+/// Decided from device files first: the device-made bank
+/// `fixtures/octatrack/bank-copy/BANK-COPY-SRC/bank01.work` (and its `.strd`, and the DEST bank)
+/// holds 40 sample locks, every one in byte 31 (values 1 and 126), on Flex and Static tracks alike,
+/// and byte 30 is 255 in every record (test `sample_locks_of_the_device_bank_are_in_byte_31` in
+/// `tests/bank.rs`). The peers agree once their field order is read: ot-tools-io 0.11.3 declares
+/// `static_slot_id` then `flex_slot_id` at the end of its lock record (so `flex_slot_id` is byte
+/// 31), and davidferlay/octatrack-manager `src-tauri/src/project_reader.rs` reads every sample lock
+/// from `flex_slot_id` "for both machine types; the pool is decided by the track's machine type in
+/// the pattern's assigned part" (`compute_sample_usage`). Reference §10 said byte 30; the device
+/// file disagrees. Byte 30 keeps its raw value under the name [`BYTE30`].
 pub const SAMPLE_LOCK: usize = 31;
-/// The other slot byte of the audio lock record (`static_slot_id` in ot-tools-io): never seen set
-/// in a device file; kept raw under this name.
+/// The other slot byte of the audio lock record (`static_slot_id` in ot-tools-io 0.11.3), never
+/// seen set in a device file. Kept raw under this name.
 pub const BYTE30: &str = "byte30";
 /// The name of the sample lock in documents and the API; shown as the slot number 1-128.
 pub const SAMPLE: &str = "sample";
