@@ -15,6 +15,8 @@ pub mod model;
 pub mod ops;
 pub mod raw;
 
+pub use model::project_folder::Project;
+
 /// How to recover a damaged file of `kind`: project files have a `.strd` twin (PROJECT > SAVE);
 /// a sample's `.ot` has none, but the device or `groovekit ot` can write it again.
 fn restore_hint(kind: &str) -> &'static str {

@@ -289,3 +289,13 @@ fn sample_locks_of_the_device_bank_are_in_byte_31() {
     }
     assert!(!yaml.contains("byte30"), "{yaml}");
 }
+
+/// The model shows the device bank's sample locks (byte 31) as slots 2 and 127, on Static
+/// (tracks 1-2) and Flex (tracks 3-4) tracks alike.
+#[test]
+fn the_model_shows_device_sample_locks_as_slots() {
+    let Some(bytes) = fixture("sample_lock_model", "bank-copy/BANK-COPY-SRC/bank01.work") else { return };
+    let model = groovekit_octatrack::model::bank::Bank::from_raw(Bank::read(&bytes).unwrap(), 1);
+    let slots: Vec<Option<u16>> = (1..=4).map(|t| model.audio_step(4, t, 9).unwrap().sample_lock()).collect();
+    assert_eq!(slots, [Some(2), Some(127), Some(2), Some(127)]);
+}

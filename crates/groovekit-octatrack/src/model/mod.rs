@@ -1,5 +1,7 @@
 //! The `model` layer (see the crate documentation).
 
+pub mod bank;
 pub mod params;
 pub mod project;
+pub mod project_folder;
 pub mod sample_settings;

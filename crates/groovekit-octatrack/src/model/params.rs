@@ -19,7 +19,9 @@ use crate::OtError;
 use crate::raw::part::MachineType;
 use crate::raw::pattern::{NO_LOCK, PLOCK_SIZE};
 
-/// Byte of the audio lock record that holds the sample lock (0-based slot, 255 = none).
+/// Byte of the audio lock record that holds the sample lock (0-based slot, 255 = none): the
+/// last byte, for Flex and Static machines alike; the pool (Flex or Static) is the track's
+/// machine in the pattern's part.
 ///
 /// Decided from device files first: the device-made bank
 /// `fixtures/octatrack/bank-copy/BANK-COPY-SRC/bank01.work` (and its `.strd`, and the DEST bank)

@@ -9,6 +9,7 @@ fn names_follow_machine_and_fx_type() {
     assert_eq!(audio_lock_name(24, &flex), "fx2.time");
     assert_eq!(audio_lock_name(31, &flex), "sample");
     assert_eq!(audio_lock_name(30, &flex), "byte30");
+    assert_eq!(SAMPLE_LOCK, crate::ops::refs::SAMPLE_LOCK, "one sample-lock byte for the model and the operations");
     let thru = AudioContext { machine: Some(MachineType::Thru), fx1: 0, fx2: 99 };
     assert_eq!(audio_lock_name(2, &thru), "src.p3");
     assert_eq!(audio_lock_name(18, &thru), "fx1.p1");

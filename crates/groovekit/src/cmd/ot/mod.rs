@@ -7,6 +7,7 @@
 pub mod binary;
 pub mod project;
 pub mod samples;
+pub mod view;
 
 use super::{Handler, Outcome};
 
@@ -19,6 +20,9 @@ pub enum OtCommand {
     /// Sample, chain and slice commands.
     #[command(flatten)]
     Samples(samples::SamplesCommand),
+    /// Pattern and part views.
+    #[command(flatten)]
+    View(view::ViewCommand),
 }
 
 /// Runs a `groovekit ot` subcommand.
@@ -26,6 +30,7 @@ pub fn run(command: OtCommand) -> miette::Result<Outcome> {
     match command {
         OtCommand::Project(c) => project::run(c),
         OtCommand::Samples(c) => samples::run(c),
+        OtCommand::View(c) => view::run(c),
     }
 }
 

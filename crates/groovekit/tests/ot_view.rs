@@ -1,0 +1,106 @@
+//! `groovekit ot pattern` / `ot part`, and the Octatrack model examples run end to end: the
+//! projects they write pass `groovekit verify` and show in the pattern view.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use groovekit_octatrack::Project;
+use predicates::prelude::*;
+
+#[allow(dead_code)]
+#[path = "../../groovekit-octatrack/examples/euclid_acid.rs"]
+mod euclid_acid;
+#[allow(dead_code)]
+#[path = "../../groovekit-octatrack/examples/transpose_bank.rs"]
+mod transpose_bank;
+
+fn gk() -> Command {
+    Command::cargo_bin("groovekit").unwrap()
+}
+
+fn fixtures(test: &str) -> Option<PathBuf> {
+    groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), test)
+}
+
+#[test]
+fn pattern_view_shows_the_real_device_steps_in_device_order() {
+    let Some(dir) = fixtures("ot_pattern_view") else { return };
+    let project = dir.join("octatrack/real-device");
+    let out = gk().args(["ot", "pattern"]).arg(&project).args(["--bank", "1", "--pattern", "1"]).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    // Track 2 holds the same page twice (1 5 9-12 | 17 21 25-28) and plays 12 steps (per-track
+    // length): the second page is past its length, in lower case. Track 6: once a page.
+    assert!(text.contains("T2   X...X...XXXX    |x   x   xxxx    |"), "{text}");
+    assert!(text.contains("T6   X...............|X...............|"), "{text}");
+    assert!(text.contains("T2 step 1: micro +1/384"), "{text}");
+    let out = gk().args(["ot", "pattern", "--json"]).arg(&project).args(["--bank", "1", "--pattern", "1"]).assert();
+    let v: serde_json::Value = serde_json::from_slice(&out.success().get_output().stdout).unwrap();
+    assert_eq!(v["tracks"][1]["length"], 12);
+    let want = format!("X{0}X{0}X{0}{0}.", ".".repeat(15));
+    assert_eq!(v["tracks"][5]["steps"], want.as_str());
+    gk().args(["ot", "pattern"]).arg(&project).args(["--bank", "1", "--pattern", "17"]).assert().code(2);
+}
+
+#[test]
+fn part_view_names_machines_samples_and_pages() {
+    let Some(dir) = fixtures("ot_part_view") else { return };
+    let project = dir.join("octatrack/real-device");
+    let out = gk().args(["ot", "part"]).arg(&project).args(["--bank", "1", "--part", "1"]).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("T1 "), "{text}");
+    assert!(text.contains("amp.vol="), "{text}");
+    assert!(text.contains("M1 channel"), "{text}");
+}
+
+#[test]
+fn the_examples_write_projects_that_verify_and_show() {
+    let Some(dir) = fixtures("ot_examples") else { return };
+    let hats: Vec<PathBuf> = groovekit_core::fixtures::files_under(&dir.join("audio/hats"), &|p: &Path| {
+        p.extension().is_some_and(|e| e.eq_ignore_ascii_case("wav"))
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("SET");
+    std::fs::create_dir_all(set.join("AUDIO")).unwrap();
+    let mut wavs = Vec::new();
+    for h in hats.iter().take(3) {
+        let to = set.join("AUDIO").join(h.file_name().unwrap());
+        std::fs::copy(h, &to).unwrap();
+        wavs.push(to);
+    }
+    let proj = set.join("EUCLID");
+    euclid_acid::run(&proj, &wavs).unwrap();
+    gk().arg("verify").arg(&proj).assert().success();
+    let mut p = Project::open(&proj).unwrap();
+    assert_eq!(p.tempo(), Some(124.0));
+    assert_eq!(p.samples().iter().filter(|s| s.slot <= 128).count(), 3);
+    let b = p.bank(1).unwrap();
+    let kick: Vec<u8> = (1..=16).filter(|&s| b.audio_step(1, 1, s).unwrap().trig).collect();
+    assert_eq!(kick, vec![1, 5, 9, 13]);
+    let hat = b.audio_step(1, 3, (1..=16).find(|&s| b.audio_step(1, 3, s).unwrap().trig).unwrap()).unwrap();
+    assert!(hat.micro != 0 && hat.lock("amp.vol").unwrap().is_some());
+    assert_eq!(b.midi_step(1, 1, 1).unwrap().note(), Some(36));
+    gk().args(["ot", "pattern"])
+        .arg(&proj)
+        .args(["--bank", "1", "--pattern", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("T1   X...X...X...X..."))
+        .stdout(predicate::str::contains("M1 "));
+    let svg = tmp.path().join("grid.svg");
+    gk().args(["ot", "pattern"])
+        .arg(&proj)
+        .args(["--bank", "1", "--pattern", "1", "--svg"])
+        .arg(&svg)
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
+    // The second example moves every note lock by 3 semitones.
+    let before = Project::open(&proj).unwrap().bank(1).unwrap().clone();
+    let moved = transpose_bank::run(&proj, 1, 3).unwrap();
+    assert_eq!(moved, 16, "the 16 acid notes");
+    let mut after = Project::open(&proj).unwrap();
+    let a = after.bank(1).unwrap();
+    assert_eq!(a.midi_step(1, 1, 1).unwrap().note(), Some(39));
+    assert_eq!(a.audio_step(1, 1, 1).unwrap(), before.audio_step(1, 1, 1).unwrap());
+    gk().arg("verify").arg(&proj).assert().success();
+}
