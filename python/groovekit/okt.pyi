@@ -118,7 +118,7 @@ class Module:
         solo: Sequence[int] = ...,
         compat: str = "original",
         pair_note_clamp: bool = True,
-        max_seconds: int = 3600,
+        max_seconds: int = 1200,
         start_order: int = 0,
     ) -> npt.NDArray[np.float32]: ...
     def trace(self, start_order: int = 0, ticks: int | None = None) -> list[dict[str, Any]]: ...

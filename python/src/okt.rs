@@ -331,7 +331,7 @@ impl Module {
     /// channels. The GIL is released while mixing.
     #[pyo3(signature = (rate=48000, channels=2, interpolation="linear", stereo_separation=100, loops=1,
         mute=Vec::new(), solo=Vec::new(), compat="original", pair_note_clamp=true,
-        max_seconds=3600, start_order=0))]
+        max_seconds=1200, start_order=0))]
     #[allow(clippy::too_many_arguments)]
     fn render<'py>(
         &self,
@@ -362,6 +362,7 @@ impl Module {
         if let Some(c) = mute.iter().chain(&solo).find(|&&c| c >= n) {
             return Err(bad(format!("channel {c} does not exist: this module has {n} channels (0-based)")));
         }
+        let compat: render::Compat = compat.parse().map_err(bad)?;
         let opts = render::RenderOptions {
             rate,
             channels,
@@ -369,10 +370,12 @@ impl Module {
             stereo_separation,
             loops,
             muted: (0..n).map(|c| mute.contains(&c) || (!solo.is_empty() && !solo.contains(&c))).collect(),
-            compat: compat.parse().map_err(bad)?,
+            compat,
             max_seconds,
             start_order,
             pair_note_clamp,
+            // Each compatibility mode's timing, as render::Compat documents.
+            timing: compat.timing(),
         };
         let module = &self.inner;
         // The player appends each tick straight to one buffer, which numpy then owns.
@@ -425,7 +428,7 @@ impl Module {
 }
 
 // `render`'s default cap is written as a literal in its signature so that Python shows it.
-const _: () = assert!(render::DEFAULT_MAX_SECONDS == 3600);
+const _: () = assert!(render::DEFAULT_MAX_SECONDS == 1200);
 
 /// Registers the classes of `groovekit.okt`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
