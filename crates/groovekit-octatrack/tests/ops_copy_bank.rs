@@ -292,10 +292,17 @@ fn a_failure_at_any_step_changes_no_file() {
     std::fs::create_dir_all(tmp.path().join("B/AUDIO")).unwrap();
     let before = snapshot(tmp.path());
     let o = CopyBankOptions { also_strd: true, to_pool: true, ..opts() };
-    let steps = copy_bank(&src, 1, &dst, 1, CopyBankOptions { dry_run: true, ..o }).unwrap().changes.len() * 2;
-    assert!(steps > 10);
-    for step in 0..steps {
-        let r = copy_bank(&src, 1, &dst, 1, CopyBankOptions { apply: ApplyOptions { fail_at_step: Some(step) }, ..o });
+    let n = copy_bank(&src, 1, &dst, 1, CopyBankOptions { dry_run: true, ..o }).unwrap().changes.len();
+    assert!(n > 5);
+    // Before staging each change, then at each write and each rename of the commit.
+    let points = (0..n)
+        .map(|i| (Some(i), None))
+        .chain((1..=n).flat_map(|i| [(None, Some(format!("rename:{i}"))), (None, Some(format!("write:{i}")))]));
+    for (fail_at_step, spec) in points {
+        let step = format!("{fail_at_step:?} {spec:?}");
+        groovekit_core::fs::failpoint::arm_thread(spec.as_deref());
+        let r = copy_bank(&src, 1, &dst, 1, CopyBankOptions { apply: ApplyOptions { fail_at_step }, ..o });
+        groovekit_core::fs::failpoint::arm_thread(None);
         assert!(r.is_err(), "step {step}");
         assert_eq!(snapshot(tmp.path()), before, "step {step}");
         assert!(!tmp.path().join("B/AUDIO/dense").exists(), "created folders are removed (step {step})");

@@ -16,7 +16,7 @@
 //! workspace's transactional write layer when that lands, without changing the operations.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::OtError;
@@ -59,8 +59,9 @@ impl Change {
 /// Options of [`apply`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApplyOptions {
-    /// Fault injection for tests: fail with an I/O error just before step `n` (0-based, counting
-    /// the stage and commit steps of every change in order).
+    /// Fault injection for tests: fail with an I/O error just before staging change `n`
+    /// (0-based). The commit's own fail points are armed with
+    /// `groovekit_core::fs::failpoint::arm_thread` or `GROOVEKIT_FAILPOINT`.
     pub fail_at_step: Option<usize>,
 }
 
@@ -114,12 +115,6 @@ pub fn utc_stamp(secs: u64) -> String {
 fn now_stamp() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     utc_stamp(secs)
-}
-
-/// A temporary sibling of `target` (same folder, so the rename is atomic).
-fn temp_of(target: &Path) -> PathBuf {
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    target.with_file_name(format!(".{name}.groovekit-ops-{}", std::process::id()))
 }
 
 fn path_text(project_dir: &Path, path: &Path) -> Result<String, OtError> {
@@ -190,116 +185,49 @@ fn backup_and_apply(
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| invalid(backup, e.to_string()))?;
     groovekit_core::fs::write_atomic(&backup.join("manifest.json"), text.as_bytes())?;
 
-    // 2. Stage.
-    let mut step = 0usize;
-    let mut staged: Vec<PathBuf> = Vec::new();
-    let mut created_dirs: Vec<PathBuf> = Vec::new();
-    let stage = (|| -> Result<(), OtError> {
-        for c in changes {
-            if opts.fail_at_step == Some(step) {
-                return Err(injected(step, c.target()));
-            }
-            step += 1;
-            let tmp = temp_of(c.target());
-            match c {
-                Change::Write { bytes, .. } => {
-                    staged.push(tmp.clone());
-                    write_synced(&tmp, |f| f.write_all(bytes)).map_err(|e| io_error("writing", &tmp, e))?;
-                }
-                Change::Copy { from, to } => {
-                    if let Some(parent) = to.parent() {
-                        let mut missing: Vec<PathBuf> =
-                            parent.ancestors().take_while(|a| !a.exists()).map(Path::to_path_buf).collect();
-                        fs::create_dir_all(parent).map_err(|e| io_error("creating", parent, e))?;
-                        missing.reverse();
-                        created_dirs.extend(missing);
-                    }
-                    staged.push(tmp.clone());
-                    fs::copy(from, &tmp).map_err(|e| io_error("copying to", &tmp, e))?;
-                    fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| io_error("syncing", &tmp, e))?;
-                }
-                Change::Remove { .. } => staged.push(PathBuf::new()),
-            }
+    // 2. Stage, 3. commit: the workspace's transaction layer (staged files beside their targets,
+    // journal, renames, rollback and crash recovery). Removals (only `restore` has them) run after
+    // the commit; a failure there is undone from this backup.
+    let mut txn = groovekit_core::fs::Transaction::new().create_parents(true);
+    let mut removals = Vec::new();
+    for (step, c) in changes.iter().enumerate() {
+        if opts.fail_at_step == Some(step) {
+            return Err(injected(step, c.target()));
         }
-        Ok(())
-    })();
-    if let Err(e) = stage {
-        for t in staged.iter().filter(|t| !t.as_os_str().is_empty()) {
-            let _ = fs::remove_file(t);
+        match c {
+            Change::Write { path, bytes } => txn.write(path, bytes)?,
+            Change::Copy { from, to } => txn.copy(to, from)?,
+            Change::Remove { path } => removals.push(path.clone()),
         }
-        remove_empty_dirs(&created_dirs);
-        return Err(e);
     }
-
-    // 3. Commit.
-    let mut done: Vec<usize> = Vec::new();
-    let commit = (|| -> Result<(), OtError> {
-        for (i, c) in changes.iter().enumerate() {
-            if opts.fail_at_step == Some(step) {
-                return Err(injected(step, c.target()));
-            }
-            step += 1;
-            match c {
-                Change::Remove { path } => fs::remove_file(path).map_err(|e| io_error("removing", path, e))?,
-                _ => {
-                    let tmp = staged.get(i).cloned().unwrap_or_default();
-                    fs::rename(&tmp, c.target()).map_err(|e| io_error("renaming to", c.target(), e))?;
+    let written = !txn.is_empty();
+    if written {
+        txn.commit()?;
+    }
+    for (done, path) in removals.iter().enumerate() {
+        if let Err(e) = fs::remove_file(path) {
+            let undo: Result<(), OtError> = (|| {
+                for (i, c) in changes.iter().enumerate() {
+                    let Some(Some(b)) = backups.get(i) else { continue };
+                    let is_removed = removals.iter().take(done).any(|r| r == c.target());
+                    if is_removed || matches!(c, Change::Write { .. }) && written {
+                        let bytes = fs::read(b).map_err(|e| io_error("reading", b, e))?;
+                        groovekit_core::fs::write_atomic(c.target(), &bytes)?;
+                    }
                 }
-            }
-            done.push(i);
-        }
-        Ok(())
-    })();
-    if let Err(e) = commit {
-        for (i, t) in staged.iter().enumerate() {
-            if !done.contains(&i) && !t.as_os_str().is_empty() {
-                let _ = fs::remove_file(t);
-            }
-        }
-        let mut failed_undo = Vec::new();
-        // Created files first (frees space), then the replaced ones from their backups.
-        for &i in done.iter().rev() {
-            let (Some(c), Some(None)) = (changes.get(i), backups.get(i)) else { continue };
-            if fs::remove_file(c.target()).is_err() {
-                failed_undo.push(c.target().to_path_buf());
-            }
-        }
-        for &i in done.iter().rev() {
-            let (Some(c), Some(Some(b))) = (changes.get(i), backups.get(i)) else { continue };
-            let restored = fs::read(b)
-                .map_err(|e| io_error("reading", b, e))
-                .and_then(|bytes| groovekit_core::fs::write_atomic(c.target(), &bytes).map_err(OtError::from));
-            if restored.is_err() {
-                failed_undo.push(c.target().to_path_buf());
-            }
-        }
-        remove_empty_dirs(&created_dirs);
-        if !failed_undo.is_empty() {
-            return Err(invalid(
-                backup,
-                format!(
-                    "{e}; undoing it failed for {}: run `groovekit ot restore {}` to put the files back",
-                    failed_undo.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
-                    backup.display()
+                Ok(())
+            })();
+            let e = io_error("removing", path, e);
+            return Err(match undo {
+                Ok(()) => e,
+                Err(u) => invalid(
+                    backup,
+                    format!("{e}; undoing it failed ({u}): run `groovekit ot restore {}`", backup.display()),
                 ),
-            ));
+            });
         }
-        return Err(e);
     }
     Ok(changes.iter().map(|c| c.target().to_path_buf()).collect())
-}
-
-/// Removes the folders an operation created, deepest first, when they are empty.
-fn remove_empty_dirs(dirs: &[PathBuf]) {
-    for d in dirs.iter().rev() {
-        let _ = fs::remove_dir(d);
-    }
-}
-
-fn write_synced(path: &Path, write: impl FnOnce(&mut fs::File) -> io::Result<()>) -> io::Result<()> {
-    let mut f = fs::File::create(path)?;
-    write(&mut f)?;
-    f.sync_all()
 }
 
 /// What [`restore`] will do or did: the files put back and the files removed.

@@ -16,8 +16,16 @@ fn a_fail_point_leaves_every_file_as_it_was() {
         Change::Copy { from: a.clone(), to: dir.path().join("sub/new.wav") },
         Change::Write { path: a.clone(), bytes: b"new".to_vec() },
     ];
+    // Fail points before each staging, then at each rename of the commit.
     for step in 0..4 {
-        let err = apply(dir.path(), "t", &changes, ApplyOptions { fail_at_step: Some(step) });
+        let (opts, spec) = if step < 2 {
+            (ApplyOptions { fail_at_step: Some(step) }, None)
+        } else {
+            (ApplyOptions::default(), Some(format!("rename:{}", step - 1)))
+        };
+        groovekit_core::fs::failpoint::arm_thread(spec.as_deref());
+        let err = apply(dir.path(), "t", &changes, opts);
+        groovekit_core::fs::failpoint::arm_thread(None);
         assert!(err.is_err(), "step {step}");
         assert_eq!(std::fs::read(&a).unwrap(), b"old");
         assert!(!dir.path().join("sub").exists(), "step {step}");
