@@ -125,7 +125,11 @@ fn dump_text(path: &Path, bytes: &[u8], syntax: Syntax) -> PyResult<String> {
             let p = groovekit_opz::model::Project::parse(bytes).map_err(|e| crate::opz::opz_error(e, Some(path)))?;
             groovekit_opz::human::dump(&p, syntax).map_err(|e| crate::opz::opz_error(e, Some(path)))
         }
-        Kind::OpzKit | Kind::Track => Err(raise::<FormatError>(
+        Kind::Track => {
+            let text = std::str::from_utf8(bytes).map_err(|_| unknown(path))?;
+            groovekit_track::doc::to_text(text, syntax).map_err(|e| crate::track::track_error(e, Some(path)))
+        }
+        Kind::OpzKit => Err(raise::<FormatError>(
             format!("{} files have no document form in the library yet", kind.name()),
             Where::file(Some(path)),
         )),
@@ -194,6 +198,7 @@ pub fn build(text: &str, path: PathBuf, base: Option<PathBuf>, backup: bool) -> 
         ot_human::markers::KIND => ot_human::markers::from_text(text).map_err(|e| fmt(&e))?,
         ot_human::sample_settings::KIND => ot_human::sample_settings::build(text).map_err(|e| fmt(&e))?,
         ot_human::project::KIND => ot_human::project::from_text(text).map_err(|e| fmt(&e))?.to_bytes(),
+        groovekit_track::doc::KIND => groovekit_track::doc::from_text(text).map_err(|e| fmt(&e))?.into_bytes(),
         groovekit_opz::human::KIND => groovekit_opz::human::build(text).map_err(|e| fmt(&e))?.into_bytes(),
         groovekit_okt::human::KIND => {
             let doc: groovekit_okt::human::Doc = groovekit_core::doc::from_text(text).map_err(|e| fmt(&e))?;

@@ -38,13 +38,14 @@ def test_detect(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> None:
 
 def test_dump_equals_the_cli_and_build_round_trips(fixtures: pathlib.Path, cli: pathlib.Path, tmp_path: pathlib.Path) -> None:
     for kind, path in samples(fixtures).items():
-        if kind in ("opz-kit", "track-song"):
+        if kind == "opz-kit":
             with pytest.raises(groovekit.FormatError):
                 groovekit.dump(path)
             continue
         for fmt in ("yaml", "json"):
             text = groovekit.dump(path, format=fmt)
-            if kind != "oktalyzer-module":  # the CLI writes Oktalyzer sample data to files beside its output
+            # The CLI writes Oktalyzer sample data to files beside its output, and has no .track dump yet.
+            if kind not in ("oktalyzer-module", "track-song"):
                 assert text == run_cli(cli, "dump", str(path), "--format", fmt).stdout, (kind, fmt)
             out = tmp_path / f"{kind}.{fmt}.bin"
             assert groovekit.build(text, out) is None
