@@ -258,3 +258,34 @@ fn real_device_bank_document_lists_the_device_steps() {
     assert!(yaml.contains("trigs: [1, 17, 33]"), "{yaml}");
     assert!(yaml.contains("recorder_ab: [1, 17]"), "{yaml}");
 }
+
+/// The device-made bank-copy bank holds its sample locks in byte 31 of the lock record (byte 30
+/// is never set), and the document shows them as `sample` slots 1-128 (stored 0-based).
+#[test]
+fn sample_locks_of_the_device_bank_are_in_byte_31() {
+    let Some(bytes) = fixture("sample_lock_byte", "bank-copy/BANK-COPY-SRC/bank01.work") else { return };
+    let b = Bank::read(&bytes).unwrap();
+    let (mut in_30, mut in_31) = (0, 0);
+    let mut values = std::collections::BTreeSet::new();
+    for p in 0..16 {
+        let pat = b.pattern(p);
+        for t in 0..8 {
+            let track = pat.audio_track(t);
+            for s in 0..64 {
+                let rec = track.plock(s);
+                in_30 += usize::from(rec[30] != pattern::NO_LOCK);
+                if rec[31] != pattern::NO_LOCK {
+                    in_31 += 1;
+                    values.insert(rec[31]);
+                }
+            }
+        }
+    }
+    assert_eq!((in_30, in_31), (0, 40));
+    assert_eq!(groovekit_octatrack::model::params::SAMPLE_LOCK, 31);
+    let yaml = groovekit_octatrack::human::bank::to_text(&bytes, groovekit_core::doc::Syntax::Yaml).unwrap();
+    for v in values {
+        assert!(yaml.contains(&format!("sample: {}", u16::from(v) + 1)), "slot {} missing:\n{yaml}", v + 1);
+    }
+    assert!(!yaml.contains("byte30"), "{yaml}");
+}

@@ -102,7 +102,7 @@ parts:
     assert_eq!((pattern::condition_name(timing.condition).as_str(), timing.repeats, timing.micro), ("fill", 2, -4));
     assert_eq!(t.plock(4)[15], 100);
     assert_eq!(t.plock(4)[0], 70);
-    assert_eq!(t.plock(4)[30], 2, "sample lock 3 is stored 0-based");
+    assert_eq!(t.plock(4)[31], 2, "sample lock 3 is stored 0-based in byte 31");
     assert_eq!(p.midi_track(0).plock(0)[0], 60);
     assert_eq!(b.part_name(0), "DRUMS");
     let part = b.part(PartCopy::Working, 0);
@@ -200,7 +200,8 @@ patterns:
     // The converted bank dumps as a version 2 document with the device's names.
     let yaml = bank::to_text(b.as_bytes(), Syntax::Yaml).unwrap();
     assert!(yaml.contains("version: 2") && yaml.contains("trigs: [1, 17, 57]"), "{yaml}");
-    assert!(yaml.contains("sample: 5") && yaml.contains("byte31: 7") && yaml.contains("amp.vol: 90"), "{yaml}");
+    // Byte 31 (`flex_slot`) is the sample lock, shown 1-based; byte 30 (`static_slot`) stays raw.
+    assert!(yaml.contains("sample: 8") && yaml.contains("byte30: 4") && yaml.contains("amp.vol: 90"), "{yaml}");
 }
 
 #[test]

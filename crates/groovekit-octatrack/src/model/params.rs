@@ -4,8 +4,8 @@
 //! byte everywhere.
 //!
 //! A 32-byte audio lock record (a step's p-locks, or one track of a scene) holds, in order: the
-//! machine's SRC page (6), LFO (6), AMP (6), FX1 (6), FX2 (6), the sample lock and one more slot
-//! byte. Names are `page.param` in lower case with the device's abbreviations: `src.strt`,
+//! machine's SRC page (6), LFO (6), AMP (6), FX1 (6), FX2 (6), one more slot byte (kept
+//! raw) and the sample lock. Names are `page.param` in lower case with the device's abbreviations: `src.strt`,
 //! `amp.vol`, `fx1.base`, `lfo.dep2`. The SRC names follow the track's machine and the FX names the
 //! track's FX type in the pattern's part; a position with no name for that machine or type (or an
 //! FX id without an undisputed name) is `src.p3`, `fx1.p5`, ..., and those generic names are also
@@ -21,17 +21,20 @@ use crate::raw::pattern::{NO_LOCK, PLOCK_SIZE};
 
 /// Byte of the audio lock record that holds the sample lock (0-based slot, 255 = none).
 ///
-/// Decided from the peers, not yet from a device file (the real-device fixture has no sample
-/// locks): davidferlay/octatrack-manager `src-tauri/src/project_reader.rs` reads every sample lock
-/// from this byte "for both machine types; the pool is decided by the track's machine type in the
-/// pattern's assigned part" (`compute_sample_usage`); ot-tools-io 0.11.3 names byte 30
-/// `flex_slot_id`; xuio/octatrack-exporter leaves byte 31 at 255 and plays the track's default
-/// sample. groovekit before issue 10 called byte 30 `static_slot`, following the octatools
-/// snapshot. Byte 31 keeps its raw value under the name [`BYTE31`].
-pub const SAMPLE_LOCK: usize = 30;
-/// The last byte of the audio lock record: `static_slot_id` in ot-tools-io 0.11.3; no reader
-/// that checked on a device uses it. Kept raw under this name.
-pub const BYTE31: &str = "byte31";
+/// Decided from device files first: the device-made bank
+/// `fixtures/octatrack/bank-copy/BANK-COPY-SRC/bank01.work` (and its `.strd`, and the DEST bank)
+/// holds 40 sample locks, every one in byte 31 (values 1 and 126), on Flex and Static tracks alike,
+/// and byte 30 is 255 in every record (test `sample_locks_of_the_device_bank_are_in_byte_31` in
+/// `tests/bank.rs`). The peers agree once their field order is read: ot-tools-io 0.11.3 declares
+/// `static_slot_id` then `flex_slot_id` at the end of its lock record (so `flex_slot_id` is byte
+/// 31), and davidferlay/octatrack-manager `src-tauri/src/project_reader.rs` reads every sample lock
+/// from `flex_slot_id` "for both machine types; the pool is decided by the track's machine type in
+/// the pattern's assigned part" (`compute_sample_usage`). Reference §10 said byte 30; the device
+/// file disagrees. Byte 30 keeps its raw value under the name [`BYTE30`].
+pub const SAMPLE_LOCK: usize = 31;
+/// The other slot byte of the audio lock record (`static_slot_id` in ot-tools-io 0.11.3), never
+/// seen set in a device file. Kept raw under this name.
+pub const BYTE30: &str = "byte30";
 /// The name of the sample lock in documents and the API; shown as the slot number 1-128.
 pub const SAMPLE: &str = "sample";
 
@@ -118,7 +121,7 @@ pub fn audio_lock_name(field: usize, ctx: &AudioContext) -> String {
         18..=23 => paged("fx1", fx_names(ctx.fx1)[i], i),    // ok: i < 6
         24..=29 => paged("fx2", fx_names(ctx.fx2)[i], i),    // ok: i < 6
         SAMPLE_LOCK => SAMPLE.to_string(),
-        _ => BYTE31.to_string(),
+        _ => BYTE30.to_string(),
     }
 }
 

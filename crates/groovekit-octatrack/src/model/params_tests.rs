@@ -7,7 +7,8 @@ fn names_follow_machine_and_fx_type() {
     assert_eq!(audio_lock_name(15, &flex), "amp.vol");
     assert_eq!(audio_lock_name(18, &flex), "fx1.base");
     assert_eq!(audio_lock_name(24, &flex), "fx2.time");
-    assert_eq!(audio_lock_name(30, &flex), "sample");
+    assert_eq!(audio_lock_name(31, &flex), "sample");
+    assert_eq!(audio_lock_name(30, &flex), "byte30");
     let thru = AudioContext { machine: Some(MachineType::Thru), fx1: 0, fx2: 99 };
     assert_eq!(audio_lock_name(2, &thru), "src.p3");
     assert_eq!(audio_lock_name(18, &thru), "fx1.p1");
