@@ -25,6 +25,10 @@ out="$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 json_argv() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@"; }
 py="$venv/bin/python"
+if [ ! -f "$here/groovekit_workload.py" ] || ! "$py" -c "import groovekit.octatrack" 2>/dev/null; then
+  echo "the groovekit side needs groovekit.octatrack (the typed Octatrack model's Python binding), not bound yet" >&2
+  exit 1
+fi
 # Both must see the same steps: compare their counts once before timing.
 a="$("$py" "$here/groovekit_workload.py" "$project" "$out/gk")"
 b="$("$py" "$here/octapy_workload.py" "$project" "$out/octapy")"

@@ -2,7 +2,8 @@
 OP-Z, Amiga Oktalyzer and `.track` files.
 
 Every call goes to the groovekit Rust crates (through the native module ``groovekit._groovekit``);
-this package adds no logic of its own. Submodules: ``groovekit.okt``, ``groovekit.track``,
+this package adds no logic of its own. Format-independent functions: ``detect``, ``inspect``,
+``verify``, ``dump``, ``build``. Submodules: ``groovekit.okt``, ``groovekit.track``,
 ``groovekit.opz``.
 """
 
@@ -10,8 +11,14 @@ from groovekit._groovekit import (
     Error,
     FormatError,
     IoError,
+    Problem,
     ValidationError,
     __version__,
+    build,
+    detect,
+    dump,
+    inspect,
+    verify,
 )
 from groovekit import okt, opz, track
 
@@ -19,8 +26,14 @@ __all__ = [
     "Error",
     "FormatError",
     "IoError",
+    "Problem",
     "ValidationError",
     "__version__",
+    "build",
+    "detect",
+    "dump",
+    "inspect",
+    "verify",
     "okt",
     "opz",
     "track",

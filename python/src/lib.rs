@@ -30,6 +30,7 @@ fn submodule(
 #[pymodule]
 fn _groovekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
+    generic::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     submodule(m, "okt", "Amiga Oktalyzer modules.", okt::register)?;
     submodule(m, "track", ".track text-tracker songs.", track::register)?;

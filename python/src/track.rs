@@ -76,7 +76,7 @@ impl Diagnostic {
 
 /// A TrackError as a Python exception: Invalid raises ValidationError pointing at the first
 /// error's line:col with every diagnostic in `diagnostics`.
-fn track_error(e: TrackError, file: Option<&Path>) -> PyErr {
+pub fn track_error(e: TrackError, file: Option<&Path>) -> PyErr {
     match &e {
         TrackError::Invalid(diags) => {
             let first = diags.iter().find(|d| d.is_error()).or(diags.first());
@@ -101,6 +101,7 @@ fn track_error(e: TrackError, file: Option<&Path>) -> PyErr {
             raise::<FormatError>(e.to_string(), Where::file(Some(path)))
         }
         TrackError::Audio(_) | TrackError::Limit(_) => raise::<ValidationError>(e.to_string(), Where::file(file)),
+        TrackError::Document(_) => raise::<FormatError>(e.to_string(), Where::file(file)),
     }
 }
 

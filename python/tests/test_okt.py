@@ -113,6 +113,16 @@ def test_render_equals_the_cli_wav(fixtures: pathlib.Path, cli: pathlib.Path, tm
         assert np.abs(got).max() > 0.01
 
 
+def test_compat_modes_use_their_own_timing(fixtures: pathlib.Path) -> None:
+    # render::Compat documents that openmpt/xmp play with Timing::PLAYERS (50 Hz ticks, no
+    # lead-in row) and the original with Timing::ORIGINAL (PAL frame ticks): the lengths differ.
+    # (The CLI's `--compat` keeps the original timing today, so these are not compared with it.)
+    m = okt.Module.load(fixtures / "okt" / "hack-mag_2.okta")
+    original = m.render(rate=8000, channels=1)
+    xmp = m.render(rate=8000, channels=1, compat="xmp")
+    assert original.shape != xmp.shape
+
+
 def test_render_rejects_bad_options(fixtures: pathlib.Path) -> None:
     m = okt.Module.load(fixtures / "okt" / "kampfmodul.okta")
     with pytest.raises(groovekit.ValidationError, match="channel 9"):
