@@ -2,9 +2,11 @@
 //! subcommands. Split by area so that work on each can proceed independently:
 //! - [`binary`]: banks, arrangements, markers;
 //! - [`project`]: `project.work`, new projects, project/Set folders;
-//! - [`samples`]: `.ot` sample settings, sample chains, slices, audio checks.
+//! - [`samples`]: `.ot` sample settings, sample chains, slices, audio checks;
+//! - [`ops`]: project operations (slots, copy-bank, restore).
 
 pub mod binary;
+pub mod ops;
 pub mod project;
 pub mod samples;
 
@@ -24,6 +26,9 @@ pub enum OtCommand {
     /// Sample, chain and slice commands.
     #[command(flatten)]
     Samples(samples::SamplesCommand),
+    /// Project operations: slots, copy-bank, restore.
+    #[command(flatten)]
+    Ops(ops::OpsCommand),
 }
 
 /// Runs a `groovekit ot` subcommand.
@@ -31,6 +36,7 @@ pub fn run(command: OtCommand) -> miette::Result<Outcome> {
     match command {
         OtCommand::Project(c) => project::run(c),
         OtCommand::Samples(c) => samples::run(c),
+        OtCommand::Ops(c) => ops::run(c),
     }
 }
 
