@@ -1,5 +1,7 @@
 from groovekit import okt as okt, opz as opz, track as track
 
+__all__ = ["Error", "FormatError", "IoError", "ValidationError", "__version__", "okt", "opz", "track"]
+
 __version__: str
 
 class Error(Exception):

@@ -1,11 +1,14 @@
 import os
-from typing import Any, Iterator, Sequence
+from typing import final, Any, Iterator, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
+__all__ = ["Cell", "Module", "Pattern", "Sample", "Warning"]
+
 _Path = str | os.PathLike[str]
 
+@final
 class Warning:
     """A non-fatal observation made while loading."""
 
@@ -14,6 +17,7 @@ class Warning:
     @property
     def message(self) -> str: ...
 
+@final
 class Cell:
     """One pattern cell."""
 
@@ -30,6 +34,7 @@ class Cell:
     @property
     def note_name(self) -> str: ...
 
+@final
 class Sample:
     """One sample (a copy)."""
 
@@ -54,6 +59,7 @@ class Sample:
     @property
     def loop_bytes(self) -> tuple[int, int] | None: ...
 
+@final
 class Pattern:
     """One pattern: rows of cells."""
 
@@ -66,6 +72,7 @@ class Pattern:
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[list[Cell]]: ...
 
+@final
 class Module:
     """An Oktalyzer module."""
 

@@ -1,5 +1,7 @@
 import os
-from typing import Any, Iterator, Sequence
+from typing import final, Any, Iterator, Sequence
+
+__all__ = ["TRACK_NAMES", "Kit", "Note", "Pattern", "Project", "Track", "midi_channels"]
 
 _Path = str | os.PathLike[str]
 
@@ -7,6 +9,7 @@ TRACK_NAMES: list[str]
 
 def midi_channels(text: str) -> list[int]: ...
 
+@final
 class Note:
     """One placed note (a copy)."""
 
@@ -23,6 +26,7 @@ class Note:
     @property
     def micro(self) -> int: ...
 
+@final
 class Track:
     """A track of a pattern (a live view)."""
 
@@ -43,6 +47,7 @@ class Track:
     def add_note(self, step: int, note: int, velocity: int = 100, duration: int = 3072, micro: int = 0) -> int: ...
     def clear_step(self, step: int) -> None: ...
 
+@final
 class Pattern:
     """A pattern of a project (a live view)."""
 
@@ -56,6 +61,7 @@ class Pattern:
     def __iter__(self) -> Iterator[Track]: ...
     def __len__(self) -> int: ...
 
+@final
 class Project:
     """An OP-Z project."""
 
@@ -94,6 +100,7 @@ class Project:
     def check(self) -> list[dict[str, Any]]: ...
     def __iter__(self) -> Iterator[Pattern]: ...
 
+@final
 class Kit:
     """An OP-Z/OP-1 sample pack."""
 

@@ -1,11 +1,14 @@
 import os
-from typing import Any
+from typing import final, Any
 
 import numpy as np
 import numpy.typing as npt
 
+__all__ = ["Diagnostic", "Song", "check", "format"]
+
 _Path = str | os.PathLike[str]
 
+@final
 class Diagnostic:
     """One problem in a song."""
 
@@ -31,6 +34,7 @@ class Diagnostic:
 def check(text: str) -> list[Diagnostic]: ...
 def format(text: str) -> str: ...
 
+@final
 class Song:
     """A validated .track song."""
 

@@ -31,6 +31,7 @@ pub struct Warning {
 
 #[pymethods]
 impl Warning {
+    /// The value as text, e.g. for the REPL.
     fn __repr__(&self) -> String {
         format!("Warning(offset={}, message={:?})", self.offset, self.message)
     }
@@ -64,10 +65,12 @@ impl Cell {
         model::note_name(self.note)
     }
 
+    /// The value as text, e.g. for the REPL.
     fn __repr__(&self) -> String {
         format!("Cell({:?})", self.text())
     }
 
+    /// Equal when every field is equal.
     fn __eq__(&self, other: &Self) -> bool {
         self.inner() == other.inner()
     }
@@ -109,6 +112,7 @@ pub struct Sample {
 
 #[pymethods]
 impl Sample {
+    /// The value as text, e.g. for the REPL.
     fn __repr__(&self) -> String {
         format!(
             "Sample(index={}, name={:?}, length={}, volume={}, mode={})",
@@ -157,6 +161,7 @@ impl Pattern {
         (0..self.channels).map(|c| self.cell(row, c)).collect()
     }
 
+    /// The number of items iteration gives.
     fn __len__(&self) -> usize {
         usize::from(self.inner.rows)
     }
@@ -168,6 +173,7 @@ impl Pattern {
         list.try_iter()
     }
 
+    /// The value as text, e.g. for the REPL.
     fn __repr__(&self) -> String {
         format!("Pattern(rows={}, channels={})", self.inner.rows, self.channels)
     }
@@ -325,7 +331,7 @@ impl Module {
     /// channels. The GIL is released while mixing.
     #[pyo3(signature = (rate=48000, channels=2, interpolation="linear", stereo_separation=100, loops=1,
         mute=Vec::new(), solo=Vec::new(), compat="original", pair_note_clamp=true,
-        max_seconds=render::DEFAULT_MAX_SECONDS, start_order=0))]
+        max_seconds=3600, start_order=0))]
     #[allow(clippy::too_many_arguments)]
     fn render<'py>(
         &self,
@@ -404,6 +410,7 @@ impl Module {
         util::to_py(py, &all)
     }
 
+    /// The value as text, e.g. for the REPL.
     fn __repr__(&self) -> String {
         format!(
             "Module(variant={:?}, channels={}, samples={}, patterns={}, song_length={}{})",
@@ -416,6 +423,9 @@ impl Module {
         )
     }
 }
+
+// `render`'s default cap is written as a literal in its signature so that Python shows it.
+const _: () = assert!(render::DEFAULT_MAX_SECONDS == 3600);
 
 /// Registers the classes of `groovekit.okt`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

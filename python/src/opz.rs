@@ -74,6 +74,7 @@ pub struct Note {
 
 #[pymethods]
 impl Note {
+    /// The value as text, e.g. for the REPL.
     fn __repr__(&self) -> String {
         format!(
             "Note(step={}, slot={}, note={}, velocity={}, duration={}, micro={})",
@@ -145,9 +146,10 @@ impl Track {
         self.project.borrow(py).inner.sound(self.p, self.t).map_err(err)
     }
 
+    // The default length is written as a literal so that the Python signature shows it.
     /// Places a note in the first free slot of `step` (1..=16); returns the slot (from 1).
     /// Raises ValidationError for out-of-range values or when the polyphony is used up.
-    #[pyo3(signature = (step, note, velocity=100, duration=midi::TICKS_PER_STEP as i32, micro=0))]
+    #[pyo3(signature = (step, note, velocity=100, duration=3072, micro=0))]
     fn add_note(&self, py: Python<'_>, step: i64, note: u8, velocity: u8, duration: i32, micro: i8) -> PyResult<usize> {
         let s = from_one("step", step, STEPS)?;
         let mut project = self.project.borrow_mut(py);
@@ -161,6 +163,7 @@ impl Track {
         ops::clear_step_notes(&mut self.project.borrow_mut(py).inner, self.p, self.t, s).map_err(err)
     }
 
+    /// The value as text, e.g. for the REPL.
     fn __repr__(&self) -> String {
         format!("Track(pattern={}, track={}, name={:?})", self.p + 1, self.t + 1, self.name())
     }
@@ -203,15 +206,18 @@ impl Pattern {
         groovekit_opz::view::text(&self.project.borrow(py).inner, self.p, all).map_err(err)
     }
 
+    /// Iterates over the items (see the class docstring).
     fn __iter__(slf: PyRef<'_, Self>) -> PyResult<Bound<'_, pyo3::types::PyIterator>> {
         let tracks = slf.tracks(slf.py());
         pyo3::types::PyList::new(slf.py(), tracks)?.try_iter()
     }
 
+    /// The number of items iteration gives.
     fn __len__(&self) -> usize {
         TRACKS
     }
 
+    /// The value as text, e.g. for the REPL.
     fn __repr__(&self) -> String {
         format!("Pattern({})", self.p + 1)
     }
@@ -391,12 +397,14 @@ impl Project {
             .collect()
     }
 
+    /// Iterates over the items (see the class docstring).
     fn __iter__(slf: PyRef<'_, Self>) -> PyResult<Bound<'_, pyo3::types::PyIterator>> {
         let py = slf.py();
         let list = pyo3::types::PyList::new(py, Self::patterns(slf))?;
         list.try_iter()
     }
 
+    /// The value as text, e.g. for the REPL.
     fn __repr__(&self) -> String {
         format!(
             "Project(tempo={}, swing={}{})",
@@ -481,6 +489,7 @@ impl Kit {
             .collect()
     }
 
+    /// The value as text, e.g. for the REPL.
     fn __repr__(&self) -> String {
         format!(
             "Kit(type={:?}{})",
@@ -496,6 +505,9 @@ impl Kit {
 pub fn midi_channels(text: &str) -> PyResult<[u8; TRACKS]> {
     midi::channels_from_midi_json(text).map_err(err)
 }
+
+// `add_note`'s default length is one step, written as a literal in its signature.
+const _: () = assert!(midi::TICKS_PER_STEP == 3072);
 
 /// Registers the classes of `groovekit.opz`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -40,6 +40,7 @@ impl Diagnostic {
         self.severity == "error"
     }
 
+    /// The value as text, e.g. for the REPL.
     fn __repr__(&self) -> String {
         format!("Diagnostic({:?})", self.__str__())
     }
@@ -223,6 +224,7 @@ impl Song {
         util::frames_array(py, samples, 2)
     }
 
+    /// The value as text, e.g. for the REPL.
     fn __repr__(&self) -> String {
         format!(
             "Song(bpm={}, samples={}, patterns={}, voices={})",

@@ -101,31 +101,37 @@ pub fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, DocError> {
     }
 }
 
-/// Finds the value of the top-level `kind` key without parsing the whole document, by looking at
-/// the first 64 KiB: a YAML line `kind: NAME` at column 0, or a JSON `"kind": "NAME"`.
+/// The top-level `kind` key of a document, and nothing else (serde skips the other keys).
+#[derive(serde::Deserialize)]
+struct KindOnly {
+    kind: Option<String>,
+}
+
+/// Finds the value of the top-level `kind` key by parsing the document, so any layout a tool may
+/// write works: pretty or one-line JSON (Python's `json.dump`, `jq -c`), block or flow YAML, keys
+/// in any order. For block YAML (what `groovekit dump` writes) a `kind: NAME` line at column 0 is
+/// a top-level key by YAML's indentation rule, and is taken without parsing the whole document;
+/// anything else is parsed. `None` when the text is not a mapping with a string `kind`.
 pub fn peek_kind(text: &str) -> Option<String> {
-    let mut end = text.len().min(64 * 1024);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let head = &text[..end];
-    for line in head.lines() {
-        if let Some(rest) = line.strip_prefix("kind:") {
-            let v = rest.trim().trim_matches(|c| c == '"' || c == '\'');
-            if !v.is_empty() {
-                return Some(v.to_string());
+    match Syntax::sniff(text) {
+        // `{kind: x}` is flow YAML, not JSON: YAML reads what JSON refuses.
+        Syntax::Json => match serde_json::from_str::<KindOnly>(text) {
+            Ok(k) => k.kind,
+            Err(_) => from_yaml::<KindOnly>(text).ok()?.kind,
+        },
+        Syntax::Yaml => {
+            for line in text.lines() {
+                if let Some(rest) = line.strip_prefix("kind:") {
+                    let v = rest.split(" #").next().unwrap_or_default().trim();
+                    let v = v.trim_matches(|c| c == '"' || c == '\'');
+                    if !v.is_empty() {
+                        return Some(v.to_string());
+                    }
+                }
             }
-        }
-        let t = line.trim_start();
-        if let Some(rest) = t.strip_prefix("\"kind\"") {
-            let rest = rest.trim_start().strip_prefix(':')?.trim();
-            let v = rest.trim_end_matches(',').trim().trim_matches('"');
-            if !v.is_empty() {
-                return Some(v.to_string());
-            }
+            from_yaml::<KindOnly>(text).ok()?.kind
         }
     }
-    None
 }
 
 #[cfg(test)]

@@ -34,3 +34,16 @@ fn yaml_errors_carry_a_position() {
     let err = from_yaml::<Doc>("kind: x\nsteps: [1, fast]\n").unwrap_err().to_string();
     assert!(err.contains("line 2") || err.contains("2:"), "{err}");
 }
+
+#[test]
+fn peek_kind_parses_one_line_json_and_flow_yaml() {
+    // Python's json.dump and `jq -c` write one line, `kind` anywhere in it.
+    assert_eq!(peek_kind(r#"{"kind": "octatrack-bank", "patterns": []}"#).as_deref(), Some("octatrack-bank"));
+    assert_eq!(peek_kind(r#"{"patterns":[{"kind":"inner"}],"kind":"opz-project"}"#).as_deref(), Some("opz-project"));
+    assert_eq!(peek_kind("{kind: track-song, lines: []}\n").as_deref(), Some("track-song"));
+    assert_eq!(peek_kind("---\nkind: octatrack-project # comment\n").as_deref(), Some("octatrack-project"));
+    // A nested `kind` is not the document's.
+    assert_eq!(peek_kind("steps:\n  kind: x\n"), None);
+    assert_eq!(peek_kind(r#"{"steps": {"kind": "x"}}"#), None);
+    assert_eq!(peek_kind("{not json"), None);
+}

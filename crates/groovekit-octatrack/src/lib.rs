@@ -15,13 +15,42 @@ pub mod model;
 pub mod ops;
 pub mod raw;
 
+/// How to recover a damaged file of `kind`: project files have a `.strd` twin (PROJECT > SAVE);
+/// a sample's `.ot` has none, but the device or `groovekit ot` can write it again.
+fn restore_hint(kind: &str) -> &'static str {
+    if kind.contains(".ot") {
+        "restore it from a backup, or load the sample again on the device (or write it with `groovekit ot`) to recreate it"
+    } else {
+        "restore it from the .strd copy or a backup"
+    }
+}
+
+/// Bytes as quoted text: printable ASCII as is, anything else as `\xNN` (so a bad magic reads
+/// `"FORM\x00\x00..."` rather than a list of numbers).
+pub fn bytes_text(bytes: &[u8]) -> String {
+    let mut out = String::from("\"");
+    for &b in bytes {
+        match b {
+            b'"' | b'\\' => {
+                out.push('\\');
+                out.push(char::from(b));
+            }
+            0x20..=0x7E => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\x{b:02X}")),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Everything that can be wrong with Octatrack data. Offsets are byte offsets into the file;
 /// the CLI adds the file name.
 #[derive(Debug, thiserror::Error)]
 pub enum OtError {
     /// The file is shorter than its kind requires.
     #[error(
-        "truncated {kind} file: {actual} bytes, expected {expected} (the file ends at byte {actual}; restore it from the .strd copy or a backup)"
+        "truncated {kind} file: {actual} bytes, expected {expected} (the file ends at byte {actual}; {})",
+        restore_hint(kind)
     )]
     Truncated {
         /// File kind.
@@ -42,7 +71,7 @@ pub enum OtError {
         actual: usize,
     },
     /// The magic at the start does not match the kind.
-    #[error("not an Octatrack {kind} file: wrong magic at byte {offset} (found {found:02X?})")]
+    #[error("not an Octatrack {kind} file: wrong magic at byte {offset} (found {})", bytes_text(found))]
     BadMagic {
         /// File kind.
         kind: &'static str,
@@ -65,7 +94,8 @@ pub enum OtError {
     },
     /// A section header (`PTRN`, `TRAC`, `MTRA`, `PART`) is not where it must be.
     #[error(
-        "{kind} file: missing `{header}` section header at byte {offset} (found {found:02X?}); the file is corrupt, try the .strd copy"
+        "{kind} file: missing `{header}` section header at byte {offset} (found {}); the file is corrupt, try the .strd copy",
+        bytes_text(found)
     )]
     BadSection {
         /// File kind.
@@ -116,3 +146,7 @@ pub enum OtError {
     #[error(transparent)]
     Fs(#[from] groovekit_core::fs::FsError),
 }
+
+#[cfg(test)]
+#[path = "lib_tests.rs"]
+mod tests;

@@ -212,3 +212,49 @@ fn mutated_banks_never_panic() {
         }
     }
 }
+
+/// The trig masks of the device-made bank read as the device plays them (issue 10): pattern 1
+/// track 2 holds the same page twice, track 6 one trig per page.
+#[test]
+fn real_device_bank_reads_in_the_device_step_order() {
+    let Some(bytes) = fixture("real_device_steps", "real-device/bank01.work") else { return };
+    let b = Bank::read(&bytes).unwrap();
+    let p = b.pattern(0);
+    assert_eq!(pattern::steps_of(p.audio_track(1).trigs()), vec![1, 5, 9, 10, 11, 12, 17, 21, 25, 26, 27, 28]);
+    assert_eq!(pattern::steps_of(p.audio_track(5).trigs()), vec![1, 17, 33]);
+    // Tracks 3 and 4: 1 3 4 5 7 8 | 9 11 13 15 16 on page 1 only.
+    assert_eq!(pattern::steps_of(p.audio_track(2).trigs()), vec![1, 3, 4, 5, 7, 8, 9, 11, 13, 15, 16]);
+    // The recorder masks (layout masks 4-7) follow the same order: track 2 records on the first
+    // step of each page it plays, tracks 3 and 4 every fourth step of page 1; all three sources.
+    let t2 = p.audio_track(1);
+    let names: Vec<&str> = t2.layout().masks.iter().map(|(n, _)| *n).collect();
+    let rec = |name: &str| names.iter().position(|n| *n == name).unwrap();
+    for source in ["recorder_ab", "recorder_cd", "recorder_src3"] {
+        assert_eq!(pattern::steps_of(t2.mask(rec(source))), vec![1, 17], "{source}");
+        assert_eq!(pattern::steps_of(p.audio_track(2).mask(rec(source))), vec![1, 5, 9, 13], "{source}");
+    }
+    assert_eq!(t2.mask(rec("recorder_oneshot")), 0);
+    // Per-track lengths and the pattern's master length (per-track scale mode).
+    assert_eq!((t2.setting(0), p.audio_track(5).setting(0)), (12, 64));
+    assert_eq!((p.byte(pattern::SCALE_MODE), p.master_length()), (1, 32));
+    // Micro-timing: +1/384 on step 1 of tracks 2-4, the only offsets in the file.
+    for t in 1..4 {
+        assert_eq!(p.audio_track(t).timing(0).micro, 1);
+    }
+    // Every pattern plays part 1 (+36 583 = 0). The .strd copy was saved before pattern 1 was
+    // programmed: it reads, with no trigs there.
+    assert!((0..16).all(|i| b.pattern(i).part() == 0));
+    let Some(strd) = fixture("real_device_steps", "real-device/bank01.strd") else { return };
+    let s = Bank::read(&strd).unwrap();
+    assert!((0..8).all(|t| s.pattern(0).audio_track(t).trigs() == 0));
+}
+
+/// The same fixture in the document: step lists as the device shows them.
+#[test]
+fn real_device_bank_document_lists_the_device_steps() {
+    let Some(bytes) = fixture("real_device_doc", "real-device/bank01.work") else { return };
+    let yaml = groovekit_octatrack::human::bank::to_text(&bytes, groovekit_core::doc::Syntax::Yaml).unwrap();
+    assert!(yaml.contains("trigs: [1, 5, 9, 10, 11, 12, 17, 21, 25, 26, 27, 28]"), "{yaml}");
+    assert!(yaml.contains("trigs: [1, 17, 33]"), "{yaml}");
+    assert!(yaml.contains("recorder_ab: [1, 17]"), "{yaml}");
+}

@@ -43,7 +43,7 @@ fn every_fixture_bank_dumps_and_builds_back_in_yaml_and_json() {
 #[test]
 fn blank_bank_document_is_one_line_and_bank_copy_is_small() {
     let blank = bank::to_text(&default_bank_bytes(), Syntax::Yaml).unwrap();
-    assert_eq!(blank.trim(), "kind: octatrack-bank");
+    assert_eq!(blank.trim(), "kind: octatrack-bank\nversion: 2");
     let Some(dir) = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "bank_doc_size") else {
         return;
     };
@@ -62,6 +62,7 @@ fn blank_bank_document_is_one_line_and_bank_copy_is_small() {
 #[test]
 fn hand_edited_yaml_builds_a_valid_bank() {
     let yaml = "kind: octatrack-bank
+version: 2
 patterns:
 - pattern: 3
   part: 2
@@ -71,12 +72,12 @@ patterns:
   - track: 2
     trigs: [1, 5, 9, 13]
     steps:
-    - {step: 5, condition: fill, repeats: 3, micro: -4, locks: {amp_vol: 100, src1: 70}}
+    - {step: 5, condition: fill, repeats: 3, micro: -4, locks: {amp.vol: 100, src.ptch: 70, sample: 3}}
   midi_tracks:
   - track: 1
     trigs: [1]
     steps:
-    - {step: 1, locks: {note: 60}}
+    - {step: 1, locks: {note.note: 60}}
 parts:
 - part: 1
   name: DRUMS
@@ -86,7 +87,7 @@ parts:
     scenes:
     - scene: 2
       tracks:
-      - {track: 1, locks: {amp_vol: 0}}
+      - {track: 1, locks: {amp.vol: 0}}
 ";
     let bytes = bank::from_text(yaml).unwrap();
     assert_eq!(stored_checksum(&bytes), Some(compute_checksum(&bytes)));
@@ -101,6 +102,7 @@ parts:
     assert_eq!((pattern::condition_name(timing.condition).as_str(), timing.repeats, timing.micro), ("fill", 2, -4));
     assert_eq!(t.plock(4)[15], 100);
     assert_eq!(t.plock(4)[0], 70);
+    assert_eq!(t.plock(4)[30], 2, "sample lock 3 is stored 0-based");
     assert_eq!(p.midi_track(0).plock(0)[0], 60);
     assert_eq!(b.part_name(0), "DRUMS");
     let part = b.part(PartCopy::Working, 0);
@@ -132,29 +134,101 @@ fn adding_a_trig_to_a_dumped_fixture_changes_only_that_trig() {
 #[test]
 fn bad_documents_name_the_field() {
     let cases = [
-        ("kind: octatrack-bank\npatterns:\n- pattern: 17\n", "pattern 17"),
-        ("kind: octatrack-bank\npatterns:\n- pattern: 1\n  tracks:\n  - track: 1\n    trigs: [0]\n", "step 0"),
-        ("kind: octatrack-bank\npatterns:\n- pattern: 1\n  tracks:\n  - track: 1\n    mask5: [1]\n", "mask5"),
+        ("kind: octatrack-bank\nversion: 2\npatterns:\n- pattern: 17\n", "pattern 17"),
         (
-            "kind: octatrack-bank\npatterns:\n- pattern: 1\n  tracks:\n  - track: 1\n    steps:\n    - {step: 2, locks: {bogus: 1}}\n",
+            "kind: octatrack-bank\nversion: 2\npatterns:\n- pattern: 1\n  tracks:\n  - track: 1\n    trigs: [0]\n",
+            "step 0",
+        ),
+        (
+            "kind: octatrack-bank\nversion: 2\npatterns:\n- pattern: 1\n  tracks:\n  - track: 1\n    mask5: [1]\n",
+            "mask5",
+        ),
+        (
+            "kind: octatrack-bank\nversion: 2\npatterns:\n- pattern: 1\n  tracks:\n  - track: 1\n    steps:\n    - {step: 2, locks: {bogus: 1}}\n",
             "bogus",
         ),
         (
-            "kind: octatrack-bank\npatterns:\n- pattern: 1\n  tracks:\n  - track: 1\n    steps:\n    - {step: 2, condition: sometimes}\n",
+            "kind: octatrack-bank\nversion: 2\npatterns:\n- pattern: 1\n  tracks:\n  - track: 1\n    steps:\n    - {step: 2, condition: sometimes}\n",
             "sometimes",
         ),
-        ("kind: octatrack-bank\nparts:\n- part: 1\n  name: FAR-TOO-LONG\n", "part 1 name"),
+        ("kind: octatrack-bank\nversion: 2\nparts:\n- part: 1\n  name: FAR-TOO-LONG\n", "part 1 name"),
         (
-            "kind: octatrack-bank\nparts:\n- part: 1\n  working:\n    tracks:\n    - {track: 1, machine: Sampler}\n",
+            "kind: octatrack-bank\nversion: 2\nparts:\n- part: 1\n  working:\n    tracks:\n    - {track: 1, machine: Sampler}\n",
             "Sampler",
         ),
-        ("kind: octatrack-bank\nunmodelled:\n- {at: 636110, hex: '0102'}\n", "unmodelled"),
-        ("kind: octatrack-bank\nunmodelled:\n- {at: 22, hex: '00'}\n", "PTRN"),
+        ("kind: octatrack-bank\nversion: 2\nunmodelled:\n- {at: 636110, hex: '0102'}\n", "unmodelled"),
+        ("kind: octatrack-bank\nversion: 2\nunmodelled:\n- {at: 22, hex: '00'}\n", "PTRN"),
         ("kind: octatrack-arrangement\n", "kind"),
-        ("kind: octatrack-bank\nsurprise: 1\n", "surprise"),
+        ("kind: octatrack-bank\nversion: 2\nsurprise: 1\n", "surprise"),
     ];
     for (yaml, needle) in cases {
         let e = bank::from_text(yaml).unwrap_err().to_string();
         assert!(e.contains(needle), "{yaml}\n=> {e}");
     }
+}
+
+#[test]
+fn documents_without_a_version_are_refused_and_version_1_is_converted() {
+    let old = "kind: octatrack-bank\npatterns:\n- pattern: 1\n  tracks:\n  - track: 1\n    trigs: [1, 17]\n";
+    let e = bank::from_text(old).unwrap_err().to_string();
+    assert!(e.contains("no `version` key") && e.contains("version: 1"), "{e}");
+    assert!(bank::from_text("kind: octatrack-bank\nversion: 3\n").unwrap_err().to_string().contains("version"));
+    // Before the fix, a trig on steps 17 and 25 were listed the other way round; the step-1 trig
+    // and the old lock names (raw, 0-based sample slot) convert.
+    let v1 = "kind: octatrack-bank
+version: 1
+patterns:
+- pattern: 1
+  tracks:
+  - track: 1
+    trigs: [1, 25, 49]
+    steps:
+    - {step: 1, locks: {amp_vol: 90, static_slot: 4, flex_slot: 7}}
+  midi_tracks:
+  - track: 2
+    trigs: [33]
+    steps:
+    - {step: 1, locks: {note: 61}}
+";
+    let b = Bank::read(&bank::from_text(v1).unwrap()).unwrap();
+    let pat = b.pattern(0);
+    let t = pat.audio_track(0);
+    assert_eq!(pattern::steps_of(t.trigs()), vec![1, 17, 57]);
+    assert_eq!((t.plock(0)[15], t.plock(0)[30], t.plock(0)[31]), (90, 4, 7));
+    assert_eq!(pattern::steps_of(b.pattern(0).midi_track(1).trigs()), vec![41]);
+    assert_eq!(b.pattern(0).midi_track(1).plock(0)[0], 61);
+    // The converted bank dumps as a version 2 document with the device's names.
+    let yaml = bank::to_text(b.as_bytes(), Syntax::Yaml).unwrap();
+    assert!(yaml.contains("version: 2") && yaml.contains("trigs: [1, 17, 57]"), "{yaml}");
+    assert!(yaml.contains("sample: 5") && yaml.contains("byte31: 7") && yaml.contains("amp.vol: 90"), "{yaml}");
+}
+
+#[test]
+fn lock_names_follow_the_machine_and_fx_of_the_patterns_part() {
+    let yaml = "kind: octatrack-bank
+version: 2
+parts:
+- part: 2
+  working:
+    tracks:
+    - {track: 1, machine: Flex, fx1: filter, fx2: plate}
+patterns:
+- pattern: 1
+  part: 2
+  tracks:
+  - track: 1
+    trigs: [1]
+    steps:
+    - {step: 1, locks: {src.strt: 8, fx1.base: 30, fx2.damp: 40}}
+";
+    let bytes = bank::from_text(yaml).unwrap();
+    let b = Bank::read(&bytes).unwrap();
+    let r = b.pattern(0).audio_track(0).plock(0).to_vec();
+    assert_eq!((r[1], r[18], r[25]), (8, 30, 40));
+    let back = bank::to_text(&bytes, Syntax::Yaml).unwrap();
+    assert!(back.contains("fx1.base: 30") && back.contains("src.strt: 8") && back.contains("fx2.damp: 40"), "{back}");
+    // A Filter's name on a track whose FX1 is an EQ is refused, naming the place and the options.
+    let bad = yaml.replace("fx1: filter", "fx1: eq");
+    let e = bank::from_text(&bad).unwrap_err().to_string();
+    assert!(e.contains("pattern 1 track 1 step 1 locks.fx1.base") && e.contains("fx1.frq1"), "{e}");
 }

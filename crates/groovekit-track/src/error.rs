@@ -105,6 +105,9 @@ pub enum TrackError {
     /// A documented limit would be exceeded (for example the output rate or the rendered size).
     #[error("{0}")]
     Limit(String),
+    /// A song document (`kind: track-song`) that cannot be read or built.
+    #[error("{0}")]
+    Document(String),
 }
 
 fn summary(d: &[Diagnostic]) -> String {

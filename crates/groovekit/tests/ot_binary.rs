@@ -201,7 +201,11 @@ fn dump_then_build_is_byte_identical_through_the_cli() {
 #[test]
 fn build_reports_document_errors() {
     let tmp = tempfile::tempdir().unwrap();
-    let doc = write(tmp.path(), "b.yaml", b"kind: octatrack-bank\npatterns:\n- pattern: 1\n  tracks:\n  - track: 9\n");
+    let doc = write(
+        tmp.path(),
+        "b.yaml",
+        b"kind: octatrack-bank\nversion: 2\npatterns:\n- pattern: 1\n  tracks:\n  - track: 9\n",
+    );
     let out = gk().arg("build").arg(&doc).arg("-o").arg(tmp.path().join("x.work")).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = flat(&out.stderr);

@@ -4,6 +4,7 @@
 //!
 //! ```yaml
 //! kind: octatrack-bank
+//! version: 2
 //! patterns:
 //! - pattern: 2
 //!   part: 2
@@ -14,7 +15,7 @@
 //!     steps:
 //!     - step: 5
 //!       condition: fill
-//!       locks: {amp_vol: 100}
+//!       locks: {amp.vol: 100, sample: 3}
 //! parts:
 //! - part: 1
 //!   name: DRUMS
@@ -25,8 +26,8 @@
 //!       flex_slot: 3
 //! ```
 //!
-//! Numbers shown 1-based (patterns, tracks, steps, parts, scenes, slots, repeats) are stored
-//! 0-based. Everything else is the stored byte. See [`crate::human::patch`] for how `build` and
+//! Numbers shown 1-based (patterns, tracks, steps, parts, scenes, slots including the `sample`
+//! lock, repeats) are stored 0-based. Lock names come from [`crate::model::params`]. Everything else is the stored byte. See [`crate::human::patch`] for how `build` and
 //! `dump` stay byte-exact.
 
 use std::collections::BTreeMap;
@@ -35,6 +36,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::OtError;
 use crate::human::patch::{self, Flow, FlowMap, Patch, index, invalid};
+use crate::model::params::{self, AudioContext};
 use crate::raw::bank::{self, BANK_SIZE, Bank, PART_COUNT, PATTERN_COUNT, PartCopy};
 use crate::raw::image::ChecksumPolicy;
 use crate::raw::part::{self, AUDIO_GROUPS, Group, MIDI_GROUPS, Part};
@@ -43,12 +45,25 @@ use crate::raw::pattern::{self, Pattern, STEPS, StepTiming, TRACK_SETTING_NAMES,
 /// The `kind` of a bank document.
 pub const KIND: &str = "octatrack-bank";
 
+/// The format version of bank documents this groovekit writes.
+///
+/// - 2 (issue 10): trig step lists in the device's step order ([`pattern::MASK_GROUP_BYTE`]),
+///   recorder masks, locks named by page and machine ([`crate::model::params`]), sample locks
+///   shown 1-128.
+/// - 1: documents written before (they have no `version` key): step lists decoded with the
+///   wrong group order [`pattern::MASK_GROUP_BYTE_V1`], locks named `src1`..`flex_slot` with raw
+///   values. A document without `version` is refused; one marked `version: 1` is converted.
+pub const VERSION: u32 = 2;
+
 /// A bank as a readable document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BankDoc {
     /// Always [`KIND`].
     pub kind: String,
+    /// The document format version ([`VERSION`]); see there for what older versions mean.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
     /// Patterns that differ from the default.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub patterns: Vec<PatternDoc>,
@@ -116,6 +131,18 @@ pub struct TrackDoc {
     /// Slide trigs (audio tracks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slide: Option<Flow<Vec<u8>>>,
+    /// Recorder trigs sampling inputs A/B (audio tracks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorder_ab: Option<Flow<Vec<u8>>>,
+    /// Recorder trigs sampling inputs C/D.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorder_cd: Option<Flow<Vec<u8>>>,
+    /// Recorder trigs sampling the third source (SRC3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorder_src3: Option<Flow<Vec<u8>>>,
+    /// Recorder trigs that are one-shot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorder_oneshot: Option<Flow<Vec<u8>>>,
     /// The fifth, unknown mask of MIDI tracks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask5: Option<Flow<Vec<u8>>>,
@@ -144,9 +171,11 @@ pub struct StepDoc {
     /// Micro-timing in 1/384 of a step, -32..31.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub micro: Option<i8>,
-    /// Parameter locks by name (see [`pattern::AUDIO_LOCK_NAMES`], [`pattern::MIDI_LOCK_NAMES`]).
+    /// Parameter locks by name, `page.param` as in [`crate::model::params`] (`src.strt`,
+    /// `amp.vol`, `fx1.base` for the track's machine and FX types in the pattern's part; `sample`
+    /// is the sample lock, slot 1-128).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locks: Option<FlowMap<BTreeMap<String, u8>>>,
+    pub locks: Option<FlowMap<BTreeMap<String, u16>>>,
 }
 
 /// One part: name, saved state and the two copies.
@@ -253,8 +282,9 @@ pub struct SceneDoc {
 pub struct SceneTrackDoc {
     /// Track number 1-8.
     pub track: usize,
-    /// Locks by name (the audio p-lock names).
-    pub locks: FlowMap<BTreeMap<String, u8>>,
+    /// Locks by name (the audio lock names of [`crate::model::params`] for the track's machine
+    /// and FX types in this part).
+    pub locks: FlowMap<BTreeMap<String, u16>>,
 }
 
 /// Pattern-level settings bytes, by name.
@@ -288,7 +318,10 @@ pub fn dump(bytes: &[u8]) -> Result<BankDoc, OtError> {
     let default = Bank::new_default();
     let mut doc = BankDoc {
         kind: KIND.to_string(),
-        patterns: (0..PATTERN_COUNT).filter_map(|p| pattern_doc(&bank.pattern(p), &default.pattern(p), p)).collect(),
+        version: Some(VERSION),
+        patterns: (0..PATTERN_COUNT)
+            .filter_map(|p| pattern_doc(&bank.pattern(p), &default.pattern(p), p, &contexts(&bank, p)))
+            .collect(),
         parts: (0..PART_COUNT).filter_map(|i| part_doc(&bank, &default, i)).collect(),
         byte_0x9b4b2: Some(bank.disputed_0x9b4b2()).filter(|&b| b != default.disputed_0x9b4b2()),
         stored_checksum: None,
@@ -303,7 +336,18 @@ pub fn dump(bytes: &[u8]) -> Result<BankDoc, OtError> {
     Ok(doc)
 }
 
-fn pattern_doc(p: &Pattern<&[u8]>, d: &Pattern<&[u8]>, index: usize) -> Option<PatternDoc> {
+/// The lock-naming contexts of the 8 audio tracks of pattern `p` (0-based): the machines and FX
+/// types of the working part it plays (generic names when the part byte is not 0-3).
+fn contexts(bank: &Bank, p: usize) -> [AudioContext; 8] {
+    let part = usize::from(bank.pattern(p).part());
+    if part >= PART_COUNT {
+        return [AudioContext::default(); 8];
+    }
+    let pt = bank.part(PartCopy::Working, part);
+    std::array::from_fn(|t| AudioContext::of_part(&pt, t))
+}
+
+fn pattern_doc(p: &Pattern<&[u8]>, d: &Pattern<&[u8]>, index: usize, ctx: &[AudioContext; 8]) -> Option<PatternDoc> {
     let settings: BTreeMap<String, u8> = PATTERN_SETTINGS
         .iter()
         .filter(|(_, off)| p.byte(*off) != d.byte(*off))
@@ -314,8 +358,8 @@ fn pattern_doc(p: &Pattern<&[u8]>, d: &Pattern<&[u8]>, index: usize) -> Option<P
         part: (p.part() != d.part()).then(|| plus1(p.part())),
         tempo_x24: (p.tempo_x24() != d.tempo_x24()).then(|| p.tempo_x24()),
         settings: flow_map(settings),
-        tracks: (0..8).filter_map(|t| track_doc(&p.audio_track(t), &d.audio_track(t), t)).collect(),
-        midi_tracks: (0..8).filter_map(|t| track_doc(&p.midi_track(t), &d.midi_track(t), t)).collect(),
+        tracks: (0..8).filter_map(|t| track_doc(&p.audio_track(t), &d.audio_track(t), t, ctx.get(t))).collect(),
+        midi_tracks: (0..8).filter_map(|t| track_doc(&p.midi_track(t), &d.midi_track(t), t, None)).collect(),
     };
     let empty = doc.part.is_none()
         && doc.tempo_x24.is_none()
@@ -333,12 +377,24 @@ fn mask_slot<'a>(doc: &'a mut TrackDoc, name: &str) -> Option<&'a mut Option<Flo
         "oneshot" => &mut doc.oneshot,
         "swing" => &mut doc.swing,
         "slide" => &mut doc.slide,
+        "recorder_ab" => &mut doc.recorder_ab,
+        "recorder_cd" => &mut doc.recorder_cd,
+        "recorder_src3" => &mut doc.recorder_src3,
+        "recorder_oneshot" => &mut doc.recorder_oneshot,
         "mask5" => &mut doc.mask5,
         _ => return None,
     })
 }
 
-fn track_doc(t: &Track<&[u8]>, d: &Track<&[u8]>, index: usize) -> Option<TrackDoc> {
+/// The name and shown value of lock field `f` (MIDI when `ctx` is None).
+fn lock_shown(f: usize, raw: u8, ctx: Option<&AudioContext>) -> (String, u16) {
+    match ctx {
+        Some(c) => (params::audio_lock_name(f, c), params::show_audio_lock(f, raw)),
+        None => (params::midi_lock_name(f).to_string(), u16::from(raw)),
+    }
+}
+
+fn track_doc(t: &Track<&[u8]>, d: &Track<&[u8]>, index: usize, ctx: Option<&AudioContext>) -> Option<TrackDoc> {
     let mut doc = TrackDoc {
         track: index + 1,
         trigs: None,
@@ -347,6 +403,10 @@ fn track_doc(t: &Track<&[u8]>, d: &Track<&[u8]>, index: usize) -> Option<TrackDo
         oneshot: None,
         swing: None,
         slide: None,
+        recorder_ab: None,
+        recorder_cd: None,
+        recorder_src3: None,
+        recorder_oneshot: None,
         mask5: None,
         settings: None,
         steps: Vec::new(),
@@ -365,16 +425,16 @@ fn track_doc(t: &Track<&[u8]>, d: &Track<&[u8]>, index: usize) -> Option<TrackDo
         .map(|i| (TRACK_SETTING_NAMES[i].to_string(), t.setting(i)))
         .collect();
     doc.settings = flow_map(settings);
-    let names = t.layout().lock_names;
+    let ctx = if t.layout().midi { None } else { Some(ctx.copied().unwrap_or_default()) };
     for s in 0..STEPS {
         let (tt, dt) = (t.timing(s), d.timing(s));
-        let locks: BTreeMap<String, u8> = t
+        let locks: BTreeMap<String, u16> = t
             .plock(s)
             .iter()
             .zip(d.plock(s))
-            .zip(names.iter())
-            .filter(|((a, b), _)| a != b)
-            .map(|((a, _), n)| ((*n).to_string(), *a))
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .map(|(f, (a, _))| lock_shown(f, *a, ctx.as_ref()))
             .collect();
         if tt != dt || !locks.is_empty() {
             doc.steps.push(StepDoc {
@@ -451,13 +511,14 @@ fn part_body_doc(p: &Part<&[u8]>, d: &Part<&[u8]>) -> Option<PartBodyDoc> {
         let dxlv = d.raw().get(xoff..xoff + part::SCENE_XLV_SIZE).unwrap_or(&[]);
         let mut scene = SceneDoc { scene: s + 1, xlv: (xlv != dxlv).then(|| Flow(xlv.to_vec())), tracks: Vec::new() };
         for t in 0..8 {
-            let locks: BTreeMap<String, u8> = p
+            let ctx = AudioContext::of_part(p, t);
+            let locks: BTreeMap<String, u16> = p
                 .scene_locks(s, t)
                 .iter()
                 .zip(d.scene_locks(s, t))
-                .zip(pattern::AUDIO_LOCK_NAMES.iter())
-                .filter(|((a, b), _)| a != b)
-                .map(|((a, _), n)| ((*n).to_string(), *a))
+                .enumerate()
+                .filter(|(_, (a, b))| a != b)
+                .map(|(f, (a, _))| lock_shown(f, *a, Some(&ctx)))
                 .collect();
             if !locks.is_empty() {
                 scene.tracks.push(SceneTrackDoc { track: t + 1, locks: FlowMap(locks) });
@@ -491,6 +552,7 @@ pub fn build(doc: &BankDoc) -> Result<Vec<u8>, OtError> {
     if doc.kind != KIND {
         return Err(invalid("kind", format!("{:?}: a bank document has `kind: {KIND}`", doc.kind)));
     }
+    check_version(doc)?;
     let mut image = bank::default_bank_bytes();
     patch::apply(&mut image, &doc.unmodelled, BANK_SIZE - 2)?;
     apply_modelled(&mut image, doc)?;
@@ -499,14 +561,60 @@ pub fn build(doc: &BankDoc) -> Result<Vec<u8>, OtError> {
     Ok(image)
 }
 
+/// The format version of a document: refuses a document without one (written before the trig
+/// step order was fixed, so its step lists would be misread) and versions from the future.
+fn check_version(doc: &BankDoc) -> Result<u32, OtError> {
+    match doc.version {
+        Some(v @ (1 | VERSION)) => Ok(v),
+        Some(v) => Err(invalid(
+            "version",
+            format!("{v}: this groovekit reads bank documents of version 1 and {VERSION}; update groovekit"),
+        )),
+        None => Err(invalid(
+            "version",
+            format!(
+                "this bank document has no `version` key: it was written before groovekit fixed the trig step order \
+                 (steps 17-64 were listed in the wrong places), so reading it now would move trigs. \
+                 Dump the bank again from the device file (`groovekit dump bankNN.work`), or, to keep this document's \
+                 edits, add `version: 1` at the top and groovekit converts it (steps, lock names and slot numbers) \
+                 to version {VERSION}"
+            ),
+        )),
+    }
+}
+
 /// Applies the typed fields of `doc` to a bank image (everything except patches and checksum).
+/// Parts go first: the names of a pattern's locks depend on the machines of its part.
 fn apply_modelled(image: &mut [u8], doc: &BankDoc) -> Result<(), OtError> {
+    let version = check_version(doc)?;
+    apply_parts(image, doc, version)?;
     for p in &doc.patterns {
         let pi = index("pattern", p.pattern, PATTERN_COUNT)?;
         let off = bank::pattern_offset(pi);
+        let part = match p.part {
+            Some(part) => minus1(&format!("pattern {} part", p.pattern), part)?,
+            None => image.get(off + pattern::PART_ASSIGNMENT).copied().unwrap_or(0),
+        };
+        let ctx: [AudioContext; 8] = match usize::from(part) {
+            i if i < PART_COUNT => {
+                let po = PartCopy::Working.offset(i);
+                let pt = Part::new(image.get(po..po + part::PART_SIZE).unwrap_or(&[]));
+                std::array::from_fn(|t| AudioContext::of_part(&pt, t))
+            }
+            _ => [AudioContext::default(); 8],
+        };
         let block = image.get_mut(off..off + pattern::PATTERN_SIZE).ok_or_else(|| invalid("bank", "short image"))?;
-        apply_pattern(&mut Pattern::new(block), p)?;
+        apply_pattern(&mut Pattern::new(block), p, &ctx, version)?;
     }
+    if let Some(b) = doc.byte_0x9b4b2
+        && let Some(x) = image.get_mut(bank::DISPUTED_0X9B4B2)
+    {
+        *x = b;
+    }
+    Ok(())
+}
+
+fn apply_parts(image: &mut [u8], doc: &BankDoc, version: u32) -> Result<(), OtError> {
     for part in &doc.parts {
         let i = index("part", part.part, PART_COUNT)?;
         let what = format!("part {}", part.part);
@@ -526,19 +634,19 @@ fn apply_modelled(image: &mut [u8], doc: &BankDoc) -> Result<(), OtError> {
             if let Some(body) = body {
                 let off = copy.offset(i);
                 let block = image.get_mut(off..off + part::PART_SIZE).ok_or_else(|| invalid(&what, "short image"))?;
-                apply_part_body(&mut Part::new(block), body, &format!("{what} {label}"))?;
+                apply_part_body(&mut Part::new(block), body, &format!("{what} {label}"), version)?;
             }
         }
-    }
-    if let Some(b) = doc.byte_0x9b4b2
-        && let Some(x) = image.get_mut(bank::DISPUTED_0X9B4B2)
-    {
-        *x = b;
     }
     Ok(())
 }
 
-fn apply_pattern(p: &mut Pattern<&mut [u8]>, doc: &PatternDoc) -> Result<(), OtError> {
+fn apply_pattern(
+    p: &mut Pattern<&mut [u8]>,
+    doc: &PatternDoc,
+    ctx: &[AudioContext; 8],
+    version: u32,
+) -> Result<(), OtError> {
     let what = format!("pattern {}", doc.pattern);
     if let Some(part) = doc.part {
         let v = minus1(&format!("{what} part"), part)?;
@@ -558,19 +666,78 @@ fn apply_pattern(p: &mut Pattern<&mut [u8]>, doc: &PatternDoc) -> Result<(), OtE
     }
     for t in &doc.tracks {
         let ti = index(&format!("{what} track"), t.track, 8)?;
-        apply_track(&mut p.audio_track_mut(ti), t, &format!("{what} track {}", t.track))?;
+        let c = ctx.get(ti).copied().unwrap_or_default();
+        apply_track(&mut p.audio_track_mut(ti), t, &format!("{what} track {}", t.track), Some(&c), version)?;
     }
     for t in &doc.midi_tracks {
         let ti = index(&format!("{what} MIDI track"), t.track, 8)?;
-        apply_track(&mut p.midi_track_mut(ti), t, &format!("{what} MIDI track {}", t.track))?;
+        apply_track(&mut p.midi_track_mut(ti), t, &format!("{what} MIDI track {}", t.track), None, version)?;
     }
     Ok(())
 }
 
-fn apply_track(t: &mut Track<&mut [u8]>, doc: &TrackDoc, what: &str) -> Result<(), OtError> {
+/// The field and byte of a lock named in a document. `ctx` is None for MIDI tracks; version 1
+/// documents use the old generic names and raw values.
+fn lock_field(
+    name: &str,
+    v: u16,
+    ctx: Option<&AudioContext>,
+    version: u32,
+    where_: &str,
+) -> Result<(usize, u8), OtError> {
+    let what = format!("{where_} locks.{name}");
+    if version == 1 {
+        let names = if ctx.is_some() { &pattern::AUDIO_LOCK_NAMES_V1 } else { &pattern::MIDI_LOCK_NAMES_V1 };
+        let f = names.iter().position(|n| *n == name).ok_or_else(|| {
+            invalid(&what, format!("unknown lock in a version 1 document; known: {}", names.join(", ")))
+        })?;
+        let b = u8::try_from(v).map_err(|_| invalid(&what, format!("{v}: must be 0-255")))?;
+        return Ok((f, b));
+    }
+    match ctx {
+        Some(c) => {
+            let f = params::audio_lock_field(name, c).ok_or_else(|| {
+                invalid(
+                    &what,
+                    format!(
+                        "unknown lock for this track's machine and FX; known: {} (or src.p1-6, fx1.p1-6, fx2.p1-6)",
+                        params::audio_lock_names(c).join(", ")
+                    ),
+                )
+            })?;
+            Ok((f, params::store_audio_lock(f, v, &what)?))
+        }
+        None => {
+            let f = params::midi_lock_field(name)
+                .ok_or_else(|| invalid(&what, format!("unknown lock; known: {}", params::MIDI_LOCKS.join(", "))))?;
+            let b = u8::try_from(v).map_err(|_| invalid(&what, format!("{v}: must be 0-255 (255 = no lock)")))?;
+            Ok((f, b))
+        }
+    }
+}
+
+fn apply_track(
+    t: &mut Track<&mut [u8]>,
+    doc: &TrackDoc,
+    what: &str,
+    ctx: Option<&AudioContext>,
+    version: u32,
+) -> Result<(), OtError> {
     let layout = t.layout();
     let mut doc_masks = doc.clone();
-    for name in ["trigs", "trigless", "plock_trigs", "oneshot", "swing", "slide", "mask5"] {
+    for name in [
+        "trigs",
+        "trigless",
+        "plock_trigs",
+        "oneshot",
+        "recorder_ab",
+        "recorder_cd",
+        "recorder_src3",
+        "recorder_oneshot",
+        "swing",
+        "slide",
+        "mask5",
+    ] {
         let Some(Some(Flow(steps))) = mask_slot(&mut doc_masks, name).map(|s| s.take()) else { continue };
         let i = layout
             .masks
@@ -580,7 +747,8 @@ fn apply_track(t: &mut Track<&mut [u8]>, doc: &TrackDoc, what: &str) -> Result<(
         if let Some(bad) = steps.iter().find(|s| !(1..=64).contains(*s)) {
             return Err(invalid(format!("{what} {name}"), format!("step {bad}: steps are 1-64")));
         }
-        t.set_mask(i, pattern::set_of(&steps));
+        let set = pattern::set_of(&steps);
+        t.set_mask(i, if version == 1 { pattern::convert_v1_steps(set) } else { set });
     }
     if let Some(FlowMap(settings)) = &doc.settings {
         for (name, &v) in settings {
@@ -617,13 +785,8 @@ fn apply_track(t: &mut Track<&mut [u8]>, doc: &TrackDoc, what: &str) -> Result<(
         t.set_timing(s, timing);
         if let Some(FlowMap(locks)) = &step.locks {
             for (name, &v) in locks {
-                let f = layout.lock_names.iter().position(|n| n == name).ok_or_else(|| {
-                    invalid(
-                        format!("{where_} locks.{name}"),
-                        format!("unknown lock; known: {}", layout.lock_names.join(", ")),
-                    )
-                })?;
-                t.set_plock(s, f, v);
+                let (f, b) = lock_field(name, v, ctx, version, &where_)?;
+                t.set_plock(s, f, b);
             }
         }
     }
@@ -653,7 +816,7 @@ fn apply_groups(
     Ok(())
 }
 
-fn apply_part_body(p: &mut Part<&mut [u8]>, doc: &PartBodyDoc, what: &str) -> Result<(), OtError> {
+fn apply_part_body(p: &mut Part<&mut [u8]>, doc: &PartBodyDoc, what: &str, version: u32) -> Result<(), OtError> {
     if let Some(s) = doc.scene_a {
         p.set_byte(part::ACTIVE_SCENE_A, minus1(&format!("{what} scene_a"), s)?);
     }
@@ -710,11 +873,10 @@ fn apply_part_body(p: &mut Part<&mut [u8]>, doc: &PartBodyDoc, what: &str) -> Re
         }
         for tr in &sc.tracks {
             let t = index(&format!("{w} track"), tr.track, 8)?;
+            let ctx = AudioContext::of_part(p, t);
             for (name, &v) in &tr.locks.0 {
-                let f = pattern::AUDIO_LOCK_NAMES.iter().position(|n| n == name).ok_or_else(|| {
-                    invalid(format!("{w} track {} locks.{name}", tr.track), "unknown lock name".to_string())
-                })?;
-                p.set_byte(part::SCENES + s * part::SCENE_SIZE + t * 32 + f, v);
+                let (f, b) = lock_field(name, v, Some(&ctx), version, &format!("{w} track {}", tr.track))?;
+                p.set_byte(part::SCENES + s * part::SCENE_SIZE + t * 32 + f, b);
             }
         }
     }

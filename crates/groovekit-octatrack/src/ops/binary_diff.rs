@@ -5,6 +5,7 @@
 //! from the documents' `unmodelled` patches, so no difference goes unreported.
 
 use crate::human;
+use crate::model::params::{self, AudioContext};
 use crate::raw::arrangement::{self as arr, Arrangement, Block, row_type};
 use crate::raw::bank::{Bank, PART_COUNT, PATTERN_COUNT, PartCopy};
 use crate::raw::header::ChecksumState;
@@ -12,8 +13,22 @@ use crate::raw::markers::{MAX_SLICES, Markers, RECORD_COUNT, SlotRef};
 use crate::raw::part::{self, AUDIO_GROUPS, Group, MIDI_GROUPS, Part};
 use crate::raw::pattern::{self, STEPS, TRACK_SETTING_NAMES, Track};
 
-fn lock_text(v: u8) -> String {
-    if v == pattern::NO_LOCK { "none".to_string() } else { v.to_string() }
+/// A lock value as shown ([`params::show_audio_lock`] for audio records), `none` for no lock.
+fn lock_text(f: usize, v: u8, audio: bool) -> String {
+    match v {
+        pattern::NO_LOCK => "none".to_string(),
+        _ if audio => params::show_audio_lock(f, v).to_string(),
+        _ => v.to_string(),
+    }
+}
+
+/// The name of lock field `f`: audio names in the context of track `ctx` (the pattern's part in
+/// the second bank), MIDI names when `ctx` is None.
+fn lock_name(f: usize, ctx: Option<&AudioContext>) -> String {
+    match ctx {
+        Some(c) => params::audio_lock_name(f, c),
+        None => params::midi_lock_name(f).to_string(),
+    }
 }
 
 /// Bytes where `a` and `b` differ inside the ranges of either document's `unmodelled` patches
@@ -32,7 +47,7 @@ fn checksum_line(sa: ChecksumState, sb: ChecksumState) -> Option<String> {
     (sa.is_valid() != sb.is_valid()).then(|| format!("checksum: {} -> {}", t(sa), t(sb)))
 }
 
-fn track_diff(prefix: &str, a: &Track<&[u8]>, b: &Track<&[u8]>, out: &mut Vec<String>) {
+fn track_diff(prefix: &str, a: &Track<&[u8]>, b: &Track<&[u8]>, ctx: Option<&AudioContext>, out: &mut Vec<String>) {
     for (i, &(name, _)) in a.layout().masks.iter().enumerate() {
         let (ma, mb) = (a.mask(i), b.mask(i));
         let label = match name {
@@ -53,7 +68,6 @@ fn track_diff(prefix: &str, a: &Track<&[u8]>, b: &Track<&[u8]>, out: &mut Vec<St
             out.push(format!("{prefix}: {name} {} -> {}", a.setting(i), b.setting(i)));
         }
     }
-    let names = a.layout().lock_names;
     for s in 0..STEPS {
         let (ta, tb) = (a.timing(s), b.timing(s));
         if ta.condition != tb.condition {
@@ -70,9 +84,16 @@ fn track_diff(prefix: &str, a: &Track<&[u8]>, b: &Track<&[u8]>, out: &mut Vec<St
         if ta.micro != tb.micro {
             out.push(format!("{prefix} step {}: micro-timing {} -> {} (1/384)", s + 1, ta.micro, tb.micro));
         }
-        for ((va, vb), n) in a.plock(s).iter().zip(b.plock(s)).zip(names.iter()) {
+        for (f, (va, vb)) in a.plock(s).iter().zip(b.plock(s)).enumerate() {
             if va != vb {
-                out.push(format!("{prefix} step {}: lock {n} {} -> {}", s + 1, lock_text(*va), lock_text(*vb)));
+                let audio = ctx.is_some();
+                out.push(format!(
+                    "{prefix} step {}: lock {} {} -> {}",
+                    s + 1,
+                    lock_name(f, ctx),
+                    lock_text(f, *va, audio),
+                    lock_text(f, *vb, audio)
+                ));
             }
         }
     }
@@ -125,14 +146,16 @@ fn part_diff(label: &str, a: &Part<&[u8]>, b: &Part<&[u8]>, out: &mut Vec<String
     for s in 0..16 {
         for t in 0..8 {
             let (la, lb) = (a.scene_locks(s, t), b.scene_locks(s, t));
-            for ((va, vb), n) in la.iter().zip(lb).zip(pattern::AUDIO_LOCK_NAMES.iter()) {
+            let ctx = AudioContext::of_part(b, t);
+            for (f, (va, vb)) in la.iter().zip(lb).enumerate() {
                 if va != vb {
                     out.push(format!(
-                        "{label} scene {} track {}: lock {n} {} -> {}",
+                        "{label} scene {} track {}: lock {} {} -> {}",
                         s + 1,
                         t + 1,
-                        lock_text(*va),
-                        lock_text(*vb)
+                        params::audio_lock_name(f, &ctx),
+                        lock_text(f, *va, true),
+                        lock_text(f, *vb, true)
                     ));
                 }
             }
@@ -172,9 +195,16 @@ pub fn banks(a: &[u8], b: &[u8]) -> Result<Vec<String>, crate::OtError> {
                 out.push(format!("{label}: {name} {} -> {}", pa.byte(off), pb.byte(off)));
             }
         }
+        let part_b = usize::from(pb.part());
         for t in 0..8 {
-            track_diff(&format!("{label} track {}", t + 1), &pa.audio_track(t), &pb.audio_track(t), &mut out);
-            track_diff(&format!("{label} MIDI track {}", t + 1), &pa.midi_track(t), &pb.midi_track(t), &mut out);
+            let ctx = if part_b < PART_COUNT {
+                AudioContext::of_part(&bb.part(PartCopy::Working, part_b), t)
+            } else {
+                AudioContext::default()
+            };
+            let (ta, tb) = (pa.audio_track(t), pb.audio_track(t));
+            track_diff(&format!("{label} track {}", t + 1), &ta, &tb, Some(&ctx), &mut out);
+            track_diff(&format!("{label} MIDI track {}", t + 1), &pa.midi_track(t), &pb.midi_track(t), None, &mut out);
         }
     }
     for i in 0..PART_COUNT {

@@ -13,3 +13,4 @@ pub mod project_dir;
 pub mod refs;
 pub mod slices;
 pub mod slots;
+pub mod verify;

@@ -48,27 +48,66 @@ pub const UPSTREAM_PART_ASSIGNMENT: usize = 36_585;
 pub const TEMPO: usize = 36_586;
 
 /// Order of the 8-step groups inside an 8-byte trig mask: entry `g` is the byte holding steps
-/// `8g+1 ..= 8g+8` (bit 0 = lowest step). From reference §1.2: byte7 = 1-8, byte6 = 9-16,
-/// byte4 = 17-24, byte5 = 25-32, byte2 = 33-40, byte3 = 41-48, byte0 = 49-56, byte1 = 57-64.
-pub const MASK_GROUP_BYTE: [usize; 8] = [7, 6, 4, 5, 2, 3, 0, 1];
+/// `8g+1 ..= 8g+8` (bit 0 = lowest step). The order is fully reversed: file byte `i` holds steps
+/// `8*(7-i)+1 ..= 8*(7-i)+8`, so steps 1-8 are in the last byte and 57-64 in the first.
+///
+/// Evidence (decided 2026-11, issue 10):
+/// - the device-made fixture `real-device/bank01.work`: pattern 1 track 2's trig mask
+///   `00 00 00 00 0f 11 0f 11` reads as two identical pages (1 5 9 10 11 12 | 17 21 25 26 27 28)
+///   and track 6's `00 00 00 01 00 01 00 01` as one trig per page (1 17 33); the recorder masks
+///   of tracks 2-4 repeat page by page in the same way (tests `real_device_*` in
+///   `tests/bank.rs`);
+/// - davidferlay/octatrack-manager `src-tauri/src/project_reader.rs` `BYTE_TO_STEP_OFFSET =
+///   [56, 48, 40, 32, 24, 16, 8, 0]`, "verified against a real project where all 4 pages held
+///   identical trigs";
+/// - xuio/octatrack-exporter `docs/notes-formats.md`: "DEVICE-VERIFIED (2026-08): a bit in file
+///   byte 4 fires steps 25-32 and byte 5 fires steps 17-24".
+///
+/// The order `[7, 6, 4, 5, 2, 3, 0, 1]` of an ot-tools-io doc comment (used by groovekit before
+/// this fix, and by reference notes §1.2) is wrong for pages 2-4. The same order holds for every
+/// 8-byte mask: trig, trigless, p-lock, one-shot, swing, slide, the four recorder masks, and the
+/// MIDI masks.
+pub const MASK_GROUP_BYTE: [usize; 8] = [7, 6, 5, 4, 3, 2, 1, 0];
+
+/// The group order that groovekit used before the fix above (bank documents without a `version`
+/// key were written with it; [`crate::human::bank`] converts documents marked `version: 1`).
+pub const MASK_GROUP_BYTE_V1: [usize; 8] = [7, 6, 4, 5, 2, 3, 0, 1];
 
 /// Decodes an 8-byte trig mask into a 64-bit set, bit `s` = step `s + 1`.
 pub fn decode_mask(bytes: &[u8]) -> u64 {
+    decode_mask_in(bytes, &MASK_GROUP_BYTE)
+}
+
+/// Encodes a 64-bit step set (bit `s` = step `s + 1`) into the 8-byte mask layout.
+pub fn encode_mask(steps: u64, out: &mut [u8]) {
+    encode_mask_in(steps, out, &MASK_GROUP_BYTE)
+}
+
+/// [`decode_mask`] with an explicit group order (for converting old documents).
+pub fn decode_mask_in(bytes: &[u8], order: &[usize; 8]) -> u64 {
     let mut out = 0u64;
-    for (group, &byte_index) in MASK_GROUP_BYTE.iter().enumerate() {
+    for (group, &byte_index) in order.iter().enumerate() {
         let b = bytes.get(byte_index).copied().unwrap_or(0);
         out |= u64::from(b) << (group * 8);
     }
     out
 }
 
-/// Encodes a 64-bit step set (bit `s` = step `s + 1`) into the 8-byte mask layout.
-pub fn encode_mask(steps: u64, out: &mut [u8]) {
-    for (group, &byte_index) in MASK_GROUP_BYTE.iter().enumerate() {
+/// [`encode_mask`] with an explicit group order (for converting old documents).
+pub fn encode_mask_in(steps: u64, out: &mut [u8], order: &[usize; 8]) {
+    for (group, &byte_index) in order.iter().enumerate() {
         if let Some(b) = out.get_mut(byte_index) {
             *b = (steps >> (group * 8)) as u8;
         }
     }
+}
+
+/// The step set that a step set read with the pre-fix order [`MASK_GROUP_BYTE_V1`] really is:
+/// the same bytes decoded with [`MASK_GROUP_BYTE`].
+pub fn convert_v1_steps(v1: u64) -> u64 {
+    let mut bytes = [0u8; 8];
+    encode_mask_in(v1, &mut bytes, &MASK_GROUP_BYTE_V1);
+    decode_mask(&bytes)
 }
 
 /// The 1-based step numbers set in a 64-bit step set.
@@ -166,8 +205,10 @@ pub fn parse_condition(name: &str) -> Option<u8> {
     None
 }
 
-/// Names of the 32 fields of an audio p-lock record (also the scene lock layout).
-pub const AUDIO_LOCK_NAMES: [&str; PLOCK_SIZE] = [
+/// The names bank documents without a format version used for the 32 fields of an audio p-lock
+/// record (kept to convert `version: 1` documents; the names now come from
+/// [`crate::model::params`]). Byte 30 was called `static_slot` and 31 `flex_slot`, both 0-based.
+pub const AUDIO_LOCK_NAMES_V1: [&str; PLOCK_SIZE] = [
     "src1",
     "src2",
     "src3",
@@ -202,8 +243,8 @@ pub const AUDIO_LOCK_NAMES: [&str; PLOCK_SIZE] = [
     "flex_slot",
 ];
 
-/// Names of the 32 fields of a MIDI p-lock record.
-pub const MIDI_LOCK_NAMES: [&str; PLOCK_SIZE] = [
+/// The names `version: 1` bank documents used for the 32 fields of a MIDI p-lock record.
+pub const MIDI_LOCK_NAMES_V1: [&str; PLOCK_SIZE] = [
     "note",
     "vel",
     "len",
@@ -257,24 +298,40 @@ pub struct TrackLayout {
     pub plocks: usize,
     /// Offset of the 64 condition byte pairs.
     pub conditions: usize,
-    /// Names of the p-lock fields.
-    pub lock_names: &'static [&'static str; PLOCK_SIZE],
+    /// True for MIDI tracks (their p-lock records have the MIDI layout).
+    pub midi: bool,
 }
 
 /// Names of the 8 settings bytes of a track.
 pub const TRACK_SETTING_NAMES: [&str; 8] =
     ["length", "scale", "swing_amount", "start_silent", "plays_free", "trig_mode", "trig_quant", "oneshot_trk"];
 
-/// Layout of an audio track (`TRAC`). Bytes 4-7, 41-72 (recorder trigs), 97 and 2 146-2 209
-/// are not modelled and kept raw.
+/// Layout of an audio track (`TRAC`). Bytes 4-7, 97 and 2 146-2 209 are not modelled and kept raw.
+///
+/// Bytes 41-72 are four recorder masks (octatrack-manager `project_reader.rs`
+/// `decode_recorder_masks`: "one per recording source (INAB, INCD, SRC3) plus one marking which
+/// recorder trigs are one-shot"), each with the step order of [`MASK_GROUP_BYTE`]. The device
+/// fixture `real-device/bank01.work` agrees on the step order (tracks 2-4 hold the same recorder
+/// trigs on every page); it sets all three sources alike, so the source order is the peer's.
 pub const AUDIO_TRACK: TrackLayout = TrackLayout {
     header: b"TRAC",
     size: AUDIO_TRACK_SIZE,
-    masks: &[("trigs", 9), ("trigless", 17), ("plock_trigs", 25), ("oneshot", 33), ("swing", 73), ("slide", 81)],
+    masks: &[
+        ("trigs", 9),
+        ("trigless", 17),
+        ("plock_trigs", 25),
+        ("oneshot", 33),
+        ("recorder_ab", 41),
+        ("recorder_cd", 49),
+        ("recorder_src3", 57),
+        ("recorder_oneshot", 65),
+        ("swing", 73),
+        ("slide", 81),
+    ],
     settings: 89,
     plocks: 98,
     conditions: 2_210,
-    lock_names: &AUDIO_LOCK_NAMES,
+    midi: false,
 };
 
 /// Layout of a MIDI track (`MTRA`). Bytes 4-7 and 57's neighbours outside the listed parts are
@@ -286,7 +343,7 @@ pub const MIDI_TRACK: TrackLayout = TrackLayout {
     settings: 49,
     plocks: 57,
     conditions: 2_105,
-    lock_names: &MIDI_LOCK_NAMES,
+    midi: true,
 };
 
 /// A view of one track block (audio or MIDI, depending on `layout`).
@@ -529,39 +586,5 @@ pub fn write_default_pattern(out: &mut [u8]) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mask_byte_order_follows_the_reference() {
-        let mut b = [0u8; 8];
-        encode_mask(set_of(&[1]), &mut b);
-        assert_eq!(b, [0, 0, 0, 0, 0, 0, 0, 1]);
-        encode_mask(set_of(&[9, 17, 25, 64]), &mut b);
-        assert_eq!(b, [0, 0x80, 0, 0, 1, 1, 1, 0]);
-        assert_eq!(steps_of(decode_mask(&b)), vec![9, 17, 25, 64]);
-    }
-
-    #[test]
-    fn timing_pairs_decode_the_documented_examples() {
-        // 1/128 step late = 3/384: raw 3 -> b0 = 1, b1 = 0x80.
-        let t = StepTiming::decode(0x01, 0x80);
-        assert_eq!(t.micro, 3);
-        // -1/128 = raw 61.
-        let t = StepTiming { repeats: 2, condition: 1, micro: -3 };
-        let [b0, b1] = t.encode();
-        assert_eq!(((b0 & 0x1F) << 1) | (b1 >> 7), 61);
-        assert_eq!(StepTiming::decode(b0, b1), t);
-    }
-
-    #[test]
-    fn condition_names_round_trip() {
-        for v in 0..=127u8 {
-            assert_eq!(parse_condition(&condition_name(v)), Some(v), "{v} {}", condition_name(v));
-        }
-        assert_eq!(condition_name(30), "1:2");
-        assert_eq!(condition_name(31), "2:2");
-        assert_eq!(condition_name(64), "8:8");
-        assert_eq!(condition_name(19), "50%");
-    }
-}
+#[path = "pattern_tests.rs"]
+mod tests;
