@@ -392,6 +392,13 @@ pub fn verify_project(dir: &Path, fix: bool) -> Report {
             verify_member(&strd, fix, &mut report);
         }
     }
+    // What a copy can break (issue 13 item 5): slots the banks use that the project lacks. Skipped
+    // when the project or a bank cannot be read (those problems are reported above).
+    if let Ok(lines) = crate::ops::slots::verify_slot_references(dir) {
+        for line in lines {
+            report.problems.push(Problem::new(&dir.join("project.work"), line));
+        }
+    }
     let Ok(rd) = std::fs::read_dir(dir) else { return report };
     let mut ot: Vec<PathBuf> = rd.flatten().map(|e| e.path()).filter(|p| p.is_file() && has_ext(p, "ot")).collect();
     ot.sort();

@@ -2,9 +2,11 @@
 //! subcommands. Split by area so that work on each can proceed independently:
 //! - [`binary`]: banks, arrangements, markers;
 //! - [`project`]: `project.work`, new projects, project/Set folders;
-//! - [`samples`]: `.ot` sample settings, sample chains, slices, audio checks.
+//! - [`samples`]: `.ot` sample settings, sample chains, slices, audio checks;
+//! - [`ops`]: project operations (slots, copy-bank, restore).
 
 pub mod binary;
+pub mod ops;
 pub mod project;
 pub mod samples;
 pub mod view;
@@ -23,6 +25,9 @@ pub enum OtCommand {
     /// Pattern and part views.
     #[command(flatten)]
     View(view::ViewCommand),
+    /// Project operations: slots, copy-bank, restore.
+    #[command(flatten)]
+    Ops(ops::OpsCommand),
 }
 
 /// Runs a `groovekit ot` subcommand.
@@ -31,6 +36,7 @@ pub fn run(command: OtCommand) -> miette::Result<Outcome> {
         OtCommand::Project(c) => project::run(c),
         OtCommand::Samples(c) => samples::run(c),
         OtCommand::View(c) => view::run(c),
+        OtCommand::Ops(c) => ops::run(c),
     }
 }
 

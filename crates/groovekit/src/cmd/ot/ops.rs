@@ -1,0 +1,245 @@
+//! Octatrack project operations: `groovekit ot slots`, `ot copy-bank` and `ot restore`. The work
+//! is in `groovekit_octatrack::ops` (`slots`, `copy`, `backup`); this module parses arguments and
+//! prints.
+
+use std::path::{Path, PathBuf};
+
+use groovekit_octatrack::ops::backup::{ApplyOptions, restore};
+use groovekit_octatrack::ops::copy::{CopyBankOptions, CopyPlan, copy_bank, read_batch};
+use groovekit_octatrack::ops::import::SlotAction;
+use groovekit_octatrack::ops::slots::{SlotInfo, SlotsFilter, describe_use, list_slots};
+use miette::miette;
+
+use crate::cmd::Outcome;
+
+/// `groovekit ot` subcommands of this area.
+#[derive(Debug, clap::Subcommand)]
+pub enum OpsCommand {
+    /// List a project's sample slots: type, path, settings, where each is used (bank / part /
+    /// pattern / track / step) and missing files.
+    Slots {
+        /// The project folder.
+        project: PathBuf,
+        /// Only references in this bank (1-16).
+        #[arg(long)]
+        bank: Option<usize>,
+        /// Only this part (1-4) of the bank.
+        #[arg(long, requires = "bank", conflicts_with = "pattern")]
+        part: Option<u8>,
+        /// Only this pattern (1-16) of the bank.
+        #[arg(long, requires = "bank")]
+        pattern: Option<u8>,
+        /// Only slots nothing uses.
+        #[arg(long)]
+        unused: bool,
+        /// Only slots whose file is missing, and used slots the project does not list.
+        #[arg(long)]
+        missing: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy a bank within a project, across projects or across Sets, remapping every sample slot
+    /// (working and saved parts, sample locks) and copying the samples, their .ot and markers.
+    CopyBank {
+        /// SOURCE_PROJECT:BANK (bank 1-16).
+        #[arg(required_unless_present = "config")]
+        from: Option<String>,
+        /// DESTINATION_PROJECT:BANK.
+        #[arg(required_unless_present = "config")]
+        to: Option<String>,
+        /// A YAML/JSON batch (`kind: octatrack-copy-bank-batch`, `copies: [...]`), run in order,
+        /// each copy all-or-nothing.
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        config: Option<PathBuf>,
+        /// Replace a destination bank that is not blank (a backup is kept).
+        #[arg(long)]
+        force: bool,
+        /// Copy samples into the Set's AUDIO pool instead of the destination project folder.
+        #[arg(long)]
+        to_pool: bool,
+        /// Also write the .strd files (what PROJECT > RELOAD reads).
+        #[arg(long)]
+        also_strd: bool,
+        /// Print the plan (slot map, files to copy or rename, what is replaced); change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the plan or result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put back the files of a backup made by a project operation (PROJECT/backups/...).
+    Restore {
+        /// The backup folder.
+        backup: PathBuf,
+        /// Print what would be restored; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs one of this area's subcommands.
+pub fn run(command: OpsCommand) -> miette::Result<Outcome> {
+    match command {
+        OpsCommand::Slots { project, bank, part, pattern, unused, missing, json } => {
+            slots(&project, SlotsFilter { bank, part, pattern }, unused, missing, json)
+        }
+        OpsCommand::CopyBank { from, to, config, force, to_pool, also_strd, dry_run, json } => {
+            let opts = CopyBankOptions { force, to_pool, also_strd, dry_run, apply: ApplyOptions::default() };
+            match config {
+                Some(cfg) => batch(&cfg, opts, json),
+                None => {
+                    let (src, n) = project_bank(from.as_deref().unwrap_or_default())?;
+                    let (dst, m) = project_bank(to.as_deref().unwrap_or_default())?;
+                    let plan = copy_bank(&src, n, &dst, m, opts).map_err(|e| miette!("{e}"))?;
+                    print_plan(&plan, json)?;
+                    Ok(Outcome::Ok)
+                }
+            }
+        }
+        OpsCommand::Restore { backup, dry_run, json } => {
+            let plan = restore(&backup, dry_run, ApplyOptions::default()).map_err(|e| miette!("{e}"))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&plan).map_err(|e| miette!("{e}"))?);
+            } else {
+                let (a, b) = if dry_run { ("would restore", "would remove") } else { ("restored", "removed") };
+                for p in &plan.restore {
+                    println!("{a} {}", p.display());
+                }
+                for p in &plan.remove {
+                    println!("{b} {}", p.display());
+                }
+                if let Some(b) = &plan.backup {
+                    println!("backup of the files before the restore: {}", b.display());
+                }
+            }
+            Ok(Outcome::Ok)
+        }
+    }
+}
+
+/// Parses `PROJECT:N`.
+fn project_bank(s: &str) -> miette::Result<(PathBuf, usize)> {
+    let bad = || {
+        miette!(
+            help = "write the project folder, a colon and the bank number, e.g. `SET/MYPROJ:3`",
+            "`{s}`: expected PROJECT:BANK"
+        )
+    };
+    let (p, n) = s.rsplit_once(':').ok_or_else(bad)?;
+    let n: usize = n.trim().parse().map_err(|_| bad())?;
+    if !(1..=16).contains(&n) {
+        return Err(miette!("`{s}`: banks are numbered 1-16"));
+    }
+    Ok((PathBuf::from(p), n))
+}
+
+fn batch(cfg: &Path, opts: CopyBankOptions, json: bool) -> miette::Result<Outcome> {
+    let text = std::fs::read_to_string(cfg).map_err(|e| miette!("reading {}: {e}", cfg.display()))?;
+    let base = cfg.parent().unwrap_or(Path::new("."));
+    let batch = read_batch(&text, base).map_err(|e| miette!("{}: {e}", cfg.display()))?;
+    let mut results = Vec::new();
+    for (i, j) in batch.copies.iter().enumerate() {
+        let o = CopyBankOptions {
+            force: opts.force || j.force,
+            to_pool: opts.to_pool || j.to_pool,
+            also_strd: opts.also_strd || j.also_strd,
+            ..opts
+        };
+        let plan = copy_bank(&j.source, j.source_bank, &j.destination, j.destination_bank, o)
+            .map_err(|e| miette!("copy {} of {}: {e} (the copies before it are done)", i + 1, batch.copies.len()))?;
+        if !json {
+            print_plan(&plan, false)?;
+        }
+        results.push(plan);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&results).map_err(|e| miette!("{e}"))?);
+    }
+    Ok(Outcome::Ok)
+}
+
+fn print_plan(plan: &CopyPlan, json: bool) -> miette::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(plan).map_err(|e| miette!("{e}"))?);
+        return Ok(());
+    }
+    let head = if plan.dry_run { "plan" } else { "copied" };
+    println!(
+        "{head}: {} bank {} -> {} bank {}",
+        plan.source.display(),
+        plan.source_bank,
+        plan.destination.display(),
+        plan.destination_bank
+    );
+    for r in &plan.replaces {
+        println!("  replaces: {r}");
+    }
+    for m in plan.import.slots.iter().filter(|m| m.action != SlotAction::Same) {
+        let why = match m.action {
+            SlotAction::New => format!("new slot, {}", m.path),
+            SlotAction::Reuse => format!("reuses the destination's identical slot ({})", m.path),
+            SlotAction::Empty => "empty in the source: an empty slot".to_string(),
+            SlotAction::Kept => "empty in the source, no empty slot left: number kept".to_string(),
+            SlotAction::Same => String::new(),
+        };
+        println!("  {} {:>3} -> {:>3}  {why}", m.slot_type.describe(), m.from, m.to);
+    }
+    let verb = if plan.dry_run { "would copy" } else { "copied" };
+    for f in &plan.import.files {
+        let renamed = if f.renamed { " (renamed: a different file has the name)" } else { "" };
+        println!("  {verb} {} -> {}{renamed}", f.from.display(), f.to.display());
+    }
+    let verb = if plan.dry_run { "would write" } else { "wrote" };
+    for w in &plan.writes {
+        println!("  {verb} {}", w.display());
+    }
+    for w in &plan.import.warnings {
+        println!("  warning: {w}");
+    }
+    if let Some(b) = &plan.backup {
+        println!("  backup: {} (`groovekit ot restore` puts it back)", b.display());
+    }
+    Ok(())
+}
+
+fn slots(dir: &Path, filter: SlotsFilter, unused: bool, missing: bool, json: bool) -> miette::Result<Outcome> {
+    let report = list_slots(dir, filter).map_err(|e| miette!("{e}"))?;
+    let shown: Vec<&SlotInfo> = if unused {
+        report.unused().collect()
+    } else if missing {
+        report.missing().chain(report.dangling()).collect()
+    } else {
+        report.slots.iter().filter(|s| s.listed || !s.uses.is_empty()).collect()
+    };
+    if json {
+        let v = serde_json::json!({ "project": report.project, "slots": shown, "other_lock_bytes": report.other_lock_bytes });
+        println!("{}", serde_json::to_string_pretty(&v).map_err(|e| miette!("{e}"))?);
+        return Ok(Outcome::Ok);
+    }
+    for s in &shown {
+        let state = if s.missing {
+            "  MISSING FILE"
+        } else if !s.listed || s.path.is_empty() {
+            "  (empty)"
+        } else {
+            ""
+        };
+        println!("{} {:>3}  {}{state}", s.slot_type.describe(), s.slot, s.path);
+        if s.settings.is_object() && s.listed {
+            println!("      settings: {}", s.settings);
+        }
+        let audible: Vec<String> = s.uses.iter().filter(|u| u.at.audible).map(describe_use).collect();
+        let others = s.uses.len() - audible.len();
+        if !audible.is_empty() {
+            println!("      plays: {}", audible.join(", "));
+        }
+        if others > 0 {
+            println!("      also referenced (no trigs, other machine or saved part): {others} place(s)");
+        }
+    }
+    Ok(Outcome::Ok)
+}
