@@ -64,9 +64,14 @@ enum Target {
     InPlace(&'static str),
 }
 
+/// Prepares the work folder (fixtures folder, work folder).
+type Setup = Box<dyn Fn(&Path, &Path)>;
+/// The command's arguments (fixtures folder, work folder).
+type Args = Box<dyn Fn(&Path, &Path) -> Vec<OsString>>;
+
 struct Recipe {
-    setup: Box<dyn Fn(&Path, &Path)>,
-    args: Box<dyn Fn(&Path, &Path) -> Vec<OsString>>,
+    setup: Setup,
+    args: Args,
     target: Target,
     /// Extra arguments for the second run (e.g. `--force`).
     again: &'static [&'static str],
