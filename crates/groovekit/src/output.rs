@@ -85,7 +85,8 @@ pub fn finish() {
             for f in &r.files {
                 eprintln!("dry run: would {f}");
             }
-        } else {
+        } else if !crate::cmd::quiet() {
+            // Backups are a summary (on stderr); `--quiet` silences them like every summary.
             for b in r.backups() {
                 eprintln!("backup: {}", b.display());
             }

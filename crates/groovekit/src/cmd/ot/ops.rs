@@ -121,18 +121,17 @@ pub fn run(command: OpsCommand) -> miette::Result<Outcome> {
     }
 }
 
-/// Parses `PROJECT:N`.
+/// Parses `PROJECT:N`. A malformed argument or a bank outside 1-16 is a usage error (exit 2).
 fn project_bank(s: &str) -> miette::Result<(PathBuf, usize)> {
     let bad = || {
-        miette!(
-            help = "write the project folder, a colon and the bank number, e.g. `SET/MYPROJ:3`",
-            "`{s}`: expected PROJECT:BANK"
-        )
+        crate::cmd::args::usage(format!(
+            "`{s}`: expected PROJECT:BANK, the project folder, a colon and the bank number (e.g. `SET/MYPROJ:3`)"
+        ))
     };
     let (p, n) = s.rsplit_once(':').ok_or_else(bad)?;
     let n: usize = n.trim().parse().map_err(|_| bad())?;
     if !(1..=16).contains(&n) {
-        return Err(miette!("`{s}`: banks are numbered 1-16"));
+        return Err(crate::cmd::args::usage(format!("`{s}`: banks are numbered 1-16")));
     }
     Ok((PathBuf::from(p), n))
 }
