@@ -134,6 +134,7 @@ fn copy_bank_batch_runs_in_order() {
 
 #[test]
 fn copy_bank_usage_errors() {
-    gk().args(["ot", "copy-bank", "nocolon", "x:1"]).assert().code(1);
-    gk().args(["ot", "copy-bank", "a:17", "x:1"]).assert().code(1);
+    // A malformed PROJECT:BANK or a bank outside 1-16 is a usage error (exit 2).
+    gk().args(["ot", "copy-bank", "nocolon", "x:1"]).assert().code(2);
+    gk().args(["ot", "copy-bank", "a:17", "x:1"]).assert().code(2);
 }

@@ -28,6 +28,10 @@ fn leaves(path: Vec<String>, out: &mut Vec<Vec<String>>) {
         return;
     };
     for line in text[start + 10..].lines().take_while(|l| !l.trim().is_empty()) {
+        // A command line is indented two spaces; a wrapped description line is indented more.
+        if line.starts_with("   ") {
+            continue;
+        }
         let Some(name) = line.split_whitespace().next() else { continue };
         if name == "help" {
             continue;

@@ -188,7 +188,10 @@ fn backup_and_apply(
     // 2. Stage, 3. commit: the workspace's transaction layer (staged files beside their targets,
     // journal, renames, rollback and crash recovery). Removals (only `restore` has them) run after
     // the commit; a failure there is undone from this backup.
-    let mut txn = groovekit_core::fs::Transaction::new().create_parents(true);
+    // Every file this replaces is already in the backup folder written above, so no `NAME.bak`
+    // beside it (whatever the process-wide policy of the CLI).
+    let mut txn =
+        groovekit_core::fs::Transaction::new().create_parents(true).if_exists(groovekit_core::fs::IfExists::Replace);
     let mut removals = Vec::new();
     for (step, c) in changes.iter().enumerate() {
         if opts.fail_at_step == Some(step) {
