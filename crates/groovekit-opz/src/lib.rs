@@ -10,6 +10,7 @@
 //! - [`view`]: the step-grid view of a pattern, as text or SVG.
 
 pub mod human;
+pub mod import;
 pub mod kit;
 pub mod midi;
 pub mod model;

@@ -64,6 +64,22 @@ pub fn set_chain(project: &mut Project, chain: usize, entries: &[u8]) -> Result<
     Ok(())
 }
 
+/// Selects saved chain `chain` (0-based, 0..=14), or none (header byte 568 = 0xFF).
+pub fn select_chain(project: &mut Project, chain: Option<usize>) -> Result<(), OpzError> {
+    let byte = match chain {
+        None => header::NO_SELECTED_CHAIN,
+        Some(c) if c < header::CHAIN_COUNT - 1 => c as u8,
+        Some(c) => {
+            return Err(OpzError::Index(format!(
+                "saved chain {} does not exist (1..=15; chain 16 is the playing chain)",
+                c + 1
+            )));
+        }
+    };
+    project.image_mut().put(header::SELECTED_CHAIN, &[byte]);
+    Ok(())
+}
+
 /// Copies pattern `src_p` of `src` over pattern `dst_p` of `dst` (every byte of the pattern:
 /// tracks, notes, steps, sounds, mutes, sends).
 pub fn copy_pattern(src: &Project, src_p: usize, dst: &mut Project, dst_p: usize) -> Result<(), OpzError> {

@@ -312,3 +312,40 @@ fn what_cannot_map_is_listed() {
     // Pattern 1 holds jump components (kick step 3: jump 7).
     assert!(done.report.unmapped.keys().any(|k| k.starts_with("jump")), "{:?}", done.report.unmapped);
 }
+
+/// Notes per track as (start, length, key, velocity), sorted.
+fn note_sets(song: &groovekit_audio::midi::MidiSong) -> Vec<Vec<(u64, u64, u8, u8)>> {
+    song.tracks
+        .iter()
+        .map(|t| {
+            let mut v: Vec<_> = t.notes.iter().map(|n| (n.start, n.length, n.key, n.velocity)).collect();
+            v.sort_unstable();
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn export_import_export_gives_the_same_notes() {
+    let Some(dir) = fixtures("export_import_export_gives_the_same_notes") else { return };
+    use groovekit_opz::import::{ImportOptions, import};
+    // project05: polymeter (4/16 and 1/16 tracks), straight; project09: swing 155.
+    for (name, p) in
+        [("error-garden/project05.opz", 0), ("error-garden/project09.opz", 0), ("error-garden/project07.opz", 1)]
+    {
+        let project = load(&dir, name);
+        let options =
+            ExportOptions { order: Order::Pattern(p), mutes: Mutes::Keep, components: false, ..Default::default() };
+        let first = midi::render(&project, &options).unwrap().song;
+        let bytes = groovekit_audio::midi::to_smf_bytes(&first).unwrap();
+        // Into a copy whose pattern has been cleared (track settings stay).
+        let mut target = project.clone();
+        groovekit_opz::ops::clear_pattern(&mut target, p).unwrap();
+        let report =
+            import(&mut target, &bytes, &ImportOptions { pattern: p, map: vec![], remove_swing: true }).unwrap();
+        assert!(report.dropped.is_empty(), "{name}: {:?}", report.dropped);
+        let second = midi::render(&target, &options).unwrap().song;
+        assert_eq!(note_sets(&second), note_sets(&first), "{name}");
+        assert!(report.placed.values().sum::<usize>() > 20, "{name}");
+    }
+}

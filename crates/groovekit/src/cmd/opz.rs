@@ -22,6 +22,34 @@ fn pattern_arg(s: &str) -> Result<u8, String> {
     s.parse::<u8>().ok().filter(|n| (1..=16).contains(n)).ok_or_else(|| format!("`{s}` is not a pattern number 1..=16"))
 }
 
+/// A step number on the command line: 1..=16.
+fn step_arg(s: &str) -> Result<u8, String> {
+    s.parse::<u8>().ok().filter(|n| (1..=16).contains(n)).ok_or_else(|| format!("`{s}` is not a step number 1..=16"))
+}
+
+/// A saved chain number for `chain select`: 1..=15, or `none`.
+/// (0 stands for none).
+fn saved_chain_arg(s: &str) -> Result<u8, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(0);
+    }
+    s.parse::<u8>()
+        .ok()
+        .filter(|n| (1..=15).contains(n))
+        .ok_or_else(|| format!("`{s}` is not a saved chain 1..=15 (or `none`)"))
+}
+
+/// Flags every OP-Z edit takes.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct EditFlags {
+    /// Show what would change; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
 /// `groovekit opz ...` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum OpzCommand {
@@ -41,16 +69,19 @@ pub enum OpzCommand {
         /// With --svg: show what would be written; change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Print the pattern as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Set the tempo (whole BPM, 40..=200).
     SetTempo {
         /// The project (.opz).
         project: PathBuf,
-        /// Beats per minute.
+        /// Beats per minute, 40..=200.
+        #[arg(value_parser = clap::value_parser!(u16).range(40..=200))]
         bpm: u16,
-        /// Show what would change; write nothing.
-        #[arg(long)]
-        dry_run: bool,
+        #[command(flatten)]
+        flags: EditFlags,
     },
     /// Pattern chains.
     #[command(subcommand)]
@@ -62,9 +93,8 @@ pub enum OpzCommand {
         src: String,
         /// Destination project and pattern, e.g. `project02.opz:5`.
         dst: String,
-        /// Show what would change; write nothing.
-        #[arg(long)]
-        dry_run: bool,
+        #[command(flatten)]
+        flags: EditFlags,
     },
     /// Clear a pattern's notes, step components and locks (track settings and sounds stay).
     ClearPattern {
@@ -73,9 +103,8 @@ pub enum OpzCommand {
         /// Pattern 1..=16.
         #[arg(long, value_parser = pattern_arg)]
         pattern: u8,
-        /// Show what would change; write nothing.
-        #[arg(long)]
-        dry_run: bool,
+        #[command(flatten)]
+        flags: EditFlags,
     },
     /// Add a note to a step (into the first free note slot of the track).
     AddNote {
@@ -88,22 +117,45 @@ pub enum OpzCommand {
         #[arg(long)]
         track: String,
         /// Step 1..=16.
-        #[arg(long, value_parser = pattern_arg)]
+        #[arg(long, value_parser = step_arg)]
         step: u8,
         /// Note name (C4 = 60, F#3, Bb2) or MIDI number 0..=127.
         note: String,
         /// Velocity 1..=127.
-        #[arg(long, default_value_t = 100)]
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u8).range(1..=127))]
         velocity: u8,
-        /// Length in ticks (3072 = one 1/16 step).
-        #[arg(long, default_value_t = 3072)]
+        /// Length in ticks (3072 = one sixteenth). The default, 2560 (5/6 of a sixteenth), is what
+        /// the device's step entry writes (1 474 notes in the corpus).
+        #[arg(long, default_value_t = 2560, value_parser = clap::value_parser!(i32).range(1..))]
         length: i32,
         /// Micro-timing -96..=95 (192 per step).
-        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true,
+              value_parser = clap::value_parser!(i8).range(-96..=95))]
         micro: i8,
-        /// Show what would change; write nothing.
+        #[command(flatten)]
+        flags: EditFlags,
+    },
+    /// Put the notes of a MIDI file into a pattern: tracks by MIDI track name (the names `convert`
+    /// writes) or channel, quantised to each track's step grid with micro-timing for the rest;
+    /// what does not fit (polyphony, range, loop) is reported.
+    ImportMidi {
+        /// The MIDI file (.mid).
+        midi: PathBuf,
+        /// The project (.opz) to write into.
+        project: PathBuf,
+        /// Pattern 1..=16.
+        #[arg(long, value_parser = pattern_arg)]
+        pattern: u8,
+        /// Map a MIDI track or channel to an OP-Z track: `SRC=TRACK`, SRC a track name or `chN`
+        /// (channel 1..=16), TRACK an OP-Z track name or number (repeatable).
+        #[arg(long = "track-map", value_name = "SRC=TRACK")]
+        track_map: Vec<String>,
+        /// Do not remove swing from odd sixteenths (by default the project's swing is removed, as
+        /// `convert` adds it).
         #[arg(long)]
-        dry_run: bool,
+        keep_swing: bool,
+        #[command(flatten)]
+        flags: EditFlags,
     },
     /// Sample packs (drum kits).
     #[command(subcommand)]
@@ -123,9 +175,18 @@ pub enum ChainCommand {
         /// Which chain (16 = the one playing).
         #[arg(long, default_value = "16", value_parser = pattern_arg)]
         chain: u8,
-        /// Show what would change; write nothing.
-        #[arg(long)]
-        dry_run: bool,
+        #[command(flatten)]
+        flags: EditFlags,
+    },
+    /// Select a saved chain (1..=15), or `none` (header byte 568).
+    Select {
+        /// The project (.opz).
+        project: PathBuf,
+        /// Saved chain 1..=15, or `none`.
+        #[arg(value_parser = saved_chain_arg)]
+        chain: u8,
+        #[command(flatten)]
+        flags: EditFlags,
     },
 }
 
@@ -164,13 +225,24 @@ pub enum KitCommand {
 /// Runs a `groovekit opz` subcommand.
 pub fn run(command: OpzCommand) -> miette::Result<Outcome> {
     match command {
-        OpzCommand::Pattern { project, pattern, svg, all, .. } => {
-            pattern_cmd(&project, usize::from(pattern) - 1, svg.as_deref(), all)
+        OpzCommand::Pattern { project, pattern, svg, all, json, .. } => {
+            pattern_cmd(&project, usize::from(pattern) - 1, svg.as_deref(), all, json)
         }
-        OpzCommand::SetTempo { project, bpm, dry_run } => {
-            edit(&project, dry_run, &format!("set the tempo to {bpm} BPM"), |p| ops::set_tempo(p, bpm))
+        OpzCommand::SetTempo { project, bpm, flags } => {
+            edit(&project, flags, &format!("set the tempo to {bpm} BPM"), |p| ops::set_tempo(p, bpm))
         }
-        OpzCommand::Chain(ChainCommand::Set { project, patterns, chain, dry_run }) => {
+        OpzCommand::Chain(ChainCommand::Select { project, chain, flags }) => {
+            let chain = (chain > 0).then_some(chain);
+            let what = match chain {
+                Some(c) => format!("select saved chain {c}"),
+                None => "select no saved chain".to_string(),
+            };
+            edit(&project, flags, &what, |p| ops::select_chain(p, chain.map(|c| usize::from(c) - 1)))
+        }
+        OpzCommand::ImportMidi { midi, project, pattern, track_map, keep_swing, flags } => {
+            import_midi_cmd(&midi, &project, usize::from(pattern) - 1, &track_map, keep_swing, flags)
+        }
+        OpzCommand::Chain(ChainCommand::Set { project, patterns, chain, flags }) => {
             let mut entries = Vec::new();
             for item in patterns.iter().flat_map(|s| s.split(',')).filter(|s| !s.trim().is_empty()) {
                 let n: u8 = item.trim().parse().map_err(|_| miette!("`{item}` is not a pattern number"))?;
@@ -184,16 +256,16 @@ pub fn run(command: OpzCommand) -> miette::Result<Outcome> {
             }
             let text: Vec<String> = entries.iter().map(|e| (e + 1).to_string()).collect();
             let c = usize::from(chain) - 1;
-            edit(&project, dry_run, &format!("set chain {chain} to {}", text.join(" ")), |p| {
+            edit(&project, flags, &format!("set chain {chain} to {}", text.join(" ")), |p| {
                 ops::set_chain(p, c, &entries)
             })
         }
-        OpzCommand::CopyPattern { src, dst, dry_run } => copy_pattern_cmd(&src, &dst, dry_run),
-        OpzCommand::ClearPattern { project, pattern, dry_run } => {
+        OpzCommand::CopyPattern { src, dst, flags } => copy_pattern_cmd(&src, &dst, flags),
+        OpzCommand::ClearPattern { project, pattern, flags } => {
             let p = usize::from(pattern) - 1;
-            edit(&project, dry_run, &format!("clear pattern {pattern}"), |pr| ops::clear_pattern(pr, p))
+            edit(&project, flags, &format!("clear pattern {pattern}"), |pr| ops::clear_pattern(pr, p))
         }
-        OpzCommand::AddNote { project, pattern, track, step, note, velocity, length, micro, dry_run } => {
+        OpzCommand::AddNote { project, pattern, track, step, note, velocity, length, micro, flags } => {
             let t = groovekit_opz::model::track_index(&track)
                 .ok_or_else(|| miette!("`{track}` is not a track (kick, snare, ..., motion, or 1..=16)"))?;
             let (p, s) = (usize::from(pattern) - 1, usize::from(step) - 1);
@@ -203,7 +275,7 @@ pub fn run(command: OpzCommand) -> miette::Result<Outcome> {
             let number = u8::try_from(number).map_err(|_| miette!("{place}: note number {number} is over 127"))?;
             let n = ops::NewNote { note: number, velocity, duration: length, micro };
             let what = format!("add {} to {place}", note_name(number.min(127)));
-            edit(&project, dry_run, &what, |pr| ops::add_note(pr, p, t, s, n).map(|_| ()))
+            edit(&project, flags, &what, |pr| ops::add_note(pr, p, t, s, n).map(|_| ()))
         }
         OpzCommand::Kit(KitCommand::Build { inputs, output, name, .. }) => kit_build(&inputs, &output, name),
         OpzCommand::Kit(KitCommand::Split { kit, output, .. }) => kit_split(&kit, &output),
@@ -224,33 +296,102 @@ fn changed_bytes(a: &[u8], b: &[u8]) -> usize {
     a.iter().zip(b).filter(|(x, y)| x != y).count() + a.len().abs_diff(b.len())
 }
 
-/// Writes `project` over `path` after a backup, or reports what would change.
-fn save(path: &Path, before: &[u8], project: &Project, dry_run: bool, what: &str) -> miette::Result<Outcome> {
+/// Writes `project` over `path` after a backup, or reports what would change (as JSON with
+/// `--json`).
+fn save(path: &Path, before: &[u8], project: &Project, flags: EditFlags, what: &str) -> miette::Result<Outcome> {
     let n = changed_bytes(before, project.as_bytes());
-    if dry_run {
-        println!("dry run: would {what} in {} ({n} bytes change); nothing written", path.display());
+    let report = |written: bool, backup: Option<&Path>, text: String| {
+        if flags.json {
+            let v = serde_json::json!({
+                "file": path, "action": what, "changed_bytes": n, "dry_run": flags.dry_run,
+                "written": written, "backup": backup,
+            });
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        } else {
+            println!("{text}");
+        }
+    };
+    if flags.dry_run {
+        report(false, None, format!("dry run: would {what} in {} ({}); nothing written", path.display(), bytes(n)));
         return Ok(Outcome::Ok);
     }
     if n == 0 {
-        println!("{}: {what}: already so, nothing written", path.display());
+        report(false, None, format!("{}: {what}: already so, nothing written", path.display()));
         return Ok(Outcome::Ok);
     }
     let backup = crate::output::replace_reported(path, project.as_bytes())?.unwrap_or_default();
-    println!("{what} in {} ({n} bytes changed; backup: {})", path.display(), backup.display());
+    let text = format!("{what} in {} ({} changed; backup: {})", path.display(), bytes(n), backup.display());
+    report(true, Some(&backup), text);
     Ok(Outcome::Ok)
+}
+
+/// "1 byte", "2 bytes".
+fn bytes(n: usize) -> String {
+    plural(n, "byte")
 }
 
 /// Reads a project, applies `change`, and saves it (see [`save`]).
 fn edit(
     path: &Path,
-    dry_run: bool,
+    flags: EditFlags,
     what: &str,
     change: impl FnOnce(&mut Project) -> Result<(), OpzError>,
 ) -> miette::Result<Outcome> {
     let mut project = load(path)?;
     let before = project.as_bytes().to_vec();
     change(&mut project).map_err(|e| file_err(path, e))?;
-    save(path, &before, &project, dry_run, what)
+    save(path, &before, &project, flags, what)
+}
+
+fn import_midi_cmd(
+    midi_path: &Path,
+    path: &Path,
+    p: usize,
+    track_map: &[String],
+    keep_swing: bool,
+    flags: EditFlags,
+) -> miette::Result<Outcome> {
+    use groovekit_opz::import;
+    let map = track_map
+        .iter()
+        .map(|e| import::parse_map_entry(e))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| miette!("{e}"))?;
+    let smf = read_file(midi_path)?;
+    let mut project = load(path)?;
+    let before = project.as_bytes().to_vec();
+    let options = import::ImportOptions { pattern: p, map, remove_swing: !keep_swing };
+    let r = import::import(&mut project, &smf, &options).map_err(|e| file_err(midi_path, e))?;
+    let placed: Vec<String> = r.placed.iter().map(|(&t, &n)| format!("{} {n}", TRACK_NAMES[t])).collect();
+    if flags.json {
+        let v = serde_json::json!({
+            "placed": r.placed.iter().map(|(&t, &n)| (TRACK_NAMES[t], n)).collect::<std::collections::BTreeMap<_, _>>(),
+            "replaced": r.replaced, "repeats": r.repeats, "rounded": r.rounded,
+            "dropped": r.dropped, "warnings": r.warnings,
+        });
+        eprintln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        eprintln!(
+            "{}: into pattern {}: {} ({}); {} replaced; {} repeating the loop; {} rounded to the micro-timing grid",
+            midi_path.display(),
+            p + 1,
+            plural(r.placed.values().sum(), "note"),
+            if placed.is_empty() { "none".to_string() } else { placed.join(", ") },
+            plural(r.replaced, "old note"),
+            plural(r.repeats, "note"),
+            plural(r.rounded, "note")
+        );
+        for d in &r.dropped {
+            eprintln!("not imported: {d}");
+        }
+        for w in &r.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    let what = format!("import {} into pattern {}", midi_path.display(), p + 1);
+    let outcome = save(path, &before, &project, flags, &what)?;
+    // Notes left out are a failure to carry the whole file: say so in the exit code.
+    Ok(if r.dropped.is_empty() { outcome } else { Outcome::Failed })
 }
 
 /// Splits `path[:N]` into the path and an optional pattern number.
@@ -265,23 +406,28 @@ fn split_pattern_ref(s: &str) -> miette::Result<(PathBuf, Option<usize>)> {
     Ok((PathBuf::from(s), None))
 }
 
-fn copy_pattern_cmd(src: &str, dst: &str, dry_run: bool) -> miette::Result<Outcome> {
+fn copy_pattern_cmd(src: &str, dst: &str, flags: EditFlags) -> miette::Result<Outcome> {
     let (src_path, src_p) = split_pattern_ref(src)?;
     let (dst_path, dst_p) = split_pattern_ref(dst)?;
     let src_p = src_p.unwrap_or(0);
     let dst_p = dst_p.unwrap_or(src_p);
     let source = load(&src_path)?;
     let what = format!("copy pattern {} of {} to pattern {}", src_p + 1, src_path.display(), dst_p + 1);
-    edit(&dst_path, dry_run, &what, |dst| ops::copy_pattern(&source, src_p, dst, dst_p))
+    edit(&dst_path, flags, &what, |dst| ops::copy_pattern(&source, src_p, dst, dst_p))
 }
 
-fn pattern_cmd(path: &Path, p: usize, svg: Option<&Path>, all: bool) -> miette::Result<Outcome> {
+fn pattern_cmd(path: &Path, p: usize, svg: Option<&Path>, all: bool, json: bool) -> miette::Result<Outcome> {
     let project = load(path)?;
-    print!("{}", view::text(&project, p, all).map_err(|e| file_err(path, e))?);
+    if json {
+        let v = view::json(&project, p, all).map_err(|e| file_err(path, e))?;
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        print!("{}", view::text(&project, p, all).map_err(|e| file_err(path, e))?);
+    }
     if let Some(out) = svg {
         let drawing = view::svg(&project, p).map_err(|e| file_err(path, e))?;
         groovekit_core::fs::write_atomic(out, drawing.as_bytes()).into_diagnostic()?;
-        println!("wrote {}", out.display());
+        eprintln!("wrote {}", out.display());
     }
     Ok(Outcome::Ok)
 }
