@@ -21,6 +21,10 @@ use cmd::{Outcome, RenderArgs};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Largest audio decoded into memory, in MB of 32-bit samples (default 1073, about 50 minutes
+    /// of 44.1 kHz stereo); a longer file is refused with a message rather than exhausting memory.
+    #[arg(long, global = true, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_audio_mb: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -155,6 +159,9 @@ fn reset_sigpipe() {
 fn main() -> ExitCode {
     reset_sigpipe();
     let cli = Cli::parse();
+    if let Some(mb) = cli.max_audio_mb {
+        groovekit_audio::limits::set_max_decoded_samples(mb * 1_000_000 / 4);
+    }
     // The one write path: backups, --dry-run and crash recovery for every command (output.rs).
     output::start();
     let result = run(cli);
