@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use groovekit_audio::read::{Decoded, read_audio_bytes};
-use groovekit_audio::{SampleFormat, limits};
+use groovekit_audio::SampleFormat;
 
 /// A one-second 1 kHz stereo WAV, as bytes.
 fn wav() -> Vec<u8> {
