@@ -25,6 +25,10 @@ struct Cli {
     quiet: bool,
     #[command(subcommand)]
     command: Command,
+    /// Largest audio decoded into memory, in MB of 32-bit samples (default 1073, about 50 minutes
+    /// of 44.1 kHz stereo); a longer file is refused with a message rather than exhausting memory.
+    #[arg(long, global = true, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_audio_mb: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -175,6 +179,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // `diff` follows diff(1): 0 same, 1 different, 2 trouble (a file that cannot be read).
     let trouble = if matches!(cli.command, Command::Diff { .. }) { 2 } else { 1 };
+    if let Some(mb) = cli.max_audio_mb {
+        groovekit_audio::limits::set_max_decoded_samples(mb * 1_000_000 / 4);
+    }
     // The one write path: backups, --dry-run and crash recovery for every command (output.rs).
     output::start();
     let result = run(cli);

@@ -707,8 +707,16 @@ impl Transaction {
             }
         }
         if let Some(e) = sync_error {
-            // Every file is in place; the journal stays so that a later run can settle it.
-            self.crashed = true;
+            // The renames may not be durable: put the old files back where every replaced file
+            // has a kept version (always so with more than one file), so that an error still
+            // means nothing changed. Otherwise (one file replaced without a backup) the new file
+            // stays, and the error says the folder could not be synced.
+            let can_undo = self.entries.iter().all(|e| e.existing.is_none() || e.old.is_some());
+            if can_undo && self.roll_back(self.entries.len()).is_ok() {
+                self.remove_journals(id, &folders);
+            } else {
+                self.crashed = true;
+            }
             return Err(e);
         }
         for e in &self.entries {
