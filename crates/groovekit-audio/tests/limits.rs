@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use groovekit_audio::read::{Decoded, read_audio_bytes};
 use groovekit_audio::SampleFormat;
+use groovekit_audio::read::{Decoded, read_audio_bytes};
 
 /// A one-second 1 kHz stereo WAV, as bytes.
 fn wav() -> Vec<u8> {

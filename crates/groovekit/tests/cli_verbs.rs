@@ -183,6 +183,12 @@ fn exit_codes_of_every_subcommand() {
         (vec!["opz".into(), "set-tempo".into(), missing.clone(), "120".into()], 1),
         (vec!["opz".into(), "chain".into(), "set".into(), missing.clone(), "1".into()], 1),
         (vec!["opz".into(), "copy-pattern".into(), missing.clone(), out("x.opz")], 1),
+        (vec!["opz".into(), "chain".into(), "select".into(), missing.clone(), "1".into()], 1),
+        (vec!["opz".into(), "import-midi".into(), missing.clone(), missing.clone(), "--pattern".into(), "1".into()], 1),
+        (
+            vec!["opz".into(), "import-midi".into(), missing.clone(), missing.clone(), "--pattern".into(), "17".into()],
+            2,
+        ),
         (vec!["opz".into(), "clear-pattern".into(), missing.clone(), "--pattern".into(), "1".into()], 1),
         (
             vec![
