@@ -339,15 +339,58 @@ fn recipes() -> BTreeMap<&'static str, Recipe> {
             again: &[],
         },
     );
+    m.insert(
+        "ot pattern",
+        Recipe {
+            setup: Box::new(nothing),
+            args: Box::new(|fx, t| {
+                let dir = fx.join("octatrack/real-device");
+                let svg = t.join("new/dir/grid.svg");
+                s(&[&"ot", &"pattern", &dir, &"--bank", &"1", &"--pattern", &"1", &"--svg", &svg])
+            }),
+            target: Target::New("new/dir/grid.svg"),
+            again: &[],
+        },
+    );
+    m.insert(
+        "opz chain select",
+        Recipe {
+            setup: Box::new(opz_copy),
+            args: Box::new(|_, t| s(&[&"opz", &"chain", &"select", &t.join("p.opz"), &"2"])),
+            target: Target::InPlace("p.opz"),
+            again: &[],
+        },
+    );
     m
 }
 
 /// Commands that write no file.
-const READ_ONLY: &[&str] =
-    &["inspect", "diff", "completions", "ot slices", "ot find-audio", "okt trace", "track check"];
+const READ_ONLY: &[&str] = &[
+    "inspect",
+    "diff",
+    "completions",
+    "ot slices",
+    "ot find-audio",
+    "ot part",
+    "ot slots",
+    "okt trace",
+    "track check",
+];
 /// Commands that write but cannot run in this test, with why.
-const EXEMPT: &[(&str, &str)] =
-    &[("track watch", "runs until interrupted; each render goes through the same PcmWriter path as `render`")];
+const EXEMPT: &[(&str, &str)] = &[
+    ("track watch", "runs until interrupted; each render goes through the same PcmWriter path as `render`"),
+    (
+        "ot copy-bank",
+        "backs every changed file up into the project's backups/ folder, not NAME.bak; tests/ot_ops.rs and \
+             groovekit-octatrack tests/ops_copy_bank.rs check --dry-run, the backup, restore and injected faults",
+    ),
+    ("ot restore", "puts a backups/ folder back (itself backed up first); tested in tests/ot_ops.rs"),
+    (
+        "opz import-midi",
+        "needs a MIDI file made by `convert` first; tests/opz.rs import_midi_round_trip_with_backup_and_dry_run \
+             checks the backup and --dry-run",
+    ),
+];
 
 #[test]
 fn every_writing_subcommand_uses_the_one_write_path() {

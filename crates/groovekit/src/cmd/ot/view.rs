@@ -36,6 +36,9 @@ pub enum ViewCommand {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// With --svg: show what would be written; change nothing (applied by the write layer).
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Show a part: machines, slots with sample names, pages by parameter name.
     Part {
@@ -59,7 +62,9 @@ pub enum ViewCommand {
 /// Runs a view command.
 pub fn run(command: ViewCommand) -> miette::Result<Outcome> {
     match command {
-        ViewCommand::Pattern { project, bank, pattern, svg, json } => pattern_view(&project, bank, pattern, svg, json),
+        ViewCommand::Pattern { project, bank, pattern, svg, json, .. } => {
+            pattern_view(&project, bank, pattern, svg, json)
+        }
         ViewCommand::Part { project, bank, part, saved, json } => part_view(&project, bank, part, saved, json),
     }
 }
