@@ -25,7 +25,7 @@ use crate::raw::pattern::{self, NO_LOCK, STEPS};
 /// (`src-tauri/src/project_reader.rs`, `collect_referenced_slots` and
 /// `remap_bank_slot_references`) reads the lock from `flex_slot_id` "for both machine types".
 /// Reference §10 calls it byte 30; the fixture disagrees, so groovekit follows the fixture.
-pub const SAMPLE_LOCK: usize = 31;
+pub const SAMPLE_LOCK: usize = crate::model::params::SAMPLE_LOCK;
 /// The other slot byte of the p-lock record (`static_slot_id` upstream). Never seen set in a
 /// device file; kept raw and never rewritten (see [`BankRefs::other_lock_bytes`]).
 pub const OTHER_SLOT_LOCK: usize = 30;
