@@ -206,8 +206,15 @@ pub fn probe_reader<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<
         Some(Container::Flac) => crate::read::probe_flac(r, path),
         None => Err(decode_err(
             path,
+            // The audio crate serves every format (OP-Z kits, .track assets, Octatrack chains), so the
+            // message names no device: it says what was found, as text and as bytes.
             format!(
-                "not a WAV, AIFF or FLAC file (starts with {:02X?}); the Octatrack reads WAV and AIFF",
+                "not a WAV, AIFF or FLAC file: it starts with \"{}\" ({:02X?}) where a RIFF, FORM or fLaC header \
+                 was expected",
+                head[..got.min(4)]
+                    .iter()
+                    .map(|&b| if b.is_ascii_graphic() { b as char } else { '.' })
+                    .collect::<String>(),
                 &head[..got]
             ),
         )),
