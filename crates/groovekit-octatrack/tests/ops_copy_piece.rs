@@ -178,6 +178,23 @@ fn a_pattern_without_its_part_warns_when_the_lock_pool_changes() {
 }
 
 #[test]
+fn a_part_copied_under_patterns_with_locks_warns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("A/SRC");
+    let dst = tmp.path().join("B/DST");
+    blank_project(&src);
+    dense_source(&dst, 6);
+    // The default part (all Static) replaces part 1, which pattern 1 plays with Flex locks on
+    // tracks 2, 4, 6, 8.
+    let err = copy_part(&src, 1, 1, &dst, 1, 1, false, opts()).unwrap_err().to_string();
+    assert!(err.contains("not blank"), "{err}");
+    let plan = copy_part(&src, 1, 1, &dst, 1, 1, false, PieceOptions { force: true, dry_run: true, ..opts() }).unwrap();
+    let w: Vec<_> = plan.import.warnings.iter().filter(|w| w.contains("now pick from the static pool")).collect();
+    assert_eq!(w.len(), 4, "{:?}", plan.import.warnings);
+    assert!(plan.replaces.iter().any(|r| r.contains("DENSE")), "{:?}", plan.replaces);
+}
+
+#[test]
 fn part_to_another_number_in_another_project() {
     let Some(fx) = fixtures("ops_copy_part_bank_copy") else { return };
     let tmp = tempfile::tempdir().unwrap();

@@ -445,10 +445,9 @@ pub fn copy_pattern(
             expect(
                 src,
                 before,
-                |pat, _| {
-                    pat == qb
-                        || (with_part && usize::from(before.pattern(usize::from(pat) - 1).part()).min(3) == part_no)
-                },
+                // The destination's other patterns keep their pools; a part brought by
+                // `with_part` may change them, which the warnings then report.
+                |pat, _| pat == qb,
                 |pat, t| (pat == pb).then_some((qb, t)),
             )
         },
@@ -664,6 +663,7 @@ pub fn copy_slots(
         None => vec![SlotType::Flex, SlotType::Static],
     };
     let mut listed: Vec<u16> = slots.to_vec();
+    listed.sort_unstable();
     listed.dedup();
     let mut wanted = Vec::new();
     let mut skipped = Vec::new();
