@@ -272,7 +272,7 @@ pub fn import(project: &mut Project, smf: &[u8], options: &ImportOptions) -> Res
             *report.placed.entry(t).or_default() += 1;
             if t <= 3 && !DRUM_KEYS.contains(&slot.note) {
                 report.warnings.push(format!(
-                    "{}: {} is outside the drum keys F3..G#4 (53..=76); the kit has no slice for it",
+                    "{}: {} is outside the drum keys F3..E5 (53..=76); the kit has no slice for it",
                     place(p, t, s),
                     crate::human::note_name(slot.note)
                 ));

@@ -109,3 +109,15 @@ proptest::proptest! {
         let _ = import(&mut project, &wrap([0, 96], &bytes), &ImportOptions { pattern: 0, map: Vec::new(), remove_swing: true });
     }
 }
+
+#[test]
+fn drum_keys_outside_the_kit_are_named_by_their_range() {
+    // 24 slices from F3 (53): the last is E5 (76).
+    assert_eq!(crate::human::note_name(*DRUM_KEYS.end()), "E5");
+    assert_eq!(crate::human::note_name(*DRUM_KEYS.start()), "F3");
+    let smf = wrap([0, 96], &[0, 0x90, 90, 100, 0x60, 0x80, 90, 0, 0, 0xFF, 0x2F, 0]);
+    let mut project = default_project();
+    let r = import(&mut project, &smf, &ImportOptions { pattern: 0, map: Vec::new(), remove_swing: true }).unwrap();
+    assert_eq!(r.placed.get(&0), Some(&1), "{r:?}");
+    assert!(r.warnings.iter().any(|w| w.contains("F#6 is outside the drum keys F3..E5")), "{r:?}");
+}
