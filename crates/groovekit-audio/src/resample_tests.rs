@@ -36,3 +36,22 @@ fn short_and_trivial_inputs() {
     let empty = Decoded { channels: 2, sample_rate: 48_000, source_bits: 24, samples: vec![] };
     assert_eq!(resample(&empty, 44_100).unwrap().frames(), 0);
 }
+
+#[test]
+fn extreme_rate_pairs_keep_the_fft_blocks_bounded() {
+    // Real pairs keep the chunk of 1024 frames.
+    for (from, to) in [(48_000, 44_100), (22_050, 44_100), (8_363, 44_100), (96_000, 48_000)] {
+        assert_eq!(plan(from, to).0, CHUNK, "{from} -> {to}");
+    }
+    // Coprime and extreme pairs: the output block stays within the bound (or one minimal block).
+    for (from, to) in [(1, 44_100), (1, 768_000), (767_999, 44_100), (44_100, 767_999), (7, 192_000)] {
+        let (chunk, fft_in, fft_out) = plan(from, to);
+        let g = gcd(from as usize, to as usize);
+        assert!(chunk >= 1);
+        assert!(fft_out <= MAX_FFT_OUT.max(to as usize / g), "{from} -> {to}: {fft_out}");
+        assert!(fft_in <= CHUNK.max(from as usize / g), "{from} -> {to}: {fft_in}");
+    }
+    // And the output still has the promised length.
+    let input = sine(1, 0.1, 3, 1);
+    assert_eq!(resample(&input, 44_100).unwrap().frames(), 3 * 44_100);
+}

@@ -1,12 +1,15 @@
 //! The readable document (`kind: oktalyzer-module`) that `groovekit dump` writes and
-//! `groovekit build` reads. Patterns are rows of text cells such as `C-2 01 V40`; sample data
+//! `groovekit build` reads. Patterns are rows of text cells such as `C-2 1 V40`; sample data
 //! stays out of the text (the caller stores it, normally as `<doc>.samples/NN.raw` files beside
 //! the document) so that the document stays small and diffable. Building the document gives
 //! back the module byte for byte.
 //!
 //! Cell syntax: `NOTE II EPP`, separated by ` | ` within a row:
 //! - `NOTE`: `C-1`..`B-3`, `---` for none, `?NN` (hex) for a stored note above 36;
-//! - `II`: the instrument byte in hex (0-based sample index);
+//! - `I`: the sample as Oktalyzer shows it: `0`-`9`, `A`-`Z` for samples 0..35 (its pattern
+//!   editor draws the instrument byte through `alpha_numeric_table`; docs/oktalyzer.md
+//!   "Numbering"), `#N` (decimal) for a stored byte beyond the sample table. Documents written
+//!   before this (two hex digits, `01`) are still read;
 //! - `EPP`: the effect as Oktalyzer shows it (`0`-`9`, `A`-`Z`) and the parameter in hex, or
 //!   `xEEPP` (both hex) for an effect byte above 35.
 
@@ -167,23 +170,37 @@ pub fn from_hex(s: &str) -> Option<Vec<u8>> {
     digits.chunks_exact(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok()).collect()
 }
 
-/// One cell as text.
+/// One cell as text: `C-2 1 V40` (note, sample as Oktalyzer shows it, effect and parameter).
 pub fn cell_text(c: Cell) -> String {
     let fx = match effect_char(c.effect) {
         Some(e) => format!("{e}{:02X}", c.param),
         None => format!("x{:02X}{:02X}", c.effect, c.param),
     };
-    format!("{} {:02X} {fx}", note_name(c.note), c.instrument)
+    format!("{} {} {fx}", note_name(c.note), crate::ops::sample_label(usize::from(c.instrument)))
+}
+
+/// The instrument byte from its text: a sample label `0`-`9`/`A`-`Z`, `#N` (decimal), or two hex
+/// digits (documents written before labels).
+fn parse_instrument(i: &str) -> Option<u8> {
+    let b = i.as_bytes();
+    match b {
+        [c @ b'0'..=b'9'] => Some(c - b'0'),
+        [c @ b'A'..=b'Z'] => Some(c - b'A' + 10),
+        [b'#', ..] => i.get(1..)?.parse().ok(),
+        [_, _] => u8::from_str_radix(i, 16).ok(),
+        _ => None,
+    }
 }
 
 /// Parses one cell's text.
 pub fn parse_cell(s: &str) -> Result<Cell, String> {
     let mut it = s.split_whitespace();
     let (Some(n), Some(i), Some(e), None) = (it.next(), it.next(), it.next(), it.next()) else {
-        return Err(format!("'{s}' is not a cell: write NOTE II EPP, for example 'C-2 01 V40' or '--- 00 000'"));
+        return Err(format!("'{s}' is not a cell: write NOTE I EPP, for example 'C-2 1 V40' or '--- 0 000'"));
     };
     let note = parse_note(n).ok_or_else(|| format!("'{n}' is not a note: use C-1..B-3, --- or ?NN (hex, above 36)"))?;
-    let instrument = u8::from_str_radix(i, 16).map_err(|_| format!("'{i}' is not a two-digit hex instrument"))?;
+    let instrument = parse_instrument(i)
+        .ok_or_else(|| format!("'{i}' is not a sample: use 0-9 or A-Z as Oktalyzer shows them (or #N beyond Z)"))?;
     let (effect, param) = if let (Some(h), 5) = (e.strip_prefix('x'), e.len()) {
         let eff = u8::from_str_radix(h.get(..2).unwrap_or(""), 16).ok().filter(|&v| v > 35);
         let par = u8::from_str_radix(h.get(2..).unwrap_or(""), 16).ok();

@@ -8,7 +8,15 @@ fn cells_round_trip() {
         let c = Cell { note: n, instrument: i, effect: e, param: p };
         assert_eq!(parse_cell(&cell_text(c)), Ok(c), "{}", cell_text(c));
     }
-    assert_eq!(cell_text(Cell { note: 13, instrument: 1, effect: 31, param: 0x40 }), "C-2 01 V40");
+    // Samples as Oktalyzer shows them (issue 12 item 5): 0-9, A-Z, then #N.
+    assert_eq!(cell_text(Cell { note: 13, instrument: 1, effect: 31, param: 0x40 }), "C-2 1 V40");
+    assert_eq!(cell_text(Cell { note: 13, instrument: 10, effect: 0, param: 0 }), "C-2 A 000");
+    assert_eq!(cell_text(Cell { note: 13, instrument: 35, effect: 0, param: 0 }), "C-2 Z 000");
+    assert_eq!(cell_text(Cell { note: 13, instrument: 200, effect: 0, param: 0 }), "C-2 #200 000");
+    // Documents written before (two hex digits) still read.
+    assert_eq!(parse_cell("C-2 0a V40"), Ok(Cell { note: 13, instrument: 10, effect: 31, param: 0x40 }));
+    assert!(parse_cell("C-2 a V40").is_err(), "labels are upper case, as Oktalyzer shows them");
+    assert!(parse_cell("C-2 #256 V40").is_err());
     assert!(parse_cell("C-2 01").is_err());
     assert!(parse_cell("C-4 01 V40").is_err());
     assert!(parse_cell("C-2 01 V4").is_err());
@@ -28,7 +36,7 @@ fn truncated_patterns_stay_small_and_round_trip() {
         ..Module::default()
     };
     let doc = to_doc(&m, &mut store_inline).unwrap();
-    assert_eq!(doc.patterns[0].cells, vec!["C-2 01 V40 | --- 00 000 | --- 00 000 | --- 00 000".to_string()]);
+    assert_eq!(doc.patterns[0].cells, vec!["C-2 1 V40 | --- 0 000 | --- 0 000 | --- 0 000".to_string()]);
     assert_eq!(doc.patterns[0].stored_bytes, Some(6));
     assert_eq!(doc.patterns[1].tail_hex.as_deref(), Some("000000"));
     let back = from_doc(&doc, &mut |_, r| Ok(from_hex(r.hex.as_deref().unwrap_or("")).unwrap_or_default())).unwrap();

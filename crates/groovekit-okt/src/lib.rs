@@ -5,10 +5,12 @@
 //! - [`model`]: typed, validated views over the raw layer;
 //! - [`human`]: the readable YAML/JSON form used by `groovekit dump` and `groovekit build`;
 //! - [`ops`]: edits and operations;
-//! - [`render`]: the replayer (reference §2) and its mixer.
+//! - [`render`]: the replayer (reference §2) and its mixer;
+//! - [`verify`]: the checks of `groovekit verify`, as report findings with their places.
 
 pub mod human;
 pub mod model;
 pub mod ops;
 pub mod raw;
 pub mod render;
+pub mod verify;

@@ -48,7 +48,7 @@ pub enum Difference {
         row: usize,
         /// The channel (0-based here; shown from 1 as Oktalyzer does).
         channel: usize,
-        /// The first module's cell text (`C-2 01 V40`).
+        /// The first module's cell text (`C-2 1 V40`).
         a: String,
         /// The second module's.
         b: String,

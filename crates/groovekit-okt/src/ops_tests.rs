@@ -54,7 +54,7 @@ fn every_part_is_compared_and_named() {
             "order position 1: pattern 1 -> 0",
             "sample 0: volume 64 -> 40",
             "sample 0: data differ in 1 byte (first at byte 2; 4 -> 4 bytes stored)",
-            "pattern 1 row 1 channel 3: F#1 00 000 -> D-2 00 V40",
+            "pattern 1 row 1 channel 3: F#1 0 000 -> D-2 0 V40",
             "trailing bytes: 0 -> 3",
         ]
     );

@@ -185,6 +185,7 @@ pub fn load_sources(song: &Song, locator: &AssetLocator, rate: u32) -> Result<(V
         return Err(TrackError::Invalid(missing));
     }
     let mut tone_frames = 0usize;
+    let mut asset_samples = 0u64;
     let mut bad = 0u64;
     let mut sources = Vec::with_capacity(song.samples.len());
     for ((s, file), need) in song.samples.iter().zip(files).zip(needed) {
@@ -217,6 +218,12 @@ pub fn load_sources(song: &Song, locator: &AssetLocator, rate: u32) -> Result<(V
                 let decoded = groovekit_audio::read::read_audio(&path).map_err(|e| at(e.into()))?;
                 let (src, n) = source_from_decoded(&decoded, rate, &path).map_err(at)?;
                 bad += n;
+                // Every asset is held in memory at once: the decode cap bounds their sum, not
+                // only each one (issue 11: many long assets would otherwise add up unbounded).
+                asset_samples = asset_samples.saturating_add(src.data.len() as u64);
+                if let Some(why) = groovekit_audio::limits::decoded_problem(asset_samples) {
+                    return Err(at(TrackError::Limit(format!("the assets up to this one hold {why}"))));
+                }
                 src
             }
             // Unreachable in practice (every used asset without a file was reported above); pushing

@@ -113,17 +113,26 @@ fn requeue(reports: Vec<Report>) {
 
 /// Writes a file the user named where replacing an existing file is unusual: refused unless
 /// `force` (then a backup is kept), or unless `replaceable` says the existing file is one this
-/// command normally replaces.
+/// command normally replaces. The files `beside` it (a dump's sample files) are written in the
+/// same transaction: every file appears, or nothing changes; they replace older ones after a
+/// backup.
 pub fn write_guarded(
     path: &Path,
     bytes: &[u8],
     force: bool,
     replaceable: impl Fn(&[u8]) -> bool,
+    beside: &[(PathBuf, Vec<u8>)],
 ) -> miette::Result<()> {
     let policy = match std::fs::read(path) {
         Ok(old) if !force && !replaceable(&old) => IfExists::Refuse,
         _ => IfExists::Backup,
     };
-    groovekit_core::fs::write_new_file(path, bytes, policy, false).map_err(|e| miette!("{e}"))?;
+    let mut tx = groovekit_core::fs::Transaction::new().if_exists(IfExists::Backup);
+    for (p, b) in beside {
+        tx.write(p, b).map_err(|e| miette!("{e}"))?;
+    }
+    tx.set_if_exists(policy);
+    tx.write(path, bytes).map_err(|e| miette!("{e}"))?;
+    tx.commit().map_err(|e| miette!("{e}"))?;
     Ok(())
 }

@@ -201,3 +201,66 @@ fn hostile_sample_rate_as_a_track_asset_is_refused() {
     assert!(err.contains("2147483648 Hz"), "{err}");
     assert!(!wav.exists());
 }
+
+/// A copy of a fixture bank with one pattern byte changed, so its checksum no longer matches.
+fn bank_with_wrong_checksum(src: &Path, at: usize) -> Vec<u8> {
+    let mut b = std::fs::read(src).unwrap();
+    b[at] ^= 0x01;
+    b
+}
+
+#[test]
+fn verify_fix_of_a_folder_repairs_every_file_or_none() {
+    let Some(fx) = fixtures("verify_fix_of_a_folder_repairs_every_file_or_none") else { return };
+    let blank = fx.join("octatrack/blank-project");
+    // A folder that is no project: two banks with wrong checksums, checked file by file.
+    let setup = |root: &Path| {
+        let d = root.join("BANKS");
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(d.join("bank01.work"), bank_with_wrong_checksum(&blank.join("bank01.work"), 1000)).unwrap();
+        std::fs::write(d.join("bank02.work"), bank_with_wrong_checksum(&blank.join("bank02.work"), 2000)).unwrap();
+    };
+    matrix(
+        "verify --fix (folder of banks)",
+        &setup,
+        &|root| os(&[&"verify", &"--fix", &root.join("BANKS")]),
+        &|root| os(&[&"verify", &root.join("BANKS")]),
+    );
+}
+
+#[test]
+fn verify_fix_of_a_project_repairs_every_file_or_none() {
+    let Some(fx) = fixtures("verify_fix_of_a_project_repairs_every_file_or_none") else { return };
+    let blank = fx.join("octatrack/blank-project");
+    // A whole project (checked as one by the Octatrack library): two banks and the markers wrong.
+    let setup = |root: &Path| {
+        let d = root.join("PROJECT");
+        std::fs::create_dir(&d).unwrap();
+        for e in std::fs::read_dir(&blank).unwrap().flatten() {
+            // Read and written (not copied): the fixtures are read-only, the copies must not be.
+            std::fs::write(d.join(e.file_name()), std::fs::read(e.path()).unwrap()).unwrap();
+        }
+        for (name, at) in [("bank03.work", 3000), ("bank16.work", 500), ("markers.work", 100)] {
+            std::fs::write(d.join(name), bank_with_wrong_checksum(&blank.join(name), at)).unwrap();
+        }
+    };
+    matrix("verify --fix (project)", &setup, &|root| os(&[&"verify", &"--fix", &root.join("PROJECT")]), &|root| {
+        os(&[&"verify", &root.join("PROJECT")])
+    });
+}
+
+#[test]
+fn okt_dump_document_and_samples_are_all_or_nothing() {
+    let Some(fx) = fixtures("okt_dump_document_and_samples_are_all_or_nothing") else { return };
+    let (first, second) = (fx.join("okt/demosong_1.okta"), fx.join("okt/demosong_2.okta"));
+    // The old state: a dump of another module (its document and its sample files).
+    let setup = move |root: &Path| {
+        gk().arg("dump").arg(&first).arg("-o").arg(root.join("song.yaml")).assert().success();
+    };
+    matrix(
+        "dump MODULE -o DOC.yaml",
+        &setup,
+        &|root| os(&[&"dump", &second, &"-o", &root.join("song.yaml")]),
+        &|root| os(&[&"verify", &root]),
+    );
+}

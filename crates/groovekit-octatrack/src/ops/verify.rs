@@ -3,7 +3,9 @@
 //!
 //! - [`verify_file`]: one bank, arrangement, markers, `.ot` or `project.work` file (structure,
 //!   version, checksum; for projects the sections, the OS and every sample path). With `fix`, a
-//!   bad checksum is rewritten after a backup.
+//!   bad checksum is rewritten after a backup. [`check_file`] and [`check_folder`] prepare the
+//!   repairs without writing them, for callers that write all repairs of a run in one
+//!   transaction (`Report::apply_repairs`).
 //! - [`verify_project`]: a project folder: every file a project needs is present (`project`,
 //!   `bank01`-`bank16`, `arr01`-`arr08`, `markers`, as `.work`), each `.work`/`.strd` present
 //!   is checked by its own kind, and so is every `.ot` in the folder.
@@ -15,7 +17,7 @@
 
 use std::path::{Path, PathBuf};
 
-use groovekit_core::report::{Problem, Report};
+use groovekit_core::report::{Problem, Repair, Report};
 
 use crate::OtError;
 use crate::human;
@@ -78,10 +80,12 @@ fn validate(kind: BinaryKind, bytes: &[u8]) -> Result<ChecksumState, OtError> {
     }
 }
 
-/// The finding for a checksum mismatch in any Octatrack binary file and, with `fix`, the repair:
-/// a backup beside the file, then the checksum rewritten atomically. The checksum is the file's
-/// last two bytes.
-fn checksum_problem(path: &Path, bytes: &[u8], kind: BinaryKind, state: ChecksumState, fix: bool) -> Problem {
+/// The finding for a checksum mismatch in any Octatrack binary file and, with `fix`, its repair
+/// prepared in the report (the checksum, the file's last two bytes, rewritten): nothing is
+/// written here; [`Report::apply_repairs`] writes every repair of a check in one transaction,
+/// after backups. Arrangements get a warning (the device is not known to check their
+/// checksums), the rest a problem.
+fn checksum_finding(path: &Path, bytes: &[u8], kind: BinaryKind, state: ChecksumState, fix: bool, report: &mut Report) {
     let offset = u64::try_from(bytes.len().saturating_sub(2)).ok();
     let mut p = Problem {
         path: path.to_path_buf(),
@@ -96,26 +100,38 @@ fn checksum_problem(path: &Path, bytes: &[u8], kind: BinaryKind, state: Checksum
     };
     if !fix {
         p.message.push_str(" (`groovekit verify --fix` rewrites it after a backup)");
-        return p;
     }
-    let repaired = groovekit_core::fs::backup(path).and_then(|backup| {
-        let mut out = bytes.to_vec();
-        update_checksum(&mut out);
-        groovekit_core::fs::write_atomic(path, &out).map(|()| backup)
-    });
-    match repaired {
-        Ok(backup) => {
-            p.message.push_str(&format!("; rewrote the checksum (backup: {})", backup.display()));
-            p.fixed = true;
-        }
-        Err(e) => p.message.push_str(&format!("; could not repair it: {e}")),
+    if kind == BinaryKind::Arrangement {
+        // The device is not known to check arrangement checksums: a warning only.
+        p.message.push_str("; tolerated for arrangements");
     }
-    p
+    if fix {
+        let mut repaired = bytes.to_vec();
+        update_checksum(&mut repaired);
+        report.repairs.push(Repair {
+            path: path.to_path_buf(),
+            bytes: repaired,
+            finding: p.clone(),
+            done: format!("checksum rewritten to 0x{:04X}", state.computed),
+        });
+    }
+    if kind == BinaryKind::Arrangement { report.warnings.push(p) } else { report.problems.push(p) }
 }
 
 /// Checks one Octatrack file (`bytes` is the whole file at `path`). `None` when the bytes are
-/// not an Octatrack file (see [`diagnose`] for why).
+/// not an Octatrack file (see [`diagnose`] for why). With `fix`, a bad checksum is repaired: the
+/// file rewritten after a backup (`NAME.bak`).
 pub fn verify_file(path: &Path, bytes: &[u8], fix: bool) -> Option<Report> {
+    let mut report = check_file(path, bytes, fix)?;
+    // A failed repair is reported in the finding's message (nothing was changed).
+    let _ = report.apply_repairs();
+    Some(report)
+}
+
+/// [`verify_file`] without writing: with `fix`, the repairs are prepared in the report's
+/// `repairs`, for a caller that checks many files and writes all repairs in one transaction
+/// ([`Report::apply_repairs`]).
+pub fn check_file(path: &Path, bytes: &[u8], fix: bool) -> Option<Report> {
     let kind = kind_of(bytes)?;
     let mut report = Report::default();
     report.checked.push((path.to_path_buf(), kind.to_string()));
@@ -124,16 +140,7 @@ pub fn verify_file(path: &Path, bytes: &[u8], fix: bool) -> Option<Report> {
         Some(k @ (BinaryKind::Bank | BinaryKind::Arrangement | BinaryKind::Markers)) => match validate(k, bytes) {
             Err(e) => report.problems.push(error_problem(path, &e)),
             Ok(state) if state.is_valid() => {}
-            Ok(state) => {
-                let mut p = checksum_problem(path, bytes, k, state, fix);
-                if k == BinaryKind::Arrangement {
-                    // The device is not known to check arrangement checksums: a warning only.
-                    p.message.push_str("; tolerated for arrangements");
-                    report.warnings.push(p);
-                } else {
-                    report.problems.push(p);
-                }
-            }
+            Ok(state) => checksum_finding(path, bytes, k, state, fix, &mut report),
         },
         _ => match Project::parse(bytes) {
             Ok(p) => check_project(path, &p, &mut report),
@@ -169,7 +176,7 @@ fn check_sample_settings(path: &Path, bytes: &[u8], fix: bool, report: &mut Repo
         Err(e) => report.problems.push(Problem::at(path, 826, e.to_string())),
     }
     if !state.is_valid() {
-        report.problems.push(checksum_problem(path, bytes, BinaryKind::SampleSettings, state, fix));
+        checksum_finding(path, bytes, BinaryKind::SampleSettings, state, fix, report);
     }
 }
 
@@ -262,10 +269,29 @@ fn kind_by_name(path: &Path) -> Option<&'static str> {
     }
 }
 
-/// Why a file named like an Octatrack file is not one: its kind's reader's error (with the byte
-/// offset, such as a wrong magic at byte 0). `None` when the name promises no Octatrack kind.
+/// The kind a damaged Octatrack binary file's content still shows: two of its three marks (the
+/// `DPS1` at byte 8, the type tag at byte 12, the kind's exact size). One mark alone is not
+/// enough: an unrelated file can have a bank's size.
+fn kind_by_content(bytes: &[u8]) -> Option<&'static str> {
+    let dps1 = bytes.get(8..12) == Some(b"DPS1".as_slice());
+    let kind = BinaryKind::ALL.into_iter().find(|k| {
+        let marks = [dps1, bytes.get(12..16) == Some(k.tag().as_slice()), bytes.len() == k.size()];
+        marks.iter().filter(|&&m| m).count() >= 2
+    })?;
+    Some(match kind {
+        BinaryKind::Bank => human::bank::KIND,
+        BinaryKind::Arrangement => human::arrangement::KIND,
+        BinaryKind::Markers => human::markers::KIND,
+        _ => human::sample_settings::KIND,
+    })
+}
+
+/// Why a file named like an Octatrack file, or whose content still looks like one (see
+/// `kind_by_content`), is not one: its kind's reader's error (with the byte offset, such as a
+/// wrong magic at byte 0, and the bytes found as text). `None` when neither name nor content
+/// suggests an Octatrack kind.
 pub fn diagnose(path: &Path, bytes: &[u8]) -> Option<Problem> {
-    let kind = kind_by_name(path)?;
+    let kind = kind_by_name(path).or_else(|| kind_by_content(bytes))?;
     let err = match kind {
         k if k == human::bank::KIND => bank::validate(bytes, ChecksumPolicy::Lenient).err(),
         k if k == human::arrangement::KIND => arrangement::validate(bytes, ChecksumPolicy::Lenient).err(),
@@ -297,7 +323,7 @@ fn verify_member(path: &Path, fix: bool, report: &mut Report) {
             return;
         }
     };
-    if let Some(r) = verify_file(path, &bytes, fix) {
+    if let Some(r) = check_file(path, &bytes, fix) {
         report.merge(r);
         return;
     }
@@ -344,12 +370,26 @@ pub fn folder_kind(dir: &Path) -> Option<Folder> {
     }
 }
 
-/// Checks a project folder or a Set; `None` when `dir` is neither.
+/// Checks a project folder or a Set; `None` when `dir` is neither. With `fix`, every repair
+/// is written in one transaction after backups: all of them, or (on any failure) none.
 pub fn verify_folder(dir: &Path, fix: bool) -> Option<Report> {
+    let mut report = check_folder(dir, fix)?;
+    let _ = report.apply_repairs();
+    Some(report)
+}
+
+/// [`verify_folder`] without writing: repairs are prepared in the report (see [`check_file`]).
+pub fn check_folder(dir: &Path, fix: bool) -> Option<Report> {
     match folder_kind(dir)? {
-        Folder::Project => Some(verify_project(dir, fix)),
-        Folder::Set => Some(verify_set(dir, fix)),
+        Folder::Project => Some(project_report(dir, fix)),
+        Folder::Set => Some(set_report(dir, fix)),
     }
+}
+
+/// Applies the repairs a folder check prepared (one transaction) and returns the report.
+fn applied(mut report: Report) -> Report {
+    let _ = report.apply_repairs();
+    report
 }
 
 /// The project folders of a Set: its subfolders that hold a `project.work` or `project.strd`.
@@ -366,8 +406,14 @@ fn set_projects(dir: &Path) -> Vec<PathBuf> {
 
 /// Checks a project folder: every required `.work` file is present, and each `.work` and
 /// `.strd` present is checked by its kind (which also checks sample paths for `project.work`);
-/// `.ot` files in the folder are checked too.
+/// `.ot` files in the folder are checked too. With `fix`, every repair is written in one
+/// transaction.
 pub fn verify_project(dir: &Path, fix: bool) -> Report {
+    applied(project_report(dir, fix))
+}
+
+/// [`verify_project`] with the repairs prepared, not written.
+fn project_report(dir: &Path, fix: bool) -> Report {
     let mut report = Report::default();
     for stem in required_files() {
         let work = dir.join(format!("{stem}.work"));
@@ -408,8 +454,14 @@ pub fn verify_project(dir: &Path, fix: bool) -> Report {
     report
 }
 
-/// Checks a Set: every `.ot` under `AUDIO` (at any depth), then every project folder.
+/// Checks a Set: every `.ot` under `AUDIO` (at any depth), then every project folder. With
+/// `fix`, every repair in the Set is written in one transaction.
 pub fn verify_set(dir: &Path, fix: bool) -> Report {
+    applied(set_report(dir, fix))
+}
+
+/// [`verify_set`] with the repairs prepared, not written.
+fn set_report(dir: &Path, fix: bool) -> Report {
     let mut report = Report::default();
     let mut ot: Vec<PathBuf> = walkdir::WalkDir::new(dir.join("AUDIO"))
         .into_iter()
@@ -422,7 +474,7 @@ pub fn verify_set(dir: &Path, fix: bool) -> Report {
         verify_member(&f, fix, &mut report);
     }
     for p in set_projects(dir) {
-        report.merge(verify_project(&p, fix));
+        report.merge(project_report(&p, fix));
     }
     report
 }

@@ -103,6 +103,9 @@ pub use groovekit_core::report::Problem;
 /// What `verify` found in files or folders (shared with the libraries).
 pub use groovekit_core::report::Report as VerifyReport;
 
+/// Files written beside a document (path, bytes), such as the samples of an Oktalyzer dump.
+pub type SideFiles = Vec<(PathBuf, Vec<u8>)>;
+
 /// A summary printed by `inspect`: text for people, JSON for programs.
 #[derive(Debug, Clone)]
 pub struct Inspection {
@@ -128,14 +131,16 @@ pub trait Handler: Sync {
         Err(miette!("{} files cannot be inspected yet", self.name()))
     }
 
-    /// `groovekit verify` on one file this handler sniffed.
+    /// `groovekit verify` on one file this handler sniffed. With `fix`, repairs are prepared in
+    /// the report's `repairs`, not written: [`verify`] writes all of them in one transaction.
     fn verify_file(&self, path: &Path, bytes: &[u8], fix: bool) -> miette::Result<VerifyReport> {
         let _ = (path, bytes, fix);
         Err(miette!("{} files cannot be verified yet", self.name()))
     }
 
     /// `groovekit verify` on a folder: `Some` when this handler recognises the folder as a whole
-    /// (an Octatrack project or Set); `None` lets the files be checked one by one.
+    /// (an Octatrack project or Set); `None` lets the files be checked one by one. Repairs are
+    /// prepared, not written, as in [`Handler::verify_file`].
     fn verify_dir(&self, dir: &Path, fix: bool) -> Option<miette::Result<VerifyReport>> {
         let _ = (dir, fix);
         None
@@ -152,6 +157,20 @@ pub trait Handler: Sync {
     ) -> miette::Result<String> {
         let _ = (path, bytes, syntax, output);
         Err(miette!("{} files cannot be dumped yet", self.name()))
+    }
+
+    /// `groovekit dump -o OUTPUT` of a format that keeps large data (samples) in files beside the
+    /// document: the document text and those files (path, bytes), none of them written yet, so
+    /// that [`dump`] writes them all in one transaction. The default is [`Handler::dump`] with
+    /// no files beside it.
+    fn dump_with_files(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        syntax: groovekit_core::doc::Syntax,
+        output: &Path,
+    ) -> miette::Result<(String, SideFiles)> {
+        Ok((self.dump(path, bytes, syntax, Some(output))?, Vec::new()))
     }
 
     /// The document kinds (values of the top-level `kind` key) this handler builds.
@@ -226,9 +245,9 @@ fn detect(path: &Path, bytes: &[u8]) -> miette::Result<&'static dyn Handler> {
         }
         miette!(
             help = "groovekit reads Octatrack banks, arrangements, markers, .ot and project files, OP-Z projects and kits, Oktalyzer modules and .track songs",
-            "{}: not a file groovekit recognises ({} bytes)",
+            "{}: {}",
             path.display(),
-            bytes.len()
+            not_recognised(bytes)
         )
     })
 }
@@ -265,28 +284,63 @@ pub struct VerifyOpts {
     pub verbose: bool,
 }
 
-/// Why a file that no handler claims is not read: the error of the format its name promises
-/// (with the byte offset), or `None` when the name promises nothing.
+/// Why a file that no handler claims is not read, when it looks like a damaged supported file:
+/// the format, the reason (size, magic, encoding) and the byte offset. Looks at the content
+/// first and the name second: an Octatrack binary (named `bankNN`/`arrNN`/`markers`/`project`/
+/// `*.ot`, or with the size or `DPS1` header of one) gets its reader's error (a wrong magic with
+/// the bytes found, as text); an Oktalyzer module (named `.okt*`, or with Oktalyzer chunk ids
+/// where they belong) the missing magic; a `.track` song (named so, or text that starts with a
+/// `.track` statement) the first byte that is not UTF-8. `None` when nothing suggests a format.
 fn diagnose(path: &Path, bytes: &[u8]) -> Option<Problem> {
     if let Some(p) = groovekit_octatrack::ops::verify::diagnose(path, bytes) {
         return Some(p);
     }
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    match ext.as_str() {
-        "okt" | "okta" => Some(Problem::at(
-            path,
-            0,
-            format!(
-                "not an Oktalyzer module: no `OKTASONG` magic at byte 0 (found {:?})",
-                String::from_utf8_lossy(bytes.get(..8).unwrap_or(bytes))
-            ),
-        )),
-        "track" => match std::str::from_utf8(bytes) {
-            Err(e) => Some(Problem::at(path, e.valid_up_to() as u64, "a .track song must be UTF-8 text")),
-            Ok(_) => None,
-        },
-        _ => None,
+    if let Some(p) = groovekit_okt::verify::diagnose(path, bytes) {
+        return Some(p);
     }
+    let named_track = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("track"));
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let lossy = String::from_utf8_lossy(bytes);
+        let first_word = lossy
+            .lines()
+            .map(|l| groovekit_track::raw::split_comment(l).0.trim())
+            .find(|l| !l.is_empty())
+            .and_then(|l| l.split_whitespace().next())
+            .unwrap_or_default()
+            .to_string();
+        if named_track || groovekit_track::raw::KEYWORDS.contains(&first_word.as_str()) {
+            let at = e.valid_up_to();
+            let byte = bytes.get(at).map(|b| format!(" (0x{b:02X})")).unwrap_or_default();
+            return Some(Problem::at(
+                path,
+                at as u64,
+                format!(
+                    "a .track song, but not UTF-8 text: invalid UTF-8 at byte {at}{byte}; save the song as UTF-8 (`groovekit track check` shows the line)"
+                ),
+            ));
+        }
+    }
+    None
+}
+
+/// The first bytes of a file, for messages about files that are not recognised: as text (bytes
+/// outside printable ASCII escaped as `\xNN`) and as hex.
+fn first_bytes(bytes: &[u8]) -> String {
+    let head = bytes.get(..bytes.len().min(16)).unwrap_or_default();
+    if head.is_empty() {
+        return "empty".to_string();
+    }
+    let text: String = head
+        .iter()
+        .map(|&b| if (0x20..0x7f).contains(&b) { (b as char).to_string() } else { format!("\\x{b:02x}") })
+        .collect();
+    let hex: Vec<String> = head.iter().map(|b| format!("{b:02x}")).collect();
+    format!("starts with \"{text}\" = {}{}", hex.join(" "), if bytes.len() > head.len() { " ..." } else { "" })
+}
+
+/// "not a file groovekit recognises (N bytes, starts with ...)".
+fn not_recognised(bytes: &[u8]) -> String {
+    format!("not a file groovekit recognises ({}, {})", args::count(bytes.len(), "byte"), first_bytes(bytes))
 }
 
 /// Checks one file into `report`. A file no handler claims is a problem when its name promises
@@ -311,7 +365,7 @@ fn verify_one(path: &Path, fix: bool, in_folder: bool, report: &mut VerifyReport
         report.problems.push(p);
         return;
     }
-    let p = Problem::new(path, format!("not a file groovekit recognises ({})", args::count(bytes.len(), "byte")));
+    let p = Problem::new(path, not_recognised(&bytes));
     if in_folder { report.unrecognised.push(p) } else { report.problems.push(p) }
 }
 
@@ -380,18 +434,23 @@ fn verify_summary(report: &VerifyReport) -> String {
 
 /// `groovekit verify PATH...`: every file checked or listed as not recognised; one line per
 /// problem (per good file with `-v`), the summary last. Exit 1 on an open problem or when
-/// nothing at all was recognised.
+/// nothing at all was recognised. With `--fix`, the repairs of each PATH (a whole folder) are
+/// written in one transaction, after backups: every file repaired, or none.
 pub fn verify(paths: &[PathBuf], opts: VerifyOpts) -> miette::Result<Outcome> {
     let mut report = VerifyReport::default();
     for p in paths {
+        let mut here = VerifyReport::default();
         if p.is_dir() {
             match handlers().into_iter().find_map(|h| h.verify_dir(p, opts.fix)) {
-                Some(r) => report.merge(r?),
-                None => verify_tree(p, opts.fix, &mut report),
+                Some(r) => here.merge(r?),
+                None => verify_tree(p, opts.fix, &mut here),
             }
         } else {
-            verify_one(p, opts.fix, false, &mut report);
+            verify_one(p, opts.fix, false, &mut here);
         }
+        // A failed repair is in the findings' messages (they stay open: exit 1).
+        let _ = here.apply_repairs();
+        report.merge(here);
     }
     let failed = report.failed();
     if opts.json {
@@ -434,15 +493,33 @@ pub fn verify(paths: &[PathBuf], opts: VerifyOpts) -> miette::Result<Outcome> {
 pub fn dump(path: &Path, format: DocFormat, output: Option<&Path>, force: bool) -> miette::Result<Outcome> {
     let bytes = read_file(path)?;
     let h = detect(path, &bytes)?;
-    let text = h.dump(path, &bytes, format.into(), output)?;
     match output {
-        // A dump replaces an older dump (after a backup); anything else only with --force.
-        Some(out) => crate::output::write_guarded(out, text.as_bytes(), force, |old| {
-            std::str::from_utf8(old).ok().and_then(groovekit_core::doc::peek_kind).is_some()
-        })?,
-        None => print!("{text}"),
+        Some(out) => write_dump(h, path, &bytes, format.into(), out, force)?,
+        None => print!("{}", h.dump(path, &bytes, format.into(), None)?),
     }
     Ok(Outcome::Ok)
+}
+
+/// Writes the dump of `path` to `out` with the files kept beside it (Oktalyzer samples) in one
+/// transaction: the document and every file appear together, or nothing changes. The document
+/// replaces an older dump (after a backup); any other existing file only with `force`. Files
+/// beside it replace older ones after a backup.
+fn write_dump(
+    h: &dyn Handler,
+    path: &Path,
+    bytes: &[u8],
+    syntax: groovekit_core::doc::Syntax,
+    out: &Path,
+    force: bool,
+) -> miette::Result<()> {
+    let (text, files) = h.dump_with_files(path, bytes, syntax, out)?;
+    crate::output::write_guarded(
+        out,
+        text.as_bytes(),
+        force,
+        |old| std::str::from_utf8(old).ok().and_then(groovekit_core::doc::peek_kind).is_some(),
+        &files,
+    )
 }
 
 /// `groovekit build DOC -o FILE`.
@@ -531,8 +608,7 @@ pub fn convert(input: &Path, output: &Path, options: &[String], json: bool) -> m
     if let Some(syntax) = syntax
         && !h.doc_kinds().is_empty()
     {
-        let text = h.dump(input, &bytes, syntax, Some(output))?;
-        groovekit_core::fs::write_atomic(output, text.as_bytes()).into_diagnostic()?;
+        write_dump(h, input, &bytes, syntax, output, true)?;
         report("dump");
         return Ok(Outcome::Ok);
     }

@@ -9,7 +9,7 @@ use groovekit_okt::ops::sample_label;
 use groovekit_okt::render::{self, Compat, RenderOptions};
 use miette::{IntoDiagnostic, miette};
 
-use super::{Handler, Inspection, Outcome, Problem, RenderArgs, VerifyReport, read_file};
+use super::{Handler, Inspection, Outcome, RenderArgs, VerifyReport, read_file};
 
 /// `groovekit okt ...` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -113,8 +113,9 @@ impl Default for OktRenderOpts {
 /// The Amiga Oktalyzer handler.
 struct OktHandler;
 
+/// Loads a module; an error names the file and the byte it concerns.
 fn load(path: &Path, bytes: &[u8]) -> miette::Result<(Module, Vec<Warning>)> {
-    Module::load(bytes).map_err(|e| miette!("{}: {e}", path.display()))
+    Module::load(bytes).map_err(|e| miette!("{}", groovekit_okt::verify::load_problem(path, bytes, &e).line()))
 }
 
 fn samples_dir_for(doc: &Path) -> PathBuf {
@@ -212,93 +213,8 @@ impl Handler for OktHandler {
     }
 
     fn verify_file(&self, path: &Path, bytes: &[u8], _fix: bool) -> miette::Result<VerifyReport> {
-        let mut report = VerifyReport::default();
-        let problem =
-            |offset: Option<u64>, message: String| Problem { path: path.to_path_buf(), offset, message, fixed: false };
-        let (m, warnings) = match Module::load(bytes) {
-            Ok(x) => x,
-            Err(e) => {
-                report.problems.push(problem(Some(0), e.to_string()));
-                return Ok(report);
-            }
-        };
-        report.checked.push((path.to_path_buf(), "oktalyzer-module".into()));
-        // Identical warnings once, with a count and the range of offsets.
-        for w in group_warnings(&warnings) {
-            let message = match w.count {
-                1 => w.message,
-                n => format!("{} ({n} times, up to byte {})", w.message, w.last_offset),
-            };
-            report.warnings.push(problem(Some(w.offset as u64), message));
-        }
-        for (k, &o) in m.song_order().iter().enumerate() {
-            if usize::from(o) >= m.patterns.len() {
-                report.problems.push(problem(
-                    None,
-                    format!("order position {k} refers to pattern {o}, which does not exist; the position is skipped"),
-                ));
-            }
-        }
-        // Cells: one problem per kind, naming the first place and counting the rest.
-        let channels = m.channels();
-        // Per kind: how many cells, and the first (pattern, row, channel).
-        type Place = (usize, usize, usize);
-        let mut found: [(usize, Option<Place>); 3] = [(0, None); 3];
-        for (pi, p) in m.patterns.iter().enumerate() {
-            // Rows beyond the stored bytes are empty: no need to look at them.
-            let present = p.data.len().div_ceil(channels * 4).min(usize::from(p.rows));
-            for r in 0..present {
-                for c in 0..channels {
-                    let cell = p.cell(r, c, channels);
-                    let kinds = [
-                        cell.effect >= 32,
-                        cell.note > 36,
-                        cell.note != 0 && usize::from(cell.instrument) >= m.samples.len(),
-                    ];
-                    for (slot, hit) in found.iter_mut().zip(kinds) {
-                        if hit {
-                            slot.0 += 1;
-                            slot.1.get_or_insert((pi, r, c));
-                        }
-                    }
-                }
-            }
-        }
-        let texts = [
-            ("has an effect byte of 32 or more", "libxmp refuses the whole module"),
-            ("has a note above 36 (B-3)", "players ignore such notes"),
-            ("uses an instrument beyond the sample table", "such notes are ignored"),
-        ];
-        for ((n, first), (what, consequence)) in found.into_iter().zip(texts) {
-            if let Some((p, r, c)) = first {
-                let more = match n {
-                    1 => String::new(),
-                    2 => " (and 1 more cell)".into(),
-                    n => format!(" (and {} more cells)", n - 1),
-                };
-                report
-                    .problems
-                    .push(problem(None, format!("pattern {p} row {r} channel {}{more} {what}; {consequence}", c + 1)));
-            }
-        }
-        for (k, s) in m.samples.iter().enumerate() {
-            let data = s.usable();
-            let bad = || data.iter().enumerate().filter(|(_, b)| !(-64..=63).contains(&(**b as i8)));
-            if s.mode != 1
-                && let Some((first, _)) = bad().next()
-            {
-                report.warnings.push(problem(
-                    None,
-                    format!(
-                        "sample {} is 7-bit (mode {}) but holds {} bytes outside -64..63 (the first at byte {first} of its data)",
-                        sample_label(k),
-                        s.mode,
-                        bad().count()
-                    ),
-                ));
-            }
-        }
-        Ok(report)
+        // The checks live in the library (the Python package runs the same ones).
+        Ok(groovekit_okt::verify::verify(path, bytes))
     }
 
     fn dump(
@@ -308,22 +224,47 @@ impl Handler for OktHandler {
         syntax: groovekit_core::doc::Syntax,
         output: Option<&Path>,
     ) -> miette::Result<String> {
-        let (m, _) = load(path, bytes)?;
-        let doc = match output {
+        match output {
+            // The samples beside the document: written together in one transaction.
             Some(out) => {
-                let dir = samples_dir_for(out);
-                let rel = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let mut store = |label: &str, data: &[u8]| -> Result<DataRef, String> {
-                    let name = format!("{label}.raw");
-                    groovekit_core::fs::write_atomic(&dir.join(&name), data).map_err(|e| e.to_string())?;
-                    Ok(DataRef { bytes: data.len(), file: Some(format!("{rel}/{name}")), hex: None })
-                };
-                human::to_doc(&m, &mut store)
+                let (text, files) = self.dump_with_files(path, bytes, syntax, out)?;
+                let mut tx = groovekit_core::fs::Transaction::new();
+                for (p, b) in &files {
+                    tx.write(p, b).map_err(|e| miette!("{e}"))?;
+                }
+                tx.commit().map_err(|e| miette!("{e}"))?;
+                Ok(text)
             }
-            None => human::to_doc(&m, &mut human::store_inline),
+            None => {
+                let (m, _) = load(path, bytes)?;
+                let doc =
+                    human::to_doc(&m, &mut human::store_inline).map_err(|e| miette!("{}: {e}", path.display()))?;
+                groovekit_core::doc::to_text(&doc, syntax).map_err(|e| miette!("{}: {e}", path.display()))
+            }
         }
-        .map_err(|e| miette!("{}: {e}", path.display()))?;
-        groovekit_core::doc::to_text(&doc, syntax).map_err(|e| miette!("{}: {e}", path.display()))
+    }
+
+    /// The document with every sample's data as `DOC.samples/NN.raw` beside it (returned, not
+    /// written: `dump` writes them and the document in one transaction).
+    fn dump_with_files(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        syntax: groovekit_core::doc::Syntax,
+        output: &Path,
+    ) -> miette::Result<(String, super::SideFiles)> {
+        let (m, _) = load(path, bytes)?;
+        let dir = samples_dir_for(output);
+        let rel = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let mut files = Vec::new();
+        let mut store = |label: &str, data: &[u8]| -> Result<DataRef, String> {
+            let name = format!("{label}.raw");
+            files.push((dir.join(&name), data.to_vec()));
+            Ok(DataRef { bytes: data.len(), file: Some(format!("{rel}/{name}")), hex: None })
+        };
+        let doc = human::to_doc(&m, &mut store).map_err(|e| miette!("{}: {e}", path.display()))?;
+        let text = groovekit_core::doc::to_text(&doc, syntax).map_err(|e| miette!("{}: {e}", path.display()))?;
+        Ok((text, files))
     }
 
     fn doc_kinds(&self) -> &'static [&'static str] {

@@ -292,7 +292,7 @@ impl Handler for BinaryHandler {
     }
 
     fn verify_file(&self, path: &Path, bytes: &[u8], fix: bool) -> miette::Result<VerifyReport> {
-        Ok(groovekit_octatrack::ops::verify::verify_file(path, bytes, fix).unwrap_or_default())
+        Ok(groovekit_octatrack::ops::verify::check_file(path, bytes, fix).unwrap_or_default())
     }
 
     fn dump(&self, path: &Path, bytes: &[u8], syntax: Syntax, _output: Option<&Path>) -> miette::Result<String> {

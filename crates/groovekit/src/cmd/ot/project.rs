@@ -110,11 +110,11 @@ impl Handler for ProjectHandler {
     }
 
     fn verify_file(&self, path: &Path, bytes: &[u8], fix: bool) -> miette::Result<VerifyReport> {
-        Ok(verify::verify_file(path, bytes, fix).unwrap_or_default())
+        Ok(verify::check_file(path, bytes, fix).unwrap_or_default())
     }
 
     fn verify_dir(&self, dir: &Path, fix: bool) -> Option<miette::Result<VerifyReport>> {
-        verify::verify_folder(dir, fix).map(Ok)
+        verify::check_folder(dir, fix).map(Ok)
     }
 
     fn dump(
