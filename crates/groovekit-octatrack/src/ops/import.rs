@@ -371,7 +371,7 @@ pub fn import(
 
 /// Chooses where `file` (and its `.ot`) lands near `base`: `base` itself when free or holding
 /// the same bytes, else `stem-2`, `stem-3`, ... Records the copies in `out.files`.
-fn place(
+pub(crate) fn place(
     cache: &mut ContentCache,
     planned: &mut HashMap<PathBuf, PathBuf>,
     file: &Path,

@@ -3,9 +3,11 @@
 //! - [`binary`]: banks, arrangements, markers;
 //! - [`project`]: `project.work`, new projects, project/Set folders;
 //! - [`samples`]: `.ot` sample settings, sample chains, slices, audio checks;
-//! - [`ops`]: project operations (slots, copy-bank, restore).
+//! - [`ops`]: project operations (slots, copy-bank, restore);
+//! - [`cleanup`]: clean-up operations (purge-slots, purge-files, collect, dedupe, relink, clear).
 
 pub mod binary;
+pub mod cleanup;
 pub mod ops;
 pub mod project;
 pub mod samples;
@@ -28,6 +30,9 @@ pub enum OtCommand {
     /// Project operations: slots, copy-bank, restore.
     #[command(flatten)]
     Ops(ops::OpsCommand),
+    /// Clean-up operations: purge-slots, purge-files, collect, dedupe, relink, clear.
+    #[command(flatten)]
+    Cleanup(cleanup::CleanupCommand),
 }
 
 /// Runs a `groovekit ot` subcommand.
@@ -37,6 +42,7 @@ pub fn run(command: OtCommand) -> miette::Result<Outcome> {
         OtCommand::Samples(c) => samples::run(c),
         OtCommand::View(c) => view::run(c),
         OtCommand::Ops(c) => ops::run(c),
+        OtCommand::Cleanup(c) => cleanup::run(c),
     }
 }
 
