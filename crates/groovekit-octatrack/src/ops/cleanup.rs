@@ -364,11 +364,7 @@ pub fn purge_files(path: &Path, opts: CleanupOptions) -> Result<CleanupPlan, OtE
 
 /// Rewrites slot paths in `project.work` and, where it lists the same slot with the same path,
 /// `project.strd`. `moves` maps (type, slot) to (old path, new path).
-fn rewrite_paths(
-    p: &ProjectDir,
-    moves: &PathMoves,
-    plan: &mut CleanupPlan,
-) -> Result<(), OtError> {
+fn rewrite_paths(p: &ProjectDir, moves: &PathMoves, plan: &mut CleanupPlan) -> Result<(), OtError> {
     if moves.is_empty() {
         return Ok(());
     }
