@@ -176,6 +176,41 @@ fn exit_codes_of_every_subcommand() {
             0,
         ),
         (vec!["ot".into(), "copy-bank".into(), format!("{}:1", s.s("P")), format!("{}:17", s.s("P"))], 2),
+        (
+            vec![
+                "ot".into(),
+                "copy-pattern".into(),
+                format!("{}:1:1", s.s("P")),
+                format!("{}:A:2", s.s("P")),
+                "--dry-run".into(),
+            ],
+            0,
+        ),
+        (vec!["ot".into(), "copy-pattern".into(), format!("{}:1:1", s.s("P")), format!("{}:1:17", s.s("P"))], 2),
+        (
+            vec![
+                "ot".into(),
+                "copy-part".into(),
+                format!("{}:1:1", s.s("P")),
+                format!("{}:1:2", s.s("P")),
+                "--dry-run".into(),
+            ],
+            0,
+        ),
+        (vec!["ot".into(), "copy-part".into(), format!("{}:1:1", s.s("P")), format!("{}:1:5", s.s("P"))], 2),
+        (
+            vec![
+                "ot".into(),
+                "copy-track".into(),
+                format!("{}:1:1:1", s.s("P")),
+                format!("{}:1:1:2", s.s("P")),
+                "--dry-run".into(),
+            ],
+            0,
+        ),
+        (vec!["ot".into(), "copy-track".into(), format!("{}:1:1:1", s.s("P")), format!("{}:1:1:9", s.s("P"))], 2),
+        (vec!["ot".into(), "copy-slots".into(), s.s("P"), s.s("P"), "--slots".into(), "1".into()], 1),
+        (vec!["ot".into(), "copy-slots".into(), s.s("P"), s.s("P"), "--slots".into(), "1-129".into()], 2),
         (vec!["ot".into(), "restore".into(), missing.clone()], 1),
         (vec!["ot".into(), "purge-slots".into(), s.s("P"), "--dry-run".into()], 0),
         (vec!["ot".into(), "purge-slots".into(), s.s("P"), "--pool".into(), "neither".into()], 2),
@@ -252,7 +287,7 @@ fn diff_exits_like_diff1() {
     gk().arg("diff").arg(&a).arg(&b).assert().code(0).stdout("no differences\n");
     // A trig on pattern 1, track 1, step 1, by way of the document.
     let yaml = stdout_of(&["dump"], &[&a], 0);
-    assert_eq!(yaml.trim(), "kind: octatrack-bank\nversion: 2");
+    assert_eq!(yaml.trim(), "kind: octatrack-bank\nversion: 3");
     let doc = s.p("b.yaml");
     std::fs::write(
         &doc,
@@ -391,7 +426,7 @@ fn convert_does_every_conversion_and_lists_them() {
     // Any file -> YAML through dump: a bank.
     let y = s.p("bank.yaml");
     gk().arg("convert").arg(s.p("P/bank01.work")).arg(&y).assert().success();
-    assert_eq!(std::fs::read_to_string(&y).unwrap().trim(), "kind: octatrack-bank\nversion: 2");
+    assert_eq!(std::fs::read_to_string(&y).unwrap().trim(), "kind: octatrack-bank\nversion: 3");
 }
 
 #[test]

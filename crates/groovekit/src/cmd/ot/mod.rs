@@ -4,10 +4,12 @@
 //! - [`project`]: `project.work`, new projects, project/Set folders;
 //! - [`samples`]: `.ot` sample settings, sample chains, slices, audio checks;
 //! - [`ops`]: project operations (slots, copy-bank, restore);
-//! - [`cleanup`]: clean-up operations (purge-slots, purge-files, collect, dedupe, relink, clear).
+//! - [`cleanup`]: clean-up operations (purge-slots, purge-files, collect, dedupe, relink, clear);
+//! - [`copy`]: copy-pattern, copy-part, copy-track, copy-slots.
 
 pub mod binary;
 pub mod cleanup;
+pub mod copy;
 pub mod ops;
 pub mod project;
 pub mod samples;
@@ -33,6 +35,9 @@ pub enum OtCommand {
     /// Clean-up operations: purge-slots, purge-files, collect, dedupe, relink, clear.
     #[command(flatten)]
     Cleanup(cleanup::CleanupCommand),
+    /// Pattern, part, track and slot copies.
+    #[command(flatten)]
+    Copy(copy::CopyCommand),
 }
 
 /// Runs a `groovekit ot` subcommand.
@@ -43,6 +48,7 @@ pub fn run(command: OtCommand) -> miette::Result<Outcome> {
         OtCommand::View(c) => view::run(c),
         OtCommand::Ops(c) => ops::run(c),
         OtCommand::Cleanup(c) => cleanup::run(c),
+        OtCommand::Copy(c) => copy::run(c),
     }
 }
 
