@@ -10,8 +10,13 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 runs="${RUNS:-15}"
-cargo build --release -q -p groovekit --manifest-path "$root/Cargo.toml"
-gk="$root/target/release/groovekit"
+# GK=path/to/groovekit skips the build (the release build is slow on a shared machine).
+if [ -z "${GK:-}" ]; then
+  cargo build --release -q -p groovekit --manifest-path "$root/Cargo.toml"
+fi
+gk="${GK:-$root/target/release/groovekit}"
+echo "machine: $(uname -srm), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -72,3 +77,4 @@ chmod +x "$work/slots-all.sh"
 echo "ot slots on 32 projects (one process each) and verify on the Set:"
 python3 "$root/bench/interleaved_timer.py" 5 1 \
   "slots=[\"$work/slots-all.sh\"]" "verify=[\"$gk\", \"verify\", \"$work/SET\"]"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

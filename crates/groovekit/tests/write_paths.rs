@@ -404,6 +404,19 @@ const EXEMPT: &[(&str, &str)] = &[
     ),
     ("ot restore", "puts a backups/ folder back (itself backed up first); tested in tests/ot_ops.rs"),
     (
+        "ot purge-slots",
+        "backs up into the project's backups/ folder, not NAME.bak; tests/ot_cleanup.rs and groovekit-octatrack \
+             tests/ops_cleanup.rs check --dry-run, the backup, restore and fail points",
+    ),
+    (
+        "ot purge-files",
+        "moves files into the backups/ folder; tests/ot_cleanup.rs purge_files_dry_run_json_failpoint_real_run_and_restore",
+    ),
+    ("ot collect", "backs up into backups/; tests/ot_cleanup.rs and groovekit-octatrack tests/ops_cleanup.rs"),
+    ("ot dedupe", "backs up into SET/backups/; tests/ot_cleanup.rs and groovekit-octatrack tests/ops_cleanup.rs"),
+    ("ot relink", "backs up into backups/; tests/ot_cleanup.rs and groovekit-octatrack tests/ops_cleanup.rs"),
+    ("ot clear", "backs up into backups/; groovekit-octatrack tests/ops_cleanup.rs clear_* tests"),
+    (
         "opz import-midi",
         "needs a MIDI file made by `convert` first; tests/opz.rs import_midi_round_trip_with_backup_and_dry_run \
              checks the backup and --dry-run",

@@ -834,8 +834,12 @@ fn keep_old(real: &Path, backup: bool) -> Result<PathBuf, FsError> {
         match fs::hard_link(real, &name) {
             Ok(()) => {
                 // The old content becomes the only copy: make sure it is on disk.
-                if let Ok(f) = File::open(&name) {
-                    names::sync_file(&f).map_err(|e| err("syncing backup of", real, e))?;
+                // On failure the link goes again: nothing may be left beside the target.
+                if let Ok(f) = File::open(&name)
+                    && let Err(e) = names::sync_file(&f)
+                {
+                    let _ = fs::remove_file(&name);
+                    return Err(err("syncing backup of", real, e));
                 }
                 return Ok(name);
             }

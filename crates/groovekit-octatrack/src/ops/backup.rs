@@ -140,7 +140,10 @@ pub fn apply(project_dir: &Path, label: &str, changes: &[Change], opts: ApplyOpt
     let result = backup_and_apply(project_dir, &backup, label, &stamp, changes, opts);
     match result {
         Ok(files) => Ok(Applied { backup, files }),
-        Err(e) => {
+        // Undoing failed: files may have changed, and the backup is what puts them back.
+        Err(Failed { error, keep_backup: true }) => Err(error),
+        Err(Failed { error, keep_backup: false }) => {
+            let e = error;
             // Nothing changed: the backup is of no use.
             let _ = fs::remove_dir_all(&backup);
             if root.read_dir().map(|mut d| d.next().is_none()).unwrap_or(false) {
@@ -151,6 +154,47 @@ pub fn apply(project_dir: &Path, label: &str, changes: &[Change], opts: ApplyOpt
     }
 }
 
+/// A failed [`backup_and_apply`]: the error, and whether files may have changed (undoing failed),
+/// so that the backup folder must stay.
+struct Failed {
+    error: OtError,
+    keep_backup: bool,
+}
+
+impl From<OtError> for Failed {
+    fn from(error: OtError) -> Self {
+        Failed { error, keep_backup: false }
+    }
+}
+
+impl From<groovekit_core::fs::FsError> for Failed {
+    fn from(error: groovekit_core::fs::FsError) -> Self {
+        Failed { error: error.into(), keep_backup: false }
+    }
+}
+
+/// Puts the targets of the writes and copies back as the backup has them: a replaced file gets
+/// its backed-up bytes back when they differ, a created file is removed.
+fn undo_writes(changes: &[Change], backups: &[Option<PathBuf>]) -> Result<(), OtError> {
+    for (i, c) in changes.iter().enumerate() {
+        if matches!(c, Change::Remove { .. }) {
+            continue;
+        }
+        let target = c.target();
+        match backups.get(i) {
+            Some(Some(b)) => {
+                let old = fs::read(b).map_err(|e| io_error("reading", b, e))?;
+                if fs::read(target).ok().as_ref() != Some(&old) {
+                    groovekit_core::fs::write_atomic(target, &old)?;
+                }
+            }
+            _ if target.exists() => fs::remove_file(target).map_err(|e| io_error("removing", target, e))?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn backup_and_apply(
     project_dir: &Path,
     backup: &Path,
@@ -158,7 +202,7 @@ fn backup_and_apply(
     stamp: &str,
     changes: &[Change],
     opts: ApplyOptions,
-) -> Result<Vec<PathBuf>, OtError> {
+) -> Result<Vec<PathBuf>, Failed> {
     // 1. Backups and manifest.
     let mut entries = Vec::new();
     let mut backups: Vec<Option<PathBuf>> = Vec::new();
@@ -170,7 +214,7 @@ fn backup_and_apply(
             fs::copy(target, &b).map_err(|e| io_error("backing up", target, e))?;
             Some(b)
         } else if target.exists() {
-            return Err(invalid(target, "already exists; a copy never overwrites a file"));
+            return Err(invalid(target, "already exists; a copy never overwrites a file").into());
         } else {
             None
         };
@@ -195,7 +239,7 @@ fn backup_and_apply(
     let mut removals = Vec::new();
     for (step, c) in changes.iter().enumerate() {
         if opts.fail_at_step == Some(step) {
-            return Err(injected(step, c.target()));
+            return Err(injected(step, c.target()).into());
         }
         match c {
             Change::Write { path, bytes } => txn.write(path, bytes)?,
@@ -204,8 +248,21 @@ fn backup_and_apply(
         }
     }
     let written = !txn.is_empty();
-    if written {
-        txn.commit()?;
+    if written && let Err(e) = txn.commit() {
+        // The transaction undoes its renames itself, except in one case: a single file replaced
+        // without a kept copy when syncing its folder fails after the rename (the new file
+        // stays). The backup written above puts it back, so that an error always means that
+        // nothing changed.
+        return Err(match undo_writes(changes, &backups) {
+            Ok(()) => Failed::from(OtError::from(e)),
+            Err(u) => Failed {
+                error: invalid(
+                    backup,
+                    format!("{e}; undoing it failed ({u}): run `groovekit ot restore {}`", backup.display()),
+                ),
+                keep_backup: true,
+            },
+        });
     }
     for (done, path) in removals.iter().enumerate() {
         if let Err(e) = fs::remove_file(path) {
@@ -222,11 +279,14 @@ fn backup_and_apply(
             })();
             let e = io_error("removing", path, e);
             return Err(match undo {
-                Ok(()) => e,
-                Err(u) => invalid(
-                    backup,
-                    format!("{e}; undoing it failed ({u}): run `groovekit ot restore {}`", backup.display()),
-                ),
+                Ok(()) => Failed::from(e),
+                Err(u) => Failed {
+                    error: invalid(
+                        backup,
+                        format!("{e}; undoing it failed ({u}): run `groovekit ot restore {}`", backup.display()),
+                    ),
+                    keep_backup: true,
+                },
             });
         }
     }

@@ -4,6 +4,7 @@ pub mod backup;
 pub mod binary_diff;
 pub mod chain;
 pub mod chain_preview;
+pub mod cleanup;
 pub mod content;
 pub mod copy;
 pub mod copy_piece;

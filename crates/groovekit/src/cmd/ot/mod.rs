@@ -4,9 +4,11 @@
 //! - [`project`]: `project.work`, new projects, project/Set folders;
 //! - [`samples`]: `.ot` sample settings, sample chains, slices, audio checks;
 //! - [`ops`]: project operations (slots, copy-bank, restore);
+//! - [`cleanup`]: clean-up operations (purge-slots, purge-files, collect, dedupe, relink, clear);
 //! - [`copy`]: copy-pattern, copy-part, copy-track, copy-slots.
 
 pub mod binary;
+pub mod cleanup;
 pub mod copy;
 pub mod ops;
 pub mod project;
@@ -30,6 +32,9 @@ pub enum OtCommand {
     /// Project operations: slots, copy-bank, restore.
     #[command(flatten)]
     Ops(ops::OpsCommand),
+    /// Clean-up operations: purge-slots, purge-files, collect, dedupe, relink, clear.
+    #[command(flatten)]
+    Cleanup(cleanup::CleanupCommand),
     /// Pattern, part, track and slot copies.
     #[command(flatten)]
     Copy(copy::CopyCommand),
@@ -42,6 +47,7 @@ pub fn run(command: OtCommand) -> miette::Result<Outcome> {
         OtCommand::Samples(c) => samples::run(c),
         OtCommand::View(c) => view::run(c),
         OtCommand::Ops(c) => ops::run(c),
+        OtCommand::Cleanup(c) => cleanup::run(c),
         OtCommand::Copy(c) => copy::run(c),
     }
 }
