@@ -239,8 +239,9 @@ impl Project {
 
     /// The banks read so far (1-16).
     #[getter]
-    fn loaded_banks(&self) -> Vec<u8> {
-        self.inner.loaded_banks()
+    fn loaded_banks(&self) -> Vec<u16> {
+        // u16, not u8: PyO3 turns a Vec<u8> into bytes.
+        self.inner.loaded_banks().into_iter().map(u16::from).collect()
     }
 
     /// Project tempo in BPM (None when project.work has none).
@@ -315,8 +316,8 @@ impl Project {
     /// The value as text, e.g. for the REPL.
     fn __repr__(&self) -> String {
         format!(
-            "Project(path={:?}, tempo={}, samples={})",
-            self.path(),
+            "Project(path={}, tempo={}, samples={})",
+            self.path().map_or_else(|| "None".into(), |p| format!("{p:?}")),
             self.inner.tempo().map_or_else(|| "None".into(), |t| t.to_string()),
             self.inner.samples().len()
         )
