@@ -151,8 +151,11 @@ pub struct Project {
 
 impl Project {
     fn bank_ref(&mut self, b: u8) -> PyResult<&mb::Bank> {
-        let dir = self.inner.dir().map(Path::to_path_buf);
-        self.inner.bank(b).map_err(|e| ot_error(e, dir.as_deref()))
+        // Called for every step read: the folder is looked at only when the load fails.
+        if let Err(e) = self.inner.bank(b) {
+            return Err(ot_error(e, self.inner.dir()));
+        }
+        self.inner.bank(b).map_err(err)
     }
 
     /// Runs an edit of bank `b`; bumps the edit counter when it succeeds.
