@@ -37,6 +37,8 @@ pub fn run(dir: &Path, wavs: &[PathBuf]) -> Result<(), OtError> {
         let mut track = bank.part_track(1, PartCopy::Working, t)?;
         track.set_machine(MachineType::Flex);
         track.flex_slot = slot;
+        track.set_param("setup.loop", 0)?; // SRC setup: play each hit once, no loop
+        track.set_param("amp.rel", 64)?; // a shorter release than the default 127
         bank.set_part_track(1, PartCopy::Working, t, &track)?;
         let hits = [4u8, 3, 7, 5, 2, 6, 9][i]; // ok: i < 7
         for s in euclid(hits, i as u8) {
@@ -69,6 +71,7 @@ pub fn run(dir: &Path, wavs: &[PathBuf]) -> Result<(), OtError> {
     }
     let mut midi = bank.midi_part_track(1, PartCopy::Working, 1)?;
     midi.channel = 2;
+    midi.set_param("ctrl1_setup.cc1", 74)?; // CC 1 of the CTRL1 page sends the filter cutoff
     bank.set_midi_part_track(1, PartCopy::Working, 1, &midi)?;
     project.save()?;
     Ok(())

@@ -43,7 +43,7 @@ fn every_fixture_bank_dumps_and_builds_back_in_yaml_and_json() {
 #[test]
 fn blank_bank_document_is_one_line_and_bank_copy_is_small() {
     let blank = bank::to_text(&default_bank_bytes(), Syntax::Yaml).unwrap();
-    assert_eq!(blank.trim(), "kind: octatrack-bank\nversion: 2");
+    assert_eq!(blank.trim(), "kind: octatrack-bank\nversion: 3");
     let Some(dir) = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "bank_doc_size") else {
         return;
     };
@@ -172,7 +172,7 @@ fn documents_without_a_version_are_refused_and_version_1_is_converted() {
     let old = "kind: octatrack-bank\npatterns:\n- pattern: 1\n  tracks:\n  - track: 1\n    trigs: [1, 17]\n";
     let e = bank::from_text(old).unwrap_err().to_string();
     assert!(e.contains("no `version` key") && e.contains("version: 1"), "{e}");
-    assert!(bank::from_text("kind: octatrack-bank\nversion: 3\n").unwrap_err().to_string().contains("version"));
+    assert!(bank::from_text("kind: octatrack-bank\nversion: 4\n").unwrap_err().to_string().contains("version"));
     // Before the fix, a trig on steps 17 and 25 were listed the other way round; the step-1 trig
     // and the old lock names (raw, 0-based sample slot) convert.
     let v1 = "kind: octatrack-bank
@@ -199,7 +199,7 @@ patterns:
     assert_eq!(b.pattern(0).midi_track(1).plock(0)[0], 61);
     // The converted bank dumps as a version 2 document with the device's names.
     let yaml = bank::to_text(b.as_bytes(), Syntax::Yaml).unwrap();
-    assert!(yaml.contains("version: 2") && yaml.contains("trigs: [1, 17, 57]"), "{yaml}");
+    assert!(yaml.contains("version: 3") && yaml.contains("trigs: [1, 17, 57]"), "{yaml}");
     // Byte 31 (`flex_slot`) is the sample lock, shown 1-based; byte 30 (`static_slot`) stays raw.
     assert!(yaml.contains("sample: 8") && yaml.contains("byte30: 4") && yaml.contains("amp.vol: 90"), "{yaml}");
 }
@@ -232,4 +232,55 @@ patterns:
     let bad = yaml.replace("fx1: filter", "fx1: eq");
     let e = bank::from_text(&bad).unwrap_err().to_string();
     assert!(e.contains("pattern 1 track 1 step 1 locks.fx1.base") && e.contains("fx1.frq1"), "{e}");
+}
+
+#[test]
+fn version_3_documents_name_part_values_and_version_2_groups_still_build() {
+    let v3 = "kind: octatrack-bank
+version: 3
+parts:
+- part: 1
+  working:
+    tracks:
+    - track: 2
+      machine: Flex
+      fx1: eq
+      values: {flex.ptch: 70, flex_setup.loop: 0, amp_setup.sync: 0, fx1.gain1: 80, rec.rlen: 16, lfo_setup.wave1: 3}
+    midi_tracks:
+    - track: 1
+      values: {note_setup.chan: 10, arp.mode: 2, ctrl1_setup.cc1: 74}
+";
+    let bytes = bank::from_text(v3).unwrap();
+    let b = groovekit_octatrack::model::bank::Bank::from_raw(Bank::read(&bytes).unwrap(), 1);
+    let t = b.part_track(1, PartCopy::Working, 2).unwrap();
+    let v = |n: &str| t.param(n).unwrap();
+    assert_eq!((v("src.ptch"), v("setup.loop"), v("amp_setup.sync"), v("fx1.gain1")), (70, 0, 0, 80));
+    assert_eq!((v("rec.rlen"), v("lfo_setup.wave1")), (16, 3));
+    let m = b.midi_part_track(1, PartCopy::Working, 1).unwrap();
+    assert_eq!((m.channel, m.param("arp.mode").unwrap(), m.param("ctrl1_setup.cc1").unwrap()), (10, 2, 74));
+    // The dump names the same values (and only those that differ from the blank bank).
+    let yaml = bank::to_text(&bytes, Syntax::Yaml).unwrap();
+    for n in ["flex.ptch: 70", "flex_setup.loop: 0", "amp_setup.sync: 0", "fx1.gain1: 80", "note_setup.chan: 10"] {
+        assert!(yaml.contains(n), "{n}\n{yaml}");
+    }
+    assert!(!yaml.contains("params"), "{yaml}");
+    // Groups are version 2: refused in a version 3 document, converted from version 2.
+    let groups = "kind: octatrack-bank
+version: 3
+parts:
+- part: 1
+  working:
+    tracks:
+    - {track: 4, params: {amp: [10, 127, 127, 64, 64, 127]}}
+";
+    let e = bank::from_text(groups).unwrap_err().to_string();
+    assert!(e.contains("part 1 working track 4 params") && e.contains("version 1-2"), "{e}");
+    let bytes = bank::from_text(&groups.replace("version: 3", "version: 2")).unwrap();
+    let yaml = bank::to_text(&bytes, Syntax::Yaml).unwrap();
+    assert!(yaml.contains("amp.atk: 10") && yaml.contains("version: 3"), "{yaml}");
+    // Unknown names and out-of-range values are refused with the place.
+    let e = bank::from_text(&v3.replace("rec.rlen", "rec.bogus")).unwrap_err().to_string();
+    assert!(e.contains("values.rec.bogus") && e.contains("rec.qrec"), "{e}");
+    let e = bank::from_text(&v3.replace("note_setup.chan: 10", "note_setup.chan: 0")).unwrap_err().to_string();
+    assert!(e.contains("values.note_setup.chan") && e.contains("must be 1-256"), "{e}");
 }

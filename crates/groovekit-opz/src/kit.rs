@@ -32,6 +32,30 @@ pub fn position_to_frame(position: u64) -> u64 {
     u64::try_from(scaled / u128::from(POSITION_SCALE)).unwrap_or(u64::MAX)
 }
 
+/// Whether `bytes` look like a sample pack: `FORM` + `AIFF`/`AIFC` and an `APPL` chunk whose data
+/// starts with `op-1` among the chunk headers before the first one that does not fit in the file.
+/// A kit whose later chunk (such as `SSND`) declares more bytes than remain is still recognised, so
+/// that `inspect` and `verify` give [`Aiff::parse`]'s error with its offset rather than "not
+/// recognised".
+pub fn looks_like_kit(bytes: &[u8]) -> bool {
+    if bytes.get(0..4) != Some(b"FORM") || !matches!(bytes.get(8..12), Some(b"AIFF") | Some(b"AIFC")) {
+        return false;
+    }
+    let mut at = 12usize;
+    while let (Some(id), Some(len)) = (bytes.get(at..at + 4), be_u32(bytes, at + 4)) {
+        let start = at + 8;
+        if id == b"APPL" && bytes.get(start..start + 4) == Some(b"op-1") {
+            return true;
+        }
+        let len = len as usize;
+        match start.checked_add(len).map(|e| e + len % 2) {
+            Some(next) if next <= bytes.len() => at = next,
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// One chunk of an AIFF file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chunk {

@@ -7,15 +7,21 @@
 //! - [`ops`]: validated edits (tempo, chains, pattern copy and clear, notes) and the grid view;
 //! - [`midi`]: the Standard MIDI File export of patterns and chains;
 //! - [`kit`]: OP-Z/OP-1 sample packs (AIFF with an `APPL` `op-1` JSON chunk);
-//! - [`view`]: the step-grid view of a pattern, as text or SVG.
+//! - [`kit_doc`]: the readable document of a sample pack (`kind: opz-kit`);
+//! - [`view`]: the step-grid view of a pattern, as text or SVG;
+//! - [`verify`]: the checks of `groovekit verify`, as `groovekit_core::report` findings;
+//! - [`diff`]: what differs between two projects or two sample packs (`groovekit diff`).
 
+pub mod diff;
 pub mod human;
 pub mod import;
 pub mod kit;
+pub mod kit_doc;
 pub mod midi;
 pub mod model;
 pub mod ops;
 pub mod raw;
+pub mod verify;
 pub mod view;
 
 /// Everything that can go wrong reading, validating or editing OP-Z files.

@@ -240,7 +240,7 @@ fn diff_exits_like_diff1() {
     gk().arg("diff").arg(&a).arg(&b).assert().code(0).stdout("no differences\n");
     // A trig on pattern 1, track 1, step 1, by way of the document.
     let yaml = stdout_of(&["dump"], &[&a], 0);
-    assert_eq!(yaml.trim(), "kind: octatrack-bank\nversion: 2");
+    assert_eq!(yaml.trim(), "kind: octatrack-bank\nversion: 3");
     let doc = s.p("b.yaml");
     std::fs::write(
         &doc,
@@ -379,7 +379,7 @@ fn convert_does_every_conversion_and_lists_them() {
     // Any file -> YAML through dump: a bank.
     let y = s.p("bank.yaml");
     gk().arg("convert").arg(s.p("P/bank01.work")).arg(&y).assert().success();
-    assert_eq!(std::fs::read_to_string(&y).unwrap().trim(), "kind: octatrack-bank\nversion: 2");
+    assert_eq!(std::fs::read_to_string(&y).unwrap().trim(), "kind: octatrack-bank\nversion: 3");
 }
 
 #[test]

@@ -75,6 +75,29 @@ fn inspect_summarises_each_kind() {
 }
 
 #[test]
+fn inspect_of_a_bank_lists_p_locks_by_name_and_sample_lock_slots() {
+    let Some(dir) = fixtures("inspect_bank_plocks") else { return };
+    // The device-made bank-copy bank: pattern 1 has locks on 8 steps, the six FX1 values of its
+    // tracks' filters and sample locks of slots 2 and 127 (stored 1 and 126 in lock byte 31).
+    let bank = dir.join("bank-copy/BANK-COPY-SRC/bank01.work");
+    gk().arg("inspect").arg(&bank).assert().success().stdout(predicate::str::contains(
+        "p-locks on 8 steps: fx1.atk fx1.base fx1.dec fx1.depth fx1.q fx1.width; sample locks: slots 2 127",
+    ));
+    let out = gk().args(["inspect", "--json"]).arg(&bank).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let p4 = &v["patterns_with_trigs"][3];
+    assert_eq!(p4["plock_steps"], 32);
+    assert_eq!(p4["sample_lock_slots"], serde_json::json!([2, 127]));
+    assert_eq!(p4["plock_params"].as_array().unwrap().len(), 6);
+    // The real-device bank has trigs and micro-timing but no p-locks: no p-lock line.
+    gk().arg("inspect")
+        .arg(dir.join("real-device/bank01.work"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("p-locks").not());
+}
+
+#[test]
 fn verify_passes_every_fixture_and_warns_about_the_arrangement_checksum() {
     let Some(dir) = fixtures("verify_passes_every_fixture") else { return };
     let files = binary_files(&dir);

@@ -33,6 +33,17 @@ fn pattern_view_shows_the_real_device_steps_in_device_order() {
     assert!(text.contains("T2   X...X...XXXX    |x   x   xxxx    |"), "{text}");
     assert!(text.contains("T6   X...............|X...............|"), "{text}");
     assert!(text.contains("T2 step 1: micro +1/384"), "{text}");
+    // The ruler names every column: tens over units, page breaks where the grid has them, so
+    // step 26 is the column under `2` and `6`.
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines.iter().position(|l| l.starts_with("T1 ")).unwrap();
+    let (tens, units) = (lines[at - 2], lines[at - 1]);
+    assert!(units.starts_with("     1234567890123456|7890123456789012|"), "{text}");
+    assert!(tens.starts_with("              1111111|1112222222222333|"), "{text}");
+    let t2 = lines.iter().find(|l| l.starts_with("T2 ")).unwrap();
+    let col = |row: &str, c: usize| row.chars().nth(c).unwrap();
+    // Step 26: column 5 + 25 steps + 1 page break.
+    assert_eq!((col(tens, 31), col(units, 31), col(t2, 31)), ('2', '6', 'x'));
     let out = gk().args(["ot", "pattern", "--json"]).arg(&project).args(["--bank", "1", "--pattern", "1"]).assert();
     let v: serde_json::Value = serde_json::from_slice(&out.success().get_output().stdout).unwrap();
     assert_eq!(v["tracks"][1]["length"], 12);

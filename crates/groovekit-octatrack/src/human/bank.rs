@@ -4,7 +4,7 @@
 //!
 //! ```yaml
 //! kind: octatrack-bank
-//! version: 2
+//! version: 3
 //! patterns:
 //! - pattern: 2
 //!   part: 2
@@ -24,6 +24,10 @@
 //!     - track: 1
 //!       machine: Flex
 //!       flex_slot: 3
+//!       values:
+//!         flex.ptch: 70
+//!         flex_setup.loop: 0
+//!         rec.rlen: 16
 //! ```
 //!
 //! Numbers shown 1-based (patterns, tracks, steps, parts, scenes, slots including the `sample`
@@ -47,13 +51,19 @@ pub const KIND: &str = "octatrack-bank";
 
 /// The format version of bank documents this groovekit writes.
 ///
+/// - 3 (issue 10, part pages): the per-track bytes of parts are named single values (`values:
+///   {flex.ptch: 70, amp_setup.sync: 0, rec.rlen: 16}`) through the one name table
+///   [`crate::model::params::AUDIO_PART_PAGES`] / [`crate::model::params::MIDI_PART_PAGES`],
+///   not byte groups. Versions 1 and 2 wrote `params: {src_flex: [..6 bytes..]}` groups
+///   ([`part::AUDIO_GROUPS`]); they are still read (the groups are applied byte for byte), and a
+///   `params` key in a version 3 document is refused with a message.
 /// - 2 (issue 10): trig step lists in the device's step order ([`pattern::MASK_GROUP_BYTE`]),
 ///   recorder masks, locks named by page and machine ([`crate::model::params`]), sample locks
 ///   shown 1-128.
 /// - 1: documents written before (they have no `version` key): step lists decoded with the
 ///   wrong group order [`pattern::MASK_GROUP_BYTE_V1`], locks named `src1`..`flex_slot` with raw
 ///   values. A document without `version` is refused; one marked `version: 1` is converted.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// A bank as a readable document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -246,7 +256,13 @@ pub struct PartTrackDoc {
     /// Recorder buffer slot (default 129-136).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorder_slot: Option<u16>,
-    /// Parameter groups that differ (see [`part::AUDIO_GROUPS`]).
+    /// Named values that differ ([`crate::model::params::AUDIO_PART_PAGES`]: `flex.ptch`,
+    /// `flex_setup.loop`, `amp_setup.sync`, `fx1.base`, `lfo_setup.wave1`, `rec.qrec`,
+    /// `lfo_design.step3`, ...; the FX pages named by this track's FX types, generic `pN` names
+    /// accepted), stored bytes as they are.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, u16>,
+    /// Version 1-2 documents only: byte groups ([`part::AUDIO_GROUPS`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<String, Flow<Vec<u8>>>,
 }
@@ -257,7 +273,11 @@ pub struct PartTrackDoc {
 pub struct PartMidiTrackDoc {
     /// Track number 1-8.
     pub track: usize,
-    /// Parameter groups that differ (see [`part::MIDI_GROUPS`]).
+    /// Named values that differ ([`crate::model::params::MIDI_PART_PAGES`]: `note_setup.chan`
+    /// 1-16, `arp.mode`, `ctrl1_setup.cc1`, `arp_seq.note1`, ...).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, u16>,
+    /// Version 1-2 documents only: byte groups ([`part::MIDI_GROUPS`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<String, Flow<Vec<u8>>>,
 }
@@ -461,11 +481,21 @@ fn part_doc(bank: &Bank, default: &Bank, i: usize) -> Option<PartDoc> {
     (doc.name.is_some() || doc.saved_state.is_some() || doc.working.is_some() || doc.saved.is_some()).then_some(doc)
 }
 
-fn groups_doc(p: &Part<&[u8]>, d: &Part<&[u8]>, groups: &[Group], t: usize) -> BTreeMap<String, Flow<Vec<u8>>> {
-    groups
-        .iter()
-        .filter(|g| p.group(g, t) != d.group(g, t))
-        .map(|g| (g.name.to_string(), Flow(p.group(g, t).to_vec())))
+/// The named values of track `t` that differ from the default part, named in `ctx`.
+fn values_doc(
+    p: &Part<&[u8]>,
+    d: &Part<&[u8]>,
+    pages: &[params::PartPage],
+    ctx: &AudioContext,
+    t: usize,
+) -> BTreeMap<String, u16> {
+    params::part_params(pages, ctx)
+        .into_iter()
+        .filter(|q| p.byte(q.at(t)) != d.byte(q.at(t)))
+        .map(|q| {
+            let v = q.show(p.byte(q.at(t)));
+            (q.name, v)
+        })
         .collect()
 }
 
@@ -486,7 +516,8 @@ fn part_body_doc(p: &Part<&[u8]>, d: &Part<&[u8]>) -> Option<PartBodyDoc> {
             static_slot: slot(0),
             flex_slot: slot(1),
             recorder_slot: slot(4),
-            params: groups_doc(p, d, AUDIO_GROUPS, t),
+            values: values_doc(p, d, params::AUDIO_PART_PAGES, &AudioContext::of_part(p, t), t),
+            params: BTreeMap::new(),
         };
         if doc.machine.is_some()
             || doc.fx1.is_some()
@@ -495,13 +526,13 @@ fn part_body_doc(p: &Part<&[u8]>, d: &Part<&[u8]>) -> Option<PartBodyDoc> {
             || doc.static_slot.is_some()
             || doc.flex_slot.is_some()
             || doc.recorder_slot.is_some()
-            || !doc.params.is_empty()
+            || !doc.values.is_empty()
         {
             tracks.push(doc);
         }
-        let params = groups_doc(p, d, MIDI_GROUPS, t);
-        if !params.is_empty() {
-            midi_tracks.push(PartMidiTrackDoc { track: t + 1, params });
+        let values = values_doc(p, d, params::MIDI_PART_PAGES, &AudioContext::default(), t);
+        if !values.is_empty() {
+            midi_tracks.push(PartMidiTrackDoc { track: t + 1, values, params: BTreeMap::new() });
         }
     }
     let mut scenes = Vec::new();
@@ -565,10 +596,10 @@ pub fn build(doc: &BankDoc) -> Result<Vec<u8>, OtError> {
 /// step order was fixed, so its step lists would be misread) and versions from the future.
 fn check_version(doc: &BankDoc) -> Result<u32, OtError> {
     match doc.version {
-        Some(v @ (1 | VERSION)) => Ok(v),
+        Some(v @ (1 | 2 | VERSION)) => Ok(v),
         Some(v) => Err(invalid(
             "version",
-            format!("{v}: this groovekit reads bank documents of version 1 and {VERSION}; update groovekit"),
+            format!("{v}: this groovekit reads bank documents of versions 1 to {VERSION}; update groovekit"),
         )),
         None => Err(invalid(
             "version",
@@ -793,6 +824,41 @@ fn apply_track(
     Ok(())
 }
 
+/// Applies a track's named values (version 3) and byte groups (versions 1-2; refused in 3).
+#[allow(clippy::too_many_arguments)] // ok: one call site per track kind, each argument distinct
+fn apply_values(
+    p: &mut Part<&mut [u8]>,
+    (pages, groups): (&[params::PartPage], &[Group]),
+    t: usize,
+    values: &BTreeMap<String, u16>,
+    params: &BTreeMap<String, Flow<Vec<u8>>>,
+    midi: bool,
+    what: &str,
+    version: u32,
+) -> Result<(), OtError> {
+    if version >= 3 && !params.is_empty() {
+        return Err(invalid(
+            format!("{what} params"),
+            "version 3 documents name single values under `values:` (e.g. `flex.ptch: 64`); byte groups under \
+             `params:` belong to version 1-2 documents (set `version: 2` to read this one as such)",
+        ));
+    }
+    let ctx = if midi { AudioContext::default() } else { AudioContext::of_part(p, t) };
+    for (name, &v) in values {
+        let q = params::part_param(name, pages, &ctx).ok_or_else(|| {
+            let known: Vec<String> = params::part_params(pages, &ctx).into_iter().map(|q| q.name).collect();
+            invalid(format!("{what} values.{name}"), format!("unknown name; known: {}", known.join(", ")))
+        })?;
+        let shift = q.show(0);
+        let b = v
+            .checked_sub(shift)
+            .and_then(|x| u8::try_from(x).ok())
+            .ok_or_else(|| invalid(format!("{what} values.{name}"), format!("{v}: must be {shift}-{}", 255 + shift)))?;
+        p.set_byte(q.at(t), b);
+    }
+    apply_groups(p, groups, t, params, what)
+}
+
 fn apply_groups(
     p: &mut Part<&mut [u8]>,
     groups: &[Group],
@@ -854,11 +920,12 @@ fn apply_part_body(p: &mut Part<&mut [u8]>, doc: &PartBodyDoc, what: &str, versi
                 p.set_byte(part::SLOTS + 5 * t + k, minus1(&format!("{w} {label}"), slot)?);
             }
         }
-        apply_groups(p, AUDIO_GROUPS, t, &tr.params, &w)?;
+        apply_values(p, (params::AUDIO_PART_PAGES, AUDIO_GROUPS), t, &tr.values, &tr.params, false, &w, version)?;
     }
     for tr in &doc.midi_tracks {
         let t = index(&format!("{what} MIDI track"), tr.track, 8)?;
-        apply_groups(p, MIDI_GROUPS, t, &tr.params, &format!("{what} MIDI track {}", tr.track))?;
+        let w = format!("{what} MIDI track {}", tr.track);
+        apply_values(p, (params::MIDI_PART_PAGES, MIDI_GROUPS), t, &tr.values, &tr.params, true, &w, version)?;
     }
     for sc in &doc.scenes {
         let s = index(&format!("{what} scene"), sc.scene, 16)?;

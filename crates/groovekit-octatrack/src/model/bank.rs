@@ -301,7 +301,12 @@ pub struct TrackSettings {
     pub other: [u8; 5],
 }
 
-/// One audio track of a part.
+/// One audio track of a part: the machine, FX types, volumes and slots as fields, and every
+/// other per-track byte of the part (SRC values and SRC setup of each machine, LFO, AMP, FX1,
+/// FX2 values, LFO/AMP/FX setup pages, recorder setup, LFO designer) by name through
+/// [`params::AUDIO_PART_PAGES`]: `src.ptch` and `setup.loop` (the track's machine), `flex.strt`,
+/// `flex_setup.tstr`, `amp.vol`, `amp_setup.sync`, `lfo_setup.wave1`, `lfo_setup.mult2`,
+/// `fx1.base`, `fx2_setup.p3`, `rec.rlen`, `rec.qrec`, `lfo_design.step5`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartTrack {
     /// The machine byte: 0 Static, 1 Flex, 2 Thru, 3 Neighbor, 4 Pickup (see
@@ -319,10 +324,14 @@ pub struct PartTrack {
     pub flex_slot: u16,
     /// Recorder buffer slot (129-136 by default).
     pub recorder_slot: u16,
-    /// SRC page values of each machine (Static, Flex, Thru, Neighbor, Pickup), 6 each.
-    pub src: [[u8; 6]; 5],
-    /// LFO, AMP, FX1 and FX2 page values (6 each).
-    pub pages: [u8; 24],
+    /// Every byte of [`params::AUDIO_PART_PAGES`], in table order.
+    values: Vec<u8>,
+}
+
+/// A name that is not a parameter of the track: the error names the known ones.
+fn unknown_param(place: &str, name: &str, known: &[params::PartParam]) -> OtError {
+    let names: Vec<&str> = known.iter().map(|p| p.name.as_str()).collect();
+    bad(place, format!("unknown parameter {name:?}; known: src.* and setup.* (the machine's), {}", names.join(", ")))
 }
 
 impl PartTrack {
@@ -341,36 +350,57 @@ impl PartTrack {
         AudioContext { machine: self.machine_type(), fx1: self.fx1, fx2: self.fx2 }
     }
 
-    /// A page value by name (`src.ptch` of the current machine, `amp.vol`, `fx1.base`, ...).
-    pub fn param(&self, name: &str) -> Result<u8, OtError> {
-        let f = self.field(name)?;
-        Ok(match f {
-            0..=5 => self.src[usize::from(self.machine.min(4))][f], // ok: f < 6, min(4) < 5
-            _ => self.pages[f - 6],                                 // ok: 6 <= f < 30
-        })
+    fn find(&self, name: &str) -> Result<params::PartParam, OtError> {
+        let ctx = self.context();
+        params::part_param(name, params::AUDIO_PART_PAGES, &ctx)
+            .ok_or_else(|| unknown_param(name, name, &params::part_params(params::AUDIO_PART_PAGES, &ctx)))
     }
 
-    /// Sets a page value by name (0-127).
+    /// A value by name (see the type's documentation), as stored.
+    pub fn param(&self, name: &str) -> Result<u8, OtError> {
+        let p = self.find(name)?;
+        Ok(self.values.get(p.index).copied().unwrap_or(0))
+    }
+
+    /// Sets a value by name, validated against the page's range (0-127 for parameters; the
+    /// recorder setup and the LFO designer take any byte: QREC/QPL 255 = OFF, designer values
+    /// below the line are 255..128).
     pub fn set_param(&mut self, name: &str, v: u8) -> Result<(), OtError> {
-        let f = self.field(name)?;
-        check_range(name, "value", u16::from(v), 0, 127)?;
-        match f {
-            0..=5 => self.src[usize::from(self.machine.min(4))][f] = v, // ok: as above
-            _ => self.pages[f - 6] = v,                                 // ok: as above
+        let p = self.find(name)?;
+        let b = p.store(u16::from(v), name)?;
+        if let Some(x) = self.values.get_mut(p.index) {
+            *x = b;
         }
         Ok(())
     }
 
-    fn field(&self, name: &str) -> Result<usize, OtError> {
-        let ctx = self.context();
-        params::audio_lock_field(name, &ctx).filter(|&f| f < 30).ok_or_else(|| {
-            // ok: audio_lock_names always has 32 entries
-            bad(name, format!("unknown parameter; known: {}", params::audio_lock_names(&ctx)[..30].join(", ")))
-        })
+    /// Every named byte with its name in this track's context, in file order.
+    pub fn params(&self) -> Vec<(String, u8)> {
+        params::part_params(params::AUDIO_PART_PAGES, &self.context())
+            .into_iter()
+            .map(|p| {
+                let v = self.values.get(p.index).copied().unwrap_or(0);
+                (p.name, v)
+            })
+            .collect()
+    }
+
+    /// The named bytes of one page (`src` and `setup` mean the machine's), in order.
+    pub fn page(&self, page: &str) -> Vec<(String, u8)> {
+        let page = match page {
+            "src" => params::machine_pages(self.machine_type()).map_or("", |p| p.0),
+            "setup" => params::machine_pages(self.machine_type()).map_or("", |p| p.1),
+            p => p,
+        };
+        self.params().into_iter().filter(|(n, _)| n.split_once('.').is_some_and(|(pg, _)| pg == page)).collect()
     }
 }
 
-/// One MIDI track of a part.
+/// One MIDI track of a part: channel, bank, program and the NOTE page defaults as fields, every
+/// other per-track byte (LFO, ARP, CTRL1/CTRL2 values; NOTE, LFO, ARP and CC setup; the LFO
+/// designer, the arpeggiator sequence and its mute mask) by name through
+/// [`params::MIDI_PART_PAGES`]: `arp.mode`, `arp_setup.len`, `arp_setup.key`, `ctrl1_setup.cc1`
+/// (the CC number), `ctrl1.cc1` (its value), `lfo_setup.pmtr1`, `arp_seq.note3`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MidiPartTrack {
     /// MIDI channel 1-16.
@@ -385,10 +415,62 @@ pub struct MidiPartTrack {
     pub velocity: u8,
     /// Default length code.
     pub length: u8,
-    /// The 32 value bytes (NOTE, LFO, ARP, CTRL1, CTRL2 pages) as stored.
-    pub values: [u8; 32],
-    /// The 36 setup bytes as stored.
-    pub setup: [u8; 36],
+    /// Every byte of [`params::MIDI_PART_PAGES`], in table order (the fields above win on write).
+    values: Vec<u8>,
+}
+
+impl MidiPartTrack {
+    fn find(name: &str) -> Result<params::PartParam, OtError> {
+        let ctx = AudioContext::default();
+        params::part_param(name, params::MIDI_PART_PAGES, &ctx)
+            .ok_or_else(|| unknown_param(name, name, &params::part_params(params::MIDI_PART_PAGES, &ctx)))
+    }
+
+    /// A value by name, as shown (`note_setup.chan` 1-16, everything else as stored).
+    pub fn param(&self, name: &str) -> Result<u16, OtError> {
+        let p = Self::find(name)?;
+        let raw = match p.name.as_str() {
+            "note_setup.chan" => self.channel.saturating_sub(1),
+            "note_setup.bank" => self.bank.unwrap_or(128),
+            "note_setup.prog" => self.program.unwrap_or(128),
+            "note.note" => self.note,
+            "note.vel" => self.velocity,
+            "note.len" => self.length,
+            _ => self.values.get(p.index).copied().unwrap_or(0),
+        };
+        Ok(p.show(raw))
+    }
+
+    /// Sets a value by name (validated against the page's range; the typed fields follow).
+    pub fn set_param(&mut self, name: &str, v: u16) -> Result<(), OtError> {
+        let p = Self::find(name)?;
+        let b = p.store(v, name)?;
+        if let Some(x) = self.values.get_mut(p.index) {
+            *x = b;
+        }
+        let off = |b: u8| (b < 128).then_some(b);
+        match p.name.as_str() {
+            "note_setup.chan" => self.channel = b + 1,
+            "note_setup.bank" => self.bank = off(b),
+            "note_setup.prog" => self.program = off(b),
+            "note.note" => self.note = b,
+            "note.vel" => self.velocity = b,
+            "note.len" => self.length = b,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Every named byte as shown, in file order.
+    pub fn params(&self) -> Vec<(String, u16)> {
+        params::part_params(params::MIDI_PART_PAGES, &AudioContext::default())
+            .into_iter()
+            .map(|p| {
+                let v = self.param(&p.name).unwrap_or(0);
+                (p.name, v)
+            })
+            .collect()
+    }
 }
 
 /// Where a bank refers to a sample slot.
@@ -443,6 +525,15 @@ fn idx(place: &str, what: &str, n: u8, max: usize) -> Result<usize, OtError> {
 
 fn masks_bit(t: &pattern::Track<&[u8]>, mask: usize, s: usize) -> bool {
     t.mask(mask) >> s & 1 == 1
+}
+
+/// Where a step is (indices from 0) and the place for errors.
+struct StepAt {
+    pi: usize,
+    ti: usize,
+    s: usize,
+    midi: bool,
+    place: String,
 }
 
 impl Bank {
@@ -590,34 +681,82 @@ impl Bank {
         Self::write_track_settings(&mut self.raw.pattern_mut(pi).midi_track_mut(ti), s, &place)
     }
 
-    fn step_place(&self, p: u8, kind: &str, track: u8, step: u8) -> String {
-        format!("{} pattern {p} {kind} {track} step {step}", self.place())
+    /// Finds a step: pattern, track and step indices and the place for errors, for audio
+    /// (`midi` false) or MIDI tracks. One preamble for the four step accessors.
+    fn step_at(&self, p: u8, midi: bool, track: u8, step: u8) -> Result<StepAt, OtError> {
+        let kind = if midi { "MIDI track" } else { "track" };
+        let place = format!("{} pattern {p} {kind} {track} step {step}", self.place());
+        let pi = self.pi(p)?;
+        let ti = idx(&place, kind, track, 8)?;
+        let s = idx(&place, "step", step, STEPS)?;
+        Ok(StepAt { pi, ti, s, midi, place })
+    }
+
+    /// What every step has: the bit of each trig mask (audio: 10 masks, MIDI: 5), the timing
+    /// and the 32 lock bytes.
+    fn read_step(&self, at: &StepAt) -> ([bool; 10], StepTiming, [u8; PLOCK_SIZE]) {
+        let pat = self.raw.pattern(at.pi);
+        let t = if at.midi { pat.midi_track(at.ti) } else { pat.audio_track(at.ti) };
+        let mut locks = [NO_LOCK; PLOCK_SIZE];
+        locks.copy_from_slice(t.plock(at.s).get(..PLOCK_SIZE).unwrap_or(&[NO_LOCK; PLOCK_SIZE]));
+        (std::array::from_fn(|m| masks_bit(&t, m, at.s)), t.timing(at.s), locks)
+    }
+
+    /// Writes what every step has: mask bits (a mask byte is written only when its bit
+    /// changes), the timing (validated against the stored one) and the lock bytes. `lock_check`
+    /// says why a changed lock byte is refused.
+    fn write_step(
+        &mut self,
+        at: &StepAt,
+        bits: &[bool],
+        (condition, micro, repeats): (Condition, i8, u8),
+        locks: &[u8; PLOCK_SIZE],
+        lock_check: impl Fn(usize, u8) -> Option<String>,
+    ) -> Result<(), OtError> {
+        let (_, old_timing, old_locks) = self.read_step(at);
+        let timing = Self::check_timing(&at.place, old_timing, condition, micro, repeats)?;
+        for (f, (&a, &b)) in locks.iter().zip(&old_locks).enumerate() {
+            if a != b
+                && a != NO_LOCK
+                && let Some(why) = lock_check(f, a)
+            {
+                return Err(bad(&at.place, why));
+            }
+        }
+        let mut pm = self.raw.pattern_mut(at.pi);
+        let mut t = if at.midi { pm.midi_track_mut(at.ti) } else { pm.audio_track_mut(at.ti) };
+        let s = at.s;
+        for (m, &on) in bits.iter().enumerate() {
+            let set = t.mask(m);
+            let new = if on { set | 1 << s } else { set & !(1 << s) };
+            if new != set {
+                t.set_mask(m, new);
+            }
+        }
+        t.set_timing(s, timing);
+        for (f, &b) in locks.iter().enumerate() {
+            t.set_plock(s, f, b);
+        }
+        Ok(())
     }
 
     /// Step `step` (1-64) of audio track `track` (1-8) of pattern `p` (1-16).
     pub fn audio_step(&self, p: u8, track: u8, step: u8) -> Result<AudioStep, OtError> {
-        let place = self.step_place(p, "track", track, step);
-        let pi = self.pi(p)?;
-        let ti = idx(&place, "track", track, 8)?;
-        let s = idx(&place, "step", step, STEPS)?;
-        let pat = self.raw.pattern(pi);
-        let t = pat.audio_track(ti);
-        let timing = t.timing(s);
-        let mut locks = [NO_LOCK; PLOCK_SIZE];
-        locks.copy_from_slice(t.plock(s).get(..PLOCK_SIZE).unwrap_or(&[NO_LOCK; PLOCK_SIZE]));
+        let at = self.step_at(p, false, track, step)?;
+        let (b, timing, locks) = self.read_step(&at);
         Ok(AudioStep {
-            trig: masks_bit(&t, 0, s),
-            trigless: masks_bit(&t, 1, s),
-            plock_trig: masks_bit(&t, 2, s),
-            oneshot: masks_bit(&t, 3, s),
-            recorder: [4, 5, 6, 7].map(|m| masks_bit(&t, m, s)),
-            swing: masks_bit(&t, 8, s),
-            slide: masks_bit(&t, 9, s),
+            trig: b[0],
+            trigless: b[1],
+            plock_trig: b[2],
+            oneshot: b[3],
+            recorder: [b[4], b[5], b[6], b[7]],
+            swing: b[8],
+            slide: b[9],
             condition: Condition(timing.condition),
             micro: timing.micro,
             repeats: timing.repeats + 1,
             locks,
-            ctx: self.contexts(pi).get(ti).copied().unwrap_or_default(),
+            ctx: self.contexts(at.pi).get(at.ti).copied().unwrap_or_default(),
         })
     }
 
@@ -634,66 +773,25 @@ impl Bank {
 
     /// Writes an audio step (validated; only the step's own bits and bytes change).
     pub fn set_audio_step(&mut self, p: u8, track: u8, step: u8, v: &AudioStep) -> Result<(), OtError> {
-        let place = self.step_place(p, "track", track, step);
-        let old = self.audio_step(p, track, step)?;
-        let (pi, ti, s) = (usize::from(p - 1), usize::from(track - 1), usize::from(step - 1)); // ok: checked above
-        let pat = self.raw.pattern(pi);
-        let timing = Self::check_timing(&place, pat.audio_track(ti).timing(s), v.condition, v.micro, v.repeats)?;
-        if v.locks != old.locks {
-            for (f, (&a, &b)) in v.locks.iter().zip(&old.locks).enumerate() {
-                if a != b && a != NO_LOCK && f != SAMPLE_LOCK && f != 30 && a > 127 {
-                    return Err(bad(
-                        &place,
-                        format!("{} {a}: parameter values are 0-127", params::audio_lock_name(f, &v.ctx)),
-                    ));
-                }
-            }
-        }
-        let mut pm = self.raw.pattern_mut(pi);
-        let mut t = pm.audio_track_mut(ti);
-        let bits = [
-            (0, v.trig),
-            (1, v.trigless),
-            (2, v.plock_trig),
-            (3, v.oneshot),
-            (4, v.recorder[0]),
-            (5, v.recorder[1]),
-            (6, v.recorder[2]),
-            (7, v.recorder[3]),
-            (8, v.swing),
-            (9, v.slide),
-        ];
-        for (m, on) in bits {
-            let set = t.mask(m);
-            let new = if on { set | 1 << s } else { set & !(1 << s) };
-            if new != set {
-                t.set_mask(m, new);
-            }
-        }
-        t.set_timing(s, timing);
-        for (f, &b) in v.locks.iter().enumerate() {
-            t.set_plock(s, f, b);
-        }
-        Ok(())
+        let at = self.step_at(p, false, track, step)?;
+        let [ab, cd, src3, one] = v.recorder;
+        let bits = [v.trig, v.trigless, v.plock_trig, v.oneshot, ab, cd, src3, one, v.swing, v.slide];
+        self.write_step(&at, &bits, (v.condition, v.micro, v.repeats), &v.locks, |f, a| {
+            (f != SAMPLE_LOCK && f != 30 && a > 127)
+                .then(|| format!("{} {a}: parameter values are 0-127", params::audio_lock_name(f, &v.ctx)))
+        })
     }
 
     /// Step `step` of MIDI track `track` of pattern `p`.
     pub fn midi_step(&self, p: u8, track: u8, step: u8) -> Result<MidiStep, OtError> {
-        let place = self.step_place(p, "MIDI track", track, step);
-        let pi = self.pi(p)?;
-        let ti = idx(&place, "MIDI track", track, 8)?;
-        let s = idx(&place, "step", step, STEPS)?;
-        let pat = self.raw.pattern(pi);
-        let t = pat.midi_track(ti);
-        let timing = t.timing(s);
-        let mut locks = [NO_LOCK; PLOCK_SIZE];
-        locks.copy_from_slice(t.plock(s).get(..PLOCK_SIZE).unwrap_or(&[NO_LOCK; PLOCK_SIZE]));
+        let at = self.step_at(p, true, track, step)?;
+        let (b, timing, locks) = self.read_step(&at);
         Ok(MidiStep {
-            trig: masks_bit(&t, 0, s),
-            trigless: masks_bit(&t, 1, s),
-            plock_trig: masks_bit(&t, 2, s),
-            swing: masks_bit(&t, 3, s),
-            mask5: masks_bit(&t, 4, s),
+            trig: b[0],
+            trigless: b[1],
+            plock_trig: b[2],
+            swing: b[3],
+            mask5: b[4],
             condition: Condition(timing.condition),
             micro: timing.micro,
             repeats: timing.repeats + 1,
@@ -703,74 +801,75 @@ impl Bank {
 
     /// Writes a MIDI step.
     pub fn set_midi_step(&mut self, p: u8, track: u8, step: u8, v: &MidiStep) -> Result<(), OtError> {
-        let place = self.step_place(p, "MIDI track", track, step);
-        let old = self.midi_step(p, track, step)?;
-        let (pi, ti, s) = (usize::from(p - 1), usize::from(track - 1), usize::from(step - 1)); // ok: checked above
-        let pat = self.raw.pattern(pi);
-        let timing = Self::check_timing(&place, pat.midi_track(ti).timing(s), v.condition, v.micro, v.repeats)?;
-        for (f, (&a, &b)) in v.locks.iter().zip(&old.locks).enumerate() {
-            if a != b && a != NO_LOCK && a > 127 {
-                return Err(bad(&place, format!("{} {a}: values are 0-127", params::midi_lock_name(f))));
-            }
-        }
-        let mut pm = self.raw.pattern_mut(pi);
-        let mut t = pm.midi_track_mut(ti);
-        for (m, on) in [(0, v.trig), (1, v.trigless), (2, v.plock_trig), (3, v.swing), (4, v.mask5)] {
-            let set = t.mask(m);
-            let new = if on { set | 1 << s } else { set & !(1 << s) };
-            if new != set {
-                t.set_mask(m, new);
-            }
-        }
-        t.set_timing(s, timing);
-        for (f, &b) in v.locks.iter().enumerate() {
-            t.set_plock(s, f, b);
-        }
-        Ok(())
+        let at = self.step_at(p, true, track, step)?;
+        let bits = [v.trig, v.trigless, v.plock_trig, v.swing, v.mask5];
+        self.write_step(&at, &bits, (v.condition, v.micro, v.repeats), &v.locks, |f, a| {
+            (a > 127).then(|| format!("{} {a}: values are 0-127", params::midi_lock_name(f)))
+        })
     }
 
     fn part_index(&self, part: u8) -> Result<usize, OtError> {
         idx(&self.place(), "part", part, PART_COUNT)
     }
 
-    /// Audio track `track` of part `part` (1-4), working or saved copy.
-    pub fn part_track(&self, part: u8, copy: PartCopy, track: u8) -> Result<PartTrack, OtError> {
-        let place = format!("{} part {part}", self.place());
+    /// The part and track indices of `part` (1-4) `kind` track `track` (1-8), and the place.
+    fn part_place(&self, part: u8, kind: &str, track: u8) -> Result<(usize, usize, String), OtError> {
+        let place = format!("{} part {part} {kind} {track}", self.place());
         let i = self.part_index(part)?;
-        let t = idx(&place, "track", track, 8)?;
+        let t = idx(&place, kind, track, 8)?;
+        Ok((i, t, place))
+    }
+
+    fn read_values(&self, copy: PartCopy, i: usize, t: usize, pages: &[params::PartPage]) -> Vec<u8> {
         let pt = self.raw.part(copy, i);
-        let machine_raw = pt.machine(t);
-        let src: [[u8; 6]; 5] = std::array::from_fn(|m| {
-            let mut a = [0u8; 6];
-            a.copy_from_slice(pt.group(&part::AUDIO_GROUPS[m], t).get(..6).unwrap_or(&[0; 6])); // ok: groups 0-4 are the 5 SRC groups
-            a
-        });
-        let mut pages = [0u8; 24];
-        for (k, g) in part::AUDIO_GROUPS[5..9].iter().enumerate() {
-            // ok: groups 5-8 are lfo, amp, fx1, fx2
-            if let Some(dst) = pages.get_mut(k * 6..k * 6 + 6) {
-                dst.copy_from_slice(pt.group(g, t).get(..6).unwrap_or(&[0; 6]));
+        params::part_params(pages, &AudioContext::default()).iter().map(|p| pt.byte(p.at(t))).collect()
+    }
+
+    /// Writes the named bytes of `pages` for track `t`, refusing a changed value out of range.
+    fn write_values(
+        &mut self,
+        (copy, i, t): (PartCopy, usize, usize),
+        all: &[params::PartParam],
+        new: &[u8],
+        old: &[u8],
+        place: &str,
+    ) -> Result<(), OtError> {
+        if new.len() != all.len() {
+            return Err(bad(place, format!("{} named values, expected {}", new.len(), all.len())));
+        }
+        for (p, (&a, &b)) in all.iter().zip(new.iter().zip(old)) {
+            if a != b && a > p.max {
+                return Err(bad(place, format!("{} {a}: must be 0-{}", p.name, p.max)));
             }
         }
+        let mut pt = self.raw.part_mut(copy, i);
+        for (p, &v) in all.iter().zip(new) {
+            pt.set_byte(p.at(t), v);
+        }
+        Ok(())
+    }
+
+    /// Audio track `track` of part `part` (1-4), working or saved copy.
+    pub fn part_track(&self, part: u8, copy: PartCopy, track: u8) -> Result<PartTrack, OtError> {
+        let (i, t, _) = self.part_place(part, "track", track)?;
+        let pt = self.raw.part(copy, i);
         Ok(PartTrack {
-            machine: machine_raw,
+            machine: pt.machine(t),
             fx1: pt.fx1(t),
             fx2: pt.fx2(t),
             volume: pt.volume(t),
             static_slot: u16::from(pt.static_slot(t)) + 1,
             flex_slot: u16::from(pt.flex_slot(t)) + 1,
             recorder_slot: u16::from(pt.recorder_slot(t)) + 1,
-            src,
-            pages,
+            values: self.read_values(copy, i, t, params::AUDIO_PART_PAGES),
         })
     }
 
     /// Writes an audio track of a part (machine, FX types, volumes 0-127, slots 1-128 (Flex and
-    /// recorder 1-136), page values 0-127).
+    /// recorder 1-136), every named byte in its page's range). Only changed bytes change.
     pub fn set_part_track(&mut self, part: u8, copy: PartCopy, track: u8, v: &PartTrack) -> Result<(), OtError> {
-        let place = format!("{} part {part} track {track}", self.place());
         let old = self.part_track(part, copy, track)?;
-        let (i, t) = (usize::from(part - 1), usize::from(track - 1)); // ok: checked above
+        let (i, t, place) = self.part_place(part, "track", track)?;
         let machine = v.machine;
         if machine != old.machine && MachineType::from_byte(machine).is_none() {
             return Err(bad(&place, format!("machine {machine}: must be 0-4 (Static, Flex, Thru, Neighbor, Pickup)")));
@@ -788,55 +887,38 @@ impl Bank {
                 ));
             }
         }
-        for (k, &x) in v.src.iter().flatten().chain(&v.pages).enumerate() {
-            let was = old.src.iter().flatten().chain(&old.pages).nth(k).copied();
-            if Some(x) != was && x > 127 {
-                return Err(bad(&place, format!("page value {x}: must be 0-127")));
-            }
-        }
+        let all = params::part_params(params::AUDIO_PART_PAGES, &v.context());
+        self.write_values((copy, i, t), &all, &v.values, &old.values, &place)?;
         let mut pt = self.raw.part_mut(copy, i);
         pt.set_machine(t, machine);
         pt.set_fx(t, v.fx1, v.fx2);
         pt.set_volume(t, v.volume.0, v.volume.1);
         let s = |x: u16| (x - 1) as u8; // ok: ranges checked above
         pt.set_slots(t, s(v.static_slot), s(v.flex_slot), s(v.recorder_slot));
-        for (m, values) in v.src.iter().enumerate() {
-            pt.set_group(&part::AUDIO_GROUPS[m], t, values); // ok: m < 5
-        }
-        for (k, g) in part::AUDIO_GROUPS[5..9].iter().enumerate() {
-            // ok: groups 5-8
-            pt.set_group(g, t, v.pages.get(k * 6..k * 6 + 6).unwrap_or(&[]));
-        }
         Ok(())
     }
 
     /// MIDI track `track` of part `part`.
     pub fn midi_part_track(&self, part: u8, copy: PartCopy, track: u8) -> Result<MidiPartTrack, OtError> {
-        let place = format!("{} part {part}", self.place());
-        let i = self.part_index(part)?;
-        let t = idx(&place, "MIDI track", track, 8)?;
+        let (i, t, _) = self.part_place(part, "MIDI track", track)?;
         let pt = self.raw.part(copy, i);
-        let mut values = [0u8; 32];
-        let mut setup = [0u8; 36];
-        let vo = 1_003 + t * 32;
-        let so = 1_259 + t * 36;
-        values.copy_from_slice(pt.raw().get(vo..vo + 32).unwrap_or(&[0; 32]));
-        setup.copy_from_slice(pt.raw().get(so..so + 36).unwrap_or(&[0; 36]));
+        let values = self.read_values(copy, i, t, params::MIDI_PART_PAGES);
+        let b = |rel: usize| pt.byte(rel + t * 36);
+        let n = |rel: usize| pt.byte(rel + t * 32);
         let off = |b: u8| (b < 128).then_some(b);
         Ok(MidiPartTrack {
-            channel: setup[0].saturating_add(1),
-            bank: off(setup[1]),
-            program: off(setup[2]),
-            note: values[0],
-            velocity: values[1],
-            length: values[2],
+            channel: b(1_259).saturating_add(1),
+            bank: off(b(1_260)),
+            program: off(b(1_261)),
+            note: n(1_003),
+            velocity: n(1_004),
+            length: n(1_005),
             values,
-            setup,
         })
     }
 
     /// Writes a MIDI track of a part (channel 1-16, bank/program 0-127 or None, note/velocity
-    /// 0-127).
+    /// 0-127, every named byte in its page's range).
     pub fn set_midi_part_track(
         &mut self,
         part: u8,
@@ -844,9 +926,8 @@ impl Bank {
         track: u8,
         v: &MidiPartTrack,
     ) -> Result<(), OtError> {
-        let place = format!("{} part {part} MIDI track {track}", self.place());
-        self.midi_part_track(part, copy, track)?;
-        let (i, t) = (usize::from(part - 1), usize::from(track - 1)); // ok: checked above
+        let old = self.midi_part_track(part, copy, track)?;
+        let (i, t, place) = self.part_place(part, "MIDI track", track)?;
         check_range(&place, "channel", u16::from(v.channel), 1, 16)?;
         for (what, x) in [("bank", v.bank), ("program", v.program)] {
             if let Some(x) = x {
@@ -855,21 +936,20 @@ impl Bank {
         }
         check_range(&place, "note", u16::from(v.note), 0, 127)?;
         check_range(&place, "velocity", u16::from(v.velocity), 0, 127)?;
-        let (mut values, mut setup) = (v.values, v.setup);
-        values[0] = v.note;
-        values[1] = v.velocity;
-        values[2] = v.length;
-        setup[0] = v.channel - 1;
-        setup[1] = v.bank.unwrap_or(128);
-        setup[2] = v.program.unwrap_or(128);
-        let mut pt = self.raw.part_mut(copy, i);
-        for (k, b) in values.iter().enumerate() {
-            pt.set_byte(1_003 + t * 32 + k, *b);
+        let mut values = v.values.clone();
+        let all = params::part_params(params::MIDI_PART_PAGES, &AudioContext::default());
+        for (p, x) in all.iter().zip(values.iter_mut()) {
+            match p.name.as_str() {
+                "note_setup.chan" => *x = v.channel - 1,
+                "note_setup.bank" => *x = v.bank.unwrap_or(128),
+                "note_setup.prog" => *x = v.program.unwrap_or(128),
+                "note.note" => *x = v.note,
+                "note.vel" => *x = v.velocity,
+                "note.len" => *x = v.length,
+                _ => {}
+            }
         }
-        for (k, b) in setup.iter().enumerate() {
-            pt.set_byte(1_259 + t * 36 + k, *b);
-        }
-        Ok(())
+        self.write_values((copy, i, t), &all, &values, &old.values, &place)
     }
 
     /// A scene lock (scene 1-16, track 1-8) by parameter name, in the part's naming context.

@@ -1,5 +1,6 @@
 //! The `model` layer (see the crate documentation).
 
+pub mod arrangement;
 pub mod bank;
 pub mod params;
 pub mod project;

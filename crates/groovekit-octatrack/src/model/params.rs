@@ -216,6 +216,248 @@ pub fn store_audio_lock(field: usize, shown: u16, what: &str) -> Result<u8, OtEr
     u8::try_from(shown).map_err(|_| bad(format!("{shown}: a lock value is 0-255 (255 = no lock)")))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Part pages: the per-track bytes of a part, by name.
+
+/// One page of per-track bytes of a part: track `t` (0-7) has its bytes at
+/// `offset + t * stride ..` (part-relative). `names` are the device's abbreviations in lower
+/// case; an empty name is a byte without a name (shown `page.pN`, N from 1). Every byte of the
+/// page is a stored byte 0-255; setters accept `0..=max` (a stored value outside it is kept, and
+/// only refused when changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartPage {
+    /// The page prefix: `flex`, `flex_setup`, `amp`, `amp_setup`, `rec`, ...
+    pub page: &'static str,
+    /// Part-relative offset of track 1's first byte.
+    pub offset: usize,
+    /// Distance between tracks.
+    pub stride: usize,
+    /// The names of the page's bytes, in order.
+    pub names: &'static [&'static str],
+    /// The highest value a setter accepts.
+    pub max: u8,
+}
+
+const fn pg(page: &'static str, offset: usize, stride: usize, names: &'static [&'static str], max: u8) -> PartPage {
+    PartPage { page, offset, stride, names, max }
+}
+
+const P6: &[&str] = &["", "", "", "", "", ""];
+const SAMPLER_SETUP: &[&str] = &["loop", "slic", "len", "rate", "tstr", "tsns"];
+const STEPS16: &[&str] = &[
+    "step1", "step2", "step3", "step4", "step5", "step6", "step7", "step8", "step9", "step10", "step11", "step12",
+    "step13", "step14", "step15", "step16",
+];
+
+/// The per-track pages of an audio track of a part, in file order.
+///
+/// Positions and evidence:
+/// - SRC values (+51, 30 per track: Static, Flex, Thru, Neighbor, Pickup, 6 each) and SRC setup
+///   (+483, same shape): octapy `octapy/_io/bank.py` (`PartOffset.AUDIO_TRACK_MACHINE_PARAMS_VALUES`
+///   / `_SETUP`, `MachineParamsOffset`, `FlexStaticSetupOffset` LOOP SLIC LEN RATE TSTR TSNS,
+///   `PickupSetupOffset` TSTR TSNS at 5-6, commit be02e0a) and ot-tools-io 0.11.3
+///   `parts/tracks/audio.rs` (`AudioTrackMachinesParamsValues`/`Setup`). Thru and Neighbor have no
+///   setup parameters (octapy `SRC_SETUP_PARAM_NAMES`), their bytes are kept as `pN`.
+/// - LFO, AMP, FX1, FX2 values (+291, 24 per track): as the lock record ([`LFO`], [`AMP`],
+///   [`fx_names`]).
+/// - Setup pages (+763, 30 per track): LFO setup 1 (PMTR and WAVE of LFO 1-3), AMP setup (AMP,
+///   SYNC, ATCK, FX1, FX2, one unnamed byte), FX1 setup, FX2 setup (6 bytes each, unnamed by
+///   every peer), LFO setup 2 (MULT and TRIG of LFO 1-3): ot-tools-io 0.11.3
+///   `AudioTrackParamsSetup { lfo_setup_1, amp, fx1, fx2, lfo_setup_2 }`, whose defaults (AMP
+///   setup 1 1 0 0 0 0, FX1 setup 0 0 1 0 3 0, FX2 setup 0 1 127 1 0 0) are the bytes of the
+///   device's blank bank (`fixtures/octatrack/blank-project`, test
+///   `setup_pages_of_the_blank_bank_are_the_peers_defaults`).
+/// - Recorder setup (+1 547, 12 per track): INAB INCD RLEN TRIG SRC3 LOOP, FIN FOUT AB QREC QPL
+///   CD: octapy `RecorderSetupOffset`, ot-tools-io `RecorderSetupSources`/`Processing`
+///   (RLEN 64 = MAX; QREC/QPL 255 = OFF).
+/// - The LFO designer (+5 899, 16 steps per track, 0-127 above the line, 255..128 below) and its
+///   interpolation mask (+6 027, 2 bytes): ot-tools-io `CustomLfoDesign`,
+///   `CustomLfoInterpolationMask`.
+pub const AUDIO_PART_PAGES: &[PartPage] = &[
+    pg("static", 51, 30, &["ptch", "strt", "len", "rate", "rtrg", "rtim"], 127),
+    pg("flex", 57, 30, &["ptch", "strt", "len", "rate", "rtrg", "rtim"], 127),
+    pg("thru", 63, 30, &["inab", "vol_ab", "", "incd", "vol_cd", ""], 127),
+    pg("neighbor", 69, 30, P6, 127),
+    pg("pickup", 75, 30, &["ptch", "dir", "len", "", "gain", "op"], 127),
+    pg("lfo", 291, 24, &["spd1", "spd2", "spd3", "dep1", "dep2", "dep3"], 127),
+    pg("amp", 297, 24, &["atk", "hold", "rel", "vol", "bal", "f"], 127),
+    pg("fx1", 303, 24, P6, 127),
+    pg("fx2", 309, 24, P6, 127),
+    pg("static_setup", 483, 30, SAMPLER_SETUP, 127),
+    pg("flex_setup", 489, 30, SAMPLER_SETUP, 127),
+    pg("thru_setup", 495, 30, P6, 127),
+    pg("neighbor_setup", 501, 30, P6, 127),
+    pg("pickup_setup", 507, 30, &["", "", "", "", "tstr", "tsns"], 127),
+    pg("lfo_setup", 763, 30, &["pmtr1", "pmtr2", "pmtr3", "wave1", "wave2", "wave3"], 127),
+    pg("amp_setup", 769, 30, &["amp", "sync", "atck", "fx1", "fx2", ""], 127),
+    pg("fx1_setup", 775, 30, P6, 127),
+    pg("fx2_setup", 781, 30, P6, 127),
+    pg("lfo_setup", 787, 30, &["mult1", "mult2", "mult3", "trig1", "trig2", "trig3"], 127),
+    pg(
+        "rec",
+        1_547,
+        12,
+        &["inab", "incd", "rlen", "trig", "src3", "loop", "fin", "fout", "ab", "qrec", "qpl", "cd"],
+        255,
+    ),
+    pg("lfo_design", 5_899, 16, STEPS16, 255),
+    pg("lfo_design", 6_027, 2, &["interp1", "interp2"], 255),
+];
+
+/// The per-track pages of a MIDI track of a part, in file order.
+///
+/// Positions: octapy `octapy/_io/bank.py` (`MidiTrackValuesOffset`, `MidiTrackSetupOffset`,
+/// `MidiPartOffset`) and ot-tools-io 0.11.3 `MidiTrackParamsValues`/`MidiTrackParamsSetup`
+/// (NOTE setup: CHAN BANK PROG, SBANK; ARP setup: LEN and KEY; CTRL setup: the CC numbers;
+/// LFO setup 1 and 2 as audio tracks), the LFO designer (+6 043), its interpolation mask
+/// (+6 171), the arpeggiator's mute mask (+6 187) and sequence (+6 203).
+/// `note_setup.chan` is shown 1-16 (stored 0-15); bank/prog/sbank 128 = off.
+pub const MIDI_PART_PAGES: &[PartPage] = &[
+    pg("note", 1_003, 32, &["note", "vel", "len", "not2", "not3", "not4"], 127),
+    pg("lfo", 1_009, 32, &["spd1", "spd2", "spd3", "dep1", "dep2", "dep3"], 127),
+    pg("arp", 1_015, 32, &["tran", "leg", "mode", "spd", "rnge", "nlen"], 127),
+    pg("ctrl1", 1_021, 32, &["pb", "at", "cc1", "cc2", "cc3", "cc4"], 127),
+    pg("ctrl2", 1_027, 32, &["cc5", "cc6", "cc7", "cc8", "cc9", "cc10"], 127),
+    pg("unknown", 1_033, 32, &["30", "31"], 255),
+    pg("note_setup", 1_259, 36, &["chan", "bank", "prog", "", "sbank", ""], 128),
+    pg("lfo_setup", 1_265, 36, &["pmtr1", "pmtr2", "pmtr3", "wave1", "wave2", "wave3"], 127),
+    pg("arp_setup", 1_271, 36, &["", "", "len", "", "", "key"], 127),
+    pg("ctrl1_setup", 1_277, 36, &["", "", "cc1", "cc2", "cc3", "cc4"], 127),
+    pg("ctrl2_setup", 1_283, 36, &["cc5", "cc6", "cc7", "cc8", "cc9", "cc10"], 127),
+    pg("lfo_setup", 1_289, 36, &["mult1", "mult2", "mult3", "trig1", "trig2", "trig3"], 127),
+    pg("lfo_design", 6_043, 16, STEPS16, 255),
+    pg("lfo_design", 6_171, 2, &["interp1", "interp2"], 255),
+    pg("arp_seq", 6_187, 2, &["mute1", "mute2"], 255),
+    pg(
+        "arp_seq",
+        6_203,
+        16,
+        &[
+            "note1", "note2", "note3", "note4", "note5", "note6", "note7", "note8", "note9", "note10", "note11",
+            "note12", "note13", "note14", "note15", "note16",
+        ],
+        255,
+    ),
+];
+
+/// Names whose value is shown from 1 (stored 0-based): the MIDI channel.
+pub const SHOWN_FROM_1: &[&str] = &["note_setup.chan"];
+
+/// Names with a narrower range than their page: the MIDI channel (stored 0-15).
+pub const NAME_MAX: &[(&str, u8)] = &[("note_setup.chan", 15)];
+
+/// One named byte of a part track: its name in a context, where it is and what a setter
+/// accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartParam {
+    /// `page.name` (`flex.ptch`, `amp_setup.sync`, `rec.rlen`, `fx1.base`).
+    pub name: String,
+    /// Index in the table order (0.. over every byte of every page).
+    pub index: usize,
+    /// Part-relative offset of the byte for track 1.
+    pub offset: usize,
+    /// Distance between tracks.
+    pub stride: usize,
+    /// The highest stored value a setter accepts.
+    pub max: u8,
+}
+
+impl PartParam {
+    /// The part-relative offset of this byte for track `t` (0-7).
+    pub fn at(&self, t: usize) -> usize {
+        self.offset + t * self.stride
+    }
+
+    /// The value shown for a stored byte.
+    pub fn show(&self, raw: u8) -> u16 {
+        u16::from(raw) + u16::from(SHOWN_FROM_1.contains(&self.name.as_str()))
+    }
+
+    /// The byte stored for a shown value, validated (`place` names the error's place).
+    pub fn store(&self, shown: u16, place: &str) -> Result<u8, OtError> {
+        let shift = u16::from(SHOWN_FROM_1.contains(&self.name.as_str()));
+        let lo = shift;
+        let hi = u16::from(self.max) + shift;
+        if !(lo..=hi).contains(&shown) {
+            return Err(OtError::Invalid {
+                field: place.to_string(),
+                message: format!("{} {shown}: must be {lo}-{hi}", self.name),
+            });
+        }
+        Ok((shown - shift) as u8) // ok: shown - shift <= max <= 255
+    }
+}
+
+/// Every named byte of `pages` (audio: [`AUDIO_PART_PAGES`], MIDI: [`MIDI_PART_PAGES`]) in table
+/// order, named for `ctx` (the FX pages follow the track's FX types; `ctx` is ignored for MIDI
+/// pages).
+pub fn part_params(pages: &[PartPage], ctx: &AudioContext) -> Vec<PartParam> {
+    let mut out = Vec::new();
+    for p in pages {
+        let fx = match p.page {
+            "fx1" => Some(fx_names(ctx.fx1)),
+            "fx2" => Some(fx_names(ctx.fx2)),
+            _ => None,
+        };
+        for (i, n) in p.names.iter().enumerate() {
+            let named = match fx {
+                Some(f) => f.get(i).copied().flatten(),
+                None => Some(*n).filter(|s| !s.is_empty()),
+            };
+            let name = paged(p.page, named, i);
+            let max = NAME_MAX.iter().find(|(n, _)| *n == name).map_or(p.max, |(_, m)| *m);
+            out.push(PartParam { name, index: out.len(), offset: p.offset + i, stride: p.stride, max });
+        }
+    }
+    out
+}
+
+/// The page prefix of a machine's SRC values and SRC setup (`flex`, `flex_setup`).
+pub fn machine_pages(machine: Option<MachineType>) -> Option<(&'static str, &'static str)> {
+    Some(match machine? {
+        MachineType::Static => ("static", "static_setup"),
+        MachineType::Flex => ("flex", "flex_setup"),
+        MachineType::Thru => ("thru", "thru_setup"),
+        MachineType::Neighbor => ("neighbor", "neighbor_setup"),
+        MachineType::Pickup => ("pickup", "pickup_setup"),
+    })
+}
+
+/// The named byte `name` means among `pages` in `ctx` (case-insensitive): a name of
+/// [`part_params`], a generic `page.pN`, or for audio tracks `src.X`/`setup.X`, the SRC and SRC
+/// setup names of the track's machine (`src.ptch` of a Flex track is `flex.ptch`).
+pub fn part_param(name: &str, pages: &[PartPage], ctx: &AudioContext) -> Option<PartParam> {
+    let name = name.trim().to_ascii_lowercase();
+    let all = part_params(pages, ctx);
+    let name = match name.split_once('.') {
+        Some(("src", rest)) => format!("{}.{rest}", machine_pages(ctx.machine)?.0),
+        Some(("setup", rest)) => format!("{}.{rest}", machine_pages(ctx.machine)?.1),
+        _ => name.clone(),
+    };
+    if let Some(p) = all.iter().find(|p| p.name == name) {
+        return Some(p.clone());
+    }
+    // Generic `page.pN`: the N-th byte of the first page of that prefix with N bytes.
+    let (page, n) = name.split_once('.')?;
+    let n: usize = n.strip_prefix('p')?.parse().ok()?;
+    let mut seen = 0;
+    for def in pages {
+        if def.page == page {
+            if n >= 1 && n <= def.names.len() {
+                return all.get(seen + n - 1).cloned();
+            }
+            return None;
+        }
+        seen += def.names.len();
+    }
+    None
+}
+
+/// The number of named bytes per track of `pages`.
+pub fn part_param_count(pages: &[PartPage]) -> usize {
+    pages.iter().map(|p| p.names.len()).sum()
+}
+
 #[cfg(test)]
 #[path = "params_tests.rs"]
 mod tests;

@@ -20,9 +20,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::OtError;
+use crate::model::arrangement::Arrangement;
 use crate::model::bank::Bank;
 use crate::model::project::{Project as ProjectFile, SampleSlot, SlotType};
-use crate::raw::arrangement::Arrangement;
+use crate::raw::arrangement::Arrangement as RawArrangement;
 use crate::raw::markers::{Markers, SlotRef};
 
 /// Which file a part of the project was read from.
@@ -260,8 +261,7 @@ impl Project {
         Ok(())
     }
 
-    /// Arrangement `n` (1-8), raw rows (see [`crate::raw::arrangement`]).
-    pub fn arrangement(&mut self, n: u8) -> Result<&Arrangement, OtError> {
+    fn load_arrangement(&mut self, n: u8) -> Result<usize, OtError> {
         if !(1..=8).contains(&n) {
             return Err(OtError::Invalid { field: format!("arrangement {n}"), message: "arrangements are 1-8".into() });
         }
@@ -273,23 +273,43 @@ impl Project {
             };
             let loaded = match found {
                 Some((bytes, source, path)) => {
-                    let (a, _) = Arrangement::read(&bytes).map_err(|e| in_file(&path, e))?;
-                    Loaded { value: a, source, dirty: false }
+                    let (a, _) = RawArrangement::read(&bytes).map_err(|e| in_file(&path, e))?;
+                    Loaded { value: Arrangement::from_raw(a, n), source, dirty: false }
                 }
                 None => {
                     let bytes = crate::raw::arrangement::default_arrangement_bytes(n);
-                    let (a, _) = Arrangement::read(&bytes)?;
-                    Loaded { value: a, source: Source::New, dirty: true }
+                    let (a, _) = RawArrangement::read(&bytes)?;
+                    Loaded { value: Arrangement::from_raw(a, n), source: Source::New, dirty: true }
                 }
             };
             if let Some(slot) = self.arrangements.get_mut(i) {
                 *slot = Some(loaded);
             }
         }
+        Ok(i)
+    }
+
+    /// Arrangement `n` (1-8) with typed rows ([`crate::model::arrangement`]), read when first
+    /// asked for.
+    pub fn arrangement(&mut self, n: u8) -> Result<&Arrangement, OtError> {
+        let i = self.load_arrangement(n)?;
         self.arrangements
             .get(i)
             .and_then(|a| a.as_ref())
             .map(|l| &l.value)
+            .ok_or_else(|| OtError::Invalid { field: format!("arrangement {n}"), message: "not loaded".into() })
+    }
+
+    /// Arrangement `n` (1-8), writable; [`Project::save`] writes it.
+    pub fn arrangement_mut(&mut self, n: u8) -> Result<&mut Arrangement, OtError> {
+        let i = self.load_arrangement(n)?;
+        self.arrangements
+            .get_mut(i)
+            .and_then(|a| a.as_mut())
+            .map(|l| {
+                l.dirty = true;
+                &mut l.value
+            })
             .ok_or_else(|| OtError::Invalid { field: format!("arrangement {n}"), message: "not loaded".into() })
     }
 

@@ -4,8 +4,9 @@
 //! and arpeggiator sequences.
 //!
 //! Most of a part is groups of per-track bytes. [`AUDIO_GROUPS`] and [`MIDI_GROUPS`] name them
-//! (offset, stride per track, length): the human form shows a group only when it differs from the
-//! default, and the default part is built from the per-group defaults here.
+//! (offset, stride per track, length): the default part is built from the per-group defaults
+//! here, and version 1-2 bank documents used them. Each byte by its device name is in
+//! [`crate::model::params::AUDIO_PART_PAGES`] / [`crate::model::params::MIDI_PART_PAGES`].
 
 /// Size of one part block.
 pub const PART_SIZE: usize = 6_331;
@@ -71,7 +72,10 @@ pub const AUDIO_GROUPS: &[Group] = &[
     g("setup_thru", 495, 30, &[0, 0, 0, 0, 0, 0]),
     g("setup_neighbor", 501, 30, &[0, 0, 0, 0, 0, 0]),
     g("setup_pickup", 507, 30, &[0, 0, 0, 0, 1, 64]),
-    // LFO, AMP and FX setup pages.
+    // Setup pages. These group names are kept for version 1-2 bank documents and diffs, but
+    // they are one page off: +763 is LFO setup 1 (PMTR, WAVE), +769 the AMP setup, +775 FX1
+    // setup, +781 FX2 setup, +787 LFO setup 2 (MULT, TRIG). The names by page are in
+    // `model::params::AUDIO_PART_PAGES` (evidence there).
     g("setup_lfo1", 763, 30, &[0, 0, 0, 0, 0, 0]),
     g("setup_lfo2", 769, 30, &[1, 1, 0, 0, 0, 0]),
     g("setup_amp", 775, 30, &[0, 0, 1, 0, 3, 0]),

@@ -11,11 +11,11 @@ use groovekit_opz::OpzError;
 use groovekit_opz::human::{self, note_name};
 use groovekit_opz::kit::{self, Kit};
 use groovekit_opz::midi::{self, TICKS_PER_STEP};
-use groovekit_opz::model::{Project, SOUND_PARAM_NAMES, TRACK_NAMES};
-use groovekit_opz::{ops, raw, view};
+use groovekit_opz::model::{Project, TRACK_NAMES, sound_param_names};
+use groovekit_opz::{kit_doc, ops, raw, view};
 use miette::{IntoDiagnostic, miette};
 
-use super::{Handler, Inspection, Outcome, Problem, VerifyReport, read_file};
+use super::{Handler, Inspection, Outcome, VerifyReport, read_file};
 
 /// A pattern number on the command line: 1..=16.
 fn pattern_arg(s: &str) -> Result<u8, String> {
@@ -289,7 +289,11 @@ fn file_err(path: &Path, e: OpzError) -> miette::Report {
 
 fn load(path: &Path) -> miette::Result<Project> {
     let bytes = read_file(path)?;
-    Project::parse(&bytes).map_err(|e| file_err(path, e))
+    load_bytes(path, &bytes)
+}
+
+fn load_bytes(path: &Path, bytes: &[u8]) -> miette::Result<Project> {
+    Project::parse(bytes).map_err(|e| file_err(path, e))
 }
 
 fn changed_bytes(a: &[u8], b: &[u8]) -> usize {
@@ -515,7 +519,9 @@ fn kit_split(path: &Path, out: &Path) -> miette::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-fn steps_text(ticks: i32) -> String {
+/// A note length in sixteenths, the unit of `opz pattern` (3072 ticks each; the exact ticks are in
+/// `--json` and `dump`).
+fn sixteenths_text(ticks: i32) -> String {
     let steps = f64::from(ticks) / f64::from(TICKS_PER_STEP);
     format!("{steps:.3}").trim_end_matches('0').trim_end_matches('.').to_string()
 }
@@ -547,6 +553,9 @@ fn inspect_project(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
         }
         chains_json.push(entries);
     }
+    let selected = h.selected_chain().map(|c| c + 1);
+    let _ =
+        writeln!(text, "selected saved chain: {} (byte 568)", selected.map_or("none".to_string(), |c| c.to_string()));
     let mut patterns_json = Vec::new();
     for p in 0..raw::PATTERNS {
         let mut tracks_json = Vec::new();
@@ -555,12 +564,12 @@ fn inspect_project(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
         for (t, track_name) in TRACK_NAMES.iter().enumerate() {
             let settings = project.track(p, t).map_err(|e| file_err(path, e))?;
             let notes = project.notes(p, t).map_err(|e| file_err(path, e))?;
+            let param_names = sound_param_names(t);
             let mut steps = Vec::new();
             for s in 0..raw::STEPS {
                 let st = project.step(p, t, s).map_err(|e| file_err(path, e))?;
                 let comps: Vec<String> = st.components().iter().map(|(c, v)| format!("{} {v}", c.name())).collect();
-                let locks: Vec<String> =
-                    st.locks().iter().map(|&(i, v)| format!("{}={v}", SOUND_PARAM_NAMES[i])).collect();
+                let locks: Vec<String> = st.locks().iter().map(|&(i, v)| format!("{}={v}", param_names[i])).collect();
                 if !comps.is_empty() || !locks.is_empty() {
                     steps.push((s, comps, locks));
                 }
@@ -569,14 +578,16 @@ fn inspect_project(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
                 continue;
             }
             pattern_notes += notes.len();
+            let muted = project.muted(p, t).map_err(|e| file_err(path, e))?;
             let _ = writeln!(
                 pattern_text,
-                "  {:<8} {} steps x {}/16, plug {}, {} notes",
+                "  {:<8} {} steps x {}/16, plug {}, {}{}",
                 track_name,
                 settings.step_count,
                 settings.step_length,
                 settings.plug,
-                notes.len()
+                plural(notes.len(), "note"),
+                if muted { ", muted (the device does not play it)" } else { "" }
             );
             let note_list: Vec<String> = notes
                 .iter()
@@ -587,7 +598,7 @@ fn inspect_project(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
                         n.step + 1,
                         note_name(n.slot.note),
                         n.slot.velocity,
-                        steps_text(n.slot.duration)
+                        sixteenths_text(n.slot.duration)
                     )
                 })
                 .collect();
@@ -604,12 +615,14 @@ fn inspect_project(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
                 "plug": settings.plug,
                 "step_count": settings.step_count,
                 "step_length": settings.step_length,
+                "muted": muted,
                 "notes": notes.iter().map(|n| serde_json::json!({
                     "step": n.step + 1,
                     "note": note_name(n.slot.note),
                     "number": n.slot.note,
                     "velocity": n.slot.velocity,
                     "length": n.slot.duration,
+                    "length_sixteenths": f64::from(n.slot.duration) / f64::from(TICKS_PER_STEP),
                     "micro": n.slot.micro,
                 })).collect::<Vec<_>>(),
                 "steps": steps.iter().map(|(s, c, l)| serde_json::json!({"step": s + 1, "components": c, "locks": l})).collect::<Vec<_>>(),
@@ -624,7 +637,8 @@ fn inspect_project(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
     if patterns_json.is_empty() {
         text.push_str("no notes, components or locks in any pattern\n");
     }
-    let _ = writeln!(text, "note lengths in 1/16 steps ({TICKS_PER_STEP} ticks each)");
+    let _ =
+        writeln!(text, "note lengths (len) in sixteenths ({TICKS_PER_STEP} ticks each), as `opz pattern` shows them");
     let json = serde_json::json!({
         "kind": "opz-project",
         "path": path,
@@ -634,6 +648,7 @@ fn inspect_project(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
         "tempo": h.tempo,
         "swing": h.swing,
         "chains": chains_json,
+        "selected_chain": selected,
         "patterns": patterns_json,
     });
     Ok(Inspection { text, json })
@@ -695,11 +710,39 @@ fn inspect_kit(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
     Ok(Inspection { text, json: out })
 }
 
+/// The folder beside a kit document that holds its data blocks: `KIT.yaml.audio/`.
+fn audio_dir_for(doc: &Path) -> PathBuf {
+    let name = doc.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "kit".into());
+    doc.with_file_name(format!("{name}.audio"))
+}
+
+/// `groovekit dump KIT.aif`: the document, with the audio in `DOC.audio/NN-ID.raw` beside the
+/// document when it goes to a file (as `okt` dumps keep samples), inline as hex otherwise.
+fn kit_dump(
+    path: &Path,
+    bytes: &[u8],
+    syntax: groovekit_core::doc::Syntax,
+    output: Option<&Path>,
+) -> miette::Result<String> {
+    let k = Kit::parse(bytes).map_err(|e| file_err(path, e))?;
+    match output {
+        Some(out) => {
+            let dir = audio_dir_for(out);
+            let rel = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let mut store = |label: &str, data: &[u8]| -> Result<kit_doc::DataRef, String> {
+                let name = format!("{label}.raw");
+                groovekit_core::fs::write_atomic(&dir.join(&name), data).map_err(|e| e.to_string())?;
+                Ok(kit_doc::DataRef { bytes: data.len(), file: Some(format!("{rel}/{name}")), hex: None })
+            };
+            kit_doc::dump(&k, syntax, &mut store)
+        }
+        None => kit_doc::dump(&k, syntax, &mut kit_doc::store_inline),
+    }
+    .map_err(|e| file_err(path, e))
+}
+
 fn is_kit(bytes: &[u8]) -> bool {
-    bytes.get(0..4) == Some(b"FORM")
-        && matches!(bytes.get(8..12), Some(b"AIFF") | Some(b"AIFC"))
-        && kit::Aiff::parse(bytes)
-            .is_ok_and(|a| a.chunks.iter().any(|c| &c.id == b"APPL" && c.data.starts_with(b"op-1")))
+    kit::looks_like_kit(bytes)
 }
 
 fn is_project(bytes: &[u8]) -> bool {
@@ -799,54 +842,8 @@ impl Handler for OpzHandler {
     }
 
     fn verify_file(&self, path: &Path, bytes: &[u8], _fix: bool) -> miette::Result<VerifyReport> {
-        let mut report = VerifyReport::default();
-        let problem =
-            |offset: Option<u64>, message: String| Problem { path: path.to_path_buf(), offset, message, fixed: false };
-        if is_kit(bytes) {
-            report.checked.push((path.to_path_buf(), "opz-kit".into()));
-            match Kit::parse(bytes) {
-                Err(e) => report.problems.push(problem(None, e.to_string())),
-                Ok(k) => match (k.aiff.format(), k.slices()) {
-                    (Ok(f), Ok(slices)) => {
-                        if f.channels != 1 || f.bits != 16 || f.rate != 44_100.0 {
-                            report.warnings.push(problem(
-                                None,
-                                format!(
-                                    "{} ch {}-bit {} Hz; the OP-Z expects mono 16-bit 44.1 kHz",
-                                    f.channels, f.bits, f.rate
-                                ),
-                            ));
-                        }
-                        for (i, s) in slices.iter().enumerate() {
-                            if s.end_frame() > u64::from(f.frames) {
-                                report.warnings.push(problem(
-                                    None,
-                                    format!(
-                                        "slice {} ends at frame {}, past the {} frames of audio",
-                                        i + 1,
-                                        s.end_frame(),
-                                        f.frames
-                                    ),
-                                ));
-                            }
-                        }
-                    }
-                    (Err(e), _) | (_, Err(e)) => report.problems.push(problem(None, e.to_string())),
-                },
-            }
-            return Ok(report);
-        }
-        report.checked.push((path.to_path_buf(), "opz-project".into()));
-        match Project::parse(bytes) {
-            Err(e) => report.problems.push(problem(None, e.to_string())),
-            Ok(p) => {
-                for f in ops::check_project(&p) {
-                    let item = problem(Some(f.offset as u64), f.message);
-                    if f.error { report.problems.push(item) } else { report.warnings.push(item) }
-                }
-            }
-        }
-        Ok(report)
+        // The checks live in the library (shared with the Python package).
+        Ok(groovekit_opz::verify::verify_file(path, bytes))
     }
 
     fn dump(
@@ -857,21 +854,56 @@ impl Handler for OpzHandler {
         _output: Option<&Path>,
     ) -> miette::Result<String> {
         if is_kit(bytes) {
-            return Err(miette!(
-                help = "`groovekit inspect --json` shows a kit's op-1 JSON and slices",
-                "{}: sample packs have no dump document yet",
-                path.display()
-            ));
+            return kit_dump(path, bytes, syntax, _output);
         }
         let project = Project::parse(bytes).map_err(|e| file_err(path, e))?;
         human::dump(&project, syntax).map_err(|e| file_err(path, e))
     }
 
     fn doc_kinds(&self) -> &'static [&'static str] {
-        &[human::KIND]
+        &[human::KIND, kit_doc::KIND]
     }
 
-    fn build(&self, _kind: &str, text: &str, input: &Path) -> miette::Result<Vec<u8>> {
+    fn diff(&self, a: (&Path, &[u8]), b: (&Path, &[u8])) -> miette::Result<Vec<String>> {
+        let found = match (is_kit(a.1), is_kit(b.1)) {
+            (true, true) => {
+                let ka = Kit::parse(a.1).map_err(|e| file_err(a.0, e))?;
+                let kb = Kit::parse(b.1).map_err(|e| file_err(b.0, e))?;
+                groovekit_opz::diff::diff_kits(&ka, &kb)
+                    .map_err(|e| miette!("{} / {}: {e}", a.0.display(), b.0.display()))?
+            }
+            (false, false) => {
+                let (pa, pb) = (load_bytes(a.0, a.1)?, load_bytes(b.0, b.1)?);
+                groovekit_opz::diff::diff_projects(&pa, &pb)
+                    .map_err(|e| miette!("{} / {}: {e}", a.0.display(), b.0.display()))?
+            }
+            _ => {
+                return Err(miette!(
+                    "{} and {} are not files of the same kind (one is a sample pack, the other a project)",
+                    a.0.display(),
+                    b.0.display()
+                ));
+            }
+        };
+        Ok(found.iter().map(ToString::to_string).collect())
+    }
+
+    fn build(&self, kind: &str, text: &str, input: &Path) -> miette::Result<Vec<u8>> {
+        if kind == kit_doc::KIND {
+            // Data blocks written beside the document are read relative to its folder.
+            let base = input.parent().map(Path::to_path_buf).unwrap_or_default();
+            let mut load = |_at: &str, r: &kit_doc::DataRef| -> Result<Vec<u8>, String> {
+                match (&r.file, &r.hex) {
+                    (Some(f), _) => {
+                        let p = base.join(f);
+                        std::fs::read(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+                    }
+                    (None, Some(h)) => kit_doc::from_hex(h).ok_or_else(|| "hex data is not valid hex".to_string()),
+                    (None, None) => Err("neither `file` nor `hex` is given".into()),
+                }
+            };
+            return kit_doc::build(text, &mut load).map(|k| k.to_bytes()).map_err(|e| file_err(input, e));
+        }
         human::build(text).map(Project::into_bytes).map_err(|e| file_err(input, e))
     }
 
@@ -897,11 +929,16 @@ impl Handler for OpzHandler {
                 let text = std::fs::read_to_string(&cfg).into_diagnostic()?;
                 opts.channels = midi::channels_from_midi_json(&text).map_err(|e| file_err(&cfg, e))?;
                 opts.ccs = midi::ccs_from_midi_json(&text).map_err(|e| file_err(&cfg, e))?;
-                println!("channels from {} (and the parameter CC numbers)", cfg.display());
+                if !super::quiet() {
+                    eprintln!("channels from {} (and the parameter CC numbers)", cfg.display());
+                }
             }
             let done = midi::render(&project, &opts).map_err(|e| file_err(input, e))?;
             groovekit_audio::midi::write_smf(output, &done.song).map_err(|e| miette!("{}: {e}", output.display()))?;
-            print!("{}", export_summary(output, &done));
+            // A summary, not a result: stderr (the MIDI file is the result), silent with --quiet.
+            if !super::quiet() {
+                eprint!("{}", export_summary(output, &done));
+            }
             Ok(Outcome::Ok)
         })())
     }

@@ -7,13 +7,16 @@ use std::path::Path;
 use groovekit_core::doc::Syntax;
 use groovekit_octatrack::OtError;
 use groovekit_octatrack::human;
+use groovekit_octatrack::model::arrangement::Arrangement as ModelArrangement;
+use groovekit_octatrack::model::params;
 use groovekit_octatrack::ops::binary_diff;
-use groovekit_octatrack::raw::arrangement::{self, Arrangement, Block, row_type};
+use groovekit_octatrack::raw::arrangement::{self, Arrangement, Block};
 use groovekit_octatrack::raw::bank::{self, Bank, PART_COUNT, PartCopy};
 use groovekit_octatrack::raw::header::{BinaryKind, ChecksumState};
 use groovekit_octatrack::raw::image::ChecksumPolicy;
 use groovekit_octatrack::raw::markers::{self, Markers};
 use groovekit_octatrack::raw::part;
+use groovekit_octatrack::raw::pattern;
 use miette::miette;
 use serde_json::json;
 
@@ -82,6 +85,7 @@ fn inspect_bank(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
             .filter(|(_, n)| *n > 0)
             .map(|(t, n)| json!({ "track": t + 1, "trigs": n }))
             .collect();
+        let locks = lock_summary(&b, p);
         let list = |v: &[serde_json::Value], prefix: &str| {
             v.iter().map(|x| format!("{prefix}{}:{}", x["track"], x["trigs"])).collect::<Vec<_>>().join(" ")
         };
@@ -95,6 +99,22 @@ fn inspect_bank(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
             if midi.is_empty() { "" } else { " " },
             list(&midi, "M")
         ));
+        if locks.steps > 0 {
+            text.push_str(&format!(
+                "            p-locks on {} step{}: {}{}\n",
+                locks.steps,
+                if locks.steps == 1 { "" } else { "s" },
+                locks.names.join(" "),
+                if locks.samples.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; sample locks: slots {}",
+                        locks.samples.iter().map(u16::to_string).collect::<Vec<_>>().join(" ")
+                    )
+                }
+            ));
+        }
         patterns.push(json!({
             "pattern": p + 1,
             "part": u16::from(pat.part()) + 1,
@@ -102,6 +122,9 @@ fn inspect_bank(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
             "tempo_x24": pat.tempo_x24(),
             "audio_tracks": tracks,
             "midi_tracks": midi,
+            "plock_steps": locks.steps,
+            "plock_params": locks.names,
+            "sample_lock_slots": locks.samples,
         }));
     }
     let mut parts = Vec::new();
@@ -129,19 +152,47 @@ fn inspect_bank(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
     Ok(Inspection { text, json })
 }
 
-fn row_text(r: &arrangement::Row<&[u8]>) -> String {
-    use arrangement::pattern_row as pr;
-    match r.kind() {
-        row_type::PATTERN => format!(
-            "{} x{}{}",
-            human::arrangement::pattern_name(r.byte(pr::PATTERN)),
-            r.byte(pr::REPEATS),
-            if r.tempo() != 0 { format!(" at {:.2} BPM", f64::from(r.tempo()) / 24.0) } else { String::new() }
-        ),
-        row_type::LOOP => format!("loop {} times to row {}", r.byte(1), u16::from(r.byte(2)) + 1),
-        row_type::REMINDER => format!("reminder {:?}", r.reminder_text()),
-        other => format!("row type {other}"),
+/// The p-locks of one pattern: how many steps carry locks (audio and MIDI), which parameters
+/// (named as in the API and documents, [`params`], for the track's machine and FX types in the
+/// pattern's part; MIDI ones prefixed `M`), and the slots of its sample locks (1-128, sorted).
+struct LockSummary {
+    steps: usize,
+    names: Vec<String>,
+    samples: Vec<u16>,
+}
+
+fn lock_summary(b: &Bank, p: usize) -> LockSummary {
+    let pat = b.pattern(p);
+    let part = usize::from(pat.part());
+    let ctx: [params::AudioContext; 8] = if part < PART_COUNT {
+        let pt = b.part(PartCopy::Working, part);
+        std::array::from_fn(|t| params::AudioContext::of_part(&pt, t))
+    } else {
+        [params::AudioContext::default(); 8]
+    };
+    let (mut steps, mut names, mut samples) = (0, std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+    for t in 0..8 {
+        for (midi, track) in [(false, pat.audio_track(t)), (true, pat.midi_track(t))] {
+            for s in 0..pattern::STEPS {
+                let rec = track.plock(s);
+                if rec.iter().all(|&x| x == pattern::NO_LOCK) {
+                    continue;
+                }
+                steps += 1;
+                for (f, &x) in rec.iter().enumerate().filter(|(_, x)| **x != pattern::NO_LOCK) {
+                    if midi {
+                        names.insert(format!("M{}", params::midi_lock_name(f)));
+                    } else if f == params::SAMPLE_LOCK {
+                        samples.insert(params::show_audio_lock(f, x));
+                    } else {
+                        names
+                            .insert(params::audio_lock_name(f, ctx.get(t).unwrap_or(&params::AudioContext::default())));
+                    }
+                }
+            }
+        }
     }
+    LockSummary { steps, names: names.into_iter().collect(), samples: samples.into_iter().collect() }
 }
 
 fn inspect_arrangement(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
@@ -155,11 +206,11 @@ fn inspect_arrangement(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> 
     );
     let mut blocks = Vec::new();
     for (block, label) in [(Block::Current, "current"), (Block::Saved, "saved")] {
-        let n = usize::from(a.row_count(block));
-        // A count of 0 with rows present is how 256 rows are reportedly stored.
-        let shown = if n == 0 && a.row(block, 0).raw().iter().any(|&x| x != 0) { arrangement::ROW_MAX } else { n };
+        // The typed rows (model::arrangement): pattern, loop / jump / halt, reminder.
+        let typed = ModelArrangement::from_raw(a.clone(), 1);
         text.push_str(&format!("{label}: name {:?}, {} rows\n", a.name(block), a.row_count(block)));
-        let rows: Vec<String> = (0..shown).map(|r| row_text(&a.row(block, r))).collect();
+        let rows: Vec<String> =
+            typed.rows(block).iter().enumerate().map(|(r, row)| row.describe(r as u16 + 1)).collect();
         for (r, t) in rows.iter().enumerate() {
             text.push_str(&format!("  {:>3}: {t}\n", r + 1));
         }

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use groovekit_octatrack::Project;
 use groovekit_octatrack::model::bank::{AudioStep, Bank, MidiStep};
-use groovekit_octatrack::model::params;
 use groovekit_octatrack::model::project::SlotType;
 use groovekit_octatrack::raw::bank::PartCopy;
 use groovekit_octatrack::raw::part::fx_name;
@@ -194,14 +193,9 @@ fn pattern_view(
         settings.tempo
     );
     text.push_str("X trig, O one-shot, t trigless, . none, lower case past the track length; | every 16 steps\n");
-    let mut header = String::from("     ");
-    for s in 1..=shown {
-        if s > 1 && (s - 1) % 16 == 0 {
-            header.push('|');
-        }
-        header.push(if s % 4 == 1 { char::from(b'0' + ((s / 10) % 10)) } else { ' ' });
+    for line in ruler(shown) {
+        let _ = writeln!(text, "{}", line.trim_end());
     }
-    let _ = writeln!(text, "{}", header.trim_end());
     for r in &rows {
         let mut line = format!("{:<4} ", r.label);
         for (i, m) in r.marks.iter().take(usize::from(shown)).enumerate() {
@@ -225,6 +219,22 @@ fn pattern_view(
     }
     print!("{text}");
     Ok(Outcome::Ok)
+}
+
+/// The step ruler above the grid: every step's number written downwards, tens over units
+/// (`1` over `0` is step 10), with the page breaks of the grid, so each column reads as its step
+/// number for all 64 steps.
+fn ruler(shown: u8) -> [String; 2] {
+    let (mut tens, mut units) = (String::from("     "), String::from("     "));
+    for s in 1..=shown {
+        if s > 1 && (s - 1) % 16 == 0 {
+            tens.push('|');
+            units.push('|');
+        }
+        tens.push(if s >= 10 { char::from(b'0' + s / 10) } else { ' ' });
+        units.push(char::from(b'0' + s % 10));
+    }
+    [tens, units]
 }
 
 /// The grid as SVG: a cell per step, filled by trig kind, a dot for steps with details.
@@ -291,7 +301,6 @@ fn part_view(dir: &std::path::Path, bank: u8, part: u8, saved: bool, as_json: bo
     let mut tracks = Vec::new();
     for t in 1..=8u8 {
         let pt = b.part_track(part, copy, t).map_err(e)?;
-        let ctx = pt.context();
         let machine = pt.machine_type().map_or_else(|| format!("#{}", pt.machine), |m| m.name().to_string());
         let (pool, slot) = match pt.machine_type() {
             Some(groovekit_octatrack::raw::part::MachineType::Static) => (Some(SlotType::Static), pt.static_slot),
@@ -299,12 +308,12 @@ fn part_view(dir: &std::path::Path, bank: u8, part: u8, saved: bool, as_json: bo
             _ => (None, 0),
         };
         let sample = pool.and_then(|p| name_of(p, slot));
-        let pages: Vec<(String, u8)> = (0..30)
-            .filter_map(|f| {
-                let n = params::audio_lock_name(f, &ctx);
-                pt.param(&n).ok().map(|v| (n, v))
-            })
-            .collect();
+        // Every page of the track by name: the machine's SRC and SRC setup, then the pages
+        // every machine has, in the device's order (other machines' pages are kept in the file
+        // but not shown).
+        let page_names =
+            ["src", "setup", "amp", "amp_setup", "lfo", "lfo_setup", "fx1", "fx1_setup", "fx2", "fx2_setup", "rec"];
+        let pages: Vec<Vec<(String, u8)>> = page_names.iter().map(|p| pt.page(p)).filter(|v| !v.is_empty()).collect();
         let _ = writeln!(
             text,
             "T{t} {machine:<8} {} fx1 {} fx2 {}  vol {}/{}",
@@ -318,12 +327,15 @@ fn part_view(dir: &std::path::Path, bank: u8, part: u8, saved: bool, as_json: bo
             pt.volume.0,
             pt.volume.1
         );
-        let _ = writeln!(text, "   {}", pages.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join(" "));
+        for page in &pages {
+            let _ = writeln!(text, "   {}", page.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join(" "));
+        }
         tracks.push(json!({
             "track": t, "machine": machine, "fx1": fx_name(pt.fx1), "fx2": fx_name(pt.fx2),
             "volume": [pt.volume.0, pt.volume.1], "static_slot": pt.static_slot, "flex_slot": pt.flex_slot,
             "recorder_slot": pt.recorder_slot, "sample": sample,
-            "pages": pages.iter().map(|(n, v)| (n.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+            "pages": pages.iter().flatten().map(|(n, v)| (n.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+            "lfo_design": pt.page("lfo_design").iter().map(|(_, v)| *v).collect::<Vec<_>>(),
         }));
     }
     let mut midi = Vec::new();
@@ -338,8 +350,16 @@ fn part_view(dir: &std::path::Path, bank: u8, part: u8, saved: bool, as_json: bo
             m.bank.map(|x| format!(" bank {x}")).unwrap_or_default(),
             m.program.map(|x| format!(" program {x}")).unwrap_or_default()
         );
+        let shown: Vec<(String, u16)> = m
+            .params()
+            .into_iter()
+            .filter(|(n, _)| ["arp.", "arp_setup.", "ctrl1_setup.", "ctrl2_setup."].iter().any(|p| n.starts_with(p)))
+            .filter(|(n, _)| !n.contains(".p"))
+            .collect();
+        let _ = writeln!(text, "   {}", shown.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join(" "));
         midi.push(json!({"track": t, "channel": m.channel, "note": m.note, "velocity": m.velocity,
-            "bank": m.bank, "program": m.program}));
+            "bank": m.bank, "program": m.program,
+            "pages": m.params().into_iter().map(|(n, v)| (n, json!(v))).collect::<serde_json::Map<_, _>>()}));
     }
     if as_json {
         let v = json!({"bank": bank, "part": part, "copy": if saved { "saved" } else { "working" },
