@@ -297,12 +297,14 @@ impl Project {
         (1..=16).map(|b| Bank { project: project.clone_ref(py), b }).collect()
     }
 
-    /// Arrangement `n` (1-8) as read (a copy; the Rust model has raw rows only so far).
+    /// Arrangement `n` (1-8) as read (a copy: name, rows in words, the readable document).
     fn arrangement(&mut self, n: i64) -> PyResult<Arrangement> {
         let a = num("arrangement", n)?;
         let dir = self.inner.dir().map(Path::to_path_buf);
-        let bytes = self.inner.arrangement(a).map_err(|e| ot_error(e, dir.as_deref()))?.to_bytes();
-        Ok(Arrangement { number: a, bytes })
+        let arr = self.inner.arrangement(a).map_err(|e| ot_error(e, dir.as_deref()))?;
+        let block = groovekit_octatrack::raw::arrangement::Block::Current;
+        let rows = arr.rows(block).iter().zip(1u16..).map(|(r, at)| r.describe(at)).collect();
+        Ok(Arrangement { number: a, bytes: arr.to_bytes(), rows })
     }
 
     /// Iterates over the 16 banks.
@@ -333,6 +335,7 @@ impl Project {
 pub struct Arrangement {
     number: u8,
     bytes: Vec<u8>,
+    rows: Vec<String>,
 }
 
 #[pymethods]
@@ -348,6 +351,13 @@ impl Arrangement {
     fn document<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let doc = groovekit_octatrack::human::arrangement::dump(&self.bytes).map_err(err)?;
         util::to_py(py, &doc)
+    }
+
+    /// The rows of the current arrangement in words, as the model's typed rows describe them
+    /// (`pattern A01 x3`, `loop to 2 x4`, `jump to 9`, `halt`, `reminder "CHORUS"`).
+    #[getter]
+    fn rows(&self) -> Vec<String> {
+        self.rows.clone()
     }
 
     /// The name of the current arrangement.

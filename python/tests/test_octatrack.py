@@ -254,7 +254,16 @@ def test_add_sample_and_new_project(fixtures: pathlib.Path, tmp_path: pathlib.Pa
         ("static", 5, "../AUDIO/chain.wav"),
     ]
     assert q.arrangement(1).number == 1
+    assert q.arrangement(1).rows == [], "a new project's arrangement has no rows"
     assert isinstance(q.arrangement(1).document, dict)
+
+
+def test_arrangement_rows(fixtures: pathlib.Path) -> None:
+    a = ot.Project.open(fixtures / "octatrack" / "real-device").arrangement(1)
+    doc = a.document
+    assert isinstance(doc, dict)
+    assert a.to_bytes() == (fixtures / "octatrack" / "real-device" / "arr01.work").read_bytes()
+    assert all(isinstance(r, str) and r for r in a.rows)
 
 
 def test_save_also_strd(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> None:
