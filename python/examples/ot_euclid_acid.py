@@ -36,6 +36,8 @@ def build(folder: Path, wavs: list[Path]) -> octatrack.Project:
         machine = part.track(t)
         machine.machine = "Flex"
         machine.flex_slot = slot
+        machine.set_param("setup.loop", 0)  # SRC setup: play each hit once, no loop
+        machine.set_param("amp.rel", 64)  # a shorter release than the default 127
         track = pattern.audio_track(t)
         for s in euclid(HITS[i], i):
             step = track.step(s)
@@ -56,7 +58,9 @@ def build(folder: Path, wavs: list[Path]) -> octatrack.Project:
             m.condition = "fill"
         if i == 5:
             m.micro = 4
-    part.midi_track(1).channel = 2
+    midi_part = part.midi_track(1)
+    midi_part.channel = 2
+    midi_part.set_param("ctrl1_setup.cc1", 74)  # CC 1 of the CTRL1 page sends the filter cutoff
     project.save()
     return project
 

@@ -1491,17 +1491,11 @@ impl PartTrack {
         })
     }
 
-    /// The page values by name (`src.*` of the current machine, `lfo.*`, `amp.*`, `fx1.*`,
-    /// `fx2.*`), a copy.
+    /// Every page value by name (`src.*` of the current machine, `setup.*`, `lfo.*`, `amp.*`,
+    /// `fx1.*`, `fx2.*`, ... as the model names them), a copy.
     #[getter]
     fn params(&self, py: Python<'_>) -> PyResult<Vec<(String, u8)>> {
-        let v = self.value(py)?;
-        let ctx = v.context();
-        Ok(groovekit_octatrack::model::params::audio_lock_names(&ctx)
-            .into_iter()
-            .take(30)
-            .filter_map(|n| v.param(&n).ok().map(|x| (n, x)))
-            .collect())
+        Ok(self.value(py)?.params())
     }
 
     /// A page value by name.
@@ -1636,6 +1630,21 @@ impl MidiPartTrack {
     #[setter]
     fn set_length(&self, py: Python<'_>, n: u8) -> PyResult<()> {
         self.edit(py, |v| v.length = n)
+    }
+
+    /// A value of the MIDI track's pages by name (`ctrl1_setup.cc1`, ... as the model names them).
+    fn param(&self, py: Python<'_>, name: &str) -> PyResult<u16> {
+        self.value(py)?.param(name).map_err(err)
+    }
+
+    /// Sets a value of the MIDI track's pages by name.
+    fn set_param(&self, py: Python<'_>, name: &str, value: u16) -> PyResult<()> {
+        let (part, copy, t) = (self.part, copy_of(self.saved), self.t);
+        self.project.borrow_mut(py).edit_bank(self.b, |bank| {
+            let mut v = bank.midi_part_track(part, copy, t)?;
+            v.set_param(name, value)?;
+            bank.set_midi_part_track(part, copy, t, &v)
+        })
     }
 
     /// The value as text, e.g. for the REPL.
