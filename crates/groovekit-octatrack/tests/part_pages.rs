@@ -144,12 +144,14 @@ fn setters_refuse_out_of_range_values_naming_the_place() {
     let mut b = Bank::new(3);
     let mut pt = b.part_track(2, PartCopy::Working, 5).unwrap();
     let e = pt.set_param("amp_setup.sync", 128).unwrap_err().to_string();
-    assert!(e.contains("amp_setup.sync 128: must be 0-127"), "{e}");
+    assert!(e.contains("bank 3 part 2 track 5") && e.contains("amp_setup.sync 128: must be 0-127"), "{e}");
     assert!(pt.set_param("rec.qrec", 255).is_ok(), "255 = OFF");
     let e = pt.set_param("flex_setup.bogus", 1).unwrap_err().to_string();
     assert!(e.contains("unknown parameter") && e.contains("flex_setup.tsns"), "{e}");
     let mut m = b.midi_part_track(2, PartCopy::Working, 5).unwrap();
-    assert!(m.set_param("note_setup.chan", 0).is_err() && m.set_param("note_setup.chan", 17).is_err());
+    let e = m.set_param("note_setup.chan", 17).unwrap_err().to_string();
+    assert!(e.contains("bank 3 part 2 MIDI track 5") && e.contains("note_setup.chan 17: must be 1-16"), "{e}");
+    assert!(m.set_param("note_setup.chan", 0).is_err());
     m.set_param("note_setup.chan", 16).unwrap();
     assert_eq!(m.channel, 16);
     b.set_midi_part_track(2, PartCopy::Working, 5, &m).unwrap();

@@ -384,6 +384,24 @@ const EXEMPT: &[(&str, &str)] = &[
         "backs every changed file up into the project's backups/ folder, not NAME.bak; tests/ot_ops.rs and \
              groovekit-octatrack tests/ops_copy_bank.rs check --dry-run, the backup, restore and injected faults",
     ),
+    (
+        "ot copy-pattern",
+        "backs up into the destination's backups/ folder; tests/ot_copy.rs and groovekit-octatrack \
+             tests/ops_copy_piece.rs check --dry-run, the backup, restore and injected faults",
+    ),
+    (
+        "ot copy-part",
+        "as copy-pattern; groovekit-octatrack tests/ops_copy_piece.rs failures_and_dry_runs_change_no_file",
+    ),
+    (
+        "ot copy-track",
+        "as copy-pattern; groovekit-octatrack tests/ops_copy_piece.rs failures_and_dry_runs_change_no_file",
+    ),
+    (
+        "ot copy-slots",
+        "as copy-pattern; tests/ot_copy.rs and groovekit-octatrack tests/ops_copy_piece.rs \
+             failures_and_dry_runs_change_no_file",
+    ),
     ("ot restore", "puts a backups/ folder back (itself backed up first); tested in tests/ot_ops.rs"),
     (
         "opz import-midi",

@@ -326,6 +326,8 @@ pub struct PartTrack {
     pub recorder_slot: u16,
     /// Every byte of [`params::AUDIO_PART_PAGES`], in table order.
     values: Vec<u8>,
+    /// `bank B part P track T`, for errors.
+    place: String,
 }
 
 /// A name that is not a parameter of the track: the error names the known ones.
@@ -353,7 +355,7 @@ impl PartTrack {
     fn find(&self, name: &str) -> Result<params::PartParam, OtError> {
         let ctx = self.context();
         params::part_param(name, params::AUDIO_PART_PAGES, &ctx)
-            .ok_or_else(|| unknown_param(name, name, &params::part_params(params::AUDIO_PART_PAGES, &ctx)))
+            .ok_or_else(|| unknown_param(&self.place, name, &params::part_params(params::AUDIO_PART_PAGES, &ctx)))
     }
 
     /// A value by name (see the type's documentation), as stored.
@@ -367,7 +369,7 @@ impl PartTrack {
     /// below the line are 255..128).
     pub fn set_param(&mut self, name: &str, v: u8) -> Result<(), OtError> {
         let p = self.find(name)?;
-        let b = p.store(u16::from(v), name)?;
+        let b = p.store(u16::from(v), &self.place)?;
         if let Some(x) = self.values.get_mut(p.index) {
             *x = b;
         }
@@ -417,18 +419,20 @@ pub struct MidiPartTrack {
     pub length: u8,
     /// Every byte of [`params::MIDI_PART_PAGES`], in table order (the fields above win on write).
     values: Vec<u8>,
+    /// `bank B part P MIDI track T`, for errors.
+    place: String,
 }
 
 impl MidiPartTrack {
-    fn find(name: &str) -> Result<params::PartParam, OtError> {
+    fn find(&self, name: &str) -> Result<params::PartParam, OtError> {
         let ctx = AudioContext::default();
         params::part_param(name, params::MIDI_PART_PAGES, &ctx)
-            .ok_or_else(|| unknown_param(name, name, &params::part_params(params::MIDI_PART_PAGES, &ctx)))
+            .ok_or_else(|| unknown_param(&self.place, name, &params::part_params(params::MIDI_PART_PAGES, &ctx)))
     }
 
     /// A value by name, as shown (`note_setup.chan` 1-16, everything else as stored).
     pub fn param(&self, name: &str) -> Result<u16, OtError> {
-        let p = Self::find(name)?;
+        let p = self.find(name)?;
         let raw = match p.name.as_str() {
             "note_setup.chan" => self.channel.saturating_sub(1),
             "note_setup.bank" => self.bank.unwrap_or(128),
@@ -443,8 +447,8 @@ impl MidiPartTrack {
 
     /// Sets a value by name (validated against the page's range; the typed fields follow).
     pub fn set_param(&mut self, name: &str, v: u16) -> Result<(), OtError> {
-        let p = Self::find(name)?;
-        let b = p.store(v, name)?;
+        let p = self.find(name)?;
+        let b = p.store(v, &self.place)?;
         if let Some(x) = self.values.get_mut(p.index) {
             *x = b;
         }
@@ -851,9 +855,10 @@ impl Bank {
 
     /// Audio track `track` of part `part` (1-4), working or saved copy.
     pub fn part_track(&self, part: u8, copy: PartCopy, track: u8) -> Result<PartTrack, OtError> {
-        let (i, t, _) = self.part_place(part, "track", track)?;
+        let (i, t, place) = self.part_place(part, "track", track)?;
         let pt = self.raw.part(copy, i);
         Ok(PartTrack {
+            place,
             machine: pt.machine(t),
             fx1: pt.fx1(t),
             fx2: pt.fx2(t),
@@ -900,7 +905,7 @@ impl Bank {
 
     /// MIDI track `track` of part `part`.
     pub fn midi_part_track(&self, part: u8, copy: PartCopy, track: u8) -> Result<MidiPartTrack, OtError> {
-        let (i, t, _) = self.part_place(part, "MIDI track", track)?;
+        let (i, t, place) = self.part_place(part, "MIDI track", track)?;
         let pt = self.raw.part(copy, i);
         let values = self.read_values(copy, i, t, params::MIDI_PART_PAGES);
         let b = |rel: usize| pt.byte(rel + t * 36);
@@ -914,6 +919,7 @@ impl Bank {
             velocity: n(1_004),
             length: n(1_005),
             values,
+            place,
         })
     }
 

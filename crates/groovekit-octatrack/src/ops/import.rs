@@ -370,8 +370,10 @@ pub fn import(
 }
 
 /// Chooses where `file` (and its `.ot`) lands near `base`: `base` itself when free or holding
-/// the same bytes, else `stem-2`, `stem-3`, ... Records the copies in `out.files`.
-fn place(
+/// the same bytes, else `stem-2`, `stem-3`, ... Records the copies in `out.files`. `planned`
+/// holds the targets this operation already gave out (normalised target -> source). Public for
+/// `ot copy-slots --to` ([`crate::ops::copy_piece`]).
+pub fn place(
     cache: &mut ContentCache,
     planned: &mut HashMap<PathBuf, PathBuf>,
     file: &Path,

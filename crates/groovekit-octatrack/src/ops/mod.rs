@@ -6,6 +6,7 @@ pub mod chain;
 pub mod chain_preview;
 pub mod content;
 pub mod copy;
+pub mod copy_piece;
 pub mod find_audio;
 pub mod import;
 pub mod new_project;

@@ -114,6 +114,91 @@ pub fn preview_height(s: &str) -> Result<usize, String> {
     in_range(s, 40..=4096, "height in pixels")
 }
 
+/// An Octatrack bank: 1-16, or the letter A-P the device shows.
+pub fn ot_bank(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    if let [c] = t.as_bytes()
+        && c.is_ascii_alphabetic()
+    {
+        let n = usize::from(c.to_ascii_uppercase() - b'A') + 1;
+        return if n <= 16 { Ok(n) } else { Err(format!("`{s}`: banks are A-P (or 1-16)")) };
+    }
+    in_range(t, 1..=16, "bank, or A-P")
+}
+
+/// A place in an Octatrack project: `PROJECT:BANK[:N[:M]]` (numbers from 1, as the device shows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtAt {
+    /// The project folder.
+    pub project: std::path::PathBuf,
+    /// Bank, 1-16.
+    pub bank: usize,
+    /// The numbers after the bank (pattern, part, track), checked against their ranges.
+    pub numbers: Vec<usize>,
+}
+
+/// Parses `PROJECT:BANK:...` with one number per `(name, max)` after the bank (the project
+/// folder may itself hold colons: the numbers are taken from the right).
+fn ot_at(s: &str, names: &[(&str, usize)]) -> Result<OtAt, String> {
+    let shape: String = names.iter().map(|(n, _)| format!(":{}", n.to_uppercase())).collect();
+    let bad = || format!("`{s}`: expected PROJECT:BANK{shape} (e.g. `SET/LIVE:A{}`)", ":1".repeat(names.len()));
+    let mut parts: Vec<&str> = s.rsplitn(names.len() + 2, ':').collect();
+    if parts.len() != names.len() + 2 {
+        return Err(bad());
+    }
+    parts.reverse();
+    let project = parts.first().filter(|p| !p.is_empty()).ok_or_else(bad)?;
+    let bank = ot_bank(parts.get(1).ok_or_else(bad)?).map_err(|e| format!("`{s}`: {e}"))?;
+    let mut numbers = Vec::new();
+    for ((name, max), v) in names.iter().zip(parts.iter().skip(2)) {
+        numbers.push(in_range(v, 1..=*max, name).map_err(|e| format!("`{s}`: {e}"))?);
+    }
+    Ok(OtAt { project: project.into(), bank, numbers })
+}
+
+/// `PROJECT:BANK:PATTERN` (pattern 1-16).
+pub fn ot_pattern_at(s: &str) -> Result<OtAt, String> {
+    ot_at(s, &[("pattern", 16)])
+}
+
+/// `PROJECT:BANK:PART` (part 1-4).
+pub fn ot_part_at(s: &str) -> Result<OtAt, String> {
+    ot_at(s, &[("part", 4)])
+}
+
+/// `PROJECT:BANK:PATTERN:TRACK` (pattern 1-16, track 1-8).
+pub fn ot_track_at(s: &str) -> Result<OtAt, String> {
+    ot_at(s, &[("pattern", 16), ("track", 8)])
+}
+
+/// An Octatrack sample slot, 1-128.
+pub fn ot_slot(s: &str) -> Result<u16, String> {
+    in_range(s, 1..=128, "sample slot")
+}
+
+/// A list of sample slots: `1-4,9` (ranges and single slots, 1-128).
+pub fn ot_slot_list(s: &str) -> Result<Vec<u16>, String> {
+    let mut out = Vec::new();
+    for item in s.split(',').map(str::trim).filter(|x| !x.is_empty()) {
+        match item.split_once('-') {
+            Some((a, b)) => {
+                let (a, b) = (ot_slot(a)?, ot_slot(b)?);
+                if a > b {
+                    return Err(format!("`{item}`: a range goes from low to high"));
+                }
+                out.extend(a..=b);
+            }
+            None => out.push(ot_slot(item)?),
+        }
+    }
+    if out.is_empty() {
+        return Err(format!("`{s}`: no slot (e.g. `1-4,9`)"));
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
 /// Counts in words that agree in number: `count(1, "problem")` is "1 problem", `count(2,
 /// "problem")` "2 problems" (nouns whose plural is `+s`).
 pub fn count(n: usize, noun: &str) -> String {

@@ -31,3 +31,19 @@ fn usage_errors_are_recognised() {
     assert!(is_usage(&usage("x")));
     assert!(!is_usage(&miette::miette!("x")));
 }
+
+#[test]
+fn octatrack_places_and_slot_lists() {
+    assert_eq!(ot_bank("p"), Ok(16));
+    assert_eq!(ot_bank("3"), Ok(3));
+    assert!(ot_bank("Q").is_err() && ot_bank("17").is_err() && ot_bank("0").is_err());
+    let at = ot_track_at("SET/A:B:C:12:8").unwrap();
+    assert_eq!((at.project, at.bank, at.numbers), ("SET/A:B".into(), 3, vec![12, 8]));
+    assert!(ot_track_at("P:1:1:9").is_err(), "track 9");
+    assert!(ot_pattern_at("P:1:17").is_err());
+    assert!(ot_part_at("P:1:5").is_err());
+    assert!(ot_pattern_at("P:1").is_err(), "the pattern is missing");
+    assert!(ot_pattern_at(":1:1").is_err(), "the project is missing");
+    assert_eq!(ot_slot_list("9, 1-4,3"), Ok(vec![1, 2, 3, 4, 9]));
+    assert!(ot_slot_list("4-1").is_err() && ot_slot_list("129").is_err() && ot_slot_list("").is_err());
+}

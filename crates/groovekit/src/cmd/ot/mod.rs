@@ -3,9 +3,11 @@
 //! - [`binary`]: banks, arrangements, markers;
 //! - [`project`]: `project.work`, new projects, project/Set folders;
 //! - [`samples`]: `.ot` sample settings, sample chains, slices, audio checks;
-//! - [`ops`]: project operations (slots, copy-bank, restore).
+//! - [`ops`]: project operations (slots, copy-bank, restore);
+//! - [`copy`]: copy-pattern, copy-part, copy-track, copy-slots.
 
 pub mod binary;
+pub mod copy;
 pub mod ops;
 pub mod project;
 pub mod samples;
@@ -28,6 +30,9 @@ pub enum OtCommand {
     /// Project operations: slots, copy-bank, restore.
     #[command(flatten)]
     Ops(ops::OpsCommand),
+    /// Pattern, part, track and slot copies.
+    #[command(flatten)]
+    Copy(copy::CopyCommand),
 }
 
 /// Runs a `groovekit ot` subcommand.
@@ -37,6 +42,7 @@ pub fn run(command: OtCommand) -> miette::Result<Outcome> {
         OtCommand::Samples(c) => samples::run(c),
         OtCommand::View(c) => view::run(c),
         OtCommand::Ops(c) => ops::run(c),
+        OtCommand::Copy(c) => copy::run(c),
     }
 }
 
