@@ -14,9 +14,14 @@ __all__ = [
     "PartTrack",
     "Pattern",
     "Plan",
+    "PiecePlan",
     "Project",
     "SampleSlot",
     "copy_bank",
+    "copy_part",
+    "copy_pattern",
+    "copy_slots",
+    "copy_track",
     "restore",
     "slots",
 ]
@@ -459,3 +464,72 @@ def copy_bank(
 ) -> Plan: ...
 def slots(project: _Path, bank: int | None = None, part: int | None = None, pattern: int | None = None) -> dict[str, Any]: ...
 def restore(backup: _Path, dry_run: bool = False) -> dict[str, Any]: ...
+
+@final
+class PiecePlan:
+    """A copy of a pattern, part, track or slots; apply() runs a dry-run plan."""
+
+    @property
+    def operation(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def destination(self) -> str: ...
+    @property
+    def slots(self) -> list[dict[str, Any]]: ...
+    @property
+    def replaces(self) -> list[str]: ...
+    @property
+    def writes(self) -> list[str]: ...
+    @property
+    def dry_run(self) -> bool: ...
+    @property
+    def backup(self) -> str | None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def apply(self) -> str: ...
+
+def copy_pattern(
+    src: _Path,
+    sb: int,
+    sp: int,
+    dst: _Path,
+    db: int,
+    dp: int,
+    with_part: bool = False,
+    dry_run: bool = False,
+    to_pool: bool = False,
+    force: bool = False,
+) -> PiecePlan: ...
+def copy_part(
+    src: _Path,
+    sb: int,
+    si: int,
+    dst: _Path,
+    db: int,
+    di: int,
+    working_only: bool = False,
+    dry_run: bool = False,
+    to_pool: bool = False,
+    force: bool = False,
+) -> PiecePlan: ...
+def copy_track(
+    src: _Path,
+    src_at: tuple[int, int, int],
+    dst: _Path,
+    dst_at: tuple[int, int, int],
+    what: str = "steps",
+    midi: bool = False,
+    dry_run: bool = False,
+    to_pool: bool = False,
+    force: bool = False,
+) -> PiecePlan: ...
+def copy_slots(
+    src: _Path,
+    dst: _Path,
+    slots: list[int],
+    pool: str | None = None,
+    to: int | None = None,
+    dry_run: bool = False,
+    to_pool: bool = False,
+    force: bool = False,
+) -> PiecePlan: ...

@@ -96,7 +96,8 @@ fn num(what: &str, n: i64) -> PyResult<u8> {
     })
 }
 
-fn pool(name: &str) -> PyResult<SlotType> {
+/// "flex" or "static" as a pool.
+pub fn pool(name: &str) -> PyResult<SlotType> {
     match name.to_ascii_lowercase().as_str() {
         "flex" => Ok(SlotType::Flex),
         "static" => Ok(SlotType::Static),

@@ -348,3 +348,26 @@ def test_copy_bank_example(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> No
     assert "(dry run)" in r.stdout and "backup in" in r.stdout
     assert problems(dst) < known
     assert any(s.trig for pat in ot.Project.open(dst).bank(3) for t in pat.audio_tracks for s in t)
+
+
+def test_copy_pattern_dry_run_then_apply(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    src, dst = copy_set(fixtures, tmp_path)
+    before = tree_digest(dst)
+    plan = ot.copy_pattern(src, 1, 1, dst, 1, 5, dry_run=True)
+    assert plan.dry_run and plan.operation == "copy-pattern"
+    assert tree_digest(dst) == before, "a dry run changed files"
+    source = ot.Project.open(src).bank(1).pattern(1)
+    want = [(t.number, s.number) for t in source.audio_tracks for s in t if s.trig]
+    assert want
+    backup = plan.apply()
+    assert pathlib.Path(backup).is_dir() and not plan.dry_run
+    got = ot.Project.open(dst).bank(1).pattern(5)
+    assert [(t.number, s.number) for t in got.audio_tracks for s in t if s.trig] == want
+    ot.restore(backup)
+    assert {k: v for k, v in tree_digest(dst).items() if not k.startswith("backups")} == before
+
+
+def test_copy_track_rejects_a_bad_part_name(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    src, dst = copy_set(fixtures, tmp_path)
+    with pytest.raises(groovekit.ValidationError, match="what"):
+        ot.copy_track(src, (1, 1, 1), dst, (1, 1, 2), what="everything")
