@@ -21,7 +21,8 @@ def main(src: str, out: str) -> None:
                 track = pattern.audio_track(t)
                 for s in range(1, 65):
                     step = track.step(s)
-                    seen += bool(step.active) + bool(step.trigless) + (step.condition is not None)
+                    # octapy's condition is a TrigCondition IntEnum, NONE (0) when there is none.
+                    seen += bool(step.active) + bool(step.trigless) + bool(step.condition)
                 midi = pattern.midi_track(t)
                 for s in range(1, 65):
                     step = midi.step(s)

@@ -3,7 +3,7 @@ OP-Z, Amiga Oktalyzer and `.track` files.
 
 Every call goes to the groovekit Rust crates (through the native module ``groovekit._groovekit``);
 this package adds no logic of its own. Format-independent functions: ``detect``, ``inspect``,
-``verify``, ``dump``, ``build``. Submodules: ``groovekit.okt``, ``groovekit.track``,
+``verify``, ``dump``, ``build``. Submodules: ``groovekit.octatrack``, ``groovekit.okt``, ``groovekit.track``,
 ``groovekit.opz``.
 """
 
@@ -20,7 +20,7 @@ from groovekit._groovekit import (
     inspect,
     verify,
 )
-from groovekit import okt, opz, track
+from groovekit import octatrack, okt, opz, track
 
 __all__ = [
     "Error",
@@ -34,6 +34,7 @@ __all__ = [
     "dump",
     "inspect",
     "verify",
+    "octatrack",
     "okt",
     "opz",
     "track",

@@ -1,4 +1,4 @@
-from groovekit import okt as okt, opz as opz, track as track
+from groovekit import octatrack as octatrack, okt as okt, opz as opz, track as track
 
 import os
 from typing import Any, final
@@ -14,6 +14,7 @@ __all__ = [
     "detect",
     "dump",
     "inspect",
+    "octatrack",
     "okt",
     "opz",
     "track",

@@ -8,7 +8,7 @@ use groovekit_okt::{human, render};
 use numpy::PyArray2;
 use pyo3::prelude::*;
 
-use crate::errors::{self, FormatError, ValidationError, Where, raise};
+use crate::errors::{FormatError, ValidationError, Where, raise};
 use crate::util;
 
 fn load_error(e: &model::LoadError, file: Option<&Path>) -> PyErr {
@@ -193,8 +193,7 @@ impl Module {
     /// Loads a module from a file. Raises FormatError (with the byte offset) or IoError.
     #[staticmethod]
     fn load(path: PathBuf) -> PyResult<Self> {
-        let bytes = errors::read(&path)?;
-        let (inner, warnings) = model::Module::load(&bytes).map_err(|e| load_error(&e, Some(&path)))?;
+        let (inner, warnings) = crate::open_file(&path, model::Module::load, |e, f| load_error(&e, f))?;
         Ok(Self { inner, warnings, path: Some(path) })
     }
 
@@ -214,15 +213,7 @@ impl Module {
     /// `backup`, an existing file is first copied to NAME.bak; returns that backup's path.
     #[pyo3(signature = (path=None, backup=true))]
     fn save(&mut self, path: Option<PathBuf>, backup: bool) -> PyResult<Option<String>> {
-        let Some(target) = path.or_else(|| self.path.clone()) else {
-            return Err(raise::<ValidationError>(
-                "the module was not loaded from a file: give a path",
-                Where::default(),
-            ));
-        };
-        let copy = errors::save(&target, &self.inner.to_bytes(), backup)?;
-        self.path = Some(target);
-        Ok(copy.map(|p| p.to_string_lossy().into_owned()))
+        crate::save_file(path, &mut self.path, "module", &self.inner.to_bytes(), backup)
     }
 
     /// The file the module was loaded from or last saved to.
@@ -327,8 +318,8 @@ impl Module {
     }
 
     /// Renders the song as the original replayer plays it; returns float32 samples shaped
-    /// (frames, channels). Options as `groovekit render`: `mute`/`solo` are 0-based logical
-    /// channels. The GIL is released while mixing.
+    /// (frames, channels). Options as `groovekit render`: `mute`/`solo` list logical channels
+    /// from 1, as the CLI and Oktalyzer count them. The GIL is released while mixing.
     #[pyo3(signature = (rate=48000, channels=2, interpolation="linear", stereo_separation=100, loops=1,
         mute=Vec::new(), solo=Vec::new(), compat="original", pair_note_clamp=true,
         max_seconds=1200, start_order=0))]
@@ -359,8 +350,12 @@ impl Module {
             return Err(bad(format!("stereo_separation {stereo_separation} is outside 0..=100")));
         }
         let n = self.inner.channels();
-        if let Some(c) = mute.iter().chain(&solo).find(|&&c| c >= n) {
-            return Err(bad(format!("channel {c} does not exist: this module has {n} channels (0-based)")));
+        // Channels count from 1, as `groovekit render --mute/--solo` and Oktalyzer show them.
+        if let Some(c) = mute.iter().chain(&solo).find(|&&c| c == 0 || c > n) {
+            return Err(bad(format!(
+                "channel {c} does not exist: this module has channels 1-{n} (numbered from 1 in pattern order, \
+                 as Oktalyzer shows them; a split Paula channel has two)"
+            )));
         }
         let compat: render::Compat = compat.parse().map_err(bad)?;
         let opts = render::RenderOptions {
@@ -369,7 +364,7 @@ impl Module {
             interpolation: interpolation.parse().map_err(bad)?,
             stereo_separation,
             loops,
-            muted: (0..n).map(|c| mute.contains(&c) || (!solo.is_empty() && !solo.contains(&c))).collect(),
+            muted: (1..=n).map(|c| mute.contains(&c) || (!solo.is_empty() && !solo.contains(&c))).collect(),
             compat,
             max_seconds,
             start_order,

@@ -236,8 +236,7 @@ impl Project {
     /// Opens a project file. Raises FormatError (wrong size, empty) or IoError.
     #[staticmethod]
     fn open(path: PathBuf) -> PyResult<Self> {
-        let bytes = errors::read(&path)?;
-        let inner = model::Project::parse(&bytes).map_err(|e| opz_error(e, Some(&path)))?;
+        let inner = crate::open_file(&path, model::Project::parse, opz_error)?;
         Ok(Self { inner, path: Some(path) })
     }
 
@@ -262,15 +261,7 @@ impl Project {
     /// existing file is first copied to NAME.bak; returns that backup's path.
     #[pyo3(signature = (path=None, backup=true))]
     fn save(&mut self, path: Option<PathBuf>, backup: bool) -> PyResult<Option<String>> {
-        let Some(target) = path.or_else(|| self.path.clone()) else {
-            return Err(raise::<ValidationError>(
-                "the project was not opened from a file: give a path",
-                Where::default(),
-            ));
-        };
-        let copy = errors::save(&target, self.inner.as_bytes(), backup)?;
-        self.path = Some(target);
-        Ok(copy.map(|p| p.to_string_lossy().into_owned()))
+        crate::save_file(path, &mut self.path, "project", self.inner.as_bytes(), backup)
     }
 
     /// The file the project was opened from or last saved to.
@@ -427,8 +418,7 @@ impl Kit {
     /// Opens a sample pack. Raises FormatError with the byte offset for a broken AIFF.
     #[staticmethod]
     fn open(path: PathBuf) -> PyResult<Self> {
-        let bytes = errors::read(&path)?;
-        let inner = kit::Kit::parse(&bytes).map_err(|e| opz_error(e, Some(&path)))?;
+        let inner = crate::open_file(&path, kit::Kit::parse, opz_error)?;
         Ok(Self { inner, path: Some(path) })
     }
 
@@ -447,12 +437,7 @@ impl Kit {
     /// is first copied to NAME.bak, whose path is returned.
     #[pyo3(signature = (path=None, backup=true))]
     fn save(&mut self, path: Option<PathBuf>, backup: bool) -> PyResult<Option<String>> {
-        let Some(target) = path.or_else(|| self.path.clone()) else {
-            return Err(raise::<ValidationError>("the kit was not opened from a file: give a path", Where::default()));
-        };
-        let copy = errors::save(&target, &self.inner.to_bytes(), backup)?;
-        self.path = Some(target);
-        Ok(copy.map(|p| p.to_string_lossy().into_owned()))
+        crate::save_file(path, &mut self.path, "kit", &self.inner.to_bytes(), backup)
     }
 
     /// The kit type from the JSON ("drum", "sampler", ...).

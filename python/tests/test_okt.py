@@ -97,7 +97,7 @@ def test_render_equals_the_cli_wav(fixtures: pathlib.Path, cli: pathlib.Path, tm
     cases = [
         ({}, []),
         (
-            {"rate": 44100, "channels": 1, "interpolation": "cubic", "stereo_separation": 50, "mute": [1], "compat": "xmp"},
+            {"rate": 44100, "channels": 1, "interpolation": "cubic", "stereo_separation": 50, "mute": [2], "compat": "xmp"},
             ["--rate", "44100", "--channels", "1", "--interpolation", "cubic", "--stereo-separation", "50", "--mute", "2", "--compat", "xmp"],
         ),
     ]
@@ -127,6 +127,8 @@ def test_render_rejects_bad_options(fixtures: pathlib.Path) -> None:
     m = okt.Module.load(fixtures / "okt" / "kampfmodul.okta")
     with pytest.raises(groovekit.ValidationError, match="channel 9"):
         m.render(mute=[9])
+    with pytest.raises(groovekit.ValidationError, match="channel 0"):
+        m.render(solo=[0])
     with pytest.raises(groovekit.ValidationError, match="interpolation|unknown"):
         m.render(interpolation="bogus")
     with pytest.raises(groovekit.ValidationError):
@@ -141,3 +143,15 @@ def test_trace(fixtures: pathlib.Path, cli: pathlib.Path) -> None:
     expected = json.loads(run_cli(cli, "okt", "trace", str(src), "--ticks", "40", "--json").stdout)
     assert got == expected
     assert len(got) == 40 and got[0]["tick"] == 0
+
+
+def test_mute_and_solo_count_channels_from_1(fixtures: pathlib.Path) -> None:
+    m = okt.Module.load(fixtures / "okt" / "kampfmodul.okta")
+    n = m.channels
+    assert n >= 4
+    solo_first = m.render(rate=8000, solo=[1], max_seconds=5)
+    mute_rest = m.render(rate=8000, mute=list(range(2, n + 1)), max_seconds=5)
+    assert np.array_equal(solo_first, mute_rest)
+    assert not np.array_equal(solo_first, m.render(rate=8000, solo=[n], max_seconds=5))
+    with pytest.raises(groovekit.ValidationError, match=f"channel {n + 1}"):
+        m.render(mute=[n + 1])
