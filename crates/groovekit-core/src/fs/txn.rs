@@ -584,7 +584,14 @@ impl Transaction {
             let len = from.metadata().map_err(|e| err("reading", source, e))?.len();
             staged.out = Out::Count { pos: len, len };
         } else {
-            io::copy(&mut from, &mut staged).map_err(|e| err("copying to", target, e))?;
+            // File to File, so that std's `io::copy` uses `copy_file_range`/`sendfile` (in-kernel,
+            // reflinks where the file system has them) instead of 8 KiB reads and writes through
+            // the `Write` impl: bench/ot-ops measured 8 080 write calls for a 64 MB bank copy.
+            let copied = match &mut staged.out {
+                Out::File(to) => io::copy(&mut from, to),
+                Out::Count { .. } => io::copy(&mut from, &mut staged),
+            };
+            copied.map_err(|e| err("copying to", target, e))?;
         }
         staged.plan.source = Some(source.to_path_buf());
         self.add(staged)
