@@ -1,5 +1,6 @@
 """Elektron Octatrack projects: the typed model (project, banks, patterns, tracks, steps, locks,
-parts, scenes, samples, arrangements) and the project operations (copy_bank, slots, restore).
+parts, scenes, samples, arrangements) and the project operations (copy_bank and the piece copies, slots, restore,
+purge_slots, purge_files, collect, dedupe, relink, clear).
 Numbers count from 1 as the device shows them; every object is a live view of its project, so an
 edit writes through and ``Project.save()`` writes it."""
 
@@ -26,6 +27,12 @@ from groovekit._groovekit.octatrack import (
     copy_track,
     restore,
     slots,
+    purge_slots,
+    purge_files,
+    collect,
+    dedupe,
+    relink,
+    clear,
 )
 
 __all__ = [
@@ -51,4 +58,10 @@ __all__ = [
     "copy_track",
     "restore",
     "slots",
+    "purge_slots",
+    "purge_files",
+    "collect",
+    "dedupe",
+    "relink",
+    "clear",
 ]

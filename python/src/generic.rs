@@ -288,26 +288,10 @@ fn verify_file(path: &Path) -> Vec<Problem> {
     let mut r = Report::default();
     match detect_kind(path, &bytes) {
         Some(Kind::Ot(_)) => return ot_verify::verify_file(path, &bytes, false).map(from_report).unwrap_or_default(),
-        Some(Kind::Okt) => match groovekit_okt::model::Module::load(&bytes) {
-            Err(e) => r.problems.push(RustProblem::at(path, 0, e.to_string())),
-            Ok((_, warnings)) => {
-                r.warnings.extend(warnings.into_iter().map(|w| RustProblem::at(path, w.offset as u64, w.message)))
-            }
-        },
-        Some(Kind::OpzProject) => match groovekit_opz::model::Project::parse(&bytes) {
-            Err(e) => r.problems.push(RustProblem::new(path, e.to_string())),
-            Ok(p) => {
-                for f in groovekit_opz::ops::check_project(&p) {
-                    let item = RustProblem::at(path, f.offset as u64, f.message);
-                    if f.error { r.problems.push(item) } else { r.warnings.push(item) }
-                }
-            }
-        },
-        Some(Kind::OpzKit) => {
-            if let Err(e) = groovekit_opz::kit::Kit::parse(&bytes).and_then(|k| k.slices().map(|_| ())) {
-                r.problems.push(RustProblem::new(path, e.to_string()));
-            }
-        }
+        // The same checks as `groovekit verify` (they live in the format libraries).
+        Some(Kind::Okt) => return from_report(groovekit_okt::verify::verify(path, &bytes)),
+        Some(Kind::OpzProject) => return from_report(groovekit_opz::verify::verify_project(path, &bytes)),
+        Some(Kind::OpzKit) => return from_report(groovekit_opz::verify::verify_kit(path, &bytes)),
         Some(Kind::Track) => {
             let text = String::from_utf8_lossy(&bytes);
             return groovekit_track::check(&text)

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use groovekit_octatrack::OtError;
 use groovekit_octatrack::model::project::SlotType;
+use groovekit_octatrack::ops::cleanup::{self, CleanupOptions, ClearWhat};
 use groovekit_octatrack::ops::copy_piece::{self as piece, PieceOptions, TrackAt, TrackPart};
 use groovekit_octatrack::ops::{backup, copy, slots as ot_slots};
 use pyo3::prelude::*;
@@ -418,6 +419,91 @@ pub fn copy_slots(
     piece_plan(py, opts, dst, Box::new(move |o| piece::copy_slots(&src, &d, &slots, pool, to, o)))
 }
 
+/// Runs one clean-up operation with the GIL released and returns its plan as a dict (as
+/// `groovekit ot <operation> --json`): operation, root, slots, files, unresolved, cleared,
+/// warnings, writes, dry_run, backup.
+fn cleanup_dict<'py>(
+    py: Python<'py>,
+    at: PathBuf,
+    run: impl FnOnce(CleanupOptions) -> Result<cleanup::CleanupPlan, OtError> + Send,
+    dry_run: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let opts = CleanupOptions { dry_run, ..Default::default() };
+    let plan = py.detach(|| run(opts)).map_err(|e| ot_error(e, Some(&at)))?;
+    util::to_py(py, &plan)
+}
+
+/// Clears the sample slots nothing uses (no part slot of any bank, working or saved, no sample
+/// lock; recorder slots untouched); `pool` "flex" or "static" (None: both). As `ot purge-slots`.
+#[pyfunction]
+#[pyo3(signature = (project, pool=None, dry_run=false))]
+pub fn purge_slots<'py>(
+    py: Python<'py>,
+    project: PathBuf,
+    pool: Option<&str>,
+    dry_run: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let pool: Option<SlotType> = match pool {
+        None => None,
+        Some(p) => Some(crate::octatrack::pool(p)?),
+    };
+    let dir = project.clone();
+    cleanup_dict(py, project, move |o| cleanup::purge_slots(&dir, pool, o), dry_run)
+}
+
+/// Moves the audio files (and their .ot) of a project or Set that no slot of any project uses
+/// into its backups/ folder (never deleted; `restore` brings them back). As `ot purge-files`.
+#[pyfunction]
+#[pyo3(signature = (path, dry_run=false))]
+pub fn purge_files<'py>(py: Python<'py>, path: PathBuf, dry_run: bool) -> PyResult<Bound<'py, PyAny>> {
+    let at = path.clone();
+    cleanup_dict(py, path, move |o| cleanup::purge_files(&at, o), dry_run)
+}
+
+/// Copies every referenced sample that lives outside the project folder into it (or into the
+/// Set's AUDIO pool with `to_pool`) and rewrites the slot paths. As `ot collect`.
+#[pyfunction]
+#[pyo3(signature = (project, to_pool=false, dry_run=false))]
+pub fn collect<'py>(py: Python<'py>, project: PathBuf, to_pool: bool, dry_run: bool) -> PyResult<Bound<'py, PyAny>> {
+    let dir = project.clone();
+    cleanup_dict(py, project, move |o| cleanup::collect(&dir, to_pool, o), dry_run)
+}
+
+/// Keeps one of each set of content-identical audio files of a Set, rewrites the slot paths of
+/// every project and moves the others to backups/. As `ot dedupe`.
+#[pyfunction]
+#[pyo3(signature = (set, dry_run=false))]
+pub fn dedupe<'py>(py: Python<'py>, set: PathBuf, dry_run: bool) -> PyResult<Bound<'py, PyAny>> {
+    let dir = set.clone();
+    cleanup_dict(py, set, move |o| cleanup::dedupe(&dir, o), dry_run)
+}
+
+/// Finds the missing samples of a project under `search` (by name, narrowed by content) and
+/// rewrites their slot paths; ambiguous matches are listed in `unresolved`. As `ot relink`.
+#[pyfunction]
+#[pyo3(signature = (project, search, dry_run=false))]
+pub fn relink<'py>(py: Python<'py>, project: PathBuf, search: PathBuf, dry_run: bool) -> PyResult<Bound<'py, PyAny>> {
+    let dir = project.clone();
+    cleanup_dict(py, project, move |o| cleanup::relink(&dir, &search, o), dry_run)
+}
+
+/// Resets bank `bank` (1-16) to the blank project's: its patterns, its parts, or (neither
+/// flag) both. As `ot clear`.
+#[pyfunction]
+#[pyo3(signature = (project, bank, patterns=false, parts=false, dry_run=false))]
+pub fn clear<'py>(
+    py: Python<'py>,
+    project: PathBuf,
+    bank: usize,
+    patterns: bool,
+    parts: bool,
+    dry_run: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let dir = project.clone();
+    let what = ClearWhat { patterns, parts };
+    cleanup_dict(py, project, move |o| cleanup::clear(&dir, bank, what, o), dry_run)
+}
+
 /// Registers the operations.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Plan>()?;
@@ -429,5 +515,15 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(copy_bank, m)?)?;
     m.add_function(wrap_pyfunction!(slots, m)?)?;
     m.add_function(wrap_pyfunction!(restore, m)?)?;
+    for f in [
+        wrap_pyfunction!(purge_slots, m)?,
+        wrap_pyfunction!(purge_files, m)?,
+        wrap_pyfunction!(collect, m)?,
+        wrap_pyfunction!(dedupe, m)?,
+        wrap_pyfunction!(relink, m)?,
+        wrap_pyfunction!(clear, m)?,
+    ] {
+        m.add_function(f)?;
+    }
     Ok(())
 }

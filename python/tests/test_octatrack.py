@@ -371,3 +371,32 @@ def test_copy_track_rejects_a_bad_part_name(fixtures: pathlib.Path, tmp_path: pa
     src, dst = copy_set(fixtures, tmp_path)
     with pytest.raises(groovekit.ValidationError, match="what"):
         ot.copy_track(src, (1, 1, 1), dst, (1, 1, 2), what="everything")
+
+
+def test_clean_up_operations_plan_apply_and_restore(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    src, dst = copy_set(fixtures, tmp_path)
+    # clear: a dry run changes nothing; the real run leaves bank 1 without a trig; restore undoes.
+    before = tree_digest(src)
+    assert any(s.trig for pat in ot.Project.open(src).bank(1) for t in pat.audio_tracks for s in t)
+    plan = ot.clear(src, 1, patterns=True, dry_run=True)
+    assert plan["operation"] == "clear" and plan["dry_run"] and plan["cleared"]
+    assert tree_digest(src) == before
+    done = ot.clear(src, 1, patterns=True)
+    assert done["backup"] and not done["dry_run"]
+    assert not any(s.trig for pat in ot.Project.open(src).bank(1) for t in pat.audio_tracks for s in t)
+    ot.restore(done["backup"])
+    assert {k: v for k, v in tree_digest(src).items() if not k.startswith("backups")} == before
+    with pytest.raises(groovekit.ValidationError):
+        ot.clear(src, 17)
+    # purge_slots: whatever the plan lists as cleared is gone afterwards, and a second run finds nothing.
+    plan = ot.purge_slots(dst, dry_run=True)
+    listed = {(s["slot_type"], s["slot"]) for s in plan["slots"]} if plan["slots"] else set()
+    ot.purge_slots(dst)
+    remaining = {(s.pool, s.slot) for s in ot.Project.open(dst).samples}
+    assert not (listed & remaining)
+    assert not ot.purge_slots(dst, dry_run=True)["slots"]
+    # The read-only planners of the other operations answer with the same plan shape.
+    for p in (ot.collect(dst, dry_run=True), ot.dedupe(dst.parent, dry_run=True), ot.purge_files(dst, dry_run=True)):
+        assert {"operation", "root", "slots", "files", "writes", "dry_run"} <= set(p) and p["dry_run"]
+    missing = ot.relink(dst, tmp_path, dry_run=True)
+    assert missing["operation"] == "relink"
