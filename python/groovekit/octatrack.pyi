@@ -24,6 +24,12 @@ __all__ = [
     "copy_track",
     "restore",
     "slots",
+    "purge_slots",
+    "purge_files",
+    "collect",
+    "dedupe",
+    "relink",
+    "clear",
 ]
 
 _Path = str | os.PathLike[str]
