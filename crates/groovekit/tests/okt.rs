@@ -300,3 +300,23 @@ fn diff_compares_header_orders_samples_and_cells() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["same"], false);
 }
+
+#[test]
+fn quiet_render_prints_nothing_and_still_writes() {
+    let Some(dir) = okt_dir("quiet_render_prints_nothing_and_still_writes") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let wav = tmp.path().join("q.wav");
+    let loud =
+        gk().args(["render", "--rate", "8000", "-o"]).arg(&wav).arg(dir.join("lame_d-mo.okta")).assert().success();
+    assert!(String::from_utf8_lossy(&loud.get_output().stderr).contains("rendered "));
+    let q = gk()
+        .args(["--quiet", "render", "--rate", "8000", "-o"])
+        .arg(&wav)
+        .arg(dir.join("lame_d-mo.okta"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(q.stdout.is_empty() && q.stderr.is_empty(), "{}", String::from_utf8_lossy(&q.stderr));
+    assert!(std::fs::metadata(&wav).unwrap().len() > 44);
+}

@@ -264,3 +264,20 @@ fn okt_dump_document_and_samples_are_all_or_nothing() {
         &|root| os(&[&"verify", &root]),
     );
 }
+
+#[test]
+fn opz_kit_dump_document_and_audio_are_all_or_nothing() {
+    let Some(fx) = fixtures("opz_kit_dump_document_and_audio_are_all_or_nothing") else { return };
+    let (first, second) =
+        (fx.join("opz/samplepacks/perc-kick076_patch.aif"), fx.join("opz/samplepacks/kick-combo_patch.aif"));
+    // The old state: a dump of the other kit (its document and its audio files).
+    let setup = move |root: &Path| {
+        gk().arg("dump").arg(&first).arg("-o").arg(root.join("kit.yaml")).assert().success();
+    };
+    matrix(
+        "dump KIT.aif -o DOC.yaml",
+        &setup,
+        &|root| os(&[&"dump", &second, &"-o", &root.join("kit.yaml")]),
+        &|root| os(&[&"verify", &root]),
+    );
+}

@@ -422,6 +422,10 @@ impl Handler for OktHandler {
         if args.json {
             println!("{summary}");
         }
+        // Summaries and notes on stderr, silent with --quiet (the WAV is the result).
+        if super::quiet() {
+            return Ok(Outcome::Ok);
+        }
         eprintln!(
             "rendered {} ({} ticks, {}) to {}; peak {:.3}, {}",
             duration_text(seconds),
@@ -528,7 +532,9 @@ fn samples(module: &Path, dir: &Path) -> miette::Result<Outcome> {
         println!("{}", p.display());
     }
     let n = written.len();
-    eprintln!("{n} samples written to {}", dir.display());
+    if !super::quiet() {
+        eprintln!("{n} samples written to {}", dir.display());
+    }
     Ok(Outcome::Ok)
 }
 

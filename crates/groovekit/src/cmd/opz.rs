@@ -717,28 +717,31 @@ fn audio_dir_for(doc: &Path) -> PathBuf {
 }
 
 /// `groovekit dump KIT.aif`: the document, with the audio in `DOC.audio/NN-ID.raw` beside the
-/// document when it goes to a file (as `okt` dumps keep samples), inline as hex otherwise.
+/// document when it goes to a file (as `okt` dumps keep samples; returned, not written, so that
+/// `dump` writes them and the document in one transaction), inline as hex otherwise.
 fn kit_dump(
     path: &Path,
     bytes: &[u8],
     syntax: groovekit_core::doc::Syntax,
     output: Option<&Path>,
-) -> miette::Result<String> {
+) -> miette::Result<(String, super::SideFiles)> {
     let k = Kit::parse(bytes).map_err(|e| file_err(path, e))?;
-    match output {
+    let mut files = Vec::new();
+    let text = match output {
         Some(out) => {
             let dir = audio_dir_for(out);
             let rel = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let mut store = |label: &str, data: &[u8]| -> Result<kit_doc::DataRef, String> {
                 let name = format!("{label}.raw");
-                groovekit_core::fs::write_atomic(&dir.join(&name), data).map_err(|e| e.to_string())?;
+                files.push((dir.join(&name), data.to_vec()));
                 Ok(kit_doc::DataRef { bytes: data.len(), file: Some(format!("{rel}/{name}")), hex: None })
             };
             kit_doc::dump(&k, syntax, &mut store)
         }
         None => kit_doc::dump(&k, syntax, &mut kit_doc::store_inline),
     }
-    .map_err(|e| file_err(path, e))
+    .map_err(|e| file_err(path, e))?;
+    Ok((text, files))
 }
 
 fn is_kit(bytes: &[u8]) -> bool {
@@ -851,13 +854,27 @@ impl Handler for OpzHandler {
         path: &Path,
         bytes: &[u8],
         syntax: groovekit_core::doc::Syntax,
-        _output: Option<&Path>,
+        output: Option<&Path>,
     ) -> miette::Result<String> {
         if is_kit(bytes) {
-            return kit_dump(path, bytes, syntax, _output);
+            // Without an output file the audio is inline; with one, `dump_with_files` is used.
+            return kit_dump(path, bytes, syntax, output).map(|(text, _)| text);
         }
         let project = Project::parse(bytes).map_err(|e| file_err(path, e))?;
         human::dump(&project, syntax).map_err(|e| file_err(path, e))
+    }
+
+    fn dump_with_files(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        syntax: groovekit_core::doc::Syntax,
+        output: &Path,
+    ) -> miette::Result<(String, super::SideFiles)> {
+        if is_kit(bytes) {
+            return kit_dump(path, bytes, syntax, Some(output));
+        }
+        Ok((self.dump(path, bytes, syntax, Some(output))?, Vec::new()))
     }
 
     fn doc_kinds(&self) -> &'static [&'static str] {
