@@ -9,7 +9,6 @@ use groovekit_octatrack::ops::backup::ApplyOptions;
 use groovekit_octatrack::ops::copy_piece::{
     PieceOptions, PiecePlan, TrackAt, TrackPart, copy_part, copy_pattern, copy_slots, copy_track,
 };
-use groovekit_octatrack::ops::import::SlotAction;
 use miette::miette;
 
 use crate::cmd::Outcome;
@@ -207,33 +206,6 @@ fn print_plan(plan: &PiecePlan, json: bool) -> miette::Result<()> {
     }
     let head = if plan.dry_run { "plan" } else { "copied" };
     println!("{head}: {} {} -> {} {}", plan.source.display(), plan.from, plan.destination.display(), plan.to);
-    for r in &plan.replaces {
-        println!("  replaces: {r}");
-    }
-    for m in plan.import.slots.iter().filter(|m| m.action != SlotAction::Same) {
-        let why = match m.action {
-            SlotAction::New => format!("new slot, {}", m.path),
-            SlotAction::Reuse => format!("reuses the destination's identical slot ({})", m.path),
-            SlotAction::Empty => "empty in the source: an empty slot".to_string(),
-            SlotAction::Kept => "empty in the source, no empty slot left: number kept".to_string(),
-            SlotAction::Same => String::new(),
-        };
-        println!("  {} {:>3} -> {:>3}  {why}", m.slot_type.describe(), m.from, m.to);
-    }
-    let verb = if plan.dry_run { "would copy" } else { "copied" };
-    for f in &plan.import.files {
-        let renamed = if f.renamed { " (renamed: a different file has the name)" } else { "" };
-        println!("  {verb} {} -> {}{renamed}", f.from.display(), f.to.display());
-    }
-    let verb = if plan.dry_run { "would write" } else { "wrote" };
-    for w in &plan.writes {
-        println!("  {verb} {}", w.display());
-    }
-    for w in &plan.import.warnings {
-        println!("  warning: {w}");
-    }
-    if let Some(b) = &plan.backup {
-        println!("  backup: {} (`groovekit ot restore` puts it back)", b.display());
-    }
+    super::ops::print_plan_body(&plan.replaces, &plan.import, &plan.writes, plan.dry_run, plan.backup.as_deref());
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use groovekit_octatrack::ops::backup::{ApplyOptions, restore};
 use groovekit_octatrack::ops::copy::{CopyBankOptions, CopyPlan, copy_bank, read_batch};
-use groovekit_octatrack::ops::import::SlotAction;
+use groovekit_octatrack::ops::import::{Import, SlotAction};
 use groovekit_octatrack::ops::slots::{SlotInfo, SlotsFilter, describe_use, list_slots};
 use miette::miette;
 
@@ -174,10 +174,23 @@ fn print_plan(plan: &CopyPlan, json: bool) -> miette::Result<()> {
         plan.destination.display(),
         plan.destination_bank
     );
-    for r in &plan.replaces {
+    print_plan_body(&plan.replaces, &plan.import, &plan.writes, plan.dry_run, plan.backup.as_deref());
+    Ok(())
+}
+
+/// The lines every copy plan prints under its head line (copy-bank and the piece copies): what
+/// it replaces, the slot map, the files it copies and writes, warnings and the backup.
+pub(super) fn print_plan_body(
+    replaces: &[String],
+    import: &Import,
+    writes: &[PathBuf],
+    dry_run: bool,
+    backup: Option<&Path>,
+) {
+    for r in replaces {
         println!("  replaces: {r}");
     }
-    for m in plan.import.slots.iter().filter(|m| m.action != SlotAction::Same) {
+    for m in import.slots.iter().filter(|m| m.action != SlotAction::Same) {
         let why = match m.action {
             SlotAction::New => format!("new slot, {}", m.path),
             SlotAction::Reuse => format!("reuses the destination's identical slot ({})", m.path),
@@ -187,22 +200,21 @@ fn print_plan(plan: &CopyPlan, json: bool) -> miette::Result<()> {
         };
         println!("  {} {:>3} -> {:>3}  {why}", m.slot_type.describe(), m.from, m.to);
     }
-    let verb = if plan.dry_run { "would copy" } else { "copied" };
-    for f in &plan.import.files {
+    let verb = if dry_run { "would copy" } else { "copied" };
+    for f in &import.files {
         let renamed = if f.renamed { " (renamed: a different file has the name)" } else { "" };
         println!("  {verb} {} -> {}{renamed}", f.from.display(), f.to.display());
     }
-    let verb = if plan.dry_run { "would write" } else { "wrote" };
-    for w in &plan.writes {
+    let verb = if dry_run { "would write" } else { "wrote" };
+    for w in writes {
         println!("  {verb} {}", w.display());
     }
-    for w in &plan.import.warnings {
+    for w in &import.warnings {
         println!("  warning: {w}");
     }
-    if let Some(b) = &plan.backup {
+    if let Some(b) = backup {
         println!("  backup: {} (`groovekit ot restore` puts it back)", b.display());
     }
-    Ok(())
 }
 
 fn slots(dir: &Path, filter: SlotsFilter, unused: bool, missing: bool, json: bool) -> miette::Result<Outcome> {
