@@ -1,43 +1,10 @@
 //! `groovekit ot slots`, `ot copy-bank` and `ot restore` on copies of the fixtures.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-
-fn gk() -> Command {
-    Command::cargo_bin("groovekit").unwrap()
-}
-
-fn fixtures(test: &str) -> Option<PathBuf> {
-    groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), test)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_file() {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
+#[path = "support/project_tree.rs"]
+mod project_tree;
+use project_tree::{copy_dir, fixtures, gk, snapshot};
 
 /// The bank-copy fixture in a temp Set, with the four samples it names written to SET/AUDIO.
 fn bank_copy_set(fx: &Path, tmp: &Path) -> (PathBuf, PathBuf) {
