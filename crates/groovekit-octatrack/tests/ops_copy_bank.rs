@@ -161,20 +161,7 @@ fn demo_set_recorder_slots_stay_and_blank_project_bank_copies_cleanly() {
 /// A source project built here: dense locks on all 64 steps of the 8 tracks (Static and Flex
 /// machines), every slot of both types used.
 fn dense_source(dir: &Path, slots: u16) {
-    blank_project(dir);
-    edit_project(dir, |p| {
-        for t in [SlotType::Flex, SlotType::Static] {
-            for s in 1..=slots {
-                p.set_sample(&groovekit_octatrack::model::project::SampleSlot::new(
-                    t,
-                    s,
-                    format!("../AUDIO/dense/{}-{s:03}.wav", t.describe()).into_bytes(),
-                ))
-                .unwrap();
-            }
-        }
-    });
-    write_wavs(dir);
+    blank_project_with_dense_slots(dir, slots);
     let mut b = Bank::new_default();
     for t in 0..8 {
         b.part_mut(PartCopy::Working, 0).set_machine(t, (t % 2) as u8);

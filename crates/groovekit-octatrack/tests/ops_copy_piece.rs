@@ -58,20 +58,7 @@ fn only_changed_in(before: &[u8], after: &[u8], allowed: &[(usize, usize)]) {
 /// Static machines on odd tracks and Flex on even ones, sample locks on all 64 steps of every
 /// track of pattern 1, part slots pointing at slots 2..
 fn dense_source(dir: &Path, slots: u16) {
-    blank_project(dir);
-    edit_project(dir, |p| {
-        for t in [SlotType::Flex, SlotType::Static] {
-            for s in 1..=slots {
-                p.set_sample(&groovekit_octatrack::model::project::SampleSlot::new(
-                    t,
-                    s,
-                    format!("../AUDIO/dense/{}-{s:03}.wav", t.describe()).into_bytes(),
-                ))
-                .unwrap();
-            }
-        }
-    });
-    write_wavs(dir);
+    blank_project_with_dense_slots(dir, slots);
     let mut b = Bank::new_default();
     for t in 0..8 {
         for c in [PartCopy::Working, PartCopy::Saved] {

@@ -128,6 +128,25 @@ pub fn edit_project(dir: &Path, f: impl FnOnce(&mut Project)) {
     std::fs::write(&path, p.to_bytes()).unwrap();
 }
 
+/// A blank project whose Flex and Static slots 1..=`slots` all name `../AUDIO/dense/TYPE-NNN.wav`,
+/// with those WAVs written (the dense sources of the copy tests).
+pub fn blank_project_with_dense_slots(dir: &Path, slots: u16) {
+    blank_project(dir);
+    edit_project(dir, |p| {
+        for t in [SlotType::Flex, SlotType::Static] {
+            for s in 1..=slots {
+                p.set_sample(&groovekit_octatrack::model::project::SampleSlot::new(
+                    t,
+                    s,
+                    format!("../AUDIO/dense/{}-{s:03}.wav", t.describe()).into_bytes(),
+                ))
+                .unwrap();
+            }
+        }
+    });
+    write_wavs(dir);
+}
+
 /// Adds slot `slot` of `slot_type` with `path` (relative to the project) and writes its WAV.
 pub fn add_sample(dir: &Path, slot_type: SlotType, slot: u16, path: &str, content: &[u8]) {
     edit_project(dir, |p| p.set_sample(&SampleSlot::new(slot_type, slot, path.as_bytes().to_vec())).unwrap());
