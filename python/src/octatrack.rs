@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use groovekit_octatrack::model::bank::{self as mb, Condition};
 use groovekit_octatrack::model::project::{Project as ProjectFile, SlotType};
 use groovekit_octatrack::model::project_folder::{SaveOptions, Source};
+use groovekit_octatrack::model::project_zip::ZipOptions;
 use groovekit_octatrack::ops::verify as ot_verify;
 use groovekit_octatrack::raw::bank::PartCopy;
 use groovekit_octatrack::raw::part::{MachineType, fx_name};
@@ -210,6 +211,44 @@ impl Project {
     #[staticmethod]
     fn create(path: PathBuf) -> Self {
         Self { inner: RsProject::create(&path), edits: 0 }
+    }
+
+    /// Opens a project from a zip archive holding one project folder (octapy's `from_zip`),
+    /// read whole into memory with no folder on disk: `save(path)` writes it into a folder,
+    /// `save_zip(path)` into an archive again (the archive's samples carried over). To unpack the
+    /// samples too, use `groovekit.octatrack.unzip`.
+    #[staticmethod]
+    fn open_zip(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let inner = py.detach(|| RsProject::open_zip(&path)).map_err(|e| ot_error(e, Some(&path)))?;
+        Ok(Self { inner, edits: 0 })
+    }
+
+    /// Writes the project into a zip archive (octapy's `to_zip`): its files under `NAME/` and,
+    /// with `samples`, the file (and `.ot`) of every slot whose path lies in the Set, at its place
+    /// in the Set (`AUDIO/...`). An existing archive is backed up first; `dry_run` writes nothing.
+    /// Returns a dict: path, name, project_files, samples, carried_over, missing, outside,
+    /// backup, bytes, dry_run.
+    #[pyo3(signature = (path, also_strd=false, samples=true, name=None, dry_run=false))]
+    fn save_zip<'py>(
+        &mut self,
+        py: Python<'py>,
+        path: PathBuf,
+        also_strd: bool,
+        samples: bool,
+        name: Option<String>,
+        dry_run: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = ZipOptions { strd: also_strd, samples, name, dry_run };
+        let inner = &mut self.inner;
+        let report = py.detach(|| inner.save_zip(&path, &options)).map_err(|e| ot_error(e, Some(&path)))?;
+        util::to_py(py, &report)
+    }
+
+    /// The project's name: its folder's name, or the folder name inside the archive it was read
+    /// from; None for a new project without a folder.
+    #[getter]
+    fn name(&self) -> Option<String> {
+        self.inner.name()
     }
 
     /// Saves: without `path`, what changed into the project's folder (a project not yet on disk

@@ -748,11 +748,8 @@ impl Project {
     pub fn set_sample_at(&mut self, index: usize, slot: &SampleSlot) -> Result<(), OtError> {
         slot.check_range()?;
         let nodes = self.sample_nodes();
-        if let Some(other) = self
-            .sample_keys()
-            .iter()
-            .enumerate()
-            .find(|(i, k)| *i != index && **k == Some((slot.slot_type, slot.slot)))
+        if let Some(other) =
+            self.sample_keys().iter().enumerate().find(|(i, k)| *i != index && **k == Some((slot.slot_type, slot.slot)))
         {
             return Err(OtError::Invalid {
                 field: format!("{} slot {}", slot.slot_type.describe(), slot.slot),
