@@ -440,9 +440,9 @@ impl Project {
         self.load_markers()
     }
 
-    /// Saves with `options`: each file atomically (temp file and rename), backed up first when
-    /// asked; checksums recomputed. Files not read are not written (unless `all`, which then
-    /// reads them).
+    /// Saves with `options`: all files in one transaction (each a temp file renamed into place;
+    /// all replaced or, on a failure, none), backed up first when asked; checksums recomputed.
+    /// Files not read are not written (unless `all`, which then reads them).
     pub fn save_with(&mut self, options: SaveOptions) -> Result<SaveReport, OtError> {
         let dir = self.dir.clone().ok_or_else(|| OtError::Invalid {
             field: "project".into(),
@@ -454,21 +454,23 @@ impl Project {
             self.load_all()?;
         }
         let files = self.files(options.all);
-        let mut report = SaveReport::default();
-        if !files.is_empty() {
-            std::fs::create_dir_all(&dir).map_err(|e| fs_err("creating folder", &dir, e))?;
-        }
+        // One transaction: every file of the save is replaced, or none (a failure part way leaves
+        // the project as it was), each existing file backed up first when asked.
+        let mut tx = groovekit_core::fs::Transaction::new().create_parents(true);
+        tx.set_if_exists(if options.backup {
+            groovekit_core::fs::IfExists::Backup
+        } else {
+            groovekit_core::fs::IfExists::Replace
+        });
         for (name, bytes) in &files {
             let exts: &[&str] = if options.strd { &["work", "strd"] } else { &["work"] };
             for ext in exts {
-                let path = dir.join(format!("{name}.{ext}"));
-                if options.backup && path.is_file() {
-                    report.backups.push(groovekit_core::fs::backup(&path)?);
-                }
-                groovekit_core::fs::write_atomic(&path, bytes)?;
-                report.written.push(path);
+                tx.write(&dir.join(format!("{name}.{ext}")), bytes)?;
             }
         }
+        let done = tx.commit()?;
+        let report =
+            SaveReport { written: done.files.iter().map(|f| f.target.clone()).collect(), backups: done.backups() };
         self.settings.dirty = false;
         if self.settings.source == Source::New {
             self.settings.source = Source::Work;

@@ -66,7 +66,10 @@ pub fn run(command: ZipCommand) -> miette::Result<Outcome> {
         ZipCommand::Zip { project, output, also_strd, no_samples, name, dry_run, json } => {
             let mut p = Project::open(&project).map_err(|e| miette!("{e}"))?;
             let options = ZipOptions { strd: also_strd, samples: !no_samples, name, dry_run };
-            let r = p.save_zip(&output, &options).map_err(|e| miette!("{e}"))?;
+            let working = crate::progress::working("zipping");
+            let r = p.save_zip(&output, &options);
+            drop(working);
+            let r = r.map_err(|e| miette!("{e}"))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&r).map_err(|e| miette!("{e}"))?);
             } else {
@@ -97,7 +100,10 @@ pub fn run(command: ZipCommand) -> miette::Result<Outcome> {
             Ok(Outcome::Ok)
         }
         ZipCommand::Unzip { archive, set, force, dry_run, json } => {
-            let r = unzip(&archive, &set, UnzipOptions { force, dry_run }).map_err(|e| miette!("{e}"))?;
+            let working = crate::progress::working("unzipping");
+            let r = unzip(&archive, &set, UnzipOptions { force, dry_run });
+            drop(working);
+            let r = r.map_err(|e| miette!("{e}"))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&r).map_err(|e| miette!("{e}"))?);
             } else {
