@@ -10,6 +10,8 @@
 //! any handle bumps the counter and makes every cached value stale.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use groovekit_octatrack::model::bank::{self as mb, Condition};
 use groovekit_octatrack::model::project::{Project as ProjectFile, SlotType};
@@ -147,8 +149,10 @@ fn source_name(s: Source) -> &'static str {
 #[pyclass(module = "groovekit.octatrack")]
 pub struct Project {
     inner: RsProject,
-    /// Bumped by every edit made through any handle (see the module docs).
-    edits: u64,
+    /// Bumped by every edit made through any handle (see the module docs). Shared with the step
+    /// handles, which compare it with the count their cached value was read at without borrowing
+    /// the project (a property read is then one atomic load and an uncontended lock).
+    edits: Arc<AtomicU64>,
 }
 
 impl Project {
@@ -166,7 +170,7 @@ impl Project {
         self.bank_ref(b)?;
         let bank = self.inner.bank_mut(b).map_err(err)?;
         let out = f(bank).map_err(err)?;
-        self.edits += 1;
+        self.edits.fetch_add(1, Ordering::Relaxed);
         Ok(out)
     }
 }
@@ -198,19 +202,19 @@ impl Project {
     #[staticmethod]
     fn open(path: PathBuf) -> PyResult<Self> {
         let inner = RsProject::open(&path).map_err(|e| ot_error(e, Some(&path)))?;
-        Ok(Self { inner, edits: 0 })
+        Ok(Self { inner, edits: Arc::default() })
     }
 
     /// The device's blank project, not tied to a folder yet: give `save(path)` a folder.
     #[staticmethod]
     fn new() -> Self {
-        Self { inner: RsProject::new(), edits: 0 }
+        Self { inner: RsProject::new(), edits: Arc::default() }
     }
 
     /// A blank project that `save()` writes into `path` (nothing is written before).
     #[staticmethod]
     fn create(path: PathBuf) -> Self {
-        Self { inner: RsProject::create(&path), edits: 0 }
+        Self { inner: RsProject::create(&path), edits: Arc::default() }
     }
 
     /// Opens a project from a zip archive holding one project folder (octapy's `from_zip`),
@@ -220,7 +224,7 @@ impl Project {
     #[staticmethod]
     fn open_zip(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
         let inner = py.detach(|| RsProject::open_zip(&path)).map_err(|e| ot_error(e, Some(&path)))?;
-        Ok(Self { inner, edits: 0 })
+        Ok(Self { inner, edits: Arc::default() })
     }
 
     /// Writes the project into a zip archive (octapy's `to_zip`): its files under `NAME/` and,
@@ -297,7 +301,7 @@ impl Project {
     #[setter]
     fn set_tempo(&mut self, bpm: f64) -> PyResult<()> {
         self.inner.set_tempo(bpm).map_err(err)?;
-        self.edits += 1;
+        self.edits.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -318,7 +322,7 @@ impl Project {
     fn add_sample(&mut self, path: PathBuf, pool: &str, slot: Option<u16>) -> PyResult<u16> {
         let pool = self::pool(pool)?;
         let n = self.inner.add_sample(&path, pool, slot).map_err(|e| ot_error(e, Some(&path)))?;
-        self.edits += 1;
+        self.edits.fetch_add(1, Ordering::Relaxed);
         Ok(n)
     }
 
@@ -730,7 +734,8 @@ track_settings!(AudioTrack, audio_track, set_audio_track, "AudioTrack", {
     /// The 64 steps.
     #[getter]
     fn steps(&self, py: Python<'_>) -> PyResult<Vec<AudioStep>> {
-        (1..=64).map(|s| AudioStep::read(self.project.clone_ref(py), py, self.b, self.p, self.t, s)).collect()
+        let at = StepAt::read_many(&self.project, py, self.b, self.p, self.t, 1..=64)?;
+        Ok(at.into_iter().map(|at| AudioStep { at }).collect())
     }
 
     /// Iterates over the 64 steps.
@@ -757,7 +762,8 @@ track_settings!(MidiTrack, midi_track, set_midi_track, "MidiTrack", {
     /// The 64 steps.
     #[getter]
     fn steps(&self, py: Python<'_>) -> PyResult<Vec<MidiStep>> {
-        (1..=64).map(|s| MidiStep::read(self.project.clone_ref(py), py, self.b, self.p, self.t, s)).collect()
+        let at = StepAt::read_many(&self.project, py, self.b, self.p, self.t, 1..=64)?;
+        Ok(at.into_iter().map(|at| MidiStep { at }).collect())
     }
 
     /// Iterates over the 64 steps.
@@ -799,39 +805,80 @@ struct StepAt<V> {
     p: u8,
     t: u8,
     s: u8,
+    /// The project's edit counter.
+    edits: Arc<AtomicU64>,
     /// The value read at edit count `.0`.
-    cache: (u64, V),
+    cache: Mutex<(u64, V)>,
+}
+
+/// The current value of a step handle (derefs to it); holds the handle's cache lock.
+struct Current<'a, V>(MutexGuard<'a, (u64, V)>);
+
+impl<V> std::ops::Deref for Current<'_, V> {
+    type Target = V;
+    fn deref(&self) -> &V {
+        &self.0.1
+    }
 }
 
 impl<V: StepValue> StepAt<V> {
+    /// Handles for steps `steps` of one track, read with one borrow of the project and one bank
+    /// lookup (iterating a track builds 64 handles: bench/python-octapy).
+    fn read_many(
+        project: &Py<Project>,
+        py: Python<'_>,
+        b: u8,
+        p: u8,
+        t: u8,
+        steps: impl Iterator<Item = u8>,
+    ) -> PyResult<Vec<Self>> {
+        let mut proj = project.borrow_mut(py);
+        let edits = proj.edits.clone();
+        let count = edits.load(Ordering::Relaxed);
+        let bank = proj.bank_ref(b)?;
+        steps
+            .map(|s| {
+                let v = V::get(bank, p, t, s).map_err(err)?;
+                Ok(Self {
+                    project: project.clone_ref(py),
+                    b,
+                    p,
+                    t,
+                    s,
+                    edits: edits.clone(),
+                    cache: Mutex::new((count, v)),
+                })
+            })
+            .collect()
+    }
+
     fn read(project: Py<Project>, py: Python<'_>, b: u8, p: u8, t: u8, s: u8) -> PyResult<Self> {
-        let value = {
-            let mut proj = project.borrow_mut(py);
-            let v = V::get(proj.bank_ref(b)?, p, t, s).map_err(err)?;
-            (proj.edits, v)
-        };
-        Ok(Self { project, b, p, t, s, cache: value })
+        let mut v = Self::read_many(&project, py, b, p, t, std::iter::once(s))?;
+        v.pop().ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("no step read"))
     }
 
     /// The current value (re-read when any edit happened since it was read).
-    fn value(&mut self, py: Python<'_>) -> PyResult<&V> {
-        let mut proj = self.project.borrow_mut(py);
-        if proj.edits != self.cache.0 {
+    fn value(&self, py: Python<'_>) -> PyResult<Current<'_, V>> {
+        let mut cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let now = self.edits.load(Ordering::Relaxed);
+        if cache.0 != now {
+            let mut proj = self.project.borrow_mut(py);
             let v = V::get(proj.bank_ref(self.b)?, self.p, self.t, self.s).map_err(err)?;
-            self.cache = (proj.edits, v);
+            *cache = (now, v);
         }
-        Ok(&self.cache.1)
+        Ok(Current(cache))
     }
 
     /// Changes the value with `f` and writes it to the bank (nothing changes when `f` or the
     /// bank's validation fails).
-    fn edit(&mut self, py: Python<'_>, f: impl FnOnce(&mut V) -> PyResult<()>) -> PyResult<()> {
+    fn edit(&self, py: Python<'_>, f: impl FnOnce(&mut V) -> PyResult<()>) -> PyResult<()> {
         let mut v = self.value(py)?.clone();
         f(&mut v)?;
         let (p, t, s) = (self.p, self.t, self.s);
         let mut proj = self.project.borrow_mut(py);
         proj.edit_bank(self.b, |bank| v.put(bank, p, t, s))?;
-        self.cache = (proj.edits, v);
+        let now = proj.edits.load(Ordering::Relaxed);
+        *self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = (now, v);
         Ok(())
     }
 }
@@ -844,13 +891,13 @@ macro_rules! step_common {
             $(
                 #[doc = $doc]
                 #[getter]
-                fn $flag(&mut self, py: Python<'_>) -> PyResult<bool> {
+                fn $flag(&self, py: Python<'_>) -> PyResult<bool> {
                     Ok(self.at.value(py)?.$flag)
                 }
 
                 #[doc = concat!("Sets: ", $doc)]
                 #[setter]
-                fn $setflag(&mut self, py: Python<'_>, v: bool) -> PyResult<()> {
+                fn $setflag(&self, py: Python<'_>, v: bool) -> PyResult<()> {
                     self.at.edit(py, |s| {
                         s.$flag = v;
                         Ok(())
@@ -867,13 +914,13 @@ macro_rules! step_common {
             /// The trig condition by the device's name ("fill", "!pre", "50%", "1:4", ...), None
             /// for no condition.
             #[getter]
-            fn condition(&mut self, py: Python<'_>) -> PyResult<Option<String>> {
+            fn condition(&self, py: Python<'_>) -> PyResult<Option<String>> {
                 Ok(condition_name(self.at.value(py)?.condition))
             }
 
             /// Sets the condition by name (None or "none" clears it).
             #[setter]
-            fn set_condition(&mut self, py: Python<'_>, v: Option<&str>) -> PyResult<()> {
+            fn set_condition(&self, py: Python<'_>, v: Option<&str>) -> PyResult<()> {
                 let c = parse_condition(v)?;
                 self.at.edit(py, |s| {
                     s.condition = c;
@@ -883,13 +930,13 @@ macro_rules! step_common {
 
             /// Micro-timing in 1/384 of a step (-23..23 on the device).
             #[getter]
-            fn micro(&mut self, py: Python<'_>) -> PyResult<i8> {
+            fn micro(&self, py: Python<'_>) -> PyResult<i8> {
                 Ok(self.at.value(py)?.micro)
             }
 
             /// Sets the micro-timing (-23..23).
             #[setter]
-            fn set_micro(&mut self, py: Python<'_>, v: i8) -> PyResult<()> {
+            fn set_micro(&self, py: Python<'_>, v: i8) -> PyResult<()> {
                 self.at.edit(py, |s| {
                     s.micro = v;
                     Ok(())
@@ -898,13 +945,13 @@ macro_rules! step_common {
 
             /// Number of trigs 1-8.
             #[getter]
-            fn repeats(&mut self, py: Python<'_>) -> PyResult<u8> {
+            fn repeats(&self, py: Python<'_>) -> PyResult<u8> {
                 Ok(self.at.value(py)?.repeats)
             }
 
             /// Sets the number of trigs (1-8).
             #[setter]
-            fn set_repeats(&mut self, py: Python<'_>, v: u8) -> PyResult<()> {
+            fn set_repeats(&self, py: Python<'_>, v: u8) -> PyResult<()> {
                 self.at.edit(py, |s| {
                     s.repeats = v;
                     Ok(())
@@ -913,7 +960,7 @@ macro_rules! step_common {
 
             /// The 32 stored lock bytes (255 = no lock).
             #[getter]
-            fn raw_locks<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+            fn raw_locks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
                 let raw = *self.at.value(py)?.raw_locks();
                 Ok(PyBytes::new(py, &raw))
             }
@@ -928,12 +975,12 @@ macro_rules! step_common {
 
             /// Replaces every lock with those of `locks` (name -> value or None).
             #[setter]
-            fn set_locks(&mut self, py: Python<'_>, locks: std::collections::BTreeMap<String, Option<u16>>) -> PyResult<()> {
+            fn set_locks(&self, py: Python<'_>, locks: std::collections::BTreeMap<String, Option<u16>>) -> PyResult<()> {
                 self.at.edit(py, |s| Self::replace_locks(s, &locks))
             }
 
             /// The value as text, e.g. for the REPL.
-            fn __repr__(&mut self, py: Python<'_>) -> PyResult<String> {
+            fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
                 let (b, p, t, n) = (self.at.b, self.at.p, self.at.t, self.at.s);
                 let v = self.at.value(py)?.clone();
                 Ok(format!(
@@ -953,7 +1000,7 @@ macro_rules! step_common {
 }
 
 /// A step of an audio track (a live view: setting a property writes the bank).
-#[pyclass(module = "groovekit.octatrack")]
+#[pyclass(module = "groovekit.octatrack", frozen)]
 pub struct AudioStep {
     at: StepAt<mb::AudioStep>,
 }
@@ -990,13 +1037,13 @@ step_common!(AudioStep, "AudioStep", [
 ], {
     /// Recorder trig sources [inputs A/B, inputs C/D, SRC3, one-shot].
     #[getter]
-    fn recorder(&mut self, py: Python<'_>) -> PyResult<[bool; 4]> {
+    fn recorder(&self, py: Python<'_>) -> PyResult<[bool; 4]> {
         Ok(self.at.value(py)?.recorder)
     }
 
     /// Sets the recorder trig sources.
     #[setter]
-    fn set_recorder(&mut self, py: Python<'_>, v: [bool; 4]) -> PyResult<()> {
+    fn set_recorder(&self, py: Python<'_>, v: [bool; 4]) -> PyResult<()> {
         self.at.edit(py, |s| {
             s.recorder = v;
             Ok(())
@@ -1006,42 +1053,42 @@ step_common!(AudioStep, "AudioStep", [
     /// The sample lock: slot 1-128 of the track machine's pool, None when the step plays the
     /// part's slot.
     #[getter]
-    fn sample_lock(&mut self, py: Python<'_>) -> PyResult<Option<u16>> {
+    fn sample_lock(&self, py: Python<'_>) -> PyResult<Option<u16>> {
         Ok(self.at.value(py)?.sample_lock())
     }
 
     /// Sets or clears (None) the sample lock (1-128; Flex 129-136 = recorder buffers).
     #[setter]
-    fn set_sample_lock(&mut self, py: Python<'_>, v: Option<u16>) -> PyResult<()> {
+    fn set_sample_lock(&self, py: Python<'_>, v: Option<u16>) -> PyResult<()> {
         self.at.edit(py, |s| s.set_sample_lock(v).map_err(err))
     }
 
     /// The slice lock 1-64 (None: not locked).
     #[getter]
-    fn slice_lock(&mut self, py: Python<'_>) -> PyResult<Option<u8>> {
+    fn slice_lock(&self, py: Python<'_>) -> PyResult<Option<u8>> {
         Ok(self.at.value(py)?.slice_lock())
     }
 
     /// Sets or clears the slice lock (1-64).
     #[setter]
-    fn set_slice_lock(&mut self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
+    fn set_slice_lock(&self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
         self.at.edit(py, |s| s.set_slice_lock(v).map_err(err))
     }
 
     /// The retrig locks: (count as plays 1-128, time 0-127), None where not locked.
     #[getter]
-    fn retrig(&mut self, py: Python<'_>) -> PyResult<(Option<u8>, Option<u8>)> {
+    fn retrig(&self, py: Python<'_>) -> PyResult<(Option<u8>, Option<u8>)> {
         Ok(self.at.value(py)?.retrig())
     }
 
     /// Sets the retrig locks (count, time); None clears.
     #[setter]
-    fn set_retrig(&mut self, py: Python<'_>, v: (Option<u8>, Option<u8>)) -> PyResult<()> {
+    fn set_retrig(&self, py: Python<'_>, v: (Option<u8>, Option<u8>)) -> PyResult<()> {
         self.at.edit(py, |s| s.set_retrig(v.0, v.1).map_err(err))
     }
 });
 /// A step of a MIDI track (a live view: setting a property writes the bank).
-#[pyclass(module = "groovekit.octatrack")]
+#[pyclass(module = "groovekit.octatrack", frozen)]
 pub struct MidiStep {
     at: StepAt<mb::MidiStep>,
 }
@@ -1067,11 +1114,11 @@ impl MidiStep {
         Ok(())
     }
 
-    fn set_one(&mut self, py: Python<'_>, name: &'static str, v: Option<u8>) -> PyResult<()> {
+    fn set_one(&self, py: Python<'_>, name: &'static str, v: Option<u8>) -> PyResult<()> {
         self.at.edit(py, |s| s.set_lock(name, v).map_err(err))
     }
 
-    fn get_one(&mut self, py: Python<'_>, name: &str) -> PyResult<Option<u8>> {
+    fn get_one(&self, py: Python<'_>, name: &str) -> PyResult<Option<u8>> {
         self.at.value(py)?.lock(name).map_err(err)
     }
 }
@@ -1094,43 +1141,43 @@ step_common!(MidiStep, "MidiStep", [
 ], {
     /// The locked note (MIDI note 0-127); None plays the track's default note.
     #[getter]
-    fn note(&mut self, py: Python<'_>) -> PyResult<Option<u8>> {
+    fn note(&self, py: Python<'_>) -> PyResult<Option<u8>> {
         Ok(self.at.value(py)?.note())
     }
 
     /// Locks (0-127) or clears the note.
     #[setter]
-    fn set_note(&mut self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
+    fn set_note(&self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
         self.set_one(py, "note.note", v)
     }
 
     /// The locked velocity (None: the track's default).
     #[getter]
-    fn velocity(&mut self, py: Python<'_>) -> PyResult<Option<u8>> {
+    fn velocity(&self, py: Python<'_>) -> PyResult<Option<u8>> {
         self.get_one(py, "note.vel")
     }
 
     /// Locks (0-127) or clears the velocity.
     #[setter]
-    fn set_velocity(&mut self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
+    fn set_velocity(&self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
         self.set_one(py, "note.vel", v)
     }
 
     /// The locked length code (None: the track's default).
     #[getter]
-    fn length(&mut self, py: Python<'_>) -> PyResult<Option<u8>> {
+    fn length(&self, py: Python<'_>) -> PyResult<Option<u8>> {
         self.get_one(py, "note.len")
     }
 
     /// Locks (0-127) or clears the length code.
     #[setter]
-    fn set_length(&mut self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
+    fn set_length(&self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
         self.set_one(py, "note.len", v)
     }
 
     /// Chord notes 2-4 as stored (NOT2-NOT4, an offset around 64), None where not locked.
     #[getter]
-    fn chord(&mut self, py: Python<'_>) -> PyResult<[Option<u8>; 3]> {
+    fn chord(&self, py: Python<'_>) -> PyResult<[Option<u8>; 3]> {
         Ok(self.at.value(py)?.chord())
     }
 });

@@ -172,6 +172,22 @@ def test_handles_write_through(fixtures: pathlib.Path) -> None:
         b.locks["amp.vol"]
 
 
+def test_iterated_steps_are_live_views_too(fixtures: pathlib.Path) -> None:
+    """Steps built together (iterating a track) see edits made through any handle, and their
+    own edits reach the others."""
+    p = ot.Project.open(fixtures / "octatrack" / "blank-project")
+    track = p.bank(2).pattern(1).audio_track(1)
+    steps = list(track)
+    assert [s.number for s in steps] == list(range(1, 65))
+    assert not any(s.trig for s in steps)
+    track.step(17).trig = True
+    p.bank(2).pattern(1).audio_track(1).step(33).condition = "fill"
+    assert [s.number for s in steps if s.trig] == [17]
+    assert steps[32].condition == "fill"
+    steps[0].micro = 5
+    assert track.step(1).micro == 5 and list(track)[0].micro == 5
+
+
 def test_python_edits_equal_the_rust_example(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> None:
     exe = REPO / "target" / "debug" / "examples" / "euclid_acid"
     if not exe.is_file():
