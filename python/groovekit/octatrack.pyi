@@ -1,5 +1,5 @@
 import os
-from typing import Any, Iterator, Mapping, final
+from typing import Any, Iterator, Mapping, Sequence, final
 
 __all__ = [
     "Arrangement",
@@ -48,16 +48,35 @@ class SampleSlot:
 
 @final
 class Arrangement:
-    """An arrangement (a copy of its file as read)."""
+    """An arrangement of a project (a live view of its current block)."""
 
     @property
     def number(self) -> int: ...
     @property
     def name(self) -> str: ...
+    @name.setter
+    def name(self, name: str) -> None: ...
     @property
     def rows(self) -> list[str]: ...
     @property
     def document(self) -> dict[str, Any]: ...
+    def append_pattern(
+        self,
+        bank: int,
+        pattern: int,
+        repeats: int = 0,
+        length: int = 16,
+        offset: int = 0,
+        tempo: float | None = None,
+        scene_a: int | None = None,
+        scene_b: int | None = None,
+        mute_mask: int = 0,
+        transpose: Sequence[int] | None = None,
+    ) -> int: ...
+    def append_loop(self, target: int, count: int = 0) -> int: ...
+    def append_reminder(self, text: str) -> int: ...
+    def clear(self) -> None: ...
+    def __len__(self) -> int: ...
     def to_bytes(self) -> bytes: ...
 
 @final

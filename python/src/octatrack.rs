@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use groovekit_octatrack::model::arrangement::{Arrangement as RsArrangement, PatternRow as RsPatternRow, Row as RsRow};
 use groovekit_octatrack::model::bank::{self as mb, Condition};
 use groovekit_octatrack::model::project::{Project as ProjectFile, SlotType};
 use groovekit_octatrack::model::project_folder::{SaveOptions, Source};
@@ -341,14 +342,15 @@ impl Project {
         (1..=16).map(|b| Bank { project: project.clone_ref(py), b }).collect()
     }
 
-    /// Arrangement `n` (1-8) as read (a copy: name, rows in words, the readable document).
-    fn arrangement(&mut self, n: i64) -> PyResult<Arrangement> {
+    /// Arrangement `n` (1-8), a live view (read when first asked for; `save()` writes edits).
+    fn arrangement(slf: Bound<'_, Self>, n: i64) -> PyResult<Arrangement> {
         let a = num("arrangement", n)?;
-        let dir = self.inner.dir().map(Path::to_path_buf);
-        let arr = self.inner.arrangement(a).map_err(|e| ot_error(e, dir.as_deref()))?;
-        let block = groovekit_octatrack::raw::arrangement::Block::Current;
-        let rows = arr.rows(block).iter().zip(1u16..).map(|(r, at)| r.describe(at)).collect();
-        Ok(Arrangement { number: a, bytes: arr.to_bytes(), rows })
+        {
+            let mut proj = slf.borrow_mut();
+            let dir = proj.inner.dir().map(Path::to_path_buf);
+            proj.inner.arrangement(a).map_err(|e| ot_error(e, dir.as_deref()))?;
+        }
+        Ok(Arrangement { project: slf.unbind(), number: a })
     }
 
     /// Iterates over the 16 banks.
@@ -373,13 +375,33 @@ impl Project {
     }
 }
 
-/// An arrangement (a copy of its file as read): `name` and `document` (the readable form of
-/// `groovekit dump`, rows included).
+/// An arrangement of a project (a live view of its current block, the one SYNC TO CARD writes):
+/// `name`, `rows` in words, `document` (the readable form of `groovekit dump`), and edits that
+/// append rows or clear them; `project.save()` writes them.
 #[pyclass(module = "groovekit.octatrack", frozen)]
 pub struct Arrangement {
+    project: Py<Project>,
     number: u8,
-    bytes: Vec<u8>,
-    rows: Vec<String>,
+}
+
+impl Arrangement {
+    const BLOCK: groovekit_octatrack::raw::arrangement::Block = groovekit_octatrack::raw::arrangement::Block::Current;
+
+    /// Reads the arrangement.
+    fn with<R>(&self, py: Python<'_>, f: impl FnOnce(&RsArrangement) -> R) -> PyResult<R> {
+        let mut proj = self.project.borrow_mut(py);
+        let dir = proj.inner.dir().map(Path::to_path_buf);
+        let a = proj.inner.arrangement(self.number).map_err(|e| ot_error(e, dir.as_deref()))?;
+        Ok(f(a))
+    }
+
+    /// Edits the arrangement; bumps the project's edit counter when the edit succeeds.
+    fn edit<R>(&self, py: Python<'_>, f: impl FnOnce(&mut RsArrangement) -> Result<R, OtError>) -> PyResult<R> {
+        let mut proj = self.project.borrow_mut(py);
+        let out = f(proj.inner.arrangement_mut(self.number).map_err(err)?).map_err(err)?;
+        proj.edits.fetch_add(1, Ordering::Relaxed);
+        Ok(out)
+    }
 }
 
 #[pymethods]
@@ -393,32 +415,99 @@ impl Arrangement {
     /// The arrangement's readable document as Python values (name, rows, ...).
     #[getter]
     fn document<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let doc = groovekit_octatrack::human::arrangement::dump(&self.bytes).map_err(err)?;
+        let bytes = self.with(py, |a| a.to_bytes())?;
+        let doc = groovekit_octatrack::human::arrangement::dump(&bytes).map_err(err)?;
         util::to_py(py, &doc)
     }
 
-    /// The rows of the current arrangement in words, as the model's typed rows describe them
-    /// (`pattern A01 x3`, `loop to 2 x4`, `jump to 9`, `halt`, `reminder "CHORUS"`).
+    /// The rows in words, as the model's typed rows describe them (`pattern A01 x3`, `loop to 2
+    /// x4`, `jump to 9`, `halt`, `reminder "CHORUS"`).
     #[getter]
-    fn rows(&self) -> Vec<String> {
-        self.rows.clone()
+    fn rows(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        self.with(py, |a| a.rows(Self::BLOCK).iter().zip(1u16..).map(|(r, at)| r.describe(at)).collect())
     }
 
-    /// The name of the current arrangement.
+    /// The arrangement's name (up to 15 characters).
     #[getter]
-    fn name(&self) -> PyResult<String> {
-        let (a, _) = groovekit_octatrack::raw::arrangement::Arrangement::read(&self.bytes).map_err(err)?;
-        Ok(a.name(groovekit_octatrack::raw::arrangement::Block::Current))
+    fn name(&self, py: Python<'_>) -> PyResult<String> {
+        self.with(py, |a| a.name(Self::BLOCK))
     }
 
-    /// The file's bytes.
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.bytes)
+    /// Renames the arrangement; raises ValidationError for a name the device cannot show.
+    #[setter]
+    fn set_name(&self, py: Python<'_>, name: &str) -> PyResult<()> {
+        self.edit(py, |a| a.set_name(Self::BLOCK, name))
+    }
+
+    /// Appends a row that plays pattern `pattern` (1-16) of bank `bank` (1-16): `repeats` as
+    /// the device stores it (0-63), `length` steps from step `offset + 1`, the tempo in BPM while
+    /// it plays (None: the pattern's), scenes A/B 1-16 (None: unchanged), the track mute mask and
+    /// the MIDI transpose of the 8 MIDI tracks. Returns the row number (1-256).
+    #[pyo3(signature = (bank, pattern, repeats=0, length=16, offset=0, tempo=None, scene_a=None, scene_b=None, mute_mask=0, transpose=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn append_pattern(
+        &self,
+        py: Python<'_>,
+        bank: u8,
+        pattern: u8,
+        repeats: u8,
+        length: u8,
+        offset: u8,
+        tempo: Option<f64>,
+        scene_a: Option<u8>,
+        scene_b: Option<u8>,
+        mute_mask: u8,
+        transpose: Option<[i8; 8]>,
+    ) -> PyResult<u16> {
+        let row = RsPatternRow {
+            repeats,
+            length,
+            offset,
+            tempo,
+            scene_a,
+            scene_b,
+            mute_mask,
+            transpose: transpose.unwrap_or([0; 8]),
+            ..RsPatternRow::new(bank, pattern)
+        };
+        self.edit(py, |a| a.push_row(Self::BLOCK, &RsRow::Pattern(row)))
+    }
+
+    /// Appends a loop back to row `target` (1-256), `count` times (0 = forever; a later target
+    /// with count 0 is a jump, the row's own number a halt). Returns the row number.
+    #[pyo3(signature = (target, count=0))]
+    fn append_loop(&self, py: Python<'_>, target: u16, count: u8) -> PyResult<u16> {
+        self.edit(py, |a| a.push_row(Self::BLOCK, &RsRow::Loop { count, target }))
+    }
+
+    /// Appends a reminder row (up to 15 characters). Returns the row number.
+    fn append_reminder(&self, py: Python<'_>, text: &str) -> PyResult<u16> {
+        self.edit(py, |a| a.push_row(Self::BLOCK, &RsRow::Reminder(text.to_string())))
+    }
+
+    /// Removes every row (the row count goes to 0, row 1 is blanked; later rows keep their
+    /// bytes, unread, as stale rows are on the device).
+    fn clear(&self, py: Python<'_>) -> PyResult<()> {
+        self.edit(py, |a| {
+            a.clear(Self::BLOCK);
+            Ok(())
+        })
+    }
+
+    /// The number of rows.
+    fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
+        self.with(py, |a| a.len(Self::BLOCK))
+    }
+
+    /// The file's bytes as they would be saved.
+    fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = self.with(py, |a| a.to_bytes())?;
+        Ok(PyBytes::new(py, &bytes))
     }
 
     /// The value as text, e.g. for the REPL.
-    fn __repr__(&self) -> String {
-        format!("Arrangement({}, name={:?})", self.number, self.name().unwrap_or_default())
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("Arrangement({}, name={:?})", self.number, self.name(py)?))
     }
 }
 

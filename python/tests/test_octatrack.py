@@ -282,6 +282,35 @@ def test_arrangement_rows(fixtures: pathlib.Path) -> None:
     assert all(isinstance(r, str) and r for r in a.rows)
 
 
+def test_arrangement_edits_save_and_read_back(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    work = tmp_path / "P"
+    shutil.copytree(fixtures / "octatrack" / "blank-project", work)
+    before = (work / "arr02.work").read_bytes()
+    p = ot.Project.open(work)
+    a = p.arrangement(2)
+    a.name = "LIVE SET"
+    assert a.append_pattern(1, 1, repeats=3) == 1
+    assert a.append_pattern(2, 5, length=32, tempo=126.0, scene_a=2) == 2
+    assert a.append_reminder("CHORUS") == 3
+    assert a.append_loop(1, count=4) == 4
+    assert len(a) == 4
+    assert a.rows == ["pattern A01 x3", "pattern B05 x0", 'reminder "CHORUS"', "loop to 1 x4"]
+    # Out of range: refused, nothing changed.
+    with pytest.raises(groovekit.ValidationError, match="bank"):
+        a.append_pattern(17, 1)
+    assert len(a) == 4
+    # Another handle of the same arrangement sees the edits; save writes them.
+    assert p.arrangement(2).name == "LIVE SET"
+    p.save()
+    assert (work / "arr02.work").read_bytes() != before
+    q = ot.Project.open(work).arrangement(2)
+    assert q.name == "LIVE SET" and q.rows == a.rows
+    assert q.to_bytes() == (work / "arr02.work").read_bytes()
+    q.clear()
+    assert len(q) == 0 and q.rows == []
+    assert (work / "arr01.work").read_bytes() == (fixtures / "octatrack" / "blank-project" / "arr01.work").read_bytes()
+
+
 def test_save_also_strd(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> None:
     work = tmp_path / "P"
     shutil.copytree(fixtures / "octatrack" / "blank-project", work)

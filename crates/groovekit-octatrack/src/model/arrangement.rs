@@ -186,6 +186,17 @@ impl Arrangement {
         Ok(())
     }
 
+    /// Removes every row of a block: the row count goes to 0 and row 1 is blanked (a count of 0
+    /// with a non-blank row 1 reads as 256 rows, see [`Arrangement::len`]); rows 2.. keep their
+    /// bytes, unread past the count, as stale rows are on the device.
+    pub fn clear(&mut self, b: Block) {
+        self.raw.set_row_count(b, 0);
+        let mut row = self.raw.row_mut(b, 0);
+        for i in 0..raw_arr::ROW_SIZE {
+            row.set_byte(i, 0);
+        }
+    }
+
     /// The rows 1..=len of a block.
     pub fn rows(&self, b: Block) -> Vec<Row> {
         (1..=self.len(b) as u16).filter_map(|n| self.row(b, n).ok()).collect()

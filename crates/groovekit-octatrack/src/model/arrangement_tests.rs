@@ -81,3 +81,25 @@ fn an_edit_changes_only_its_bytes_and_setters_validate() {
     assert!(a.set_row(Block::Saved, 2, &Row::Reminder("SIXTEEN LETTERS!".into())).is_err());
     assert_eq!(changed(&before, a.raw().as_bytes()).len(), 1, "failed setters change nothing");
 }
+
+#[test]
+fn clear_leaves_no_rows_even_when_row_one_held_one() {
+    let mut a = blank();
+    for p in 1..=3u8 {
+        a.push_row(Block::Current, &Row::Pattern(PatternRow::new(1, p))).unwrap();
+    }
+    let saved_before = a.rows(Block::Saved);
+    // set_len(0) alone would leave row 1 non-blank, which reads as 256 rows.
+    let mut b = a.clone();
+    b.set_len(Block::Current, 0).unwrap();
+    assert!(a.raw().row(Block::Current, 0).raw().iter().any(|&x| x != 0), "row 1 holds A01, 16 steps");
+    assert_eq!(b.len(Block::Current), 256);
+    a.clear(Block::Current);
+    assert_eq!(a.len(Block::Current), 0);
+    assert!(a.rows(Block::Current).is_empty());
+    assert_eq!(a.rows(Block::Saved), saved_before, "the other block is untouched");
+    // Rows 2 and 3 keep their bytes (unread past the count).
+    assert_eq!(a.raw().row(Block::Current, 1).raw(), b.raw().row(Block::Current, 1).raw());
+    let back = Arrangement::from_raw(raw_arr::Arrangement::read(&a.to_bytes()).unwrap().0, 1);
+    assert_eq!(back.len(Block::Current), 0);
+}
