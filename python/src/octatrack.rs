@@ -7,9 +7,13 @@
 //! coordinates, so an edit through any handle writes through to the one bank image, and the
 //! next `save()` writes it. A step handle keeps the value it read together with the project's
 //! edit counter, so reading several properties of a step reads the bank once; any edit through
-//! any handle bumps the counter and makes every cached value stale.
+//! any handle bumps the counter and makes every cached value stale. The counter is shared
+//! (`Arc<AtomicU64>`) with every step handle, so reading a cached step property is one atomic
+//! load, without borrowing the project (issue 15: the per-step calls were the bench's time).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use groovekit_octatrack::model::bank::{self as mb, Condition};
 use groovekit_octatrack::model::project::{Project as ProjectFile, SlotType};
@@ -146,8 +150,9 @@ fn source_name(s: Source) -> &'static str {
 #[pyclass(module = "groovekit.octatrack")]
 pub struct Project {
     inner: RsProject,
-    /// Bumped by every edit made through any handle (see the module docs).
-    edits: u64,
+    /// Bumped by every edit made through any handle (see the module docs); step handles hold
+    /// a clone to see edits without borrowing the project.
+    edits: Arc<AtomicU64>,
 }
 
 impl Project {
@@ -165,8 +170,18 @@ impl Project {
         self.bank_ref(b)?;
         let bank = self.inner.bank_mut(b).map_err(err)?;
         let out = f(bank).map_err(err)?;
-        self.edits += 1;
+        self.bump();
         Ok(out)
+    }
+
+    /// Marks every cached step value stale.
+    fn bump(&self) {
+        self.edits.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The edit count now.
+    fn edit_count(&self) -> u64 {
+        self.edits.load(Ordering::Acquire)
     }
 }
 
@@ -197,19 +212,19 @@ impl Project {
     #[staticmethod]
     fn open(path: PathBuf) -> PyResult<Self> {
         let inner = RsProject::open(&path).map_err(|e| ot_error(e, Some(&path)))?;
-        Ok(Self { inner, edits: 0 })
+        Ok(Self { inner, edits: Arc::default() })
     }
 
     /// The device's blank project, not tied to a folder yet: give `save(path)` a folder.
     #[staticmethod]
     fn new() -> Self {
-        Self { inner: RsProject::new(), edits: 0 }
+        Self { inner: RsProject::new(), edits: Arc::default() }
     }
 
     /// A blank project that `save()` writes into `path` (nothing is written before).
     #[staticmethod]
     fn create(path: PathBuf) -> Self {
-        Self { inner: RsProject::create(&path), edits: 0 }
+        Self { inner: RsProject::create(&path), edits: Arc::default() }
     }
 
     /// Saves: without `path`, what changed into the project's folder (a project not yet on disk
@@ -258,7 +273,7 @@ impl Project {
     #[setter]
     fn set_tempo(&mut self, bpm: f64) -> PyResult<()> {
         self.inner.set_tempo(bpm).map_err(err)?;
-        self.edits += 1;
+        self.bump();
         Ok(())
     }
 
@@ -279,7 +294,7 @@ impl Project {
     fn add_sample(&mut self, path: PathBuf, pool: &str, slot: Option<u16>) -> PyResult<u16> {
         let pool = self::pool(pool)?;
         let n = self.inner.add_sample(&path, pool, slot).map_err(|e| ot_error(e, Some(&path)))?;
-        self.edits += 1;
+        self.bump();
         Ok(n)
     }
 
@@ -691,7 +706,11 @@ track_settings!(AudioTrack, audio_track, set_audio_track, "AudioTrack", {
     /// The 64 steps.
     #[getter]
     fn steps(&self, py: Python<'_>) -> PyResult<Vec<AudioStep>> {
-        (1..=64).map(|s| AudioStep::read(self.project.clone_ref(py), py, self.b, self.p, self.t, s)).collect()
+        // One borrow and one bank look-up for the 64 (issue 15).
+        Ok(StepAt::read_track(&self.project, py, self.b, self.p, self.t)?
+            .into_iter()
+            .map(|at| AudioStep { at })
+            .collect())
     }
 
     /// Iterates over the 64 steps.
@@ -718,7 +737,11 @@ track_settings!(MidiTrack, midi_track, set_midi_track, "MidiTrack", {
     /// The 64 steps.
     #[getter]
     fn steps(&self, py: Python<'_>) -> PyResult<Vec<MidiStep>> {
-        (1..=64).map(|s| MidiStep::read(self.project.clone_ref(py), py, self.b, self.p, self.t, s)).collect()
+        // One borrow and one bank look-up for the 64 (issue 15).
+        Ok(StepAt::read_track(&self.project, py, self.b, self.p, self.t)?
+            .into_iter()
+            .map(|at| MidiStep { at })
+            .collect())
     }
 
     /// Iterates over the 64 steps.
@@ -729,15 +752,20 @@ track_settings!(MidiTrack, midi_track, set_midi_track, "MidiTrack", {
 // ---------------------------------------------------------------------------------------------
 // Steps
 
-/// What a step handle needs from the bank: read a value, write it back.
+/// What a step handle needs from the bank: read a value (one step, or a whole track at once),
+/// write it back.
 trait StepValue: Sized + Clone {
     fn get(bank: &mb::Bank, p: u8, t: u8, s: u8) -> Result<Self, OtError>;
+    fn get_all(bank: &mb::Bank, p: u8, t: u8) -> Result<Vec<Self>, OtError>;
     fn put(&self, bank: &mut mb::Bank, p: u8, t: u8, s: u8) -> Result<(), OtError>;
 }
 
 impl StepValue for mb::AudioStep {
     fn get(bank: &mb::Bank, p: u8, t: u8, s: u8) -> Result<Self, OtError> {
         bank.audio_step(p, t, s)
+    }
+    fn get_all(bank: &mb::Bank, p: u8, t: u8) -> Result<Vec<Self>, OtError> {
+        bank.audio_steps(p, t)
     }
     fn put(&self, bank: &mut mb::Bank, p: u8, t: u8, s: u8) -> Result<(), OtError> {
         bank.set_audio_step(p, t, s, self)
@@ -748,6 +776,9 @@ impl StepValue for mb::MidiStep {
     fn get(bank: &mb::Bank, p: u8, t: u8, s: u8) -> Result<Self, OtError> {
         bank.midi_step(p, t, s)
     }
+    fn get_all(bank: &mb::Bank, p: u8, t: u8) -> Result<Vec<Self>, OtError> {
+        bank.midi_steps(p, t)
+    }
     fn put(&self, bank: &mut mb::Bank, p: u8, t: u8, s: u8) -> Result<(), OtError> {
         bank.set_midi_step(p, t, s, self)
     }
@@ -756,6 +787,8 @@ impl StepValue for mb::MidiStep {
 /// The coordinates and cached value of a step handle.
 struct StepAt<V> {
     project: Py<Project>,
+    /// The project's edit counter (shared): a cached value is current while it is unchanged.
+    edits: Arc<AtomicU64>,
     b: u8,
     p: u8,
     t: u8,
@@ -766,20 +799,41 @@ struct StepAt<V> {
 
 impl<V: StepValue> StepAt<V> {
     fn read(project: Py<Project>, py: Python<'_>, b: u8, p: u8, t: u8, s: u8) -> PyResult<Self> {
-        let value = {
+        let (edits, cache) = {
             let mut proj = project.borrow_mut(py);
             let v = V::get(proj.bank_ref(b)?, p, t, s).map_err(err)?;
-            (proj.edits, v)
+            (Arc::clone(&proj.edits), (proj.edit_count(), v))
         };
-        Ok(Self { project, b, p, t, s, cache: value })
+        Ok(Self { project, edits, b, p, t, s, cache })
     }
 
-    /// The current value (re-read when any edit happened since it was read).
+    /// The 64 steps of a track: one borrow of the project and one bank look-up for all.
+    fn read_track(project: &Py<Project>, py: Python<'_>, b: u8, p: u8, t: u8) -> PyResult<Vec<Self>> {
+        let mut proj = project.borrow_mut(py);
+        let values = V::get_all(proj.bank_ref(b)?, p, t).map_err(err)?;
+        let count = proj.edit_count();
+        let edits = &proj.edits;
+        Ok((1..=64u8)
+            .zip(values)
+            .map(|(s, v)| Self {
+                project: project.clone_ref(py),
+                edits: Arc::clone(edits),
+                b,
+                p,
+                t,
+                s,
+                cache: (count, v),
+            })
+            .collect())
+    }
+
+    /// The current value (re-read when any edit happened since it was read; otherwise the
+    /// project is not borrowed).
     fn value(&mut self, py: Python<'_>) -> PyResult<&V> {
-        let mut proj = self.project.borrow_mut(py);
-        if proj.edits != self.cache.0 {
+        if self.edits.load(Ordering::Acquire) != self.cache.0 {
+            let mut proj = self.project.borrow_mut(py);
             let v = V::get(proj.bank_ref(self.b)?, self.p, self.t, self.s).map_err(err)?;
-            self.cache = (proj.edits, v);
+            self.cache = (proj.edit_count(), v);
         }
         Ok(&self.cache.1)
     }
@@ -792,7 +846,7 @@ impl<V: StepValue> StepAt<V> {
         let (p, t, s) = (self.p, self.t, self.s);
         let mut proj = self.project.borrow_mut(py);
         proj.edit_bank(self.b, |bank| v.put(bank, p, t, s))?;
-        self.cache = (proj.edits, v);
+        self.cache = (proj.edit_count(), v);
         Ok(())
     }
 }
