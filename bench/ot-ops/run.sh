@@ -57,10 +57,16 @@ cat > "$work/cp.sh" <<SH
 #!/bin/sh
 rm -rf "$work/B/DST" && cp -r "$work/B/DSTTEMPLATE" "$work/B/DST" && exec cp "$work"/A/AUDIO/samples/*.wav "$work/B/DST/"
 SH
+# The same cp, then the file system synced (`sync -f`): what groovekit's fsyncs add, shown
+# beside the plain cp that the target is read against.
+cat > "$work/cp-sync.sh" <<SH
+#!/bin/sh
+"$work/cp.sh" && exec sync -f "$work/B/DST"
+SH
 chmod +x "$work"/*.sh
-echo "copy-bank (64 x 1 MB) vs cp:"
+echo "copy-bank (64 x 1 MB) vs cp, and cp + sync:"
 python3 "$root/bench/interleaved_timer.py" "$runs" 2 \
-  "cp=[\"$work/cp.sh\"]" "groovekit=[\"$work/copy-bank.sh\"]"
+  "cp=[\"$work/cp.sh\"]" "groovekit=[\"$work/copy-bank.sh\"]" "cp+sync=[\"$work/cp-sync.sh\"]"
 
 # A Set of 32 projects with 16 banks each (copies of SRC, whose bank 1 has 64 locks).
 mkdir -p "$work/SET/AUDIO"

@@ -7,17 +7,16 @@
 //! coordinates, so an edit through any handle writes through to the one bank image, and the
 //! next `save()` writes it. A step handle keeps the value it read together with the project's
 //! edit counter, so reading several properties of a step reads the bank once; any edit through
-//! any handle bumps the counter and makes every cached value stale. The counter is shared
-//! (`Arc<AtomicU64>`) with every step handle, so reading a cached step property is one atomic
-//! load, without borrowing the project (issue 15: the per-step calls were the bench's time).
+//! any handle bumps the counter and makes every cached value stale.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use groovekit_octatrack::model::bank::{self as mb, Condition};
 use groovekit_octatrack::model::project::{Project as ProjectFile, SlotType};
 use groovekit_octatrack::model::project_folder::{SaveOptions, Source};
+use groovekit_octatrack::model::project_zip::ZipOptions;
 use groovekit_octatrack::ops::verify as ot_verify;
 use groovekit_octatrack::raw::bank::PartCopy;
 use groovekit_octatrack::raw::part::{MachineType, fx_name};
@@ -150,8 +149,9 @@ fn source_name(s: Source) -> &'static str {
 #[pyclass(module = "groovekit.octatrack")]
 pub struct Project {
     inner: RsProject,
-    /// Bumped by every edit made through any handle (see the module docs); step handles hold
-    /// a clone to see edits without borrowing the project.
+    /// Bumped by every edit made through any handle (see the module docs). Shared with the step
+    /// handles, which compare it with the count their cached value was read at without borrowing
+    /// the project (a property read is then one atomic load and an uncontended lock).
     edits: Arc<AtomicU64>,
 }
 
@@ -170,18 +170,8 @@ impl Project {
         self.bank_ref(b)?;
         let bank = self.inner.bank_mut(b).map_err(err)?;
         let out = f(bank).map_err(err)?;
-        self.bump();
+        self.edits.fetch_add(1, Ordering::Relaxed);
         Ok(out)
-    }
-
-    /// Marks every cached step value stale.
-    fn bump(&self) {
-        self.edits.fetch_add(1, Ordering::AcqRel);
-    }
-
-    /// The edit count now.
-    fn edit_count(&self) -> u64 {
-        self.edits.load(Ordering::Acquire)
     }
 }
 
@@ -225,6 +215,44 @@ impl Project {
     #[staticmethod]
     fn create(path: PathBuf) -> Self {
         Self { inner: RsProject::create(&path), edits: Arc::default() }
+    }
+
+    /// Opens a project from a zip archive holding one project folder (octapy's `from_zip`),
+    /// read whole into memory with no folder on disk: `save(path)` writes it into a folder,
+    /// `save_zip(path)` into an archive again (the archive's samples carried over). To unpack the
+    /// samples too, use `groovekit.octatrack.unzip`.
+    #[staticmethod]
+    fn open_zip(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let inner = py.detach(|| RsProject::open_zip(&path)).map_err(|e| ot_error(e, Some(&path)))?;
+        Ok(Self { inner, edits: Arc::default() })
+    }
+
+    /// Writes the project into a zip archive (octapy's `to_zip`): its files under `NAME/` and,
+    /// with `samples`, the file (and `.ot`) of every slot whose path lies in the Set, at its place
+    /// in the Set (`AUDIO/...`). An existing archive is backed up first; `dry_run` writes nothing.
+    /// Returns a dict: path, name, project_files, samples, carried_over, missing, outside,
+    /// backup, bytes, dry_run.
+    #[pyo3(signature = (path, also_strd=false, samples=true, name=None, dry_run=false))]
+    fn save_zip<'py>(
+        &mut self,
+        py: Python<'py>,
+        path: PathBuf,
+        also_strd: bool,
+        samples: bool,
+        name: Option<String>,
+        dry_run: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = ZipOptions { strd: also_strd, samples, name, dry_run };
+        let inner = &mut self.inner;
+        let report = py.detach(|| inner.save_zip(&path, &options)).map_err(|e| ot_error(e, Some(&path)))?;
+        util::to_py(py, &report)
+    }
+
+    /// The project's name: its folder's name, or the folder name inside the archive it was read
+    /// from; None for a new project without a folder.
+    #[getter]
+    fn name(&self) -> Option<String> {
+        self.inner.name()
     }
 
     /// Saves: without `path`, what changed into the project's folder (a project not yet on disk
@@ -273,7 +301,7 @@ impl Project {
     #[setter]
     fn set_tempo(&mut self, bpm: f64) -> PyResult<()> {
         self.inner.set_tempo(bpm).map_err(err)?;
-        self.bump();
+        self.edits.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -294,7 +322,7 @@ impl Project {
     fn add_sample(&mut self, path: PathBuf, pool: &str, slot: Option<u16>) -> PyResult<u16> {
         let pool = self::pool(pool)?;
         let n = self.inner.add_sample(&path, pool, slot).map_err(|e| ot_error(e, Some(&path)))?;
-        self.bump();
+        self.edits.fetch_add(1, Ordering::Relaxed);
         Ok(n)
     }
 
@@ -706,11 +734,8 @@ track_settings!(AudioTrack, audio_track, set_audio_track, "AudioTrack", {
     /// The 64 steps.
     #[getter]
     fn steps(&self, py: Python<'_>) -> PyResult<Vec<AudioStep>> {
-        // One borrow and one bank look-up for the 64 (issue 15).
-        Ok(StepAt::read_track(&self.project, py, self.b, self.p, self.t)?
-            .into_iter()
-            .map(|at| AudioStep { at })
-            .collect())
+        let at = StepAt::read_track(&self.project, py, self.b, self.p, self.t)?;
+        Ok(at.into_iter().map(|at| AudioStep { at }).collect())
     }
 
     /// Iterates over the 64 steps.
@@ -737,11 +762,8 @@ track_settings!(MidiTrack, midi_track, set_midi_track, "MidiTrack", {
     /// The 64 steps.
     #[getter]
     fn steps(&self, py: Python<'_>) -> PyResult<Vec<MidiStep>> {
-        // One borrow and one bank look-up for the 64 (issue 15).
-        Ok(StepAt::read_track(&self.project, py, self.b, self.p, self.t)?
-            .into_iter()
-            .map(|at| MidiStep { at })
-            .collect())
+        let at = StepAt::read_track(&self.project, py, self.b, self.p, self.t)?;
+        Ok(at.into_iter().map(|at| MidiStep { at }).collect())
     }
 
     /// Iterates over the 64 steps.
@@ -752,10 +774,10 @@ track_settings!(MidiTrack, midi_track, set_midi_track, "MidiTrack", {
 // ---------------------------------------------------------------------------------------------
 // Steps
 
-/// What a step handle needs from the bank: read a value (one step, or a whole track at once),
-/// write it back.
+/// What a step handle needs from the bank: read a value, write it back.
 trait StepValue: Sized + Clone {
     fn get(bank: &mb::Bank, p: u8, t: u8, s: u8) -> Result<Self, OtError>;
+    /// The 64 steps of a track, decoded together (place and naming context found once).
     fn get_all(bank: &mb::Bank, p: u8, t: u8) -> Result<Vec<Self>, OtError>;
     fn put(&self, bank: &mut mb::Bank, p: u8, t: u8, s: u8) -> Result<(), OtError>;
 }
@@ -787,66 +809,106 @@ impl StepValue for mb::MidiStep {
 /// The coordinates and cached value of a step handle.
 struct StepAt<V> {
     project: Py<Project>,
-    /// The project's edit counter (shared): a cached value is current while it is unchanged.
-    edits: Arc<AtomicU64>,
     b: u8,
     p: u8,
     t: u8,
     s: u8,
+    /// The project's edit counter.
+    edits: Arc<AtomicU64>,
     /// The value read at edit count `.0`.
-    cache: (u64, V),
+    cache: Mutex<(u64, V)>,
+}
+
+/// The current value of a step handle (derefs to it); holds the handle's cache lock.
+struct Current<'a, V>(MutexGuard<'a, (u64, V)>);
+
+impl<V> std::ops::Deref for Current<'_, V> {
+    type Target = V;
+    fn deref(&self) -> &V {
+        &self.0.1
+    }
 }
 
 impl<V: StepValue> StepAt<V> {
-    fn read(project: Py<Project>, py: Python<'_>, b: u8, p: u8, t: u8, s: u8) -> PyResult<Self> {
-        let (edits, cache) = {
-            let mut proj = project.borrow_mut(py);
-            let v = V::get(proj.bank_ref(b)?, p, t, s).map_err(err)?;
-            (Arc::clone(&proj.edits), (proj.edit_count(), v))
-        };
-        Ok(Self { project, edits, b, p, t, s, cache })
+    /// Handles for steps `steps` of one track, read with one borrow of the project and one bank
+    /// lookup (iterating a track builds 64 handles: bench/python-octapy).
+    fn read_many(
+        project: &Py<Project>,
+        py: Python<'_>,
+        b: u8,
+        p: u8,
+        t: u8,
+        steps: impl Iterator<Item = u8>,
+    ) -> PyResult<Vec<Self>> {
+        let mut proj = project.borrow_mut(py);
+        let edits = proj.edits.clone();
+        let count = edits.load(Ordering::Relaxed);
+        let bank = proj.bank_ref(b)?;
+        steps
+            .map(|s| {
+                let v = V::get(bank, p, t, s).map_err(err)?;
+                Ok(Self {
+                    project: project.clone_ref(py),
+                    b,
+                    p,
+                    t,
+                    s,
+                    edits: edits.clone(),
+                    cache: Mutex::new((count, v)),
+                })
+            })
+            .collect()
     }
 
-    /// The 64 steps of a track: one borrow of the project and one bank look-up for all.
+    /// Handles for the 64 steps of a track: one borrow, one bank lookup, and the steps decoded
+    /// by `Bank::audio_steps`/`midi_steps` (the track's place and naming context built once, not
+    /// per step: issue 15, bench/python-octapy).
     fn read_track(project: &Py<Project>, py: Python<'_>, b: u8, p: u8, t: u8) -> PyResult<Vec<Self>> {
         let mut proj = project.borrow_mut(py);
+        let edits = proj.edits.clone();
+        let count = edits.load(Ordering::Relaxed);
         let values = V::get_all(proj.bank_ref(b)?, p, t).map_err(err)?;
-        let count = proj.edit_count();
-        let edits = &proj.edits;
         Ok((1..=64u8)
             .zip(values)
             .map(|(s, v)| Self {
                 project: project.clone_ref(py),
-                edits: Arc::clone(edits),
                 b,
                 p,
                 t,
                 s,
-                cache: (count, v),
+                edits: edits.clone(),
+                cache: Mutex::new((count, v)),
             })
             .collect())
     }
 
-    /// The current value (re-read when any edit happened since it was read; otherwise the
-    /// project is not borrowed).
-    fn value(&mut self, py: Python<'_>) -> PyResult<&V> {
-        if self.edits.load(Ordering::Acquire) != self.cache.0 {
+    fn read(project: Py<Project>, py: Python<'_>, b: u8, p: u8, t: u8, s: u8) -> PyResult<Self> {
+        let mut v = Self::read_many(&project, py, b, p, t, std::iter::once(s))?;
+        v.pop().ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("no step read"))
+    }
+
+    /// The current value (re-read when any edit happened since it was read).
+    fn value(&self, py: Python<'_>) -> PyResult<Current<'_, V>> {
+        let mut cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let now = self.edits.load(Ordering::Relaxed);
+        if cache.0 != now {
             let mut proj = self.project.borrow_mut(py);
             let v = V::get(proj.bank_ref(self.b)?, self.p, self.t, self.s).map_err(err)?;
-            self.cache = (proj.edit_count(), v);
+            *cache = (now, v);
         }
-        Ok(&self.cache.1)
+        Ok(Current(cache))
     }
 
     /// Changes the value with `f` and writes it to the bank (nothing changes when `f` or the
     /// bank's validation fails).
-    fn edit(&mut self, py: Python<'_>, f: impl FnOnce(&mut V) -> PyResult<()>) -> PyResult<()> {
+    fn edit(&self, py: Python<'_>, f: impl FnOnce(&mut V) -> PyResult<()>) -> PyResult<()> {
         let mut v = self.value(py)?.clone();
         f(&mut v)?;
         let (p, t, s) = (self.p, self.t, self.s);
         let mut proj = self.project.borrow_mut(py);
         proj.edit_bank(self.b, |bank| v.put(bank, p, t, s))?;
-        self.cache = (proj.edit_count(), v);
+        let now = proj.edits.load(Ordering::Relaxed);
+        *self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = (now, v);
         Ok(())
     }
 }
@@ -859,13 +921,13 @@ macro_rules! step_common {
             $(
                 #[doc = $doc]
                 #[getter]
-                fn $flag(&mut self, py: Python<'_>) -> PyResult<bool> {
+                fn $flag(&self, py: Python<'_>) -> PyResult<bool> {
                     Ok(self.at.value(py)?.$flag)
                 }
 
                 #[doc = concat!("Sets: ", $doc)]
                 #[setter]
-                fn $setflag(&mut self, py: Python<'_>, v: bool) -> PyResult<()> {
+                fn $setflag(&self, py: Python<'_>, v: bool) -> PyResult<()> {
                     self.at.edit(py, |s| {
                         s.$flag = v;
                         Ok(())
@@ -882,13 +944,13 @@ macro_rules! step_common {
             /// The trig condition by the device's name ("fill", "!pre", "50%", "1:4", ...), None
             /// for no condition.
             #[getter]
-            fn condition(&mut self, py: Python<'_>) -> PyResult<Option<String>> {
+            fn condition(&self, py: Python<'_>) -> PyResult<Option<String>> {
                 Ok(condition_name(self.at.value(py)?.condition))
             }
 
             /// Sets the condition by name (None or "none" clears it).
             #[setter]
-            fn set_condition(&mut self, py: Python<'_>, v: Option<&str>) -> PyResult<()> {
+            fn set_condition(&self, py: Python<'_>, v: Option<&str>) -> PyResult<()> {
                 let c = parse_condition(v)?;
                 self.at.edit(py, |s| {
                     s.condition = c;
@@ -898,13 +960,13 @@ macro_rules! step_common {
 
             /// Micro-timing in 1/384 of a step (-23..23 on the device).
             #[getter]
-            fn micro(&mut self, py: Python<'_>) -> PyResult<i8> {
+            fn micro(&self, py: Python<'_>) -> PyResult<i8> {
                 Ok(self.at.value(py)?.micro)
             }
 
             /// Sets the micro-timing (-23..23).
             #[setter]
-            fn set_micro(&mut self, py: Python<'_>, v: i8) -> PyResult<()> {
+            fn set_micro(&self, py: Python<'_>, v: i8) -> PyResult<()> {
                 self.at.edit(py, |s| {
                     s.micro = v;
                     Ok(())
@@ -913,13 +975,13 @@ macro_rules! step_common {
 
             /// Number of trigs 1-8.
             #[getter]
-            fn repeats(&mut self, py: Python<'_>) -> PyResult<u8> {
+            fn repeats(&self, py: Python<'_>) -> PyResult<u8> {
                 Ok(self.at.value(py)?.repeats)
             }
 
             /// Sets the number of trigs (1-8).
             #[setter]
-            fn set_repeats(&mut self, py: Python<'_>, v: u8) -> PyResult<()> {
+            fn set_repeats(&self, py: Python<'_>, v: u8) -> PyResult<()> {
                 self.at.edit(py, |s| {
                     s.repeats = v;
                     Ok(())
@@ -928,7 +990,7 @@ macro_rules! step_common {
 
             /// The 32 stored lock bytes (255 = no lock).
             #[getter]
-            fn raw_locks<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+            fn raw_locks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
                 let raw = *self.at.value(py)?.raw_locks();
                 Ok(PyBytes::new(py, &raw))
             }
@@ -943,12 +1005,12 @@ macro_rules! step_common {
 
             /// Replaces every lock with those of `locks` (name -> value or None).
             #[setter]
-            fn set_locks(&mut self, py: Python<'_>, locks: std::collections::BTreeMap<String, Option<u16>>) -> PyResult<()> {
+            fn set_locks(&self, py: Python<'_>, locks: std::collections::BTreeMap<String, Option<u16>>) -> PyResult<()> {
                 self.at.edit(py, |s| Self::replace_locks(s, &locks))
             }
 
             /// The value as text, e.g. for the REPL.
-            fn __repr__(&mut self, py: Python<'_>) -> PyResult<String> {
+            fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
                 let (b, p, t, n) = (self.at.b, self.at.p, self.at.t, self.at.s);
                 let v = self.at.value(py)?.clone();
                 Ok(format!(
@@ -968,7 +1030,7 @@ macro_rules! step_common {
 }
 
 /// A step of an audio track (a live view: setting a property writes the bank).
-#[pyclass(module = "groovekit.octatrack")]
+#[pyclass(module = "groovekit.octatrack", frozen)]
 pub struct AudioStep {
     at: StepAt<mb::AudioStep>,
 }
@@ -1005,13 +1067,13 @@ step_common!(AudioStep, "AudioStep", [
 ], {
     /// Recorder trig sources [inputs A/B, inputs C/D, SRC3, one-shot].
     #[getter]
-    fn recorder(&mut self, py: Python<'_>) -> PyResult<[bool; 4]> {
+    fn recorder(&self, py: Python<'_>) -> PyResult<[bool; 4]> {
         Ok(self.at.value(py)?.recorder)
     }
 
     /// Sets the recorder trig sources.
     #[setter]
-    fn set_recorder(&mut self, py: Python<'_>, v: [bool; 4]) -> PyResult<()> {
+    fn set_recorder(&self, py: Python<'_>, v: [bool; 4]) -> PyResult<()> {
         self.at.edit(py, |s| {
             s.recorder = v;
             Ok(())
@@ -1021,42 +1083,42 @@ step_common!(AudioStep, "AudioStep", [
     /// The sample lock: slot 1-128 of the track machine's pool, None when the step plays the
     /// part's slot.
     #[getter]
-    fn sample_lock(&mut self, py: Python<'_>) -> PyResult<Option<u16>> {
+    fn sample_lock(&self, py: Python<'_>) -> PyResult<Option<u16>> {
         Ok(self.at.value(py)?.sample_lock())
     }
 
     /// Sets or clears (None) the sample lock (1-128; Flex 129-136 = recorder buffers).
     #[setter]
-    fn set_sample_lock(&mut self, py: Python<'_>, v: Option<u16>) -> PyResult<()> {
+    fn set_sample_lock(&self, py: Python<'_>, v: Option<u16>) -> PyResult<()> {
         self.at.edit(py, |s| s.set_sample_lock(v).map_err(err))
     }
 
     /// The slice lock 1-64 (None: not locked).
     #[getter]
-    fn slice_lock(&mut self, py: Python<'_>) -> PyResult<Option<u8>> {
+    fn slice_lock(&self, py: Python<'_>) -> PyResult<Option<u8>> {
         Ok(self.at.value(py)?.slice_lock())
     }
 
     /// Sets or clears the slice lock (1-64).
     #[setter]
-    fn set_slice_lock(&mut self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
+    fn set_slice_lock(&self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
         self.at.edit(py, |s| s.set_slice_lock(v).map_err(err))
     }
 
     /// The retrig locks: (count as plays 1-128, time 0-127), None where not locked.
     #[getter]
-    fn retrig(&mut self, py: Python<'_>) -> PyResult<(Option<u8>, Option<u8>)> {
+    fn retrig(&self, py: Python<'_>) -> PyResult<(Option<u8>, Option<u8>)> {
         Ok(self.at.value(py)?.retrig())
     }
 
     /// Sets the retrig locks (count, time); None clears.
     #[setter]
-    fn set_retrig(&mut self, py: Python<'_>, v: (Option<u8>, Option<u8>)) -> PyResult<()> {
+    fn set_retrig(&self, py: Python<'_>, v: (Option<u8>, Option<u8>)) -> PyResult<()> {
         self.at.edit(py, |s| s.set_retrig(v.0, v.1).map_err(err))
     }
 });
 /// A step of a MIDI track (a live view: setting a property writes the bank).
-#[pyclass(module = "groovekit.octatrack")]
+#[pyclass(module = "groovekit.octatrack", frozen)]
 pub struct MidiStep {
     at: StepAt<mb::MidiStep>,
 }
@@ -1082,11 +1144,11 @@ impl MidiStep {
         Ok(())
     }
 
-    fn set_one(&mut self, py: Python<'_>, name: &'static str, v: Option<u8>) -> PyResult<()> {
+    fn set_one(&self, py: Python<'_>, name: &'static str, v: Option<u8>) -> PyResult<()> {
         self.at.edit(py, |s| s.set_lock(name, v).map_err(err))
     }
 
-    fn get_one(&mut self, py: Python<'_>, name: &str) -> PyResult<Option<u8>> {
+    fn get_one(&self, py: Python<'_>, name: &str) -> PyResult<Option<u8>> {
         self.at.value(py)?.lock(name).map_err(err)
     }
 }
@@ -1109,43 +1171,43 @@ step_common!(MidiStep, "MidiStep", [
 ], {
     /// The locked note (MIDI note 0-127); None plays the track's default note.
     #[getter]
-    fn note(&mut self, py: Python<'_>) -> PyResult<Option<u8>> {
+    fn note(&self, py: Python<'_>) -> PyResult<Option<u8>> {
         Ok(self.at.value(py)?.note())
     }
 
     /// Locks (0-127) or clears the note.
     #[setter]
-    fn set_note(&mut self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
+    fn set_note(&self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
         self.set_one(py, "note.note", v)
     }
 
     /// The locked velocity (None: the track's default).
     #[getter]
-    fn velocity(&mut self, py: Python<'_>) -> PyResult<Option<u8>> {
+    fn velocity(&self, py: Python<'_>) -> PyResult<Option<u8>> {
         self.get_one(py, "note.vel")
     }
 
     /// Locks (0-127) or clears the velocity.
     #[setter]
-    fn set_velocity(&mut self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
+    fn set_velocity(&self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
         self.set_one(py, "note.vel", v)
     }
 
     /// The locked length code (None: the track's default).
     #[getter]
-    fn length(&mut self, py: Python<'_>) -> PyResult<Option<u8>> {
+    fn length(&self, py: Python<'_>) -> PyResult<Option<u8>> {
         self.get_one(py, "note.len")
     }
 
     /// Locks (0-127) or clears the length code.
     #[setter]
-    fn set_length(&mut self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
+    fn set_length(&self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
         self.set_one(py, "note.len", v)
     }
 
     /// Chord notes 2-4 as stored (NOT2-NOT4, an offset around 64), None where not locked.
     #[getter]
-    fn chord(&mut self, py: Python<'_>) -> PyResult<[Option<u8>; 3]> {
+    fn chord(&self, py: Python<'_>) -> PyResult<[Option<u8>; 3]> {
         Ok(self.at.value(py)?.chord())
     }
 });

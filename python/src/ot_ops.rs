@@ -207,6 +207,27 @@ pub fn restore<'py>(py: Python<'py>, backup: PathBuf, dry_run: bool) -> PyResult
     util::to_py(py, &plan)
 }
 
+/// Unpacks a project archive into a Set folder (as `groovekit ot unzip`): `NAME/` becomes
+/// `set/NAME`, `AUDIO/...` `set/AUDIO/...`, all files or none; files already there with the same
+/// content are left alone, other content raises unless `force` (then backed up); entries naming
+/// places outside `set` refuse the archive. Returns a dict with projects, created, replaced,
+/// unchanged and dry_run.
+#[pyfunction]
+#[pyo3(signature = (archive, set, force=false, dry_run=false))]
+pub fn unzip<'py>(
+    py: Python<'py>,
+    archive: PathBuf,
+    set: PathBuf,
+    force: bool,
+    dry_run: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let options = groovekit_octatrack::ops::zip::UnzipOptions { force, dry_run };
+    let report = py
+        .detach(|| groovekit_octatrack::ops::zip::unzip(&archive, &set, options))
+        .map_err(|e| ot_error(e, Some(&archive)))?;
+    util::to_py(py, &report)
+}
+
 /// Runs a piece copy again with other options (for `PiecePlan.apply`).
 type Rerun = Box<dyn Fn(PieceOptions) -> Result<piece::PiecePlan, OtError> + Send + Sync>;
 
@@ -515,6 +536,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(copy_bank, m)?)?;
     m.add_function(wrap_pyfunction!(slots, m)?)?;
     m.add_function(wrap_pyfunction!(restore, m)?)?;
+    m.add_function(wrap_pyfunction!(unzip, m)?)?;
     for f in [
         wrap_pyfunction!(purge_slots, m)?,
         wrap_pyfunction!(purge_files, m)?,

@@ -195,6 +195,22 @@ def test_iterated_steps_equal_single_reads_and_stay_live(fixtures: pathlib.Path)
     assert p.bank(2).pattern(5).midi_track(2).step(1).note == 61 and midi[0].trig is False
 
 
+def test_iterated_steps_are_live_views_too(fixtures: pathlib.Path) -> None:
+    """Steps built together (iterating a track) see edits made through any handle, and their
+    own edits reach the others."""
+    p = ot.Project.open(fixtures / "octatrack" / "blank-project")
+    track = p.bank(2).pattern(1).audio_track(1)
+    steps = list(track)
+    assert [s.number for s in steps] == list(range(1, 65))
+    assert not any(s.trig for s in steps)
+    track.step(17).trig = True
+    p.bank(2).pattern(1).audio_track(1).step(33).condition = "fill"
+    assert [s.number for s in steps if s.trig] == [17]
+    assert steps[32].condition == "fill"
+    steps[0].micro = 5
+    assert track.step(1).micro == 5 and list(track)[0].micro == 5
+
+
 def test_python_edits_equal_the_rust_example(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> None:
     exe = REPO / "target" / "debug" / "examples" / "euclid_acid"
     if not exe.is_file():
@@ -423,3 +439,40 @@ def test_clean_up_operations_plan_apply_and_restore(fixtures: pathlib.Path, tmp_
         assert {"operation", "root", "slots", "files", "writes", "dry_run"} <= set(p) and p["dry_run"]
     missing = ot.relink(dst, tmp_path, dry_run=True)
     assert missing["operation"] == "relink"
+
+
+def test_zip_round_trip_with_samples_and_unzip(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """octapy's from_zip/to_zip: save_zip puts the project and the Set's samples in, open_zip reads
+    it back, unzip unpacks it into a Set where the project is the same bytes."""
+    set_dir = tmp_path / "SET"
+    shutil.copytree(fixtures / "octatrack" / "bank-copy" / "BANK-COPY-SRC", set_dir / "SRC")
+    (set_dir / "AUDIO").mkdir()
+    for i, n in enumerate(["first-0", "second-0", "fourth-0", "fifth-0"]):
+        (set_dir / "AUDIO" / f"{n}.wav").write_bytes(bytes([i]) * (1000 + i))
+    p = ot.Project.open(set_dir / "SRC")
+    assert p.name == "SRC"
+    archive = tmp_path / "share.zip"
+    dry = p.save_zip(archive, dry_run=True)
+    assert dry["dry_run"] and not archive.exists()
+    report = p.save_zip(archive)
+    assert [s["entry"] for s in report["samples"]] == [
+        "AUDIO/first-0.wav",
+        "AUDIO/second-0.wav",
+        "AUDIO/fourth-0.wav",
+        "AUDIO/fifth-0.wav",
+    ]
+    assert report["missing"] == [] and report["bytes"] == archive.stat().st_size
+    back = ot.Project.open_zip(archive)
+    assert back.name == "SRC" and back.path is None
+    assert back.tempo == p.tempo
+    out = ot.unzip(archive, tmp_path / "SET2")
+    assert out["projects"] == [str(tmp_path / "SET2" / "SRC")]
+    assert tree_digest(tmp_path / "SET2" / "AUDIO") == tree_digest(set_dir / "AUDIO")
+    for f in ("project.work", "bank01.work"):
+        assert (tmp_path / "SET2" / "SRC" / f).read_bytes() == (set_dir / "SRC" / f).read_bytes()
+    (tmp_path / "SET2" / "AUDIO" / "first-0.wav").write_bytes(b"re-recorded")
+    with pytest.raises(groovekit.Error, match="force"):
+        ot.unzip(archive, tmp_path / "SET2")
+    assert (tmp_path / "SET2" / "AUDIO" / "first-0.wav").read_bytes() == b"re-recorded"
+    with pytest.raises(groovekit.Error, match="not a readable zip"):
+        ot.Project.open_zip(set_dir / "AUDIO" / "first-0.wav")

@@ -519,3 +519,30 @@ fn every_operation_refuses_a_project_not_saved_on_os_1_40() {
     }
     assert_eq!(files(&set), before);
 }
+
+/// A full disk (a 2 MiB tmpfs, when the test may mount one): `collect` copying 2.7 MB of samples
+/// from outside the Set into the project stops before any rename, and every file on both sides
+/// (the project on the tmpfs, the samples outside) is as before, with no backup or leftover.
+#[test]
+fn collect_on_a_full_disk_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    with_small_tmpfs(tmp.path(), "2m", |mnt| {
+        // The blank project made on the big disk, then only project.work and bank01 moved onto the
+        // tmpfs (16 banks would not fit), with three slots naming samples outside the Set.
+        let staging = tmp.path().join("staging/P");
+        blank_project(&staging);
+        let p = mnt.join("SET/P");
+        std::fs::create_dir_all(&p).unwrap();
+        for f in ["project.work", "bank01.work"] {
+            std::fs::copy(staging.join(f), p.join(f)).unwrap();
+        }
+        for s in 1..=3u16 {
+            let path = format!("../../../outside/big{s}.wav");
+            add_sample(&p, SlotType::Flex, s, &path, &wav(format!("big{s}").as_bytes(), 450_000));
+        }
+        let before = (snapshot(mnt), snapshot(&tmp.path().join("outside")));
+        let err = collect(&p, false, run()).unwrap_err().to_string();
+        assert!(err.to_lowercase().contains("space") || err.contains("os error 28"), "{err}");
+        assert_eq!((snapshot(mnt), snapshot(&tmp.path().join("outside"))), before);
+    });
+}

@@ -326,18 +326,7 @@ fn an_immutable_destination_file_changes_nothing() {
 #[test]
 fn a_full_disk_changes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let mnt = tmp.path().join("mnt");
-    std::fs::create_dir_all(&mnt).unwrap();
-    let ok = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=3m", "tmpfs"])
-        .arg(&mnt)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        eprintln!("skipping: cannot mount a tmpfs here");
-        return;
-    }
-    let result = std::panic::catch_unwind(|| {
+    with_small_tmpfs(tmp.path(), "3m", |mnt| {
         let src = tmp.path().join("A/SRC");
         let dst = mnt.join("DST");
         blank_project(&src);
@@ -354,15 +343,11 @@ fn a_full_disk_changes_nothing() {
         for f in ["project.work", "bank01.work"] {
             std::fs::copy(src.join(f), dst.join(f)).unwrap();
         }
-        let before = (snapshot(tmp.path().join("A").as_path()), snapshot(&mnt));
+        let before = (snapshot(tmp.path().join("A").as_path()), snapshot(mnt));
         let err = copy_bank(&src, 1, &dst, 2, opts()).unwrap_err().to_string();
         assert!(err.to_lowercase().contains("space") || err.contains("os error 28"), "{err}");
-        assert_eq!((snapshot(tmp.path().join("A").as_path()), snapshot(&mnt)), before);
+        assert_eq!((snapshot(tmp.path().join("A").as_path()), snapshot(mnt)), before);
     });
-    let _ = std::process::Command::new("umount").arg(&mnt).status();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e);
-    }
 }
 
 #[test]

@@ -167,3 +167,54 @@ fn add_sample_sets_the_slot_and_the_markers_trim() {
     assert_eq!(again.samples().iter().filter(|s| s.slot_type == SlotType::Flex && s.slot <= 128).count(), 128);
     assert_eq!(again.markers().unwrap().record(SlotRef::Flex(1).index().unwrap()).trim_end(), frames);
 }
+
+/// A save writes all its files or none: a write, fsync or rename failing at any point leaves every
+/// file of the project as it was (and a save that gets through writes them all, with backups).
+#[test]
+fn a_save_failing_part_way_changes_no_file() {
+    let Some(ot) = fixtures("model_save_faults") else { return };
+    let snapshot = |d: &Path| -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+        std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+            .collect()
+    };
+    for op in ["write", "fsync", "rename"] {
+        let mut failed = 0;
+        for n in 1..=30 {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path().join("P");
+            copy_dir(&ot.join("real-device"), &dir);
+            let before = snapshot(&dir);
+            let mut p = Project::open(&dir).unwrap();
+            p.set_tempo(90.0).unwrap();
+            let bank = p.bank_mut(1).unwrap();
+            let mut step = bank.audio_step(1, 1, 3).unwrap();
+            step.trig = !step.trig;
+            bank.set_audio_step(1, 1, 3, &step).unwrap();
+            groovekit_core::fs::failpoint::arm_thread(Some(&format!("{op}:{n}")));
+            let r = p.save_with(SaveOptions { strd: true, ..SaveOptions::default() });
+            groovekit_core::fs::failpoint::arm_thread(None);
+            match r {
+                Err(_) => {
+                    failed += 1;
+                    let after = snapshot(&dir);
+                    let differ: Vec<_> = before
+                        .keys()
+                        .chain(after.keys())
+                        .filter(|k| before.get(*k) != after.get(*k))
+                        .map(|k| k.display().to_string())
+                        .collect();
+                    assert!(differ.is_empty(), "{op}:{n}: changed {differ:?}");
+                }
+                Ok(report) => {
+                    assert_eq!(report.written.len(), 4, "{op}:{n}: project and bank01, .work and .strd");
+                    assert_eq!(report.backups.len(), 3, "{op}:{n}: project.strd did not exist");
+                    assert_eq!(Project::open(&dir).unwrap().tempo(), Some(90.0));
+                }
+            }
+        }
+        assert!(failed >= 4, "{op}: only {failed} fail points reached");
+    }
+}

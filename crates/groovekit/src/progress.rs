@@ -31,3 +31,19 @@ pub fn spinner(message: &str) -> ProgressBar {
     pb.enable_steady_tick(Duration::from_millis(1000));
     pb
 }
+
+/// A spinner for an operation that reports only when it is done (project operations: copying,
+/// collecting, zipping): it shows after a second with the elapsed time, and goes away when the
+/// returned guard is dropped (drop it before printing the result).
+pub fn working(message: &str) -> Working {
+    Working(spinner(message))
+}
+
+/// See [`working`].
+pub struct Working(ProgressBar);
+
+impl Drop for Working {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}

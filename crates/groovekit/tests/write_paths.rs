@@ -169,6 +169,17 @@ fn recipes() -> BTreeMap<&'static str, Recipe> {
         },
     );
     m.insert(
+        "ot zip",
+        Recipe {
+            setup: Box::new(nothing),
+            args: Box::new(|fx, t| {
+                s(&[&"ot", &"zip", &fx.join("octatrack/blank-project"), &"-o", &t.join("new/dir/p.zip")])
+            }),
+            target: Target::New("new/dir/p.zip"),
+            again: &[],
+        },
+    );
+    m.insert(
         "ot chain",
         Recipe {
             setup: Box::new(nothing),
@@ -401,6 +412,11 @@ const EXEMPT: &[(&str, &str)] = &[
         "ot copy-slots",
         "as copy-pattern; tests/ot_copy.rs and groovekit-octatrack tests/ops_copy_piece.rs \
              failures_and_dry_runs_change_no_file",
+    ),
+    (
+        "ot unzip",
+        "unpacks into a Set in one transaction (other content refused, or backed up with --force); groovekit-octatrack \
+             tests/project_zip.rs unzip_* tests and tests/ot_zip.rs",
     ),
     ("ot restore", "puts a backups/ folder back (itself backed up first); tested in tests/ot_ops.rs"),
     (

@@ -3,7 +3,8 @@
 //!
 //! The steps of [`Transaction::commit`], and what a failure at each leaves:
 //! 1. Staging (before `commit`): each new file is written beside its target under a hidden
-//!    temporary name and fsynced. A failure removes the staged files: nothing changed.
+//!    temporary name (its writeback to the disk started), then at `commit`, before anything else,
+//!    fsynced. A failure removes the staged files: nothing changed.
 //! 2. Keeping: each target being replaced keeps its old version, as a hard link (or a complete,
 //!    fsynced copy where links are not supported): the user-visible `NAME.bak` when the file's
 //!    policy is [`IfExists::Backup`], otherwise a hidden name, removed at the end (only when more
@@ -346,12 +347,16 @@ impl StagedFile {
         &self.plan
     }
 
-    /// Flushes and fsyncs the content; records its size.
+    /// Flushes the content, starts its writeback (fsynced at commit); records its size.
     fn seal(&mut self) -> Result<(), FsError> {
         match &mut self.out {
             Out::File(f) => {
                 let len = f.seek(SeekFrom::End(0)).map_err(|e| err("writing", &self.plan.target, e))?;
-                names::sync_file(f).map_err(|e| err("syncing", &self.plan.target, e))?;
+                // The fsync waits until commit (`Transaction::sync_staged`); starting the writeback
+                // now lets the disk write this file while the next ones are staged. bench/ot-ops
+                // (copy-bank, 64 x 1 MB): fsync here 0.095 s, writeback here and fsync at commit
+                // 0.081 s, one syncfs at commit 0.085 s (2026-11-28, quiet 2-core VM, ext4).
+                names::start_writeback(f);
                 self.plan.bytes = len;
             }
             Out::Count { len, .. } => self.plan.bytes = *len,
@@ -537,8 +542,8 @@ impl Transaction {
         Ok(staged)
     }
 
-    /// Seals (fsyncs) a file started with [`Transaction::create`] (or [`StagedFile::begin`]) and
-    /// adds it to the transaction.
+    /// Seals a file started with [`Transaction::create`] (or [`StagedFile::begin`]) and adds it to
+    /// the transaction: flushed, its writeback to the disk started; the fsync comes at commit.
     pub fn add(&mut self, mut staged: StagedFile) -> Result<(), FsError> {
         self.check_duplicate(&staged.plan.real_target, &staged.plan.target.clone())?;
         staged.seal()?;
@@ -642,6 +647,8 @@ impl Transaction {
     fn run(&mut self, id: &str) -> Result<(), FsError> {
         let multi = self.entries.len() > 1;
         let folders = self.folders();
+        // 1b. The staged files durable.
+        self.sync_staged()?;
         // 2. Keep the old versions.
         for i in 0..self.entries.len() {
             let Some(e) = self.entries.get(i) else { break };
@@ -732,6 +739,19 @@ impl Transaction {
             }
         }
         self.remove_journals(id, &folders);
+        Ok(())
+    }
+
+    /// Makes every staged file durable (content and size) before anything is renamed: an fsync
+    /// of each, through a new handle (a handle per staged file kept open until commit would run
+    /// out of descriptors on large collects). Their writeback started when each was sealed, so
+    /// these mostly wait for pages already on their way.
+    fn sync_staged(&self) -> Result<(), FsError> {
+        for e in &self.entries {
+            let Some(tmp) = &e.tmp else { continue };
+            let f = OpenOptions::new().write(true).open(tmp).map_err(|x| err("syncing", &e.plan.target, x))?;
+            names::sync_file(&f).map_err(|x| err("syncing", &e.plan.target, x))?;
+        }
         Ok(())
     }
 

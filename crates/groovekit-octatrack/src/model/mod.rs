@@ -5,4 +5,5 @@ pub mod bank;
 pub mod params;
 pub mod project;
 pub mod project_folder;
+pub mod project_zip;
 pub mod sample_settings;

@@ -64,23 +64,29 @@ pub struct SaveReport {
 }
 
 #[derive(Debug, Clone)]
-struct Loaded<T> {
-    value: T,
-    source: Source,
-    dirty: bool,
+pub(crate) struct Loaded<T> {
+    pub(crate) value: T,
+    pub(crate) source: Source,
+    pub(crate) dirty: bool,
 }
 
 /// A project folder with typed, lazily loaded parts.
 #[derive(Debug, Clone)]
 pub struct Project {
-    dir: Option<PathBuf>,
-    settings: Loaded<ProjectFile>,
-    banks: Vec<Option<Loaded<Bank>>>,
-    markers: Option<Loaded<Markers>>,
-    arrangements: Vec<Option<Loaded<Arrangement>>>,
+    pub(crate) dir: Option<PathBuf>,
+    /// The project's name when it has no folder yet: the folder name inside the zip archive it
+    /// was read from ([`Project::open_zip`]).
+    pub(crate) name: Option<String>,
+    /// The zip archive the project was read from: [`Project::save_zip`] carries its other
+    /// entries (the samples) over.
+    pub(crate) zip_source: Option<(PathBuf, String)>,
+    pub(crate) settings: Loaded<ProjectFile>,
+    pub(crate) banks: Vec<Option<Loaded<Bank>>>,
+    pub(crate) markers: Option<Loaded<Markers>>,
+    pub(crate) arrangements: Vec<Option<Loaded<Arrangement>>>,
 }
 
-fn fs_err(action: &'static str, path: &Path, source: std::io::Error) -> OtError {
+pub(crate) fn fs_err(action: &'static str, path: &Path, source: std::io::Error) -> OtError {
     OtError::Fs(groovekit_core::fs::FsError { action, path: path.to_path_buf(), source })
 }
 
@@ -97,7 +103,7 @@ fn read_either(dir: &Path, name: &str) -> Result<Option<(Vec<u8>, Source, PathBu
 }
 
 /// Adds the file name to an error from a file's bytes.
-fn in_file(path: &Path, e: OtError) -> OtError {
+pub(crate) fn in_file(path: &Path, e: OtError) -> OtError {
     match e {
         OtError::Fs(_) => e,
         other => OtError::Invalid { field: path.display().to_string(), message: other.to_string() },
@@ -115,6 +121,8 @@ impl Project {
         let settings = ProjectFile::parse(&bytes).map_err(|e| in_file(&path, e))?;
         Ok(Project {
             dir: Some(dir.to_path_buf()),
+            name: None,
+            zip_source: None,
             settings: Loaded { value: settings, source, dirty: false },
             banks: vec![None; 16],
             markers: None,
@@ -126,6 +134,8 @@ impl Project {
     pub fn new() -> Project {
         Project {
             dir: None,
+            name: None,
+            zip_source: None,
             settings: Loaded { value: ProjectFile::new_default(), source: Source::New, dirty: true },
             banks: vec![None; 16],
             markers: None,
@@ -141,6 +151,15 @@ impl Project {
     /// The folder, when known.
     pub fn dir(&self) -> Option<&Path> {
         self.dir.as_deref()
+    }
+
+    /// The project's name: its folder's name, or the folder name inside the zip archive it was
+    /// read from; None for a new project without a folder.
+    pub fn name(&self) -> Option<String> {
+        match &self.dir {
+            Some(d) => crate::ops::project_dir::normalize(d).file_name().map(|n| n.to_string_lossy().into_owned()),
+            None => self.name.clone(),
+        }
     }
 
     /// Where `project` was read from.
@@ -382,7 +401,36 @@ impl Project {
         self.save_with(SaveOptions { all: true, ..options })
     }
 
-    fn load_all(&mut self) -> Result<(), OtError> {
+    /// The bytes of each file (name without extension) that changed since it was read, or of
+    /// every loaded one with `all`; checksums recomputed.
+    pub(crate) fn files(&self, all: bool) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        if self.settings.dirty || all {
+            files.push(("project".into(), self.settings.value.to_bytes()));
+        }
+        for (i, b) in self.banks.iter().enumerate() {
+            if let Some(l) = b
+                && (l.dirty || all)
+            {
+                files.push((format!("bank{:02}", i + 1), l.value.to_bytes()));
+            }
+        }
+        for (i, a) in self.arrangements.iter().enumerate() {
+            if let Some(l) = a
+                && (l.dirty || all)
+            {
+                files.push((format!("arr{:02}", i + 1), l.value.to_bytes()));
+            }
+        }
+        if let Some(l) = &self.markers
+            && (l.dirty || all)
+        {
+            files.push(("markers".into(), l.value.to_bytes()));
+        }
+        files
+    }
+
+    pub(crate) fn load_all(&mut self) -> Result<(), OtError> {
         for n in 1..=16 {
             self.load_bank(n)?;
         }
@@ -392,9 +440,9 @@ impl Project {
         self.load_markers()
     }
 
-    /// Saves with `options`: each file atomically (temp file and rename), backed up first when
-    /// asked; checksums recomputed. Files not read are not written (unless `all`, which then
-    /// reads them).
+    /// Saves with `options`: all files in one transaction (each a temp file renamed into place;
+    /// all replaced or, on a failure, none), backed up first when asked; checksums recomputed.
+    /// Files not read are not written (unless `all`, which then reads them).
     pub fn save_with(&mut self, options: SaveOptions) -> Result<SaveReport, OtError> {
         let dir = self.dir.clone().ok_or_else(|| OtError::Invalid {
             field: "project".into(),
@@ -405,44 +453,24 @@ impl Project {
         if options.all {
             self.load_all()?;
         }
-        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-        if self.settings.dirty || options.all {
-            files.push(("project".into(), self.settings.value.to_bytes()));
-        }
-        for (i, b) in self.banks.iter().enumerate() {
-            if let Some(l) = b
-                && (l.dirty || options.all)
-            {
-                files.push((format!("bank{:02}", i + 1), l.value.to_bytes()));
-            }
-        }
-        for (i, a) in self.arrangements.iter().enumerate() {
-            if let Some(l) = a
-                && (l.dirty || options.all)
-            {
-                files.push((format!("arr{:02}", i + 1), l.value.to_bytes()));
-            }
-        }
-        if let Some(l) = &self.markers
-            && (l.dirty || options.all)
-        {
-            files.push(("markers".into(), l.value.to_bytes()));
-        }
-        let mut report = SaveReport::default();
-        if !files.is_empty() {
-            std::fs::create_dir_all(&dir).map_err(|e| fs_err("creating folder", &dir, e))?;
-        }
+        let files = self.files(options.all);
+        // One transaction: every file of the save is replaced, or none (a failure part way leaves
+        // the project as it was), each existing file backed up first when asked.
+        let mut tx = groovekit_core::fs::Transaction::new().create_parents(true);
+        tx.set_if_exists(if options.backup {
+            groovekit_core::fs::IfExists::Backup
+        } else {
+            groovekit_core::fs::IfExists::Replace
+        });
         for (name, bytes) in &files {
             let exts: &[&str] = if options.strd { &["work", "strd"] } else { &["work"] };
             for ext in exts {
-                let path = dir.join(format!("{name}.{ext}"));
-                if options.backup && path.is_file() {
-                    report.backups.push(groovekit_core::fs::backup(&path)?);
-                }
-                groovekit_core::fs::write_atomic(&path, bytes)?;
-                report.written.push(path);
+                tx.write(&dir.join(format!("{name}.{ext}")), bytes)?;
             }
         }
+        let done = tx.commit()?;
+        let report =
+            SaveReport { written: done.files.iter().map(|f| f.target.clone()).collect(), backups: done.backups() };
         self.settings.dirty = false;
         if self.settings.source == Source::New {
             self.settings.source = Source::Work;

@@ -95,8 +95,8 @@ struct Manifest {
 /// The manifest's `kind`.
 const MANIFEST_KIND: &str = "groovekit-octatrack-backup";
 
-/// `YYYYMMDD-HHMMSS` in UTC for a Unix time.
-pub fn utc_stamp(secs: u64) -> String {
+/// Year, month, day, hour, minute and second in UTC of a Unix time.
+pub fn utc_civil(secs: u64) -> (i64, u8, u8, u8, u8, u8) {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
@@ -109,7 +109,14 @@ pub fn utc_stamp(secs: u64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}{m:02}{d:02}-{:02}{:02}{:02}", rem / 3600, rem / 60 % 60, rem % 60)
+    // ok: m 1-12, d 1-31, h < 24, min and s < 60 by construction.
+    (y, m as u8, d as u8, (rem / 3600) as u8, (rem / 60 % 60) as u8, (rem % 60) as u8)
+}
+
+/// `YYYYMMDD-HHMMSS` in UTC for a Unix time.
+pub fn utc_stamp(secs: u64) -> String {
+    let (y, m, d, h, min, s) = utc_civil(secs);
+    format!("{y:04}{m:02}{d:02}-{h:02}{min:02}{s:02}")
 }
 
 fn now_stamp() -> String {

@@ -10,7 +10,7 @@ use crate::raw::arrangement::{self as arr, Arrangement, Block, row_type};
 use crate::raw::bank::{Bank, PART_COUNT, PATTERN_COUNT, PartCopy};
 use crate::raw::header::ChecksumState;
 use crate::raw::markers::{MAX_SLICES, Markers, RECORD_COUNT, SlotRef};
-use crate::raw::part::{self, AUDIO_GROUPS, Group, MIDI_GROUPS, Part};
+use crate::raw::part::{self, Part};
 use crate::raw::pattern::{self, STEPS, TRACK_SETTING_NAMES, Track};
 
 /// A lock value as shown ([`params::show_audio_lock`] for audio records), `none` for no lock.
@@ -99,10 +99,21 @@ fn track_diff(prefix: &str, a: &Track<&[u8]>, b: &Track<&[u8]>, ctx: Option<&Aud
     }
 }
 
-fn groups_diff(prefix: &str, a: &Part<&[u8]>, b: &Part<&[u8]>, groups: &[Group], t: usize, out: &mut Vec<String>) {
-    for g in groups {
-        if a.group(g, t) != b.group(g, t) {
-            out.push(format!("{prefix}: {} {:?} -> {:?}", g.name, a.group(g, t), b.group(g, t)));
+/// Each byte of `params` (track `t`) that differs, by the name the API and bank documents use
+/// (`flex.ptch 64 -> 70`), as stored.
+fn params_diff(
+    prefix: &str,
+    a: &Part<&[u8]>,
+    b: &Part<&[u8]>,
+    params: &[params::PartParam],
+    t: usize,
+    out: &mut Vec<String>,
+) {
+    for p in params {
+        let off = p.offset + t * p.stride;
+        let (x, y) = (a.byte(off), b.byte(off));
+        if x != y {
+            out.push(format!("{prefix}: {} {x} -> {y}", p.name));
         }
     }
 }
@@ -140,8 +151,11 @@ fn part_diff(label: &str, a: &Part<&[u8]>, b: &Part<&[u8]>, out: &mut Vec<String
                 out.push(format!("{prefix}: {name} {} -> {}", u16::from(a.byte(off)) + 1, u16::from(b.byte(off)) + 1));
             }
         }
-        groups_diff(&prefix, a, b, AUDIO_GROUPS, t, out);
-        groups_diff(&format!("{label} MIDI track {}", t + 1), a, b, MIDI_GROUPS, t, out);
+        // FX names follow the FX types of the new part (a changed type is reported above).
+        let ctx = AudioContext::of_part(b, t);
+        params_diff(&prefix, a, b, &params::part_params(params::AUDIO_PART_PAGES, &ctx), t, out);
+        let midi = params::part_params(params::MIDI_PART_PAGES, &ctx);
+        params_diff(&format!("{label} MIDI track {}", t + 1), a, b, &midi, t, out);
     }
     for s in 0..16 {
         for t in 0..8 {
@@ -320,3 +334,7 @@ pub fn markers(a: &[u8], b: &[u8]) -> Result<Vec<String>, crate::OtError> {
     out.extend(checksum_line(sa, sb));
     Ok(out)
 }
+
+#[cfg(test)]
+#[path = "binary_diff_tests.rs"]
+mod tests;

@@ -1,4 +1,4 @@
-//! Sample file identity by content: a cheap key (size and a hash of the first and last 64 KiB)
+//! Sample file identity by content: a cheap key (size and a hash of the first and last 16 KiB)
 //! that tells most different files apart without reading them, and the BLAKE3 hash of the whole
 //! file when the cheap keys agree. Results are cached per path for one operation.
 
@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use crate::OtError;
 use crate::ops::project_dir::io_error;
 
-/// How much of each end the cheap key reads.
-const EDGE: u64 = 64 * 1024;
+/// How much of each end the cheap key reads: the header and some 4 000 frames of stereo 16-bit
+/// audio, enough to tell different samples of one length apart; when two keys agree, the whole
+/// files are hashed anyway. (64 KiB made hashing 9% of a 64-sample bank copy, bench/ot-ops.)
+const EDGE: u64 = 16 * 1024;
 
 /// A per-operation cache of content keys.
 #[derive(Debug, Default)]

@@ -16,3 +16,4 @@ pub mod refs;
 pub mod slices;
 pub mod slots;
 pub mod verify;
+pub mod zip;

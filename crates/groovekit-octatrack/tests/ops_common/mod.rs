@@ -154,3 +154,26 @@ pub fn add_sample(dir: &Path, slot_type: SlotType, slot: u16, path: &str, conten
     std::fs::create_dir_all(f.parent().unwrap()).unwrap();
     std::fs::write(f, content).unwrap();
 }
+
+/// Runs `test` with a fresh tmpfs of `size` (e.g. `"2m"`) mounted at a folder of `tmp`, then
+/// unmounts it (also when `test` panics, whose panic is then passed on). Returns false, having run
+/// nothing, where the test may not mount one (not root): full-disk tests skip there.
+pub fn with_small_tmpfs(tmp: &Path, size: &str, test: impl FnOnce(&Path) + std::panic::UnwindSafe) -> bool {
+    let mnt = tmp.join("mnt");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let ok = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+        .arg(&mnt)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("skipping: cannot mount a tmpfs here");
+        return false;
+    }
+    let result = std::panic::catch_unwind(|| test(&mnt));
+    let _ = std::process::Command::new("umount").arg(&mnt).status();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+    true
+}

@@ -117,6 +117,7 @@ pub enum CleanupCommand {
 /// Runs a clean-up subcommand.
 pub fn run(command: CleanupCommand) -> miette::Result<Outcome> {
     let opts = |dry_run| CleanupOptions { dry_run, apply: ApplyOptions::default() };
+    let working = crate::progress::working("working");
     let (plan, json) = match command {
         CleanupCommand::PurgeSlots { project, pool, dry_run, json } => {
             let pool = pool.map(|p| match p {
@@ -137,6 +138,7 @@ pub fn run(command: CleanupCommand) -> miette::Result<Outcome> {
             (cleanup::clear(&project, usize::from(bank), ClearWhat { patterns, parts }, opts(dry_run)), json)
         }
     };
+    drop(working);
     let plan = plan.map_err(|e| miette!("{e}"))?;
     print_plan(&plan, json)?;
     Ok(Outcome::Ok)

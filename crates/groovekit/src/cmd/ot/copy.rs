@@ -146,6 +146,7 @@ fn first(a: &OtAt) -> usize {
 
 /// Runs one of the copy subcommands.
 pub fn run(command: CopyCommand) -> miette::Result<Outcome> {
+    let working = crate::progress::working("copying");
     let (plan, json) = match command {
         CopyCommand::CopyPattern { from, to, with_part, common } => (
             copy_pattern(
@@ -194,6 +195,7 @@ pub fn run(command: CopyCommand) -> miette::Result<Outcome> {
             (copy_slots(&source, &destination, &slots.0, pool, to, common.options()), common.json)
         }
     };
+    drop(working);
     let plan = plan.map_err(|e| miette!("{e}"))?;
     print_plan(&plan, json)?;
     Ok(Outcome::Ok)

@@ -5,7 +5,8 @@
 //! - [`samples`]: `.ot` sample settings, sample chains, slices, audio checks;
 //! - [`ops`]: project operations (slots, copy-bank, restore);
 //! - [`cleanup`]: clean-up operations (purge-slots, purge-files, collect, dedupe, relink, clear);
-//! - [`copy`]: copy-pattern, copy-part, copy-track, copy-slots.
+//! - [`copy`]: copy-pattern, copy-part, copy-track, copy-slots;
+//! - [`zip`]: zip and unzip (a project with its samples in one archive).
 
 pub mod binary;
 pub mod cleanup;
@@ -14,6 +15,7 @@ pub mod ops;
 pub mod project;
 pub mod samples;
 pub mod view;
+pub mod zip;
 
 use super::{Handler, Outcome};
 
@@ -38,6 +40,9 @@ pub enum OtCommand {
     /// Pattern, part, track and slot copies.
     #[command(flatten)]
     Copy(copy::CopyCommand),
+    /// Zip and unzip.
+    #[command(flatten)]
+    Zip(zip::ZipCommand),
 }
 
 /// Runs a `groovekit ot` subcommand.
@@ -49,6 +54,7 @@ pub fn run(command: OtCommand) -> miette::Result<Outcome> {
         OtCommand::Ops(c) => ops::run(c),
         OtCommand::Cleanup(c) => cleanup::run(c),
         OtCommand::Copy(c) => copy::run(c),
+        OtCommand::Zip(c) => zip::run(c),
     }
 }
 

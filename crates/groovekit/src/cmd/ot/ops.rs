@@ -94,14 +94,20 @@ pub fn run(command: OpsCommand) -> miette::Result<Outcome> {
                 None => {
                     let (src, n) = project_bank(from.as_deref().unwrap_or_default())?;
                     let (dst, m) = project_bank(to.as_deref().unwrap_or_default())?;
-                    let plan = copy_bank(&src, n, &dst, m, opts).map_err(|e| miette!("{e}"))?;
+                    let working = crate::progress::working("copying");
+                    let plan = copy_bank(&src, n, &dst, m, opts);
+                    drop(working);
+                    let plan = plan.map_err(|e| miette!("{e}"))?;
                     print_plan(&plan, json)?;
                     Ok(Outcome::Ok)
                 }
             }
         }
         OpsCommand::Restore { backup, dry_run, json } => {
-            let plan = restore(&backup, dry_run, ApplyOptions::default()).map_err(|e| miette!("{e}"))?;
+            let working = crate::progress::working("restoring");
+            let plan = restore(&backup, dry_run, ApplyOptions::default());
+            drop(working);
+            let plan = plan.map_err(|e| miette!("{e}"))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&plan).map_err(|e| miette!("{e}"))?);
             } else {
@@ -141,6 +147,7 @@ fn batch(cfg: &Path, opts: CopyBankOptions, json: bool) -> miette::Result<Outcom
     let base = cfg.parent().unwrap_or(Path::new("."));
     let batch = read_batch(&text, base).map_err(|e| miette!("{}: {e}", cfg.display()))?;
     let mut results = Vec::new();
+    let bar = crate::progress::bar(batch.copies.len() as u64, "copies");
     for (i, j) in batch.copies.iter().enumerate() {
         let o = CopyBankOptions {
             force: opts.force || j.force,
@@ -150,11 +157,13 @@ fn batch(cfg: &Path, opts: CopyBankOptions, json: bool) -> miette::Result<Outcom
         };
         let plan = copy_bank(&j.source, j.source_bank, &j.destination, j.destination_bank, o)
             .map_err(|e| miette!("copy {} of {}: {e} (the copies before it are done)", i + 1, batch.copies.len()))?;
+        bar.inc(1);
         if !json {
-            print_plan(&plan, false)?;
+            bar.suspend(|| print_plan(&plan, false))?;
         }
         results.push(plan);
     }
+    bar.finish_and_clear();
     if json {
         println!("{}", serde_json::to_string_pretty(&results).map_err(|e| miette!("{e}"))?);
     }
