@@ -823,7 +823,7 @@ track_settings!(AudioTrack, audio_track, set_audio_track, "AudioTrack", {
     /// The 64 steps.
     #[getter]
     fn steps(&self, py: Python<'_>) -> PyResult<Vec<AudioStep>> {
-        let at = StepAt::read_many(&self.project, py, self.b, self.p, self.t, 1..=64)?;
+        let at = StepAt::read_track(&self.project, py, self.b, self.p, self.t)?;
         Ok(at.into_iter().map(|at| AudioStep { at }).collect())
     }
 
@@ -851,7 +851,7 @@ track_settings!(MidiTrack, midi_track, set_midi_track, "MidiTrack", {
     /// The 64 steps.
     #[getter]
     fn steps(&self, py: Python<'_>) -> PyResult<Vec<MidiStep>> {
-        let at = StepAt::read_many(&self.project, py, self.b, self.p, self.t, 1..=64)?;
+        let at = StepAt::read_track(&self.project, py, self.b, self.p, self.t)?;
         Ok(at.into_iter().map(|at| MidiStep { at }).collect())
     }
 
@@ -866,12 +866,17 @@ track_settings!(MidiTrack, midi_track, set_midi_track, "MidiTrack", {
 /// What a step handle needs from the bank: read a value, write it back.
 trait StepValue: Sized + Clone {
     fn get(bank: &mb::Bank, p: u8, t: u8, s: u8) -> Result<Self, OtError>;
+    /// The 64 steps of a track, decoded together (place and naming context found once).
+    fn get_all(bank: &mb::Bank, p: u8, t: u8) -> Result<Vec<Self>, OtError>;
     fn put(&self, bank: &mut mb::Bank, p: u8, t: u8, s: u8) -> Result<(), OtError>;
 }
 
 impl StepValue for mb::AudioStep {
     fn get(bank: &mb::Bank, p: u8, t: u8, s: u8) -> Result<Self, OtError> {
         bank.audio_step(p, t, s)
+    }
+    fn get_all(bank: &mb::Bank, p: u8, t: u8) -> Result<Vec<Self>, OtError> {
+        bank.audio_steps(p, t)
     }
     fn put(&self, bank: &mut mb::Bank, p: u8, t: u8, s: u8) -> Result<(), OtError> {
         bank.set_audio_step(p, t, s, self)
@@ -881,6 +886,9 @@ impl StepValue for mb::AudioStep {
 impl StepValue for mb::MidiStep {
     fn get(bank: &mb::Bank, p: u8, t: u8, s: u8) -> Result<Self, OtError> {
         bank.midi_step(p, t, s)
+    }
+    fn get_all(bank: &mb::Bank, p: u8, t: u8) -> Result<Vec<Self>, OtError> {
+        bank.midi_steps(p, t)
     }
     fn put(&self, bank: &mut mb::Bank, p: u8, t: u8, s: u8) -> Result<(), OtError> {
         bank.set_midi_step(p, t, s, self)
@@ -939,6 +947,28 @@ impl<V: StepValue> StepAt<V> {
                 })
             })
             .collect()
+    }
+
+    /// Handles for the 64 steps of a track: one borrow, one bank lookup, and the steps decoded
+    /// by `Bank::audio_steps`/`midi_steps` (the track's place and naming context built once, not
+    /// per step: issue 15, bench/python-octapy).
+    fn read_track(project: &Py<Project>, py: Python<'_>, b: u8, p: u8, t: u8) -> PyResult<Vec<Self>> {
+        let mut proj = project.borrow_mut(py);
+        let edits = proj.edits.clone();
+        let count = edits.load(Ordering::Relaxed);
+        let values = V::get_all(proj.bank_ref(b)?, p, t).map_err(err)?;
+        Ok((1..=64u8)
+            .zip(values)
+            .map(|(s, v)| Self {
+                project: project.clone_ref(py),
+                b,
+                p,
+                t,
+                s,
+                edits: edits.clone(),
+                cache: Mutex::new((count, v)),
+            })
+            .collect())
     }
 
     fn read(project: Py<Project>, py: Python<'_>, b: u8, p: u8, t: u8, s: u8) -> PyResult<Self> {

@@ -172,6 +172,29 @@ def test_handles_write_through(fixtures: pathlib.Path) -> None:
         b.locks["amp.vol"]
 
 
+def test_iterated_steps_equal_single_reads_and_stay_live(fixtures: pathlib.Path) -> None:
+    # `for step in track` reads the 64 steps at once (issue 15); each is still a live view.
+    p = ot.Project.open(fixtures / "octatrack" / "real-device")
+    for pat in p.bank(1):
+        for t in pat.audio_tracks:
+            assert [repr(s) for s in t] == [repr(t.step(n)) for n in range(1, 65)]
+        for m in pat.midi_tracks:
+            assert [repr(s) for s in m.steps] == [repr(m.step(n)) for n in range(1, 65)]
+    track = p.bank(2).pattern(5).audio_track(3)
+    steps = list(track)
+    assert [s.number for s in steps] == list(range(1, 65))
+    assert steps[9].condition is None and steps[9].trig is False
+    other = track.step(10)
+    other.trig = True
+    other.condition = "fill"
+    assert steps[9].trig is True and steps[9].condition == "fill"
+    track.step(10).locks["amp.vol"] = 33  # an edit through a Locks handle is seen too
+    assert '"amp.vol": 33' in repr(steps[9])
+    midi = list(p.bank(2).pattern(5).midi_track(2))
+    midi[0].note = 61
+    assert p.bank(2).pattern(5).midi_track(2).step(1).note == 61 and midi[0].trig is False
+
+
 def test_iterated_steps_are_live_views_too(fixtures: pathlib.Path) -> None:
     """Steps built together (iterating a track) see edits made through any handle, and their
     own edits reach the others."""

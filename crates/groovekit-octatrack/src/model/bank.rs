@@ -747,8 +747,35 @@ impl Bank {
     /// Step `step` (1-64) of audio track `track` (1-8) of pattern `p` (1-16).
     pub fn audio_step(&self, p: u8, track: u8, step: u8) -> Result<AudioStep, OtError> {
         let at = self.step_at(p, false, track, step)?;
-        let (b, timing, locks) = self.read_step(&at);
-        Ok(AudioStep {
+        Ok(self.audio_step_at(&at, self.context(at.pi, at.ti)))
+    }
+
+    /// The 64 steps of audio track `track` (1-8) of pattern `p`: the same values as
+    /// `audio_step` for each step, with the coordinates checked and the track's naming context
+    /// found once (the Python binding's `for step in track` reads a whole track).
+    pub fn audio_steps(&self, p: u8, track: u8) -> Result<Vec<AudioStep>, OtError> {
+        let mut at = self.step_at(p, false, track, 1)?;
+        let ctx = self.context(at.pi, at.ti);
+        let mut out = Vec::with_capacity(STEPS);
+        for s in 0..STEPS {
+            at.s = s;
+            out.push(self.audio_step_at(&at, ctx));
+        }
+        Ok(out)
+    }
+
+    /// The naming context of audio track index `ti` of pattern index `pi` (see `contexts`).
+    fn context(&self, pi: usize, ti: usize) -> AudioContext {
+        let part = usize::from(self.raw.pattern(pi).part());
+        if part >= PART_COUNT || ti >= 8 {
+            return AudioContext::default();
+        }
+        AudioContext::of_part(&self.raw.part(PartCopy::Working, part), ti)
+    }
+
+    fn audio_step_at(&self, at: &StepAt, ctx: AudioContext) -> AudioStep {
+        let (b, timing, locks) = self.read_step(at);
+        AudioStep {
             trig: b[0],
             trigless: b[1],
             plock_trig: b[2],
@@ -760,8 +787,8 @@ impl Bank {
             micro: timing.micro,
             repeats: timing.repeats + 1,
             locks,
-            ctx: self.contexts(at.pi).get(at.ti).copied().unwrap_or_default(),
-        })
+            ctx,
+        }
     }
 
     fn check_timing(place: &str, old: StepTiming, c: Condition, micro: i8, repeats: u8) -> Result<StepTiming, OtError> {
@@ -789,8 +816,24 @@ impl Bank {
     /// Step `step` of MIDI track `track` of pattern `p`.
     pub fn midi_step(&self, p: u8, track: u8, step: u8) -> Result<MidiStep, OtError> {
         let at = self.step_at(p, true, track, step)?;
-        let (b, timing, locks) = self.read_step(&at);
-        Ok(MidiStep {
+        Ok(self.midi_step_at(&at))
+    }
+
+    /// The 64 steps of MIDI track `track` (1-8) of pattern `p` (as `midi_step` for each step,
+    /// the coordinates checked once).
+    pub fn midi_steps(&self, p: u8, track: u8) -> Result<Vec<MidiStep>, OtError> {
+        let mut at = self.step_at(p, true, track, 1)?;
+        let mut out = Vec::with_capacity(STEPS);
+        for s in 0..STEPS {
+            at.s = s;
+            out.push(self.midi_step_at(&at));
+        }
+        Ok(out)
+    }
+
+    fn midi_step_at(&self, at: &StepAt) -> MidiStep {
+        let (b, timing, locks) = self.read_step(at);
+        MidiStep {
             trig: b[0],
             trigless: b[1],
             plock_trig: b[2],
@@ -800,7 +843,7 @@ impl Bank {
             micro: timing.micro,
             repeats: timing.repeats + 1,
             locks,
-        })
+        }
     }
 
     /// Writes a MIDI step.

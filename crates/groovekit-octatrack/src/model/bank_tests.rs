@@ -191,3 +191,36 @@ fn sample_references_follow_the_machine_and_can_be_rewritten() {
     let stat = refs.iter().find(|r| r.pool == SlotType::Static).unwrap();
     assert!(b.set_sample_ref(stat, 129).is_err());
 }
+
+#[test]
+fn a_whole_track_read_equals_its_steps_read_one_by_one() {
+    let mut b = Bank::new(1);
+    for (p, t, s) in [(1, 1, 1), (1, 8, 64), (16, 3, 17)] {
+        let mut a = b.audio_step(p, t, s).unwrap();
+        a.trig = true;
+        a.condition = Condition(9);
+        a.set_lock("amp.vol", Some(100)).unwrap();
+        b.set_audio_step(p, t, s, &a).unwrap();
+        let mut m = b.midi_step(p, t, s).unwrap();
+        m.trigless = true;
+        m.set_lock("note.vel", Some(77)).unwrap();
+        b.set_midi_step(p, t, s, &m).unwrap();
+    }
+    for p in [1, 16] {
+        for t in 1..=8 {
+            let audio = b.audio_steps(p, t).unwrap();
+            let midi = b.midi_steps(p, t).unwrap();
+            assert_eq!(audio.len(), 64);
+            assert_eq!(midi.len(), 64);
+            for s in 1..=64u8 {
+                assert_eq!(audio[usize::from(s - 1)], b.audio_step(p, t, s).unwrap(), "pattern {p} track {t} step {s}");
+                assert_eq!(midi[usize::from(s - 1)], b.midi_step(p, t, s).unwrap(), "pattern {p} track {t} step {s}");
+            }
+        }
+    }
+    assert!(b.audio_steps(1, 1).unwrap()[0].trig);
+    assert!(b.midi_steps(16, 3).unwrap()[16].trigless);
+    let e = b.audio_steps(1, 9).unwrap_err().to_string();
+    assert!(e.contains("track"), "{e}");
+    assert!(b.midi_steps(17, 1).is_err());
+}
