@@ -151,6 +151,27 @@ struct Ctx {
     same_bank: bool,
 }
 
+/// [`load`] for a copy of one numbered piece (`pattern` 1-16, `part` 1-4) of bank `sb` of
+/// `src` to piece `di` of bank `db` of `dst`: both numbers checked, and a piece copied onto itself
+/// refused.
+fn load_pieces(
+    kind: &str,
+    max: usize,
+    (src_dir, sb, si): (&Path, usize, usize),
+    (dst_dir, db, di): (&Path, usize, usize),
+) -> Result<Ctx, OtError> {
+    check(kind, si, max)?;
+    check(kind, di, max)?;
+    let ctx = load(src_dir, sb, dst_dir, db)?;
+    if ctx.same_bank && si == di {
+        return Err(OtError::Invalid {
+            field: format!("bank {sb} {kind} {si}"),
+            message: format!("source and destination are the same {kind}"),
+        });
+    }
+    Ok(ctx)
+}
+
 fn load(src_dir: &Path, sb: usize, dst_dir: &Path, db: usize) -> Result<Ctx, OtError> {
     check_bank_number(sb)?;
     check_bank_number(db)?;
@@ -407,15 +428,7 @@ pub fn copy_pattern(
     with_part: bool,
     opts: PieceOptions,
 ) -> Result<PiecePlan, OtError> {
-    check("pattern", sp, 16)?;
-    check("pattern", dp, 16)?;
-    let ctx = load(src_dir, sb, dst_dir, db)?;
-    if ctx.same_bank && sp == dp {
-        return Err(OtError::Invalid {
-            field: format!("bank {sb} pattern {sp}"),
-            message: "source and destination are the same pattern".into(),
-        });
-    }
+    let ctx = load_pieces("pattern", 16, (src_dir, sb, sp), (dst_dir, db, dp))?;
     let (p, q) = (sp - 1, dp - 1);
     let part_no = part_of(&ctx.src_bank, p);
     // Within one bank the part is already the pattern's: nothing to bring.
@@ -489,15 +502,7 @@ pub fn copy_part(
     working_only: bool,
     opts: PieceOptions,
 ) -> Result<PiecePlan, OtError> {
-    check("part", si, 4)?;
-    check("part", di, 4)?;
-    let ctx = load(src_dir, sb, dst_dir, db)?;
-    if ctx.same_bank && si == di {
-        return Err(OtError::Invalid {
-            field: format!("bank {sb} part {si}"),
-            message: "source and destination are the same part".into(),
-        });
-    }
+    let ctx = load_pieces("part", 4, (src_dir, sb, si), (dst_dir, db, di))?;
     let (i, j) = (si - 1, di - 1);
     let def = Bank::new_default();
     let replaces = part_contents(&ctx.dst_bank, &def, j, working_only);
