@@ -6,13 +6,14 @@
 //! `diff` as diff(1): 0 same, 1 different, 2 trouble.
 
 mod cmd;
+mod examples;
 mod output;
 mod progress;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use cmd::{Outcome, RenderArgs};
 
@@ -27,7 +28,7 @@ struct Cli {
     command: Command,
     /// Largest audio decoded into memory, in MB of 32-bit samples (default 1073, about 50 minutes
     /// of 44.1 kHz stereo); a longer file is refused with a message rather than exhausting memory.
-    #[arg(long, global = true, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(long, global = true, value_name = "MB", value_parser = crate::cmd::args::ranged(1u64, 1_000_000, "MB"))]
     max_audio_mb: Option<u64>,
 }
 
@@ -85,6 +86,9 @@ enum Command {
         /// The file to write.
         #[arg(short, long)]
         output: PathBuf,
+        /// Replace an existing output of another kind (a module with a bank, say); a backup is kept.
+        #[arg(long)]
+        force: bool,
         /// Show what would be written; change nothing.
         #[arg(long)]
         dry_run: bool,
@@ -139,6 +143,11 @@ enum Command {
     Track(cmd::track::TrackCommand),
 }
 
+/// The command tree, every command with the examples at the end of its `--help`.
+fn command() -> clap::Command {
+    examples::add(Cli::command(), "")
+}
+
 fn run(cli: Cli) -> miette::Result<Outcome> {
     cmd::set_quiet(cli.quiet);
     match cli.command {
@@ -148,12 +157,12 @@ fn run(cli: Cli) -> miette::Result<Outcome> {
         }
         // --dry-run is applied process-wide by output::start (every write becomes a plan).
         Command::Dump { file, format, output, force, dry_run: _ } => cmd::dump(&file, format, output.as_deref(), force),
-        Command::Build { input, output, dry_run: _ } => cmd::build(&input, &output),
+        Command::Build { input, output, force, dry_run: _ } => cmd::build(&input, &output, force),
         Command::Render(args) => cmd::render(&args),
         Command::Convert { input, output, options, json, dry_run: _ } => cmd::convert(&input, &output, &options, json),
         Command::Diff { a, b, json } => cmd::diff(&a, &b, json),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "groovekit", &mut std::io::stdout());
+            clap_complete::generate(shell, &mut command(), "groovekit", &mut std::io::stdout());
             Ok(Outcome::Ok)
         }
         Command::Ot(c) => cmd::ot::run(c),
@@ -176,7 +185,7 @@ fn reset_sigpipe() {
 
 fn main() -> ExitCode {
     reset_sigpipe();
-    let cli = Cli::parse();
+    let cli = Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit());
     // `diff` follows diff(1): 0 same, 1 different, 2 trouble (a file that cannot be read).
     let trouble = if matches!(cli.command, Command::Diff { .. }) { 2 } else { 1 };
     if let Some(mb) = cli.max_audio_mb {
@@ -204,6 +213,49 @@ mod tests {
     /// built; this builds every one, so a clash fails the tests instead of a user's run.
     #[test]
     fn command_tree_is_valid() {
-        Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    /// Every command and its path ("ot copy-bank"), depth first.
+    fn walk(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Command)>) {
+        out.push((path.to_string(), cmd.clone()));
+        for sub in cmd.get_subcommands() {
+            let p = if path.is_empty() { sub.get_name().to_string() } else { format!("{path} {}", sub.get_name()) };
+            walk(sub, &p, out);
+        }
+    }
+
+    /// Issue 24: every `--help` ends with 2-3 examples of that command, so a new command without
+    /// them fails here (tests/cli_walk.rs runs them).
+    #[test]
+    fn every_command_ends_its_help_with_examples() {
+        let mut all = Vec::new();
+        walk(&command(), "", &mut all);
+        for (path, cmd) in &all {
+            let help = cmd.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+            let lines: Vec<&str> = help.strip_prefix("Examples:\n").unwrap_or_default().lines().collect();
+            assert!((2..=3).contains(&lines.len()), "`groovekit {path} --help` needs 2-3 examples, has: {help:?}");
+            for l in &lines {
+                assert!(l.starts_with("  groovekit "), "`{path}`: {l}");
+            }
+            // At least one example runs this command (others may prepare its input).
+            let runs = format!("groovekit {path}");
+            assert!(lines.iter().any(|l| l.contains(runs.trim_end())), "`{path}`: no example runs it: {lines:?}");
+        }
+        // No table entry for a command that does not exist.
+        for (p, _) in examples::EXAMPLES {
+            assert!(all.iter().any(|(q, _)| q == p), "examples for unknown command `{p}`");
+        }
+    }
+
+    /// Issue 24: ranges are written as musicians read them (`1-16`), not `1..=16`.
+    #[test]
+    fn help_texts_write_ranges_as_musicians_do() {
+        let mut all = Vec::new();
+        walk(&command(), "", &mut all);
+        for (path, cmd) in &mut all {
+            let help = cmd.render_long_help().to_string();
+            assert!(!help.contains("..="), "`groovekit {path} --help` writes a range with ..=:\n{help}");
+        }
     }
 }

@@ -9,6 +9,7 @@ pub mod content;
 pub mod copy;
 pub mod copy_piece;
 pub mod find_audio;
+pub mod folder;
 pub mod import;
 pub mod new_project;
 pub mod project_dir;
