@@ -151,8 +151,8 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     (
         "ot copy-slots",
         &[
-            "groovekit ot copy-slots MYSET/OLD OTHERSET/LIVE --slots 1-4 --pool flex --dry-run",
-            "groovekit ot copy-slots MYSET/OLD OTHERSET/LIVE --slots 1,3 --pool flex --to 40",
+            "groovekit ot copy-slots MYSET/OLD OTHERSET/LIVE --slots 33-36 --pool flex --dry-run",
+            "groovekit ot copy-slots MYSET/OLD OTHERSET/LIVE --slots 33,35 --pool flex --to 100",
         ],
     ),
     ("ot zip", &["groovekit ot zip MYSET/LIVE -o LIVE.zip --dry-run", "groovekit ot zip MYSET/LIVE -o LIVE.zip"]),

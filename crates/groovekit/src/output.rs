@@ -6,7 +6,8 @@
 //! process a plan (so no command can write when asked not to, even through library code), and
 //! the folders named on the command line are recovered (an interrupted write of an earlier run
 //! is finished or undone, with a note). At the end ([`finish`]): the plans of a dry run, the
-//! backups made and the recoveries are printed on stderr.
+//! backups made and the recoveries are printed on stderr, the plans of a dry run (its result) on
+//! stdout.
 
 use std::path::{Path, PathBuf};
 
@@ -82,8 +83,9 @@ pub fn finish() {
             eprintln!("note: {n}");
         }
         if r.dry_run {
+            // What a dry run would write is its result: standard output, kept with `--quiet`.
             for f in &r.files {
-                eprintln!("dry run: would {f}");
+                println!("dry run: would {f}");
             }
         } else if !crate::cmd::quiet() {
             // Backups are a summary (on stderr); `--quiet` silences them like every summary.

@@ -582,7 +582,8 @@ pub fn relink(dir: &Path, search: &Path, opts: CleanupOptions) -> Result<Cleanup
     // Known contents by file name: files of that name other projects of the Set name and have.
     let mut known: HashMap<String, BTreeSet<[u8; 32]>> = HashMap::new();
     let mut cache = ContentCache::new();
-    if let Some(set) = p.dir.parent() {
+    // A relative project folder's parent is "" (`relink MYPROJECT`): the current folder.
+    if let Some(set) = p.dir.parent().map(|d| if d.as_os_str().is_empty() { Path::new(".") } else { d }) {
         for d in set_projects(set)?.into_iter().filter(|d| normalize(d) != normalize(&p.dir)) {
             // A sibling saved on another OS still tells which file it names.
             let Ok(bytes) = std::fs::read(d.join("project.work")) else { continue };

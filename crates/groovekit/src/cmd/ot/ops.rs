@@ -105,6 +105,9 @@ pub fn run(command: OpsCommand) -> miette::Result<Outcome> {
             }
         }
         OpsCommand::Restore { backup, dry_run, json } => {
+            if !backup.exists() {
+                return Err(missing_backup(&backup));
+            }
             let working = crate::progress::working("restoring");
             let plan = restore(&backup, dry_run, ApplyOptions::default());
             drop(working);
@@ -115,10 +118,10 @@ pub fn run(command: OpsCommand) -> miette::Result<Outcome> {
                 let (a, b) = if dry_run { ("would restore", "would remove") } else { ("restored", "removed") };
                 let say = |line: String| crate::cmd::result_or_info(dry_run, line);
                 for p in &plan.restore {
-                    say(format!("{a} {}", p.display()));
+                    say(format!("{a} {}", tidy(p).display()));
                 }
                 for p in &plan.remove {
-                    say(format!("{b} {}", p.display()));
+                    say(format!("{b} {}", tidy(p).display()));
                 }
                 if let Some(b) = &plan.backup {
                     say(format!("backup of the files before the restore: {}", b.display()));
@@ -127,6 +130,31 @@ pub fn run(command: OpsCommand) -> miette::Result<Outcome> {
             Ok(Outcome::Ok)
         }
     }
+}
+
+/// The error for a backup folder that does not exist: the backups that do (issue 24), newest
+/// last, from the folder it names (`PROJECT/backups/`).
+fn missing_backup(backup: &Path) -> miette::Report {
+    let folder = backup.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .map(|rd| {
+            rd.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    if names.is_empty() {
+        return miette!("{}: no such backup, and {} holds none", backup.display(), folder.display());
+    }
+    miette!(
+        help = format!(
+            "for example `groovekit ot restore {}`",
+            folder.join(names.last().map_or("", String::as_str)).display()
+        ),
+        "{}: no such backup; {} holds: {}",
+        backup.display(),
+        folder.display(),
+        names.join(", ")
+    )
 }
 
 /// Parses `PROJECT:N`. A malformed argument or a bank outside 1-16 is a usage error (exit 2).
