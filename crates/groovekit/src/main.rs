@@ -26,9 +26,9 @@ struct Cli {
     quiet: bool,
     #[command(subcommand)]
     command: Command,
-    /// Largest audio decoded into memory, in MB of 32-bit samples (default 1073, about 50 minutes
-    /// of 44.1 kHz stereo); a longer file is refused with a message rather than exhausting memory.
-    #[arg(long, global = true, value_name = "MB", value_parser = crate::cmd::args::ranged(1u64, 1_000_000, "MB"))]
+    /// Largest audio decoded into memory (before the command); shown, and also accepted after
+    /// the command name, only by the commands that decode audio ([`DECODES_AUDIO`]).
+    #[arg(long, hide = true, value_name = "MB", value_parser = crate::cmd::args::ranged(1u64, 1_000_000, "MB"))]
     max_audio_mb: Option<u64>,
 }
 
@@ -143,9 +143,61 @@ enum Command {
     Track(cmd::track::TrackCommand),
 }
 
-/// The command tree, every command with the examples at the end of its `--help`.
+/// The command tree, every command with the examples at the end of its `--help`, and
+/// `--max-audio-mb` on the commands that decode audio.
 fn command() -> clap::Command {
-    examples::add(Cli::command(), "")
+    audio_option_where_decoded(examples::add(Cli::command(), ""), "")
+}
+
+/// The id of `--max-audio-mb` on the commands that decode audio (read by [`audio_limit`]).
+const AUDIO_LIMIT: &str = "max_audio_mb_here";
+
+/// The commands that decode audio into memory, where `--max-audio-mb` matters (issue 24: the
+/// option is in these `--help`s only).
+const DECODES_AUDIO: &[&str] = &[
+    "render",
+    "convert",
+    "ot chain",
+    "ot split",
+    "ot chain-preview",
+    "ot find-audio",
+    "opz kit build",
+    "track check",
+    "track watch",
+];
+
+fn audio_option_where_decoded(mut cmd: clap::Command, path: &str) -> clap::Command {
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in names {
+        let sub = if path.is_empty() { name.clone() } else { format!("{path} {name}") };
+        cmd = cmd.mut_subcommand(&name, |c| audio_option_where_decoded(c, &sub));
+    }
+    if DECODES_AUDIO.contains(&path) {
+        cmd = cmd.arg(
+            clap::Arg::new(AUDIO_LIMIT)
+                .long("max-audio-mb")
+                .value_name("MB")
+                .value_parser(crate::cmd::args::ranged(1u64, 1_000_000, "MB"))
+                .help(
+                    "Largest audio decoded into memory, in MB of 32-bit samples (default 1073, about 50 minutes \
+                     of 44.1 kHz stereo); a longer file is refused with a message rather than exhausting memory",
+                ),
+        );
+    }
+    cmd
+}
+
+/// `--max-audio-mb` of the command that runs (or before it), in MB.
+fn audio_limit(matches: &clap::ArgMatches, before: Option<u64>) -> Option<u64> {
+    let mut m = matches;
+    let mut found = before;
+    while let Some((_, sub)) = m.subcommand() {
+        if let Ok(Some(&mb)) = sub.try_get_one::<u64>(AUDIO_LIMIT) {
+            found = Some(mb);
+        }
+        m = sub;
+    }
+    found
 }
 
 fn run(cli: Cli) -> miette::Result<Outcome> {
@@ -185,10 +237,12 @@ fn reset_sigpipe() {
 
 fn main() -> ExitCode {
     reset_sigpipe();
-    let cli = Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit());
+    let matches = command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let max_audio_mb = audio_limit(&matches, cli.max_audio_mb);
     // `diff` follows diff(1): 0 same, 1 different, 2 trouble (a file that cannot be read).
     let trouble = if matches!(cli.command, Command::Diff { .. }) { 2 } else { 1 };
-    if let Some(mb) = cli.max_audio_mb {
+    if let Some(mb) = max_audio_mb {
         groovekit_audio::limits::set_max_decoded_samples(mb * 1_000_000 / 4);
     }
     // The one write path: backups, --dry-run and crash recovery for every command (output.rs).
@@ -246,6 +300,32 @@ mod tests {
         for (p, _) in examples::EXAMPLES {
             assert!(all.iter().any(|(q, _)| q == p), "examples for unknown command `{p}`");
         }
+    }
+
+    /// Issue 24: `--max-audio-mb` shows only where audio is decoded, and works everywhere.
+    #[test]
+    fn the_audio_limit_shows_only_where_audio_is_decoded() {
+        let mut all = Vec::new();
+        walk(&command(), "", &mut all);
+        for (path, cmd) in &mut all {
+            let help = cmd.render_long_help().to_string();
+            let listed = DECODES_AUDIO.contains(&path.as_str());
+            assert_eq!(help.contains("--max-audio-mb"), listed, "`groovekit {path} --help`");
+        }
+        let m = command().try_get_matches_from(["groovekit", "render", "x.okt", "-o", "x.wav", "--max-audio-mb", "5"]);
+        assert_eq!(audio_limit(&m.unwrap(), None), Some(5));
+        let m = command().try_get_matches_from([
+            "groovekit",
+            "--max-audio-mb",
+            "7",
+            "ot",
+            "chain",
+            "d",
+            "a.wav",
+            "-o",
+            "c",
+        ]);
+        assert_eq!(audio_limit(&m.unwrap(), Some(7)), Some(7), "before the command");
     }
 
     /// Issue 24: ranges are written as musicians read them (`1-16`), not `1..=16`.

@@ -353,7 +353,10 @@ fn not_a_known_folder(dir: &Path) -> miette::Report {
 /// `groovekit inspect FILE` (or a project folder or Set).
 pub fn inspect(path: &Path, json: bool) -> miette::Result<Outcome> {
     if path.is_dir() {
-        let i = handlers().into_iter().find_map(|h| h.inspect_dir(path)).ok_or_else(|| not_a_known_folder(path))??;
+        let working = crate::progress::working("reading the folder");
+        let i = handlers().into_iter().find_map(|h| h.inspect_dir(path)).ok_or_else(|| not_a_known_folder(path));
+        drop(working);
+        let i = i??;
         print_json_or(json, &i.json, &i.text);
         return Ok(Outcome::Ok);
     }
@@ -535,7 +538,10 @@ pub fn verify(paths: &[PathBuf], opts: VerifyOpts) -> miette::Result<Outcome> {
     for p in paths {
         let mut here = VerifyReport::default();
         if p.is_dir() {
-            match handlers().into_iter().find_map(|h| h.verify_dir(p, opts.fix)) {
+            let working = crate::progress::working("checking the folder");
+            let whole = handlers().into_iter().find_map(|h| h.verify_dir(p, opts.fix));
+            drop(working);
+            match whole {
                 Some(r) => here.merge(r?),
                 None => verify_tree(p, opts.fix, &mut here),
             }
@@ -737,7 +743,10 @@ pub fn convert(input: &Path, output: &Path, options: &[String], json: bool) -> m
         }
         return Ok(outcome);
     }
-    match h.convert(input, &bytes, output, options) {
+    let working = crate::progress::working("converting");
+    let converted = h.convert(input, &bytes, output, options);
+    drop(working);
+    match converted {
         Some(r) => {
             let outcome = r?;
             if json && outcome == Outcome::Ok {
@@ -759,7 +768,10 @@ pub fn convert(input: &Path, output: &Path, options: &[String], json: bool) -> m
 pub fn diff(a: &Path, b: &Path, json: bool) -> miette::Result<Outcome> {
     let lines = match (a.is_dir(), b.is_dir()) {
         (true, true) => {
-            handlers().into_iter().find_map(|h| h.diff_dirs(a, b)).ok_or_else(|| not_a_known_folder(a))??
+            let working = crate::progress::working("comparing the folders");
+            let lines = handlers().into_iter().find_map(|h| h.diff_dirs(a, b)).ok_or_else(|| not_a_known_folder(a));
+            drop(working);
+            lines??
         }
         (false, false) => {
             let (ab, bb) = (read_file(a)?, read_file(b)?);

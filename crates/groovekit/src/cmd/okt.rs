@@ -491,6 +491,7 @@ pub fn handlers() -> Vec<&'static dyn Handler> {
 fn samples(module: &Path, dir: &Path) -> miette::Result<Outcome> {
     let bytes = read_file(module)?;
     let (m, _) = load(module, &bytes)?;
+    let working = crate::progress::working("writing samples");
     // All samples in one transaction: every file appears, or none.
     let mut tx = groovekit_core::fs::Transaction::new();
     let mut written = Vec::new();
@@ -528,6 +529,7 @@ fn samples(module: &Path, dir: &Path) -> miette::Result<Outcome> {
         written.push(path);
     }
     tx.commit().map_err(|e| miette!("{e}"))?;
+    drop(working);
     for p in &written {
         println!("{}", p.display());
     }

@@ -488,10 +488,13 @@ fn kit_build(inputs: &[PathBuf], output: &Path, name: Option<String>) -> miette:
     }
     let mut notes = Vec::new();
     let mut samples = Vec::with_capacity(inputs.len());
+    let bar = crate::progress::bar(inputs.len() as u64, "reading samples");
     for path in inputs {
+        bar.inc(1);
         let frames = to_kit_frames(path, &mut notes)?;
         samples.push(kit::KitSample { name: path.display().to_string(), frames });
     }
+    bar.finish_and_clear();
     let name = name.unwrap_or_else(|| output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
     let built = kit::build_drum_kit(&samples, &name).map_err(|e| miette!("{}: {e}", output.display()))?;
     groovekit_core::fs::write_atomic(output, &built.to_bytes()).into_diagnostic()?;
@@ -512,6 +515,7 @@ fn kit_split(path: &Path, out: &Path) -> miette::Result<Outcome> {
     let bytes = read_file(path)?;
     let k = Kit::parse(&bytes).map_err(|e| file_err(path, e))?;
     let rate = k.aiff.format().map_err(|e| file_err(path, e))?.rate.round() as u32;
+    let working = crate::progress::working("splitting");
     let slices = kit::slice_frames(&k).map_err(|e| file_err(path, e))?;
     // All slices in one transaction: every file appears, or none.
     let mut tx = groovekit_core::fs::Transaction::new();
@@ -520,6 +524,7 @@ fn kit_split(path: &Path, out: &Path) -> miette::Result<Outcome> {
         tx.write(&file, &kit::wav_bytes(frames, rate)).into_diagnostic()?;
     }
     tx.commit().into_diagnostic()?;
+    drop(working);
     for (i, frames) in &slices {
         super::info(format!("wrote {} ({} frames)", out.join(format!("{:02}.wav", i + 1)).display(), frames.len()));
     }

@@ -288,7 +288,9 @@ pub(super) fn print_plan_body(
 }
 
 fn slots(dir: &Path, filter: SlotsFilter, unused: bool, missing: bool, json: bool) -> miette::Result<Outcome> {
+    let working = crate::progress::working("reading the banks");
     let report = list_slots(dir, filter).map_err(|e| miette!("{e}"))?;
+    drop(working);
     let shown: Vec<&SlotInfo> = if unused {
         report.unused().collect()
     } else if missing {

@@ -142,7 +142,7 @@ pub struct ChainArgs {
     /// Timestretch: off, normal (default) or beat.
     #[arg(long, value_parser = ["off", "normal", "beat"])]
     pub timestretch: Option<String>,
-    /// Loop: off (default), normal or ping-pong.
+    /// Loop: off (default), normal (also written `on`) or ping-pong.
     #[arg(long = "loop", value_parser = ["off", "normal", "on", "ping-pong"])]
     pub loop_mode: Option<String>,
     /// Trig quantisation: direct (default), pattern-length or a step count (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256).
@@ -305,7 +305,9 @@ fn chain_settings(chain: &Path, ot: Option<&Path>) -> miette::Result<SampleSetti
 
 fn split(chain: &Path, ot: Option<&Path>, out: &Path, json: bool) -> miette::Result<Outcome> {
     let settings = chain_settings(chain, ot)?;
+    let working = crate::progress::working("splitting");
     let files = slices::split(chain, &settings, out).map_err(|e| miette!("{}: {e}", chain.display()))?;
+    drop(working);
     if json {
         println!("{}", serde_json::to_string_pretty(&files).unwrap_or_default());
     } else {
@@ -408,7 +410,9 @@ fn preview(chain: &Path, ot: Option<&Path>, out: &Path, width: usize, height: us
     if !(16..=16_384).contains(&width) || !(40..=4096).contains(&height) {
         return Err(args::usage("--width must be 16-16384 and --height 40-4096"));
     }
+    let working = crate::progress::working("reading the audio");
     let peaks = chain_preview::peaks(chain, width).map_err(|e| miette!("{e}"))?;
+    drop(working);
     let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let bytes = match ext.as_deref() {
         Some("svg") => chain_preview::svg(&peaks, &settings.slices, height).into_bytes(),
@@ -421,7 +425,9 @@ fn preview(chain: &Path, ot: Option<&Path>, out: &Path, width: usize, height: us
 }
 
 fn find(dir: &Path, json: bool, only_unusable: bool) -> miette::Result<Outcome> {
+    let working = crate::progress::working("looking at audio files");
     let mut all = find_audio::find_audio(dir).map_err(|e| miette!("{e}"))?;
+    drop(working);
     // Counted before --unusable filters the list: the summary is about every file looked at.
     let (looked_at, usable) = (all.len(), all.iter().filter(|c| c.usable).count());
     if only_unusable {
