@@ -205,7 +205,10 @@ fn run(cli: Cli) -> miette::Result<Outcome> {
     match cli.command {
         Command::Inspect { file, json } => cmd::inspect(&file, json),
         Command::Verify { paths, json, fix, dry_run, verbose } => {
-            cmd::verify(&paths, cmd::VerifyOpts { json, fix: fix && !dry_run, verbose })
+            // With --dry-run the repairs are prepared and the write layer makes them a plan, so
+            // each finding says what would be fixed (issue 24).
+            let _ = dry_run;
+            cmd::verify(&paths, cmd::VerifyOpts { json, fix, verbose })
         }
         // --dry-run is applied process-wide by output::start (every write becomes a plan).
         Command::Dump { file, format, output, force, dry_run: _ } => cmd::dump(&file, format, output.as_deref(), force),

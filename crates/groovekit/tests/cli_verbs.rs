@@ -360,7 +360,10 @@ fn verify_folders_check_every_file_or_say_why_not() {
     std::fs::write(&bank, &bytes).unwrap();
     let out = stdout_of(&["verify"], &[&s.p("P")], 1);
     assert!(out.contains("bank02.work @0"), "{out}");
-    assert!(out.trim_end().ends_with("25 files checked, 1 problem"), "{out}");
+    // The summary goes to stderr (issue 24).
+    let err = gk().arg("verify").arg(s.p("P")).assert().code(1).get_output().stderr.clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(err.trim_end().ends_with("25 files checked, 1 problem"), "{err}");
     assert!(!out.contains("ok: "), "good files are listed only with -v: {out}");
     let verbose = stdout_of(&["verify", "-v"], &[&s.p("P")], 1);
     assert_eq!(verbose.matches("ok: ").count(), 25, "{verbose}");
@@ -384,8 +387,10 @@ fn verify_folders_check_every_file_or_say_why_not() {
     let junk = s.p("junk");
     std::fs::create_dir(&junk).unwrap();
     std::fs::write(junk.join("readme.txt"), [0xffu8, 0xfe, 0]).unwrap();
-    let out = stdout_of(&["verify"], &[&junk], 1);
-    assert!(out.contains("not recognised: ") && out.contains("nothing to check"), "{out}");
+    let got = gk().arg("verify").arg(&junk).assert().code(1).get_output().clone();
+    // The problem is a result (stdout), "not recognised" a note on stderr (issue 24).
+    let (out, err) = (String::from_utf8(got.stdout).unwrap(), String::from_utf8(got.stderr).unwrap());
+    assert!(err.contains("not recognised: ") && out.contains("nothing to check"), "{out}{err}");
     let empty = s.p("empty");
     std::fs::create_dir(&empty).unwrap();
     let out = stdout_of(&["verify"], &[&empty], 1);
@@ -395,10 +400,12 @@ fn verify_folders_check_every_file_or_say_why_not() {
     std::fs::create_dir(&mixed).unwrap();
     std::fs::copy(s.p("song.track"), mixed.join("song.track")).unwrap();
     std::fs::write(mixed.join("readme.bin"), [0u8, 1, 2]).unwrap();
-    let out = stdout_of(&["verify"], &[&mixed], 0);
+    // Notes and the summary are on stderr (issue 24).
+    let err = gk().arg("verify").arg(&mixed).assert().code(0).get_output().stderr.clone();
+    let err = String::from_utf8(err).unwrap();
     assert!(
-        out.contains("not recognised: ") && out.contains("1 file checked, 0 problems, 1 file not recognised"),
-        "{out}"
+        err.contains("not recognised: ") && err.contains("1 file checked, 0 problems, 1 file not recognised"),
+        "{err}"
     );
     // --json carries the same lists.
     let v: serde_json::Value = serde_json::from_str(&stdout_of(&["verify", "--json"], &[&mixed], 0)).unwrap();

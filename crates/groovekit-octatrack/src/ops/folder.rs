@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::OtError;
+use crate::human::sample_settings::{Mode, SampleSettingsDoc};
 use crate::model::project::Project as ProjectFile;
 use crate::model::project_folder::Project;
 use crate::model::sample_settings::SampleSettings;
@@ -242,10 +243,16 @@ pub fn sample_settings_differences_of(a: &SampleSettings, b: &SampleSettings) ->
     field("tempo", format!("{} BPM", a.bpm()), format!("{} BPM", b.bpm()));
     field("trim length", bars(a.trim_length_x100), bars(b.trim_length_x100));
     field("loop length", bars(a.loop_length_x100), bars(b.loop_length_x100));
-    field("timestretch", format!("{:?}", a.timestretch), format!("{:?}", b.timestretch));
-    field("loop mode", format!("{:?}", a.loop_mode), format!("{:?}", b.loop_mode));
+    // Modes by the names the documents and the CLI use (`pattern-length`, `ping-pong`).
+    let (da, db) = (SampleSettingsDoc::from_model(a), SampleSettingsDoc::from_model(b));
+    let mode = |m: &Mode| match m {
+        Mode::Name(n) => n.clone(),
+        Mode::Number(v) => v.to_string(),
+    };
+    field("timestretch", mode(&da.timestretch), mode(&db.timestretch));
+    field("loop mode", mode(&da.loop_mode), mode(&db.loop_mode));
     field("gain", format!("{} dB", a.gain_db()), format!("{} dB", b.gain_db()));
-    field("trig quantisation", format!("{:?}", a.trig_quant), format!("{:?}", b.trig_quant));
+    field("trig quantisation", mode(&da.trig_quantization), mode(&db.trig_quantization));
     field("trim start", a.trim_start.to_string(), b.trim_start.to_string());
     field("trim end", a.trim_end.to_string(), b.trim_end.to_string());
     field("loop point", a.loop_point.to_string(), b.loop_point.to_string());

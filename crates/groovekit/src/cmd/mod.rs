@@ -517,6 +517,11 @@ fn verify_summary(report: &VerifyReport) -> String {
     if fixed > 0 {
         parts.push(format!("{fixed} fixed"));
     }
+    // `--fix --dry-run`: the repairs planned (the write layer's dry run marks them so).
+    let would = report.problems.iter().filter(|p| !p.fixed && p.message.contains("would be repaired")).count();
+    if would > 0 {
+        parts.push(format!("{would} would be fixed"));
+    }
     if !report.warnings.is_empty() {
         parts.push(args::count(report.warnings.len(), "warning"));
     }

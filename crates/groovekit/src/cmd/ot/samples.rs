@@ -368,7 +368,8 @@ fn grid(g: GridArgs<'_>) -> miette::Result<Outcome> {
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return Ok(Outcome::Ok);
     }
-    crate::cmd::result_or_info(g.dry_run, table_text(&settings).trim_end());
+    // The slices made are the result; "wrote" and the backup are summaries (stderr).
+    print!("{}", table_text(&settings));
     if g.dry_run {
         println!("dry run: {} not written", ot.display());
         return Ok(Outcome::Ok);

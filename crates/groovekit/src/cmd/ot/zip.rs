@@ -85,6 +85,21 @@ pub fn run(command: ZipCommand) -> miette::Result<Outcome> {
                     );
                 }
             }
+            // Files the folder lacks go into the archive as the blank ones the device would make:
+            // say so, as the archive then differs from the folder (issue 24).
+            let blank: Vec<&str> = r
+                .project_files
+                .iter()
+                .filter_map(|e| e.split_once('/').map(|(_, f)| f))
+                .filter(|f| !project.join(f).exists())
+                .collect();
+            if !blank.is_empty() {
+                crate::cmd::info(format!(
+                    "note: {} the project folder lacks added as blank: {}",
+                    crate::cmd::args::count(blank.len(), "file"),
+                    blank.join(", ")
+                ));
+            }
             for m in &r.missing {
                 crate::cmd::info(format!("warning: missing, not in the archive: {m}"));
             }
