@@ -238,10 +238,38 @@ fn reset_sigpipe() {
     }
 }
 
+/// Ends the run on a clap error: `--help` and `--version` as clap prints them; an argument error
+/// in the style of every other error (miette's, issue 24: one error style for argument and data
+/// errors), exit 2.
+fn usage_exit(e: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    // clap's own "error: " prefix and "For more information, try '--help'." tail, as miette's
+    // frame and help.
+    let mut lines: Vec<&str> = text.lines().filter(|l| !l.starts_with("For more information")).collect();
+    while lines.last().is_some_and(|l| l.trim().is_empty()) {
+        lines.pop();
+    }
+    let body = lines.join("\n");
+    let message = body.strip_prefix("error: ").unwrap_or(&body).to_string();
+    // Printed as miette prints data errors; the exit code of a usage error.
+    eprintln!(
+        "{:?}",
+        miette::miette!(help = "`--help` shows the options and examples that work as written", "{message}")
+    );
+    std::process::exit(2)
+}
+
 fn main() -> ExitCode {
     reset_sigpipe();
-    let matches = command().get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let matches = command().try_get_matches().unwrap_or_else(|e| usage_exit(e));
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| usage_exit(e));
     let max_audio_mb = audio_limit(&matches, cli.max_audio_mb);
     // `diff` follows diff(1): 0 same, 1 different, 2 trouble (a file that cannot be read).
     let trouble = if matches!(cli.command, Command::Diff { .. }) { 2 } else { 1 };

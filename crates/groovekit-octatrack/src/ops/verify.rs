@@ -356,7 +356,7 @@ pub fn is_backup(path: &Path) -> bool {
     }
     let mut parts = name.rsplit('.');
     match (parts.next(), parts.next()) {
-        (Some("bak"), Some(_)) => true,
+        (Some("bak"), Some(stem)) => !stem.is_empty(),
         (Some(n), Some("bak")) => !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()),
         _ => false,
     }
