@@ -131,6 +131,12 @@ pub(crate) fn file_name(id: &str) -> String {
     format!("{JOURNAL_PREFIX}{id}.json")
 }
 
+/// The name of transaction `id`'s journal while it is written (renamed to [`file_name`] when
+/// complete).
+pub(crate) fn tmp_name(id: &str) -> String {
+    format!("{JOURNAL_PREFIX}{id}.tmp")
+}
+
 /// What recovery did in a folder.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
@@ -252,8 +258,16 @@ pub fn recover(dir: &Path) -> Result<Vec<Recovery>, FsError> {
         }
         out.push(r);
     }
-    // Leftovers: the layer's own hidden files whose writer is gone and that no kept journal needs.
+    // Leftovers: the layer's own hidden files whose writer is gone and that no kept journal needs,
+    // and a lock file no process holds (its holder was killed).
     let mut cleaned = Vec::new();
+    let lock = dir.join(super::lock::LOCK_FILE);
+    if fs::symlink_metadata(&lock).is_ok_and(|m| m.is_file())
+        && super::lock::lock_holder(dir).is_none()
+        && super::lock::remove_if_free(&lock)
+    {
+        cleaned.push(lock);
+    }
     for name in list(dir).map_err(|e| FsError::new("reading folder", dir, e))? {
         let Some(pid) = names::owner_pid(&name) else { continue };
         let path = dir.join(&name);
@@ -289,7 +303,8 @@ fn clean_staging(j: &Journal, record: &Path) -> Vec<Recovery> {
     for d in j.folders.iter().map(JPath::path) {
         let Ok(names) = list(&d) else { continue };
         for name in names {
-            if names::owner_pid(&name) != Some(j.pid) || name.starts_with(JOURNAL_PREFIX) {
+            let other_journal = name.starts_with(JOURNAL_PREFIX) && name != tmp_name(&j.id);
+            if names::owner_pid(&name) != Some(j.pid) || other_journal {
                 continue;
             }
             let p = d.join(&name);
@@ -369,9 +384,10 @@ fn settle(j: &Journal, journal_path: &Path) -> Result<Recovery, FsError> {
             }
         }
         for d in &folders {
-            let p = d.join(file_name(&j.id));
-            if fs::remove_file(&p).is_ok() {
-                cleaned.push(p);
+            for p in [d.join(file_name(&j.id)), d.join(tmp_name(&j.id))] {
+                if fs::remove_file(&p).is_ok() {
+                    cleaned.push(p);
+                }
             }
         }
         cleaned.sort();
@@ -445,6 +461,8 @@ fn settle(j: &Journal, journal_path: &Path) -> Result<Recovery, FsError> {
     }
     for d in &folders {
         let _ = fs::remove_file(d.join(file_name(&j.id)));
+        // A copy still being written when the process ended.
+        let _ = fs::remove_file(d.join(tmp_name(&j.id)));
     }
     let journal = journal_path.to_path_buf();
     Ok(if finished { Recovery::Finished { journal, files } } else { Recovery::Undone { journal, files } })

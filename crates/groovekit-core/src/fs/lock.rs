@@ -297,6 +297,19 @@ fn attempt(dir: &Path, thread: ThreadId) -> io::Result<Attempt> {
     Ok(Attempt::Got(Held { file, path, thread, count: 1 }))
 }
 
+/// Removes the lock file `path` when no process holds it (a killed holder's), taking the lock
+/// for the moment of the removal so that no holder can appear meanwhile. Returns whether it was
+/// removed.
+pub(crate) fn remove_if_free(path: &Path) -> bool {
+    let Ok(f) = OpenOptions::new().read(true).write(true).open(path) else { return false };
+    if f.try_lock().is_err() {
+        return false;
+    }
+    // Still the file at the path (not one removed and replaced meanwhile).
+    let same = f.metadata().ok().map(|m| names::FileId::of(&m)) == names::FileId::at(path);
+    same && fs::remove_file(path).is_ok()
+}
+
 /// Who holds the lock of `dir` now, if anyone (for messages and tests).
 pub fn lock_holder(dir: &Path) -> Option<Holder> {
     let path = dir.join(LOCK_FILE);

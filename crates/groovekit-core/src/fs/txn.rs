@@ -525,6 +525,8 @@ pub struct Transaction {
     id: String,
     record: Mutex<Record>,
     leftovers: Vec<String>,
+    /// The journal stays in the homes for the next run (a copy elsewhere could not be removed).
+    keep_journal: bool,
 }
 
 impl Default for Transaction {
@@ -539,6 +541,7 @@ impl Default for Transaction {
             id: names::unique(),
             record: Mutex::new(Record::default()),
             leftovers: Vec::new(),
+            keep_journal: false,
         }
     }
 }
@@ -660,14 +663,23 @@ impl Transaction {
     /// with [`Transaction::add`] (for writers that stream or seek, such as audio files).
     pub fn create(&self, target: &Path) -> Result<StagedFile, FsError> {
         if !self.homes.is_empty() && !self.is_dry_run() {
+            // Recorded before anything is created, the folders about to be made included, so a
+            // crash at any point leaves a record of everything to remove.
             let real = names::resolve(target).map_err(|e| err("resolving", target, e))?;
-            self.note_staging(Some(&names::parent_of(&real)), &[])?;
+            let folder = names::parent_of(&real);
+            let mut missing = Vec::new();
+            let mut d = Some(folder.as_path());
+            while let Some(p) = d {
+                if p.as_os_str().is_empty() || fs::symlink_metadata(p).is_ok() {
+                    break;
+                }
+                missing.push(p.to_path_buf());
+                d = p.parent();
+            }
+            self.note_staging(Some(&folder), &missing)?;
         }
         let staged = StagedFile::begin(target, &self.options)?;
         self.check_duplicate(&staged.plan.real_target, target)?;
-        if !staged.created_dirs.is_empty() {
-            self.note_staging(None, &staged.created_dirs)?;
-        }
         Ok(staged)
     }
 
@@ -922,7 +934,8 @@ impl Transaction {
                 IfExists::Replace | IfExists::Refuse => names::remove_layer_file(o),
                 IfExists::SingleBackup => {
                     let bak = single_backup_name(&e.plan.real_target);
-                    let r = names::rename(o, &bak).map_err(Fired::into_error);
+                    // Clean-up, not a step of the write: under the `unlink` fail points.
+                    let r = failpoint::check_io(Op::Unlink).and_then(|()| fs::rename(o, &bak));
                     e.plan.backup = r.is_ok().then_some(bak);
                     r
                 }
@@ -932,7 +945,10 @@ impl Transaction {
                 leftovers.push(format!("{}: {x}", o.display()));
             }
         }
-        leftovers.extend(self.remove_journals(id, &folders));
+        let kept = self.remove_journals(id, &folders);
+        // A journal copy that could not be removed: the home's stays too (see remove_journals).
+        self.keep_journal = !kept.is_empty();
+        leftovers.extend(kept);
         self.leftovers = leftovers;
         Ok(())
     }
@@ -1042,15 +1058,22 @@ impl Transaction {
     /// not be removed.
     fn remove_journals(&self, id: &str, folders: &[PathBuf]) -> Vec<String> {
         let mut failed = Vec::new();
-        let mut all: Vec<&PathBuf> = folders.iter().chain(&self.homes).collect();
-        all.sort();
-        all.dedup();
-        for d in all {
+        // The other folders first, the homes last: when a copy elsewhere stays, so does the
+        // home's, where the next run looks, and its recovery then removes every copy.
+        let remove = |d: &PathBuf, failed: &mut Vec<String>| {
             let p = d.join(journal::file_name(id));
             if let Err(e) = names::remove_layer_file(&p)
                 && e.kind() != io::ErrorKind::NotFound
             {
                 failed.push(format!("{}: {e}", p.display()));
+            }
+        };
+        for d in folders.iter().filter(|d| !self.homes.contains(d)) {
+            remove(d, &mut failed);
+        }
+        if failed.is_empty() {
+            for d in &self.homes {
+                remove(d, &mut failed);
             }
         }
         failed
@@ -1061,7 +1084,7 @@ impl Transaction {
 /// complete and fsynced under a temporary name, then renamed, then the folder fsynced.
 fn write_journal_file(dir: &Path, id: &str, text: &[u8]) -> Result<(), FsError> {
     let name = journal::file_name(id);
-    let tmp = dir.join(format!("{}.tmp", name.trim_end_matches(".json")));
+    let tmp = dir.join(journal::tmp_name(id));
     let path = dir.join(&name);
     let write = || -> io::Result<()> {
         failpoint::check_io(Op::Write)?;
@@ -1149,11 +1172,11 @@ impl Drop for Transaction {
             let _ = fs::remove_dir(d);
         }
         // The staging record goes last: until then it names what is left to remove.
-        if !self.homes.is_empty() {
+        if !self.homes.is_empty() && !self.keep_journal {
             for h in &self.homes {
                 let _ = fs::remove_file(h.join(journal::file_name(&self.id)));
             }
-            journal::set_active(&self.id, false);
         }
+        journal::set_active(&self.id, false);
     }
 }
