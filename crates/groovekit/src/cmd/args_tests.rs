@@ -47,3 +47,14 @@ fn octatrack_places_and_slot_lists() {
     assert_eq!(ot_slot_list("9, 1-4,3"), Ok(vec![1, 2, 3, 4, 9]));
     assert!(ot_slot_list("4-1").is_err() && ot_slot_list("129").is_err() && ot_slot_list("").is_err());
 }
+
+#[test]
+fn ages_have_a_unit_and_a_range() {
+    assert_eq!(age("30d"), Ok(30 * 86_400));
+    assert_eq!(age("2w"), Ok(2 * 604_800));
+    assert_eq!(age("90m"), Ok(5400));
+    assert!(age("30").is_err());
+    assert!(age("0d").is_err());
+    assert!(age("3y").is_err());
+    assert!(age("-1d").is_err());
+}
