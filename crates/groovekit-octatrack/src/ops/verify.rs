@@ -409,6 +409,11 @@ fn set_projects(dir: &Path) -> Vec<PathBuf> {
 /// `.ot` files in the folder are checked too. With `fix`, every repair is written in one
 /// transaction.
 pub fn verify_project(dir: &Path, fix: bool) -> Report {
+    // Repairs hold the project's lock like every operation that writes it (issue 23).
+    let _lock = match fix.then(|| crate::ops::lock::lock_project(dir, false)).transpose() {
+        Ok(l) => l,
+        Err(e) => return Report { problems: vec![Problem::new(dir, e.to_string())], ..Report::default() },
+    };
     applied(project_report(dir, fix))
 }
 
@@ -457,6 +462,10 @@ fn project_report(dir: &Path, fix: bool) -> Report {
 /// Checks a Set: every `.ot` under `AUDIO` (at any depth), then every project folder. With
 /// `fix`, every repair in the Set is written in one transaction.
 pub fn verify_set(dir: &Path, fix: bool) -> Report {
+    let _lock = match fix.then(|| crate::ops::lock::lock_set(dir)).transpose() {
+        Ok(l) => l,
+        Err(e) => return Report { problems: vec![Problem::new(dir, e.to_string())], ..Report::default() },
+    };
     applied(set_report(dir, fix))
 }
 
