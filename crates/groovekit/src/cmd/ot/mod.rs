@@ -46,7 +46,10 @@ pub enum OtCommand {
     #[command(flatten)]
     Zip(zip::ZipCommand),
     /// List and prune a project's backup folders (PROJECT/backups/).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  groovekit ot backups list SET/PROJECT\n  groovekit ot backups prune SET/PROJECT --keep 3"
+    )]
     Backups(backups::BackupsCommand),
 }
 
