@@ -306,6 +306,9 @@ pub fn stamp_secs(stamp: &str) -> Option<u64> {
 
 /// The backup folders of the project `project_dir`, oldest first.
 pub fn list_backups(project_dir: &Path) -> Result<Vec<BackupInfo>, OtError> {
+    if !project_dir.is_dir() {
+        return Err(invalid(project_dir, "no such project folder"));
+    }
     let root = project_dir.join("backups");
     let rd = match fs::read_dir(&root) {
         Ok(rd) => rd,
