@@ -30,6 +30,11 @@ struct Cli {
     /// the command name, only by the commands that decode audio ([`DECODES_AUDIO`]).
     #[arg(long, hide = true, value_name = "MB", value_parser = crate::cmd::args::ranged(1u64, 1_000_000, "MB"))]
     max_audio_mb: Option<u64>,
+    /// For outputs groovekit can make again (render, convert, dump, build, ot chain,
+    /// ot chain-preview, ot grid, track watch): keep no `NAME.bak` of the file replaced (by
+    /// default they keep one, replaced each time).
+    #[arg(long, global = true)]
+    no_backup: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -277,10 +282,11 @@ fn main() -> ExitCode {
         groovekit_audio::limits::set_max_decoded_samples(mb * 1_000_000 / 4);
     }
     // The one write path: backups, --dry-run and crash recovery for every command (output.rs).
-    output::start();
-    let result = run(cli);
-    output::finish();
+    let result = output::start(cli.no_backup).and_then(|_| run(cli));
+    // A write whose clean-up failed is complete, but the command says so and exits 1.
+    let clean = output::finish();
     match result {
+        Ok(Outcome::Ok) if !clean => ExitCode::from(1),
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
         Err(report) => {

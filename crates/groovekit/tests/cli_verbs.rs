@@ -212,6 +212,8 @@ fn exit_codes_of_every_subcommand() {
         (vec!["ot".into(), "copy-slots".into(), s.s("P"), s.s("P"), "--slots".into(), "1".into()], 1),
         (vec!["ot".into(), "copy-slots".into(), s.s("P"), s.s("P"), "--slots".into(), "1-129".into()], 2),
         (vec!["ot".into(), "restore".into(), missing.clone()], 1),
+        (vec!["ot".into(), "backups".into(), "list".into(), missing.clone()], 1),
+        (vec!["ot".into(), "backups".into(), "prune".into(), "--older-than".into(), "5y".into(), missing.clone()], 2),
         (vec!["ot".into(), "zip".into(), s.s("P"), "-o".into(), s.s("p.zip"), "--dry-run".into()], 0),
         (vec!["ot".into(), "zip".into(), missing.clone(), "-o".into(), s.s("p.zip")], 1),
         (vec!["ot".into(), "zip".into(), s.s("P")], 2),
@@ -272,8 +274,16 @@ fn exit_codes_of_every_subcommand() {
     // Every subcommand --help lists has a row (a new command cannot skip this table).
     let covered =
         |path: &[&str]| table.iter().any(|(a, _)| a.len() >= path.len() && a.iter().zip(path).all(|(x, y)| x == y));
-    for group in [vec![], vec!["ot"], vec!["opz"], vec!["okt"], vec!["track"], vec!["opz", "chain"], vec!["opz", "kit"]]
-    {
+    for group in [
+        vec![],
+        vec!["ot"],
+        vec!["opz"],
+        vec!["okt"],
+        vec!["track"],
+        vec!["opz", "chain"],
+        vec!["opz", "kit"],
+        vec!["ot", "backups"],
+    ] {
         for c in subcommands(&group) {
             let mut path = group.clone();
             path.push(&c);

@@ -11,6 +11,7 @@ pub mod copy_piece;
 pub mod find_audio;
 pub mod folder;
 pub mod import;
+pub mod lock;
 pub mod new_project;
 pub mod project_dir;
 pub mod refs;

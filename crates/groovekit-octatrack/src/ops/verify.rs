@@ -427,6 +427,11 @@ fn set_projects(dir: &Path) -> Vec<PathBuf> {
 /// `.ot` files in the folder are checked too. With `fix`, every repair is written in one
 /// transaction.
 pub fn verify_project(dir: &Path, fix: bool) -> Report {
+    // Repairs hold the project's lock like every operation that writes it (issue 23).
+    let _lock = match fix.then(|| crate::ops::lock::lock_project(dir, false)).transpose() {
+        Ok(l) => l,
+        Err(e) => return Report { problems: vec![Problem::new(dir, e.to_string())], ..Report::default() },
+    };
     applied(project_report(dir, fix))
 }
 
@@ -477,6 +482,10 @@ fn project_report(dir: &Path, fix: bool) -> Report {
 /// are not project files and are not checked. A Set without `AUDIO` gets a note, and its
 /// projects the same findings as with an empty `AUDIO`.
 pub fn verify_set(dir: &Path, fix: bool) -> Report {
+    let _lock = match fix.then(|| crate::ops::lock::lock_set(dir)).transpose() {
+        Ok(l) => l,
+        Err(e) => return Report { problems: vec![Problem::new(dir, e.to_string())], ..Report::default() },
+    };
     applied(set_report(dir, fix))
 }
 

@@ -261,6 +261,27 @@ pub fn count(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
+/// An age such as `30d`, `12h`, `2w`, `90m` or `45s` (`--older-than`), in seconds: a whole number
+/// of 1 to 100 000 with one unit (s, m, h, d, w).
+pub fn age(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num.parse().map_err(|_| format!("`{s}`: expected a number with a unit, such as 30d or 12h"))?;
+    if !(1..=100_000).contains(&n) {
+        return Err(format!("`{s}`: the number must be 1-100000"));
+    }
+    let per = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return Err(format!("`{s}`: the unit must be s, m, h, d or w (30d = 30 days)")),
+    };
+    Ok(n * per)
+}
+
 #[cfg(test)]
 #[path = "args_tests.rs"]
 mod tests;

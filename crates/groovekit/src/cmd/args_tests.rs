@@ -80,3 +80,14 @@ fn a_file_where_a_project_folder_belongs_gets_a_hint() {
     assert_eq!(ot_project_dir(project.to_str().unwrap()), Ok(project.clone()));
     assert!(ot_pattern_at(&format!("{}:1:1", bank.display())).unwrap_err().contains("give its project folder"));
 }
+
+#[test]
+fn ages_have_a_unit_and_a_range() {
+    assert_eq!(age("30d"), Ok(30 * 86_400));
+    assert_eq!(age("2w"), Ok(2 * 604_800));
+    assert_eq!(age("90m"), Ok(5400));
+    assert!(age("30").is_err());
+    assert!(age("0d").is_err());
+    assert!(age("3y").is_err());
+    assert!(age("-1d").is_err());
+}
