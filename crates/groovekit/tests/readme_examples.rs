@@ -61,6 +61,8 @@ const EXPECTED: &[(&str, i32, &str)] = &[
         0,
         "restored OTHERSET/LIVE/project.work",
     ),
+    ("groovekit ot backups list OTHERSET/LIVE", 0, "-copy-bank"),
+    ("groovekit ot backups prune OTHERSET/LIVE --keep 3", 0, "kept"),
     ("groovekit ot copy-pattern MYSET/OLD:A:3 MYSET/LIVE:B:1 --with-part", 0, "copied: MYSET/OLD"),
     ("groovekit ot copy-part MYSET/OLD:1:2 OTHERSET/LIVE:1:4 --working-only", 0, "copied: MYSET/OLD"),
     ("groovekit ot copy-track MYSET/OLD:1:1:3 MYSET/LIVE:2:5:3 --steps", 0, "copied: MYSET/OLD"),

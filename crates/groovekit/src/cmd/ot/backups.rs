@@ -16,7 +16,7 @@ pub enum BackupsCommand {
     /// whether it is complete (an incomplete one is the leftover of an operation that never
     /// happened and restores nothing).
     #[command(
-        after_help = "Examples:\n  groovekit ot backups list SET/PROJECT\n  groovekit ot backups list SET/PROJECT --json"
+        after_help = "Examples:\n  groovekit ot backups list MYSET/LIVE\n  groovekit ot backups list MYSET/LIVE --json"
     )]
     List {
         /// The project folder.
@@ -29,13 +29,13 @@ pub enum BackupsCommand {
     /// newest --keep N and/or older than --older-than AGE. With neither, the newest 10 are kept
     /// (the default retention; nothing is ever pruned unless asked).
     #[command(
-        after_help = "Examples:\n  groovekit ot backups prune SET/PROJECT --dry-run\n  groovekit ot backups prune SET/PROJECT --keep 3\n  groovekit ot backups prune SET/PROJECT --older-than 30d"
+        after_help = "Examples:\n  groovekit ot backups prune MYSET/LIVE --dry-run\n  groovekit ot backups prune MYSET/LIVE --keep 3\n  groovekit ot backups prune MYSET/LIVE --older-than 30d"
     )]
     Prune {
         /// The project folder.
         project: PathBuf,
         /// Keep the newest N complete backups.
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+        #[arg(long, value_name = "N", value_parser = args::ranged(0u64, 1_000_000, "number of backups to keep"))]
         keep: Option<u64>,
         /// Remove complete backups older than AGE (30d, 12h, 2w, 90m, 45s).
         #[arg(long, value_name = "AGE", value_parser = args::age)]

@@ -48,7 +48,7 @@ pub enum OtCommand {
     /// List and prune a project's backup folders (PROJECT/backups/).
     #[command(
         subcommand,
-        after_help = "Examples:\n  groovekit ot backups list SET/PROJECT\n  groovekit ot backups prune SET/PROJECT --keep 3"
+        after_help = "Examples:\n  groovekit ot backups list MYSET/LIVE\n  groovekit ot backups prune MYSET/LIVE --keep 3"
     )]
     Backups(backups::BackupsCommand),
 }
