@@ -243,7 +243,7 @@ impl Project {
         name: Option<String>,
         dry_run: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = ZipOptions { strd: also_strd, samples, name, dry_run };
+        let options = ZipOptions { strd: also_strd, samples, name, dry_run, ..ZipOptions::default() };
         let inner = &mut self.inner;
         let report = py.detach(|| inner.save_zip(&path, &options)).map_err(|e| ot_error(e, Some(&path)))?;
         util::to_py(py, &report)
