@@ -92,7 +92,13 @@ class Project:
     @staticmethod
     def open_zip(path: _Path) -> Project: ...
     def save_zip(
-        self, path: _Path, also_strd: bool = False, samples: bool = True, name: str | None = None, dry_run: bool = False
+        self,
+        path: _Path,
+        also_strd: bool = False,
+        samples: bool = True,
+        name: str | None = None,
+        dry_run: bool = False,
+        missing: str = "refuse",
     ) -> dict[str, Any]: ...
     @property
     def name(self) -> str | None: ...
@@ -473,6 +479,10 @@ class Plan:
     @property
     def files(self) -> list[dict[str, Any]]: ...
     @property
+    def missing(self) -> list[str]: ...
+    @property
+    def refused(self) -> str | None: ...
+    @property
     def warnings(self) -> list[str]: ...
     @property
     def replaces(self) -> list[str]: ...
@@ -494,6 +504,7 @@ def copy_bank(
     to_pool: bool = False,
     also_strd: bool = False,
     force: bool = False,
+    missing: str = "refuse",
 ) -> Plan: ...
 def slots(project: _Path, bank: int | None = None, part: int | None = None, pattern: int | None = None) -> dict[str, Any]: ...
 def restore(backup: _Path, dry_run: bool = False) -> dict[str, Any]: ...
@@ -518,6 +529,10 @@ class PiecePlan:
     @property
     def slots(self) -> list[dict[str, Any]]: ...
     @property
+    def missing(self) -> list[str]: ...
+    @property
+    def refused(self) -> str | None: ...
+    @property
     def replaces(self) -> list[str]: ...
     @property
     def writes(self) -> list[str]: ...
@@ -539,6 +554,7 @@ def copy_pattern(
     dry_run: bool = False,
     to_pool: bool = False,
     force: bool = False,
+    missing: str = "refuse",
 ) -> PiecePlan: ...
 def copy_part(
     src: _Path,
@@ -551,6 +567,7 @@ def copy_part(
     dry_run: bool = False,
     to_pool: bool = False,
     force: bool = False,
+    missing: str = "refuse",
 ) -> PiecePlan: ...
 def copy_track(
     src: _Path,
@@ -562,6 +579,7 @@ def copy_track(
     dry_run: bool = False,
     to_pool: bool = False,
     force: bool = False,
+    missing: str = "refuse",
 ) -> PiecePlan: ...
 def copy_slots(
     src: _Path,
@@ -572,4 +590,6 @@ def copy_slots(
     dry_run: bool = False,
     to_pool: bool = False,
     force: bool = False,
+    missing: str = "refuse",
+    settings_only: bool = False,
 ) -> PiecePlan: ...

@@ -231,9 +231,11 @@ impl Project {
     /// Writes the project into a zip archive (octapy's `to_zip`): its files under `NAME/` and,
     /// with `samples`, the file (and `.ot`) of every slot whose path lies in the Set, at its place
     /// in the Set (`AUDIO/...`). An existing archive is backed up first; `dry_run` writes nothing.
+    /// Slots whose file is missing refuse the archive unless `missing="keep"` (then listed).
     /// Returns a dict: path, name, project_files, samples, carried_over, missing, outside,
-    /// backup, bytes, dry_run.
-    #[pyo3(signature = (path, also_strd=false, samples=true, name=None, dry_run=false))]
+    /// backup, bytes, dry_run, and refused (a dry run that a real run would refuse).
+    #[pyo3(signature = (path, also_strd=false, samples=true, name=None, dry_run=false, missing="refuse"))]
+    #[allow(clippy::too_many_arguments)]
     fn save_zip<'py>(
         &mut self,
         py: Python<'py>,
@@ -242,8 +244,10 @@ impl Project {
         samples: bool,
         name: Option<String>,
         dry_run: bool,
+        missing: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = ZipOptions { strd: also_strd, samples, name, dry_run };
+        let missing = crate::ot_ops::missing_samples(missing)?;
+        let options = ZipOptions { strd: also_strd, samples, name, dry_run, missing };
         let inner = &mut self.inner;
         let report = py.detach(|| inner.save_zip(&path, &options)).map_err(|e| ot_error(e, Some(&path)))?;
         util::to_py(py, &report)

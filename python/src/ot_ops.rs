@@ -8,6 +8,7 @@ use groovekit_octatrack::OtError;
 use groovekit_octatrack::model::project::SlotType;
 use groovekit_octatrack::ops::cleanup::{self, CleanupOptions, ClearWhat};
 use groovekit_octatrack::ops::copy_piece::{self as piece, PieceOptions, TrackAt, TrackPart};
+use groovekit_octatrack::ops::import::MissingSamples;
 use groovekit_octatrack::ops::{backup, copy, slots as ot_slots};
 use pyo3::prelude::*;
 
@@ -59,6 +60,18 @@ impl Plan {
     #[getter]
     fn files<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         util::to_py(py, &self.inner.import.files)
+    }
+
+    /// Source slots whose sample file is missing (kept with their paths under missing="keep").
+    #[getter]
+    fn missing(&self) -> Vec<String> {
+        self.inner.import.missing.clone()
+    }
+
+    /// Why applying this dry run would refuse (samples missing without missing="keep"), or None.
+    #[getter]
+    fn refused(&self) -> Option<String> {
+        self.inner.refused.clone()
     }
 
     /// What the user should know (nothing fatal).
@@ -155,7 +168,7 @@ impl Plan {
 /// AUDIO pool; `also_strd` writes the `.strd` files too; `force` replaces a bank that is not
 /// blank. The GIL is released while it works.
 #[pyfunction]
-#[pyo3(signature = (src, n, dst, m, dry_run=false, to_pool=false, also_strd=false, force=false))]
+#[pyo3(signature = (src, n, dst, m, dry_run=false, to_pool=false, also_strd=false, force=false, missing="refuse"))]
 #[allow(clippy::too_many_arguments)]
 pub fn copy_bank(
     py: Python<'_>,
@@ -167,8 +180,10 @@ pub fn copy_bank(
     to_pool: bool,
     also_strd: bool,
     force: bool,
+    missing: &str,
 ) -> PyResult<Plan> {
-    let opts = copy::CopyBankOptions { force, to_pool, also_strd, dry_run, ..Default::default() };
+    let missing = missing_samples(missing)?;
+    let opts = copy::CopyBankOptions { force, to_pool, also_strd, dry_run, missing, ..Default::default() };
     let inner = py.detach(|| copy::copy_bank(&src, n, &dst, m, opts)).map_err(|e| ot_error(e, Some(&dst)))?;
     Ok(Plan { inner, opts })
 }
@@ -267,6 +282,18 @@ impl PiecePlan {
         util::to_py(py, &self.inner.import.slots)
     }
 
+    /// Source slots whose sample file is missing (kept with their paths under missing="keep").
+    #[getter]
+    fn missing(&self) -> Vec<String> {
+        self.inner.import.missing.clone()
+    }
+
+    /// Why applying this dry run would refuse (samples missing without missing="keep"), or None.
+    #[getter]
+    fn refused(&self) -> Option<String> {
+        self.inner.refused.clone()
+    }
+
     /// What the destination held that the copy replaces.
     #[getter]
     fn replaces(&self) -> Vec<String> {
@@ -329,6 +356,19 @@ impl PiecePlan {
     }
 }
 
+/// The `missing=` argument of the copies: "refuse" (the default) or "keep" (copy even when
+/// source sample files are missing; the slots keep their paths and are listed in `missing`).
+pub(crate) fn missing_samples(missing: &str) -> PyResult<MissingSamples> {
+    match missing {
+        "refuse" => Ok(MissingSamples::Refuse),
+        "keep" => Ok(MissingSamples::Keep),
+        other => Err(crate::errors::raise::<crate::errors::ValidationError>(
+            format!("missing {other:?}: use \"refuse\" or \"keep\""),
+            Default::default(),
+        )),
+    }
+}
+
 fn piece_plan(py: Python<'_>, opts: PieceOptions, dst: PathBuf, rerun: Rerun) -> PyResult<PiecePlan> {
     let inner = py.detach(|| rerun(opts)).map_err(|e| ot_error(e, Some(&dst)))?;
     Ok(PiecePlan { inner, opts, rerun })
@@ -337,7 +377,7 @@ fn piece_plan(py: Python<'_>, opts: PieceOptions, dst: PathBuf, rerun: Rerun) ->
 /// Copies pattern `sp` of bank `sb` of `src` to pattern `dp` of bank `db` of `dst` (numbers from
 /// 1), sample locks remapped; `with_part` copies the part it plays too. `dry_run` plans only.
 #[pyfunction]
-#[pyo3(signature = (src, sb, sp, dst, db, dp, with_part=false, dry_run=false, to_pool=false, force=false))]
+#[pyo3(signature = (src, sb, sp, dst, db, dp, with_part=false, dry_run=false, to_pool=false, force=false, missing="refuse"))]
 #[allow(clippy::too_many_arguments)]
 pub fn copy_pattern(
     py: Python<'_>,
@@ -351,8 +391,9 @@ pub fn copy_pattern(
     dry_run: bool,
     to_pool: bool,
     force: bool,
+    missing: &str,
 ) -> PyResult<PiecePlan> {
-    let opts = PieceOptions { force, to_pool, dry_run, ..Default::default() };
+    let opts = PieceOptions { force, to_pool, dry_run, missing: missing_samples(missing)?, ..Default::default() };
     let d = dst.clone();
     piece_plan(py, opts, dst, Box::new(move |o| piece::copy_pattern(&src, sb, sp, &d, db, dp, with_part, o)))
 }
@@ -360,7 +401,7 @@ pub fn copy_pattern(
 /// Copies part `si` (1-4) of bank `sb` of `src` to part `di` of bank `db` of `dst`, slots
 /// remapped; `working_only` leaves the saved copy.
 #[pyfunction]
-#[pyo3(signature = (src, sb, si, dst, db, di, working_only=false, dry_run=false, to_pool=false, force=false))]
+#[pyo3(signature = (src, sb, si, dst, db, di, working_only=false, dry_run=false, to_pool=false, force=false, missing="refuse"))]
 #[allow(clippy::too_many_arguments)]
 pub fn copy_part(
     py: Python<'_>,
@@ -374,8 +415,9 @@ pub fn copy_part(
     dry_run: bool,
     to_pool: bool,
     force: bool,
+    missing: &str,
 ) -> PyResult<PiecePlan> {
-    let opts = PieceOptions { force, to_pool, dry_run, ..Default::default() };
+    let opts = PieceOptions { force, to_pool, dry_run, missing: missing_samples(missing)?, ..Default::default() };
     let d = dst.clone();
     piece_plan(py, opts, dst, Box::new(move |o| piece::copy_part(&src, sb, si, &d, db, di, working_only, o)))
 }
@@ -383,7 +425,7 @@ pub fn copy_part(
 /// Copies one track: `src_at`/`dst_at` are (bank, pattern, track) from 1; `what` is "steps",
 /// "settings" or "both"; `midi` for MIDI tracks.
 #[pyfunction]
-#[pyo3(signature = (src, src_at, dst, dst_at, what="steps", midi=false, dry_run=false, to_pool=false, force=false))]
+#[pyo3(signature = (src, src_at, dst, dst_at, what="steps", midi=false, dry_run=false, to_pool=false, force=false, missing="refuse"))]
 #[allow(clippy::too_many_arguments)]
 pub fn copy_track(
     py: Python<'_>,
@@ -396,6 +438,7 @@ pub fn copy_track(
     dry_run: bool,
     to_pool: bool,
     force: bool,
+    missing: &str,
 ) -> PyResult<PiecePlan> {
     let what = match what {
         "steps" => TrackPart::Steps,
@@ -410,15 +453,17 @@ pub fn copy_track(
     };
     let at = |(bank, pattern, track): (usize, usize, usize)| TrackAt { bank, pattern, track };
     let (from, to) = (at(src_at), at(dst_at));
-    let opts = PieceOptions { force, to_pool, dry_run, ..Default::default() };
+    let opts = PieceOptions { force, to_pool, dry_run, missing: missing_samples(missing)?, ..Default::default() };
     let d = dst.clone();
     piece_plan(py, opts, dst, Box::new(move |o| piece::copy_track(&src, from, &d, to, what, midi, o)))
 }
 
 /// Copies sample slots (1-128) of `src` into `dst` with their settings, markers and files;
-/// `pool` "flex" or "static" (None: both); `to` places them at `to`, `to+1`, ...
+/// `pool` "flex" or "static" (None: both); `to` places them at `to`, `to+1`, ...;
+/// `settings_only` copies only the settings and markers onto destination slots that hold samples
+/// (paths and files untouched).
 #[pyfunction]
-#[pyo3(signature = (src, dst, slots, pool=None, to=None, dry_run=false, to_pool=false, force=false))]
+#[pyo3(signature = (src, dst, slots, pool=None, to=None, dry_run=false, to_pool=false, force=false, missing="refuse", settings_only=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn copy_slots(
     py: Python<'_>,
@@ -430,13 +475,18 @@ pub fn copy_slots(
     dry_run: bool,
     to_pool: bool,
     force: bool,
+    missing: &str,
+    settings_only: bool,
 ) -> PyResult<PiecePlan> {
     let pool: Option<SlotType> = match pool {
         None => None,
         Some(p) => Some(crate::octatrack::pool(p)?),
     };
-    let opts = PieceOptions { force, to_pool, dry_run, ..Default::default() };
+    let opts = PieceOptions { force, to_pool, dry_run, missing: missing_samples(missing)?, ..Default::default() };
     let d = dst.clone();
+    if settings_only {
+        return piece_plan(py, opts, dst, Box::new(move |o| piece::copy_slot_settings(&src, &d, &slots, pool, to, o)));
+    }
     piece_plan(py, opts, dst, Box::new(move |o| piece::copy_slots(&src, &d, &slots, pool, to, o)))
 }
 

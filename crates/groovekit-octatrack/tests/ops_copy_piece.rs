@@ -16,7 +16,7 @@ use groovekit_octatrack::ops::copy_piece::{
 use groovekit_octatrack::ops::import::SlotAction;
 use groovekit_octatrack::ops::project_dir::{State, markers_ref};
 use groovekit_octatrack::ops::refs::{SAMPLE_LOCK, Site};
-use groovekit_octatrack::raw::bank::{Bank, PART_NAMES, PARTS_SAVED_STATE, PartCopy, pattern_offset};
+use groovekit_octatrack::raw::bank::{Bank, PART_NAMES, PARTS_EDITED, PARTS_SAVED_STATE, PartCopy, pattern_offset};
 use groovekit_octatrack::raw::markers::Markers;
 use groovekit_octatrack::raw::part::PART_SIZE;
 use groovekit_octatrack::raw::pattern::{AUDIO_TRACK_SIZE, AUDIO_TRACKS_OFFSET, PATTERN_SIZE};
@@ -116,6 +116,8 @@ fn pattern_with_part_from_the_real_device_to_another_set() {
             (PartCopy::Saved.offset(part), PART_SIZE),
             (PART_NAMES + part * 7, 7),
             (PARTS_SAVED_STATE + part, 1),
+            // The edited-parts byte: the part's bit follows the source's (issue 22).
+            (PARTS_EDITED, 1),
         ],
     );
     // The pattern's trigs came along (the real-device pattern 1 has some).
@@ -221,6 +223,7 @@ fn part_to_another_number_in_another_project() {
             (PartCopy::Saved.offset(2), PART_SIZE),
             (PART_NAMES + 14, 14),
             (PARTS_SAVED_STATE + 2, 1),
+            (PARTS_EDITED, 1),
         ],
     );
     // Not blank any more.
@@ -256,7 +259,8 @@ fn track_steps_and_settings_across_projects() {
     assert_eq!(a.keys().filter(|(s, _)| matches!(s, Site::Lock { .. })).count(), 64);
     assert_same(a, b);
     let track = pattern_offset(2) + AUDIO_TRACKS_OFFSET + 4 * AUDIO_TRACK_SIZE;
-    let mut allowed = vec![(track, AUDIO_TRACK_SIZE)];
+    // The edited-parts byte: part 1 was edited by the copy (issue 22).
+    let mut allowed = vec![(track, AUDIO_TRACK_SIZE), (PARTS_EDITED, 1)];
     for c in [PartCopy::Working, PartCopy::Saved] {
         allowed.extend(audio_part_track_ranges(4).into_iter().map(|(o, l)| (c.offset(0) + o, l)));
     }
@@ -318,7 +322,7 @@ fn slots_with_markers_files_and_ot_to_a_chosen_number() {
             std::fs::read(s.sample_path(&a).unwrap()).unwrap(),
             std::fs::read(d.sample_path(&b).unwrap()).unwrap()
         );
-        assert_eq!((a.timing, a.gain, a.loopmode), (b.timing, b.gain, b.loopmode));
+        assert_eq!((&a.timing, a.gain, a.loopmode), (&b.timing, b.gain, b.loopmode));
         assert!(!b.path.contains(&b'/'), "copied into the project folder: {}", b.path_lossy());
         let ra = sm.record(markers_ref(SlotType::Flex, from).unwrap().index().unwrap());
         let rb = dm.record(markers_ref(SlotType::Flex, to).unwrap().index().unwrap());

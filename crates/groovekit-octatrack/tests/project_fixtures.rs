@@ -73,7 +73,7 @@ fn device_details_are_read_as_written() {
     let p = Project::parse(&dest).unwrap();
     let s = p.sample(SlotType::Flex, 1).unwrap();
     assert_eq!(s.path, b"../AUDIO/first-0.wav");
-    assert_eq!(s.timing, Some(SampleTiming::BpmX24(3600)));
+    assert_eq!(s.timing, [SampleTiming::BpmX24(3600)]);
     assert_eq!((s.tsmode, s.loopmode, s.gain, s.trig_quantization), (Some(2), Some(1), Some(75), Some(-1)));
     assert_eq!(p.samples().len(), 16);
     assert_eq!(p.samples().iter().filter(|s| s.slot_type == SlotType::Static).count(), 4);
@@ -82,12 +82,12 @@ fn device_details_are_read_as_written() {
     let src = std::fs::read(ot.join("bank-copy/BANK-COPY-SRC/project.work")).unwrap();
     let p = Project::parse(&src).unwrap();
     let s = p.sample(SlotType::Static, 2).unwrap();
-    assert_eq!((s.timing, s.trig_quantization), (Some(SampleTiming::TrimBarsX100(0)), Some(7)));
+    assert_eq!((s.timing, s.trig_quantization), (vec![SampleTiming::TrimBarsX100(0)], Some(7)));
     assert_eq!(p.sample(SlotType::Flex, 129).unwrap().trig_quantization, Some(255));
     // Demo set: a recorder buffer with a sample and TRIM_BARSx100.
     let demo = std::fs::read(ot.join("demo-set/DEMO-SET-1/BLANK/project.work")).unwrap();
     let s = Project::parse(&demo).unwrap().sample(SlotType::Flex, 129).unwrap();
-    assert_eq!((s.path.as_slice(), s.timing), (&b"../AUDIO/flex.wav"[..], Some(SampleTiming::TrimBarsX100(173))));
+    assert_eq!((s.path.as_slice(), s.timing), (&b"../AUDIO/flex.wav"[..], vec![SampleTiming::TrimBarsX100(173)]));
 }
 
 #[test]
@@ -135,7 +135,7 @@ fn new_default_project_equals_the_device_blank_project() {
     let mut p = Project::new_default();
     let mut s = SampleSlot::recorder_buffer(1);
     s.path = b"../AUDIO/flex.wav".to_vec();
-    s.timing = Some(SampleTiming::TrimBarsX100(173));
+    s.timing = vec![SampleTiming::TrimBarsX100(173)];
     s.loopmode = Some(1);
     s.gain = Some(48);
     p.set_sample(&s).unwrap();

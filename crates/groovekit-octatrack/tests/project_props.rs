@@ -27,9 +27,13 @@ fn sample() -> impl Strategy<Value = SampleSlot> {
         1u16..=136,
         proptest::collection::vec(any::<u8>().prop_filter("no line breaks", |b| *b != b'\r' && *b != b'\n'), 0..24),
         prop_oneof![
-            Just(None),
-            (-5i64..100_000).prop_map(|v| Some(SampleTiming::BpmX24(v))),
-            (0i64..100_000).prop_map(|v| Some(SampleTiming::TrimBarsX100(v)))
+            Just(Vec::new()),
+            (-5i64..100_000).prop_map(|v| vec![SampleTiming::BpmX24(v)]),
+            (0i64..100_000).prop_map(|v| vec![SampleTiming::TrimBarsX100(v)]),
+            (0i64..100_000, -5i64..100_000)
+                .prop_map(|(t, b)| vec![SampleTiming::TrimBarsX100(t), SampleTiming::BpmX24(b)]),
+            (-5i64..100_000, 0i64..100_000)
+                .prop_map(|(b, t)| vec![SampleTiming::BpmX24(b), SampleTiming::TrimBarsX100(t)])
         ],
         proptest::option::of(0i64..4),
         proptest::option::of(0i64..3),

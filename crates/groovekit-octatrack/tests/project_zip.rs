@@ -173,7 +173,11 @@ fn missing_and_outside_samples_are_reported_not_guessed() {
     let outside = tmp.path().join("elsewhere.wav");
     std::fs::write(&outside, ops_common::wav(b"x", 10)).unwrap();
     let slot = p.add_sample(&outside, groovekit_octatrack::model::project::SlotType::Static, Some(128)).unwrap();
-    let report = p.save_zip(&tmp.path().join("p.zip"), &ZipOptions::default()).unwrap();
+    // Refused by default (issue 22), written with `missing: Keep`.
+    let err = p.save_zip(&tmp.path().join("p.zip"), &ZipOptions::default()).unwrap_err().to_string();
+    assert!(err.contains("--missing keep") && !tmp.path().join("p.zip").exists(), "{err}");
+    let keep = ZipOptions { missing: groovekit_octatrack::ops::import::MissingSamples::Keep, ..Default::default() };
+    let report = p.save_zip(&tmp.path().join("p.zip"), &keep).unwrap();
     assert_eq!(report.missing.len(), 1, "{report:?}");
     assert!(report.missing[0].ends_with(&first.path_lossy()), "{:?}", report.missing);
     assert_eq!(report.outside, vec![format!("Static slot {slot}: ../../elsewhere.wav")]);

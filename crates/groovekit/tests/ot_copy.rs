@@ -100,3 +100,74 @@ fn copy_usage_errors_exit_2() {
         gk().args(&args).assert().code(2);
     }
 }
+
+#[test]
+fn copies_of_a_project_without_its_samples_need_missing_keep() {
+    // The real-device project has no audio files (issue 22's case).
+    let Some(fx) = fixtures("ot_copy_missing_keep") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("MYSET/MYPROJECT");
+    copy_dir(&fx.join("octatrack/real-device"), &src);
+    let dst = tmp.path().join("MYSET/LIVE");
+    gk().args(["ot", "new-project"]).arg(&dst).assert().success();
+    let from = format!("{}:1", src.display());
+    let to = format!("{}:7", dst.display());
+    let before = snapshot(tmp.path());
+    // The dry run prints the plan with the missing list, then says why a real run would refuse.
+    let out = gk().args(["ot", "copy-bank", &from, &to, "--dry-run"]).assert().code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(text.starts_with("plan: ") && text.contains("missing, slot kept with its path: "), "{text}");
+    assert!(err.contains("--missing keep"), "{err}");
+    // The default refuses, naming the option; nothing changes.
+    let out = gk().args(["ot", "copy-bank", &from, &to]).assert().code(1);
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("--missing keep"));
+    assert_eq!(snapshot(tmp.path()), before);
+    // --missing keep copies; the JSON result lists the missing files.
+    let out = gk().args(["ot", "copy-bank", &from, &to, "--missing", "keep", "--json"]).assert().success();
+    let plan: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(plan["missing"].as_array().unwrap().len(), 9);
+    let project = std::fs::read_to_string(dst.join("project.work")).unwrap();
+    assert!(project.contains("PATH=../AUDIO/Elektron/Acdrum.wav"), "the slot keeps its path");
+    // A piece copy takes the option too.
+    let out = gk()
+        .args(["ot", "copy-part", &format!("{}:1:1", src.display()), &format!("{}:1:2", dst.display())])
+        .args(["--missing", "keep", "--json"])
+        .assert()
+        .success();
+    let plan: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(!plan["missing"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn copy_slots_settings_only_sets_existing_slots() {
+    let Some(fx) = fixtures("ot_copy_settings_only") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (src, dst) = scene(&fx, tmp.path());
+    let (s, d) = (src.display().to_string(), dst.display().to_string());
+    // Put a sample into destination Static slot 10, then copy Static 127's settings onto it.
+    gk().args(["ot", "copy-slots", &s, &d, "--slots", "127", "--pool", "static", "--to", "10"]).assert().success();
+    let before = std::fs::read_to_string(dst.join("project.work")).unwrap();
+    let audio_before: Vec<_> = std::fs::read_dir(&dst).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let out = gk()
+        .args(["ot", "copy-slots", &s, &d, "--slots", "128", "--pool", "static", "--to", "10", "--settings-only"])
+        .args(["--json"])
+        .assert()
+        .success();
+    let plan: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(plan["files"].as_array().unwrap().is_empty());
+    let after = std::fs::read_to_string(dst.join("project.work")).unwrap();
+    assert!(after.contains("fourth-0.wav"), "the path stays");
+    assert_ne!(before, after);
+    let mut audio_after: Vec<_> = std::fs::read_dir(&dst).unwrap().map(|e| e.unwrap().file_name()).collect();
+    audio_after.retain(|n| n != "backups");
+    let mut audio_before = audio_before;
+    audio_before.retain(|n| n != "backups");
+    assert_eq!(audio_after.len(), audio_before.len(), "no file is copied");
+    // An empty destination slot: refused.
+    let out = gk()
+        .args(["ot", "copy-slots", &s, &d, "--slots", "128", "--pool", "static", "--to", "50", "--settings-only"])
+        .assert()
+        .code(1);
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("holds no sample"));
+}

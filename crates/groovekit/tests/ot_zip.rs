@@ -73,13 +73,26 @@ fn zip_then_unzip_gives_a_project_verify_passes() {
 }
 
 #[test]
-fn zip_warns_about_missing_samples_and_still_writes_the_project() {
+fn zip_refuses_missing_samples_unless_kept() {
     let Some(fx) = fixtures("ot_zip_missing") else { return };
     let tmp = tempfile::tempdir().unwrap();
     let src = set_with_samples(&fx, tmp.path());
     std::fs::remove_file(tmp.path().join("SET/AUDIO/second-0.wav")).unwrap();
     let zip = tmp.path().join("p.zip");
-    let out = gk().args(["ot", "zip"]).arg(&src).arg("-o").arg(&zip).assert().success();
+    // The default refuses and names the option; nothing is written.
+    let out = gk().args(["ot", "zip"]).arg(&src).arg("-o").arg(&zip).assert().code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("--missing keep") && err.contains("second-0.wav"), "{err}");
+    assert!(!zip.exists());
+    // The dry run prints the plan with the missing list, and says a real run would refuse.
+    let out = gk().args(["ot", "zip", "--dry-run"]).arg(&src).arg("-o").arg(&zip).assert().code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(text.contains("SRC/project.work"), "{text}");
+    assert!(err.contains("missing") && err.contains("second-0.wav") && err.contains("would refuse"), "{err}");
+    assert!(!zip.exists());
+    // --missing keep writes the archive without the file and lists it.
+    let out = gk().args(["ot", "zip", "--missing", "keep"]).arg(&src).arg("-o").arg(&zip).assert().success();
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(err.contains("missing") && err.contains("second-0.wav"), "{err}");
     // After a real run the entry list is a summary, on stderr (issue 24).

@@ -80,8 +80,8 @@ pub struct BankDoc {
     /// Parts that differ from the default.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<PartDoc>,
-    /// The disputed byte 0x9B4B2 (parts-edited bitmask per ot-tools-io, flex count per octapy),
-    /// when not 0.
+    /// Byte 0x9B4B2, the edited-parts byte (bit `i`: part `i + 1` edited since saved; see
+    /// `raw::bank::PARTS_EDITED`), when not 0. The key keeps its old name so documents stay valid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub byte_0x9b4b2: Option<u8>,
     /// The checksum stored in the file, present only when it was wrong (kept so the file

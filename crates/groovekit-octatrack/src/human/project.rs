@@ -155,12 +155,17 @@ pub struct SampleDoc {
     pub slot_unpadded: bool,
     /// Path relative to the project folder (empty for an unused recorder buffer).
     pub path: String,
-    /// Sample tempo in BPM (`BPMx24 / 24`); absent when the file gives `TRIM_BARSx100`.
+    /// Sample tempo in BPM (`BPMx24 / 24`); absent when the block has no `BPMx24` line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bpm: Option<f64>,
-    /// Trimmed length in bars (`TRIM_BARSx100 / 100`).
+    /// Trimmed length in bars (`TRIM_BARSx100 / 100`); absent when the block has no such line.
+    /// A block may hold both (other tools write both).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trim_bars: Option<f64>,
+    /// True when the block holds both timing lines with `TRIM_BARSx100` first (so the file is
+    /// rebuilt in its order).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub trim_bars_first: bool,
     /// `TSMODE`: 0 off, 2 normal, 3 beat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tsmode: Option<i64>,
@@ -177,11 +182,9 @@ pub struct SampleDoc {
 
 impl SampleDoc {
     fn from_slot(s: &SampleSlot, slot_text: &[u8]) -> SampleDoc {
-        let (bpm, trim_bars) = match s.timing {
-            Some(SampleTiming::BpmX24(v)) => (Some(v as f64 / 24.0), None),
-            Some(SampleTiming::TrimBarsX100(v)) => (None, Some(v as f64 / 100.0)),
-            None => (None, None),
-        };
+        let bpm = s.bpm_x24().map(|v| v as f64 / 24.0);
+        let trim_bars = s.trim_bars_x100().map(|v| v as f64 / 100.0);
+        let trim_bars_first = matches!(s.timing.as_slice(), [SampleTiming::TrimBarsX100(_), SampleTiming::BpmX24(_)]);
         SampleDoc {
             slot_type: s.slot_type,
             slot: s.slot,
@@ -189,6 +192,7 @@ impl SampleDoc {
             path: s.path_lossy(),
             bpm,
             trim_bars,
+            trim_bars_first,
             tsmode: s.tsmode,
             loopmode: s.loopmode,
             gain: s.gain,
@@ -205,17 +209,10 @@ impl SampleDoc {
             }
             Ok(x as i64)
         };
-        let timing = match (self.bpm, self.trim_bars) {
-            (Some(_), Some(_)) => {
-                return Err(OtError::Invalid {
-                    field: field("bpm"),
-                    message: "give either bpm or trim_bars, not both".into(),
-                });
-            }
-            (Some(b), None) => Some(SampleTiming::BpmX24(scaled(b, 24.0, "bpm")?)),
-            (None, Some(t)) => Some(SampleTiming::TrimBarsX100(scaled(t, 100.0, "trim_bars")?)),
-            (None, None) => None,
-        };
+        let bpm = self.bpm.map(|b| scaled(b, 24.0, "bpm")).transpose()?.map(SampleTiming::BpmX24);
+        let trim = self.trim_bars.map(|t| scaled(t, 100.0, "trim_bars")).transpose()?.map(SampleTiming::TrimBarsX100);
+        let timing: Vec<SampleTiming> =
+            if self.trim_bars_first { [trim, bpm] } else { [bpm, trim] }.into_iter().flatten().collect();
         Ok(SampleSlot {
             slot_type: self.slot_type,
             slot: self.slot,

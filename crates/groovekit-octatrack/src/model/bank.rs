@@ -896,6 +896,27 @@ impl Bank {
         Ok(())
     }
 
+    /// Runs an edit of part copy `copy` of part `i` (0-3) and, when it changed the working copy,
+    /// sets the part's edited bit (bank byte 0x9B4B2, [`raw_bank::PARTS_EDITED`]), as the device
+    /// does when a part is edited (the device files: every working part that differs from its
+    /// saved copy has its bit set).
+    fn editing_part<T>(
+        &mut self,
+        copy: PartCopy,
+        i: usize,
+        edit: impl FnOnce(&mut Self) -> Result<T, OtError>,
+    ) -> Result<T, OtError> {
+        if copy != PartCopy::Working {
+            return edit(self);
+        }
+        let before = self.raw.part(PartCopy::Working, i).raw().to_vec();
+        let out = edit(self)?;
+        if self.raw.part(PartCopy::Working, i).raw() != before.as_slice() {
+            self.raw.set_part_edited(i, true);
+        }
+        Ok(out)
+    }
+
     /// Audio track `track` of part `part` (1-4), working or saved copy.
     pub fn part_track(&self, part: u8, copy: PartCopy, track: u8) -> Result<PartTrack, OtError> {
         let (i, t, place) = self.part_place(part, "track", track)?;
@@ -916,6 +937,11 @@ impl Bank {
     /// Writes an audio track of a part (machine, FX types, volumes 0-127, slots 1-128 (Flex and
     /// recorder 1-136), every named byte in its page's range). Only changed bytes change.
     pub fn set_part_track(&mut self, part: u8, copy: PartCopy, track: u8, v: &PartTrack) -> Result<(), OtError> {
+        let i = self.part_index(part)?;
+        self.editing_part(copy, i, |b| b.write_part_track(part, copy, track, v))
+    }
+
+    fn write_part_track(&mut self, part: u8, copy: PartCopy, track: u8, v: &PartTrack) -> Result<(), OtError> {
         let old = self.part_track(part, copy, track)?;
         let (i, t, place) = self.part_place(part, "track", track)?;
         let machine = v.machine;
@@ -975,6 +1001,11 @@ impl Bank {
         track: u8,
         v: &MidiPartTrack,
     ) -> Result<(), OtError> {
+        let i = self.part_index(part)?;
+        self.editing_part(copy, i, |b| b.write_midi_part_track(part, copy, track, v))
+    }
+
+    fn write_midi_part_track(&mut self, part: u8, copy: PartCopy, track: u8, v: &MidiPartTrack) -> Result<(), OtError> {
         let old = self.midi_part_track(part, copy, track)?;
         let (i, t, place) = self.part_place(part, "MIDI track", track)?;
         check_range(&place, "channel", u16::from(v.channel), 1, 16)?;
@@ -1039,6 +1070,15 @@ impl Bank {
         let ctx = AudioContext::of_part(&self.raw.part(copy, i), t);
         let f =
             params::audio_lock_field(name, &ctx).ok_or_else(|| bad(&place, format!("unknown parameter {name:?}")))?;
+        if f >= params::SCENE_LOCK_FIELDS {
+            return Err(bad(
+                &place,
+                format!(
+                    "{name}: a scene cannot lock it; scenes lock the SRC, LFO, AMP, FX1 and FX2 pages: {}",
+                    params::audio_lock_names(&ctx).get(..params::SCENE_LOCK_FIELDS).unwrap_or_default().join(", ")
+                ),
+            ));
+        }
         let b = match value {
             Some(v) => {
                 let b = params::store_audio_lock(f, v, &place)?;
@@ -1049,8 +1089,10 @@ impl Bank {
             }
             None => NO_LOCK,
         };
-        self.raw.part_mut(copy, i).set_scene_lock(s, t, f, b);
-        Ok(())
+        self.editing_part(copy, i, |bank| {
+            bank.raw.part_mut(copy, i).set_scene_lock(s, t, f, b);
+            Ok(())
+        })
     }
 
     /// The name of part `part`.
@@ -1073,6 +1115,9 @@ impl Bank {
         if let Some(b) = bytes.get_mut(raw_bank::PARTS_SAVED_STATE + i) {
             *b = 1;
         }
+        // Saved: no longer edited since the save (octatrack-manager `project_reader.rs` clears
+        // the bit on commit; the device files never show a clear bit on a part that differs).
+        self.raw.set_part_edited(i, false);
         Ok(())
     }
 
@@ -1081,6 +1126,8 @@ impl Bank {
         let i = self.part_index(part)?;
         let (from, to) = (PartCopy::Saved.offset(i), PartCopy::Working.offset(i));
         self.raw.bytes_mut().copy_within(from..from + PART_SIZE, to);
+        // The working copy is the saved one again.
+        self.raw.set_part_edited(i, false);
         Ok(())
     }
 
@@ -1146,7 +1193,10 @@ impl Bank {
             SamplePlace::Machine { part, copy, track, .. } => {
                 let (i, t) = (self.part_index(part)?, idx(&place, "track", track, 8)?);
                 let off = part::SLOTS + 5 * t + if r.pool == SlotType::Static { 0 } else { 1 };
-                self.raw.part_mut(copy, i).set_byte(off, b);
+                self.editing_part(copy, i, |bank| {
+                    bank.raw.part_mut(copy, i).set_byte(off, b);
+                    Ok(())
+                })?;
             }
             SamplePlace::Lock { pattern, track, step } => {
                 let pi = self.pi(pattern)?;

@@ -133,8 +133,9 @@ fn pattern_track_and_part_values_round_trip_and_validate() {
     assert_eq!(b.scene_lock(2, PartCopy::Working, 3, 5, "amp.vol").unwrap(), Some(0));
     // Pattern: part (1) + length (1) + tempo (1: 2880 = 0x0B40 -> 3027 = 0x0BD3, same high
     // byte); audio track length (1); part track: machine, flex slot, ptch, vol, fb (5); MIDI:
-    // channel, program (2); scene lock (1).
-    assert_eq!(changed(&before, b.raw().as_bytes()).len(), 3 + 1 + 5 + 2 + 1);
+    // channel, program (2); scene lock (1); the edited-parts byte (1: parts 1 and 2 edited).
+    assert_eq!(changed(&before, b.raw().as_bytes()).len(), 3 + 1 + 5 + 2 + 1 + 1);
+    assert_eq!(b.raw().parts_edited(), 0b0011);
 }
 
 #[test]

@@ -37,6 +37,13 @@ pub const SAMPLE_LOCK: usize = 31;
 /// The other slot byte of the audio lock record (`static_slot_id` in ot-tools-io 0.11.3), never
 /// seen set in a device file. Kept raw under this name.
 pub const BYTE30: &str = "byte30";
+/// The fields of a 32-byte lock record a scene can lock: the first 30 (SRC, LFO, AMP, FX1, FX2
+/// pages). Bytes 30 and 31 (the sample lock of a step record) are not scene locks: octapy
+/// `octapy/_io/bank.py` (`SceneParamsOffset`, commit be02e0a) names offsets
+/// 0-29 of a scene track and calls 30-31 "Unknown/reserved", and in every device bank fixture
+/// bytes 30 and 31 of all 16 × 8 scene records of all 8 part copies are 255 (test
+/// `scene_bytes_30_31_are_never_set_on_the_device` in `tests/bank.rs`).
+pub const SCENE_LOCK_FIELDS: usize = 30;
 /// The name of the sample lock in documents and the API; shown as the slot number 1-128.
 pub const SAMPLE: &str = "sample";
 

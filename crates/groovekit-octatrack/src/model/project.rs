@@ -144,14 +144,35 @@ impl SlotType {
     }
 }
 
-/// How a slot's length is given: the device writes either `BPMx24` or `TRIM_BARSx100`
-/// (reference §1.1; what makes it choose is not known), and both are kept as found.
+/// One timing key of a `[SAMPLE]` block. The device writes `TRIM_BARSx100` for a sample it
+/// measured in bars and `BPMx24` for a short hit (the rule: [`assign_timing`]); blocks written
+/// by other tools carry both keys, in either order (octatrack-manager's
+/// `src-tauri/tests/fixtures/source_project`: `TRIM_BARSx100=400` then `BPMx24=2880`;
+/// `dest_project`: `BPMx24=2400` then `TRIM_BARSx100=200`). A [`SampleSlot`] keeps every timing
+/// key of its block, in file order, and writes back exactly those.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SampleTiming {
     /// `BPMx24=`: the sample's tempo × 24.
     BpmX24(i64),
     /// `TRIM_BARSx100=`: the trimmed length in bars × 100.
     TrimBarsX100(i64),
+}
+
+impl SampleTiming {
+    /// The file key (`BPMx24` or `TRIM_BARSx100`).
+    pub const fn key(self) -> &'static str {
+        match self {
+            SampleTiming::BpmX24(_) => "BPMx24",
+            SampleTiming::TrimBarsX100(_) => "TRIM_BARSx100",
+        }
+    }
+
+    /// The stored integer.
+    pub const fn value(self) -> i64 {
+        match self {
+            SampleTiming::BpmX24(v) | SampleTiming::TrimBarsX100(v) => v,
+        }
+    }
 }
 
 /// One `[SAMPLE]` block. Integer fields are `None` when the block lacks the key.
@@ -164,8 +185,9 @@ pub struct SampleSlot {
     /// `PATH=` bytes, relative to the project folder (for example `../AUDIO/x.wav`); empty for
     /// an unused recorder buffer. Bytes, because names may not be UTF-8.
     pub path: Vec<u8>,
-    /// `BPMx24` or `TRIM_BARSx100`.
-    pub timing: Option<SampleTiming>,
+    /// Every timing key of the block (`BPMx24`, `TRIM_BARSx100`), in file order: none, one or
+    /// both. Copies keep them as they are and write no key the source lacks.
+    pub timing: Vec<SampleTiming>,
     /// `TSMODE`: 0 off, 2 normal, 3 beat.
     pub tsmode: Option<i64>,
     /// `LOOPMODE`: 0 off, 1 loop, 2 ping-pong.
@@ -184,9 +206,44 @@ impl SampleSlot {
             slot_type,
             slot,
             path: path.into(),
-            timing: Some(SampleTiming::BpmX24(2880)),
+            timing: vec![SampleTiming::BpmX24(2880)],
             tsmode: Some(2),
             loopmode: Some(0),
+            gain: Some(48),
+            trig_quantization: Some(-1),
+        }
+    }
+
+    /// The block the device writes when a sample is assigned to an empty slot and no `.ot` lies
+    /// beside it: the timing and time-stretch of [`assign_timing`] (from the sample's length and
+    /// file name), loop on for Flex and off for Static, gain 0 dB, direct trig quantization.
+    ///
+    /// Evidence: the 26 sample blocks of the real-device `project.work` (docs/octatrack-files.md,
+    /// "The add-sample rule"; test `add_sample_reproduces_the_device_blocks` in
+    /// `tests/project_model.rs`): all 13 Flex loops carry `TRIM_BARSx100`, `TSMODE=2`,
+    /// `LOOPMODE=1`; the two long Static samples `TRIM_BARSx100`, `TSMODE=2`, `LOOPMODE=0`; the 11
+    /// short Static hits `BPMx24=2880`, `TSMODE=0`, `LOOPMODE=0`. octatrack-manager
+    /// (`src-tauri/src/project_reader.rs`, `default_attr_fields`, "matches what the hardware
+    /// writes on assign") gives the same loop rule per pool.
+    pub fn assigned(
+        slot_type: SlotType,
+        slot: u16,
+        path: impl Into<Vec<u8>>,
+        frames: u64,
+        sample_rate: u32,
+        file_name: &[u8],
+    ) -> SampleSlot {
+        let (timing, tsmode) = assign_timing(frames, sample_rate, file_name);
+        SampleSlot {
+            slot_type,
+            slot,
+            path: path.into(),
+            timing: vec![timing],
+            tsmode: Some(tsmode),
+            loopmode: Some(match slot_type {
+                SlotType::Flex => 1,
+                SlotType::Static => 0,
+            }),
             gain: Some(48),
             trig_quantization: Some(-1),
         }
@@ -203,6 +260,22 @@ impl SampleSlot {
         String::from_utf8_lossy(&self.path).into_owned()
     }
 
+    /// The `BPMx24` value, when the block has one.
+    pub fn bpm_x24(&self) -> Option<i64> {
+        self.timing.iter().find_map(|t| match t {
+            SampleTiming::BpmX24(v) => Some(*v),
+            SampleTiming::TrimBarsX100(_) => None,
+        })
+    }
+
+    /// The `TRIM_BARSx100` value, when the block has one.
+    pub fn trim_bars_x100(&self) -> Option<i64> {
+        self.timing.iter().find_map(|t| match t {
+            SampleTiming::TrimBarsX100(v) => Some(*v),
+            SampleTiming::BpmX24(_) => None,
+        })
+    }
+
     /// Whether this is one of the Flex recorder buffers (129-136).
     pub fn is_recorder_buffer(&self) -> bool {
         self.slot_type == SlotType::Flex && self.slot >= FIRST_RECORDER_SLOT
@@ -216,10 +289,8 @@ impl SampleSlot {
             ("SLOT", format!("{:03}", self.slot).into_bytes()),
             ("PATH", self.path.clone()),
         ];
-        match self.timing {
-            Some(SampleTiming::BpmX24(v)) => e.push(("BPMx24", v.to_string().into_bytes())),
-            Some(SampleTiming::TrimBarsX100(v)) => e.push(("TRIM_BARSx100", v.to_string().into_bytes())),
-            None => {}
+        for t in &self.timing {
+            e.push((t.key(), t.value().to_string().into_bytes()));
         }
         for (key, v) in [
             ("TSMODE", self.tsmode),
@@ -253,6 +324,64 @@ impl SampleSlot {
         }
         Ok(())
     }
+}
+
+/// The tempo range (BPM) the device folds its first tempo guess into: at least the first, below
+/// the second (the manual, "ORIGINAL TEMPO": "The 'normal' BPM range the Octatrack uses to make its
+/// initial BPM guess is 85 BPM-170 BPM"; octatrack-manager's `compute_assign_timing` folds into
+/// `[85, 170)`).
+pub const TEMPO_GUESS_RANGE: (f64, f64) = (85.0, 170.0);
+
+/// Samples shorter than this (seconds) are not measured in bars: the device writes `BPMx24=2880`
+/// (120 BPM) and time-stretch off. The real-device project bounds the limit: its 11 hits of
+/// 0.027-0.532 s have `BPMx24=2880`, `TSMODE=0`, its shortest measured sample (2.000 s) has
+/// `TRIM_BARSx100=100`. 1 s is octatrack-manager's limit (`compute_assign_timing`: "Samples
+/// shorter than one second use the 120 BPM default"), which lies inside that bound.
+pub const SHORT_SAMPLE_SECONDS: f64 = 1.0;
+
+/// The timing key and `TSMODE` the device writes when a sample of `frames` frames at
+/// `sample_rate` Hz, named `file_name`, is assigned to a slot (reference: docs/octatrack-files.md,
+/// "The add-sample rule"):
+///
+/// 1. shorter than [`SHORT_SAMPLE_SECONDS`]: `BPMx24=2880`, `TSMODE=0`;
+/// 2. otherwise the whole sample is one bar, and the tempo is doubled (bars doubled) or halved
+///    (bars halved) until it lies in [`TEMPO_GUESS_RANGE`];
+/// 3. the file name is searched for that tempo × 2, then ÷ 2, rounded to an integer, anywhere in
+///    the name (the manual: "analyzes the sample filename for tempo figures, checking if the
+///    initial guess is off by a factor 0.5 or 2.0 ... if the number 70 is found anywhere in the
+///    filename, the octatrack will use 70 BPM"); the first found wins;
+/// 4. `TRIM_BARSx100` = bars × 100, `TSMODE=2`.
+///
+/// The device file shows step 3 at work: `JM_172_G_Atmos.wav` (22.33 s) folds to 86 BPM, 8 bars,
+/// finds "172" and is written 16 bars; `IC1_172_Organic_07.wav` (2.79 s) 86 BPM, 1 bar -> 2 bars;
+/// `JM_172_D_Atmos.wav` (53.02 s) folds to 144.8 BPM, 32 bars, finds "72" inside "172" and is
+/// written 16 bars.
+pub fn assign_timing(frames: u64, sample_rate: u32, file_name: &[u8]) -> (SampleTiming, i64) {
+    let seconds = if sample_rate == 0 { 0.0 } else { frames as f64 / f64::from(sample_rate) };
+    if seconds < SHORT_SAMPLE_SECONDS {
+        return (SampleTiming::BpmX24(2880), 0);
+    }
+    let (low, high) = TEMPO_GUESS_RANGE;
+    let mut bpm = 240.0 / seconds;
+    let mut bars: f64 = 1.0;
+    while bpm < low {
+        bpm *= 2.0;
+        bars *= 2.0;
+    }
+    while bpm >= high {
+        bpm /= 2.0;
+        bars /= 2.0;
+    }
+    let named = |tempo: f64| {
+        let digits = format!("{}", tempo.round() as i64);
+        file_name.windows(digits.len()).any(|w| w == digits.as_bytes())
+    };
+    if named(bpm * 2.0) {
+        bars *= 2.0;
+    } else if named(bpm / 2.0) {
+        bars /= 2.0;
+    }
+    (SampleTiming::TrimBarsX100((bars * 100.0).round() as i64), 2)
 }
 
 /// The `[META]` values.
@@ -357,12 +486,19 @@ fn sample_from_section(s: &Section) -> Result<SampleSlot, OtError> {
             *cell = Some(int_at(line, key)?);
         }
     }
-    let [bpm, trim, tsmode, loopmode, gain, tq] = ints;
-    let timing = match (bpm, trim) {
-        (Some(b), _) => Some(SampleTiming::BpmX24(b)),
-        (None, Some(t)) => Some(SampleTiming::TrimBarsX100(t)),
-        (None, None) => None,
-    };
+    let [_, _, tsmode, loopmode, gain, tq] = ints;
+    // Every timing line, in file order (the first of each key, as `get` reads).
+    let mut timing: Vec<SampleTiming> = Vec::new();
+    for line in &s.body {
+        let t = match line.key() {
+            Some(b"BPMx24") => SampleTiming::BpmX24(int_at(line, "BPMx24")?),
+            Some(b"TRIM_BARSx100") => SampleTiming::TrimBarsX100(int_at(line, "TRIM_BARSx100")?),
+            _ => continue,
+        };
+        if !timing.iter().any(|x| x.key() == t.key()) {
+            timing.push(t);
+        }
+    }
     Ok(SampleSlot { slot_type, slot, path, timing, tsmode, loopmode, gain, trig_quantization: tq })
 }
 
@@ -934,7 +1070,7 @@ impl Project {
                     let fields = |s: &SampleSlot| {
                         [
                             ("path", s.path_lossy()),
-                            ("timing", fmt_timing(s.timing)),
+                            ("timing", fmt_timing(&s.timing)),
                             ("tsmode", fmt_opt(s.tsmode)),
                             ("loopmode", fmt_opt(s.loopmode)),
                             ("gain", fmt_opt(s.gain)),
@@ -967,12 +1103,22 @@ fn fmt_opt(v: Option<i64>) -> String {
     v.map_or_else(|| "(none)".to_string(), |v| v.to_string())
 }
 
-fn fmt_timing(t: Option<SampleTiming>) -> String {
-    match t {
-        Some(SampleTiming::BpmX24(v)) => format!("{} BPM", fmt_bpm(v)),
-        Some(SampleTiming::TrimBarsX100(v)) => format!("{} bars", v as f64 / 100.0),
-        None => "(none)".into(),
+fn fmt_timing(t: &[SampleTiming]) -> String {
+    if t.is_empty() {
+        return "(none)".into();
     }
+    t.iter()
+        .map(|t| match *t {
+            SampleTiming::BpmX24(v) => format!("{} BPM", fmt_bpm(v)),
+            SampleTiming::TrimBarsX100(v) => format!("{} bars", v as f64 / 100.0),
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// Whether a line key is a timing key (`BPMx24`, `TRIM_BARSx100`).
+fn is_timing_key(key: Option<&[u8]>) -> bool {
+    matches!(key, Some(b"BPMx24") | Some(b"TRIM_BARSx100"))
 }
 
 /// Rewrites the lines of `section` (currently `current`) that differ from `new`.
@@ -991,29 +1137,17 @@ fn edit_sample_section(section: &mut Section, current: &SampleSlot, new: &Sample
         section.set("PATH", &new.path);
     }
     if current.timing != new.timing {
-        let (key, value) = match new.timing {
-            Some(SampleTiming::BpmX24(v)) => ("BPMx24", Some(v)),
-            Some(SampleTiming::TrimBarsX100(v)) => ("TRIM_BARSx100", Some(v)),
-            None => ("", None),
-        };
-        // Replace the existing timing line in place (keeping its position), or add one.
-        let pos = section.body.iter().position(|l| matches!(l.key(), Some(b"BPMx24") | Some(b"TRIM_BARSx100")));
-        match (pos, value) {
-            (Some(p), Some(v)) => {
-                if let Some(line) = section.body.get_mut(p) {
-                    line.text = format!("{key}={v}").into_bytes();
-                }
-            }
-            (Some(p), None) => {
-                section.body.remove(p);
-            }
-            (None, Some(v)) => {
-                let after_path = section.body.iter().position(|l| l.key() == Some(b"PATH")).map_or(0, |p| p + 1);
-                let eol = section.open.eol;
-                section.body.insert(after_path, Line { text: format!("{key}={v}").into_bytes(), eol, number: 0 });
-            }
-            (None, None) => {}
-        }
+        // The new timing lines take the place of the old ones (or follow PATH): every timing
+        // key the new slot has, in its order, and none it lacks.
+        let first = section.body.iter().position(|l| is_timing_key(l.key()));
+        section.body.retain(|l| !is_timing_key(l.key()));
+        let at = first
+            .map(|p| p.min(section.body.len()))
+            .unwrap_or_else(|| section.body.iter().position(|l| l.key() == Some(b"PATH")).map_or(0, |p| p + 1));
+        let eol = section.open.eol;
+        let lines =
+            new.timing.iter().map(|t| Line { text: format!("{}={}", t.key(), t.value()).into_bytes(), eol, number: 0 });
+        section.body.splice(at..at, lines);
     }
     for (key, a, b) in [
         ("TSMODE", current.tsmode, new.tsmode),

@@ -334,8 +334,16 @@ impl Project {
 
     /// Adds a sample to a slot without copying it: `file` is the audio file on disk (WAV or
     /// AIFF); the slot's `PATH` is written relative to the project folder, as the device does
-    /// (`../AUDIO/kick.wav`), and the markers trim is set to the whole file (its frame count).
-    /// `slot` None takes the first free slot 1-128 of `pool`. Returns the slot number.
+    /// (`../AUDIO/kick.wav`). `slot` None takes the first free slot 1-128 of `pool`. Returns the
+    /// slot number.
+    ///
+    /// The block and the markers record are what the device writes on assign:
+    /// - a valid `.ot` beside the file wins, as on the device: time-stretch, loop mode, gain and
+    ///   trig quantisation come from it, `TRIM_BARSx100` from its trim length, and the markers
+    ///   record (trim, loop point, slices) is its bytes 46-829 (the same layout);
+    /// - otherwise [`SampleSlot::assigned`]: the rule of
+    ///   [`crate::model::project::assign_timing`] (length, pool, the 85-170 BPM guess and tempo
+    ///   numbers in the file name), and a markers trim over the whole file.
     pub fn add_sample(&mut self, file: &Path, pool: SlotType, slot: Option<u16>) -> Result<u16, OtError> {
         let dir = self.dir.clone().ok_or_else(|| OtError::Invalid {
             field: file.display().to_string(),
@@ -369,8 +377,16 @@ impl Project {
                 ),
             })?,
         };
-        let path = relative_path(&dir, file);
-        self.settings_mut().set_sample(&SampleSlot::new(pool, n, path.into_bytes()))?;
+        let path = relative_path(&dir, file).into_bytes();
+        let ot = ot_beside(file)?;
+        let block = match &ot {
+            Some(ot) => slot_from_ot(pool, n, path, ot),
+            None => {
+                let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                SampleSlot::assigned(pool, n, path, u64::from(frames), info.sample_rate, name.as_bytes())
+            }
+        };
+        self.settings_mut().set_sample(&block)?;
         let index = match pool {
             SlotType::Flex => SlotRef::Flex(n as u8),     // ok: n <= 128
             SlotType::Static => SlotRef::Static(n as u8), // ok: n <= 128
@@ -378,10 +394,17 @@ impl Project {
         .index()
         .ok_or_else(|| OtError::Invalid { field: format!("slot {n}"), message: "no markers record".into() })?;
         let markers = self.markers_mut()?;
-        let mut rec = markers.record_mut(index);
-        rec.set_trim_start(0);
-        rec.set_trim_end(frames);
-        rec.set_loop_point(0);
+        match &ot {
+            Some(ot) => {
+                markers.set_record_bytes(index, ot.as_bytes().get(OT_RECORD).unwrap_or_default());
+            }
+            None => {
+                let mut rec = markers.record_mut(index);
+                rec.set_trim_start(0);
+                rec.set_trim_end(frames);
+                rec.set_loop_point(0);
+            }
+        }
         Ok(n)
     }
 
@@ -511,6 +534,48 @@ pub fn relative_path(dir: &Path, file: &Path) -> String {
     let mut parts: Vec<String> = vec!["..".to_string(); dc.len() - common];
     parts.extend(fc.iter().skip(common).map(|c| c.as_os_str().to_string_lossy().into_owned()));
     parts.join("/")
+}
+
+/// The bytes of a `.ot` file that have the layout of a markers record (trim, loop point, 64
+/// slices, slice count: `.ot` 46-829, reference §1.3).
+const OT_RECORD: std::ops::Range<usize> =
+    crate::raw::sample_settings::TRIM_START..crate::raw::sample_settings::CHECKSUM;
+
+/// The `.ot` beside an audio file, when there is one. One that does not read (wrong size or
+/// checksum) is an error: the device would not take it either, and silently ignoring it would
+/// write other settings than the user prepared.
+fn ot_beside(file: &Path) -> Result<Option<crate::raw::sample_settings::SampleSettingsFile>, OtError> {
+    let ot = file.with_extension("ot");
+    if !ot.is_file() || file.extension().is_some_and(|e| e.eq_ignore_ascii_case("ot")) {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(&ot).map_err(|e| fs_err("reading", &ot, e))?;
+    crate::raw::sample_settings::SampleSettingsFile::from_bytes(&bytes).map(Some).map_err(|e| OtError::Invalid {
+        field: ot.display().to_string(),
+        message: format!("{e} (fix or remove the .ot beside the sample)"),
+    })
+}
+
+/// The slot block of a sample with a `.ot`: its attributes, `TRIM_BARSx100` from its trim length.
+fn slot_from_ot(
+    pool: SlotType,
+    n: u16,
+    path: Vec<u8>,
+    ot: &crate::raw::sample_settings::SampleSettingsFile,
+) -> SampleSlot {
+    use crate::raw::sample_settings as so;
+    let tq = ot.u8_at(so::TRIG_QUANT);
+    SampleSlot {
+        slot_type: pool,
+        slot: n,
+        path,
+        timing: vec![crate::model::project::SampleTiming::TrimBarsX100(i64::from(ot.u32_at(so::TRIM_LENGTH)))],
+        tsmode: Some(i64::from(ot.u32_at(so::TIMESTRETCH))),
+        loopmode: Some(i64::from(ot.u32_at(so::LOOP_MODE))),
+        gain: Some(i64::from(ot.gain())),
+        // The project writes direct as -1 where the .ot stores 255.
+        trig_quantization: Some(if tq == 255 { -1 } else { i64::from(tq) }),
+    }
 }
 
 #[cfg(test)]

@@ -68,3 +68,32 @@ fn new_blocks_go_where_the_device_puts_them() {
     assert_eq!(p, Project::new_default());
     assert!(p.set_sample(&SampleSlot::new(SlotType::Static, 129, Vec::new())).is_err());
 }
+
+#[test]
+fn assign_timing_folds_into_85_170_and_reads_tempo_numbers_in_the_name() {
+    let at = |seconds: f64, name: &str| assign_timing((seconds * 44_100.0).round() as u64, 44_100, name.as_bytes());
+    // Short hits: 120 BPM, time-stretch off.
+    assert_eq!(at(0.5, "clap.wav"), (SampleTiming::BpmX24(2880), 0));
+    assert_eq!(at(0.0, "empty.wav"), (SampleTiming::BpmX24(2880), 0));
+    // 2 s = one bar at 120.
+    assert_eq!(at(2.0, "hit.wav"), (SampleTiming::TrimBarsX100(100), 2));
+    // 16 s: one bar at 15 BPM, doubled to 120 (8 bars).
+    assert_eq!(at(16.0, "pad.wav"), (SampleTiming::TrimBarsX100(800), 2));
+    // 1.2 s: 200 BPM halved to 100 (half a bar).
+    assert_eq!(at(1.2, "x.wav"), (SampleTiming::TrimBarsX100(50), 2));
+    // A 70 BPM loop of 4 bars (13.714 s) is guessed 140 BPM (8 bars) unless "70" is in the name.
+    assert_eq!(at(13.714_285, "loop.wav"), (SampleTiming::TrimBarsX100(800), 2));
+    assert_eq!(at(13.714_285, "loop_70bpm.wav"), (SampleTiming::TrimBarsX100(400), 2));
+    // And a 280 BPM one the other way.
+    assert_eq!(at(6.857_142, "break_280.wav"), (SampleTiming::TrimBarsX100(800), 2));
+    assert_eq!(at(6.857_142, "break.wav"), (SampleTiming::TrimBarsX100(400), 2));
+    // No sample rate: treated as empty.
+    assert_eq!(assign_timing(1000, 0, b"x"), (SampleTiming::BpmX24(2880), 0));
+    let s = SampleSlot::assigned(SlotType::Flex, 3, b"../AUDIO/a.wav".to_vec(), 88_200, 44_100, b"a.wav");
+    assert_eq!(
+        (s.timing, s.tsmode, s.loopmode, s.gain, s.trig_quantization),
+        (vec![SampleTiming::TrimBarsX100(100)], Some(2), Some(1), Some(48), Some(-1))
+    );
+    let s = SampleSlot::assigned(SlotType::Static, 3, b"../AUDIO/a.wav".to_vec(), 88_200, 44_100, b"a.wav");
+    assert_eq!(s.loopmode, Some(0));
+}

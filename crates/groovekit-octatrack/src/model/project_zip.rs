@@ -48,11 +48,20 @@ pub struct ZipOptions {
     pub name: Option<String>,
     /// Plan only: nothing is written.
     pub dry_run: bool,
+    /// What to do when slots name sample files that do not exist: refuse (the default, naming
+    /// `--missing keep`), or write the archive without them and list them.
+    pub missing: crate::ops::import::MissingSamples,
 }
 
 impl Default for ZipOptions {
     fn default() -> Self {
-        Self { strd: false, samples: true, name: None, dry_run: false }
+        Self {
+            strd: false,
+            samples: true,
+            name: None,
+            dry_run: false,
+            missing: crate::ops::import::MissingSamples::Refuse,
+        }
     }
 }
 
@@ -91,6 +100,10 @@ pub struct ZipReport {
     pub bytes: u64,
     /// Nothing was written.
     pub dry_run: bool,
+    /// Why a real run would refuse (a dry run only: sample files missing without
+    /// `MissingSamples::Keep`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 /// A zip library error, said of `path`.
@@ -288,6 +301,16 @@ impl Project {
                 }
                 (None, None) => {}
             }
+        }
+        // Missing samples: refused before anything is committed unless kept (a dry run reports).
+        report.refused = options.missing.refusal(&report.missing);
+        if !options.dry_run
+            && let Some(why) = report.refused.take()
+        {
+            return Err(OtError::Invalid {
+                field: zip.display().to_string(),
+                message: format!("nothing was written: {why}"),
+            });
         }
         let staged = w.finish().map_err(write_err)?;
         tx.add(staged).map_err(OtError::Fs)?;

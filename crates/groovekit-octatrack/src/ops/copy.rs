@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::OtError;
 use crate::model::project::SlotType;
 use crate::ops::backup::{self, Applied, ApplyOptions, Change};
-use crate::ops::import::{self, Import, ImportOptions};
+use crate::ops::import::{self, Import, ImportOptions, MissingSamples};
 use crate::ops::project_dir::{ProjectDir, State, invalid, normalize};
 use crate::ops::refs::{bank_refs, remap_bank};
 use crate::raw::bank::{Bank, default_bank_bytes};
@@ -31,6 +31,8 @@ pub struct CopyBankOptions {
     pub also_strd: bool,
     /// Compute and return the plan only.
     pub dry_run: bool,
+    /// What to do when source samples are missing (default: refuse; a dry run still plans).
+    pub missing: MissingSamples,
     /// Fault injection for tests (see [`ApplyOptions`]).
     pub apply: ApplyOptions,
 }
@@ -55,6 +57,10 @@ pub struct CopyPlan {
     pub writes: Vec<PathBuf>,
     /// Whether this was a dry run.
     pub dry_run: bool,
+    /// Why a real run would refuse (a dry run only: source samples missing without
+    /// [`MissingSamples::Keep`]); the plan is what the copy would do with `--missing keep`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
     /// The backup folder (after a real run).
     pub backup: Option<PathBuf>,
     /// Changes (not serialised).
@@ -131,6 +137,10 @@ pub fn plan_copy_bank(
     }
     let import =
         import::import(&src, &dst, &wanted, ImportOptions { to_pool: opts.to_pool, also_strd: opts.also_strd })?;
+    if !opts.dry_run {
+        opts.missing.check(&import.missing, &src.dir)?;
+    }
+    let refused = opts.missing.refusal(&import.missing);
     let mut changes = import.changes.clone();
     let mut work = src_work.clone();
     remap_bank(&mut work, &import.mapper());
@@ -150,6 +160,7 @@ pub fn plan_copy_bank(
         import,
         writes,
         dry_run: opts.dry_run,
+        refused,
         backup: None,
         changes,
     })
@@ -196,6 +207,9 @@ pub struct CopyBankJob {
     /// As `--also-strd`.
     #[serde(default)]
     pub also_strd: bool,
+    /// As `--missing keep`: copy even when source samples are missing.
+    #[serde(default)]
+    pub missing_keep: bool,
 }
 
 /// A `--config` batch: `kind: octatrack-copy-bank-batch`, `copies: [...]`, run in order, each copy

@@ -49,11 +49,11 @@ use crate::model::project::{SampleSlot, SlotType};
 use crate::ops::backup::{self, Applied, ApplyOptions, Change};
 use crate::ops::content::ContentCache;
 use crate::ops::copy::check_bank_number;
-use crate::ops::import::{self, FileCopy, Import, ImportOptions, SlotAction, SlotMove};
+use crate::ops::import::{self, FileCopy, Import, ImportOptions, MissingSamples, SlotAction, SlotMove};
 use crate::ops::project_dir::{ProjectDir, State, invalid, is_inside, markers_ref, normalize, relative_path};
 use crate::ops::refs::{Site, SlotUse, bank_refs, remap_bank};
 use crate::raw::bank::{Bank, PART_NAME_LEN, PART_NAMES, PARTS_SAVED_STATE, PartCopy, pattern_offset};
-use crate::raw::markers::{Markers, RECORD_SIZE, RECORDS_OFFSET};
+use crate::raw::markers::Markers;
 use crate::raw::part::{self, PART_SIZE};
 use crate::raw::pattern::{self, PATTERN_SIZE};
 
@@ -66,6 +66,8 @@ pub struct PieceOptions {
     pub to_pool: bool,
     /// Compute and return the plan only.
     pub dry_run: bool,
+    /// What to do when source samples are missing (default: refuse; a dry run still plans).
+    pub missing: MissingSamples,
     /// Fault injection for tests (see [`ApplyOptions`]).
     pub apply: ApplyOptions,
 }
@@ -92,6 +94,10 @@ pub struct PiecePlan {
     pub writes: Vec<PathBuf>,
     /// Whether this was a dry run.
     pub dry_run: bool,
+    /// Why a real run would refuse (a dry run only: source samples missing without
+    /// [`MissingSamples::Keep`]); the plan is what the copy would do with `--missing keep`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
     /// The backup folder (after a real run).
     pub backup: Option<PathBuf>,
     /// Changes (not serialised).
@@ -375,6 +381,9 @@ fn plan(
     changes: Vec<Change>,
     opts: PieceOptions,
 ) -> Result<PiecePlan, OtError> {
+    if !opts.dry_run {
+        opts.missing.check(&import.missing, &src.dir)?;
+    }
     let mut plan = PiecePlan {
         operation: operation.into(),
         source: src.dir.clone(),
@@ -382,6 +391,7 @@ fn plan(
         destination: dst.dir.clone(),
         to,
         replaces,
+        refused: opts.missing.refusal(&import.missing),
         import,
         writes: changes.iter().map(|c| c.target().to_path_buf()).collect(),
         dry_run: opts.dry_run,
@@ -478,7 +488,13 @@ pub fn copy_pattern(
 
 /// Moves part `i` of `src` to part `j` of `out` (working, saved unless `working_only`), with
 /// its name, saved-state flag and number byte.
+///
+/// The edited-parts byte ([`crate::raw::bank::PARTS_EDITED`]): a part copied whole (both copies)
+/// brings its source's bit, as octatrack-manager's part copy does (`project_reader.rs`, "Mirror
+/// the source's edited bitmask"); a working copy alone is an edit of the destination part, which
+/// sets its bit when the bytes changed.
 fn copy_part_bytes(src: &Bank, i: usize, out: &mut Bank, j: usize, working_only: bool) {
+    let before = out.part(PartCopy::Working, j).raw().to_vec();
     let copies: &[PartCopy] = if working_only { &[PartCopy::Working] } else { &[PartCopy::Working, PartCopy::Saved] };
     for &c in copies {
         move_bytes(src, c.offset(i), out, c.offset(j), PART_SIZE);
@@ -487,6 +503,9 @@ fn copy_part_bytes(src: &Bank, i: usize, out: &mut Bank, j: usize, working_only:
     move_bytes(src, PART_NAMES + i * PART_NAME_LEN, out, PART_NAMES + j * PART_NAME_LEN, PART_NAME_LEN);
     if !working_only {
         set_byte(out, PARTS_SAVED_STATE + j, src.part_saved_state(i));
+        out.set_part_edited(j, src.parts_edited() & (1 << i) != 0);
+    } else if out.part(PartCopy::Working, j).raw() != before.as_slice() {
+        out.set_part_edited(j, true);
     }
 }
 
@@ -626,10 +645,15 @@ pub fn copy_track(
                 set_byte(out, d_off + 8, u as u8); // ok: u < 8
             }
             if what.settings() {
+                let before = out.part(PartCopy::Working, b).raw().to_vec();
                 for c in [PartCopy::Working, PartCopy::Saved] {
                     for (&(so, n), &(d, _)) in src_ranges.iter().zip(&ranges) {
                         move_bytes(src, c.offset(a) + so, out, c.offset(b) + d, n);
                     }
+                }
+                // An edit of the destination part (its working copy changed): its edited bit.
+                if out.part(PartCopy::Working, b).raw() != before.as_slice() {
+                    out.set_part_edited(b, true);
                 }
             }
         },
@@ -641,6 +665,35 @@ pub fn copy_track(
 fn record(m: Option<&Markers>, slot_type: SlotType, slot: u16) -> Option<Vec<u8>> {
     let i = markers_ref(slot_type, slot)?.index()?;
     m.map(|m| m.record(i).raw().to_vec())
+}
+
+/// The projects, pools and sorted slot list of a slot copy: numbers checked (1-128), and a copy
+/// within one project without `to` refused (`hint` says what to give).
+#[allow(clippy::type_complexity)]
+fn open_slots(
+    src_dir: &Path,
+    dst_dir: &Path,
+    slots: &[u16],
+    pool: Option<SlotType>,
+    to: Option<u16>,
+    hint: &str,
+) -> Result<(ProjectDir, ProjectDir, Vec<SlotType>, Vec<u16>), OtError> {
+    for &s in slots.iter().chain(&to) {
+        check("slot", usize::from(s), 128)?;
+    }
+    let src = ProjectDir::open(src_dir)?;
+    let dst = ProjectDir::open(dst_dir)?;
+    if normalize(src_dir) == normalize(dst_dir) && to.is_none() {
+        return Err(invalid(&src.dir, format!("source and destination are the same project: {hint}")));
+    }
+    let pools = match pool {
+        Some(p) => vec![p],
+        None => vec![SlotType::Flex, SlotType::Static],
+    };
+    let mut listed: Vec<u16> = slots.to_vec();
+    listed.sort_unstable();
+    listed.dedup();
+    Ok((src, dst, pools, listed))
 }
 
 /// Copies sample slots `slots` (1-128) of `pool` (both pools when `None`) from `src_dir` to
@@ -659,25 +712,8 @@ pub fn copy_slots(
 ) -> Result<PiecePlan, OtError> {
     let _lock =
         crate::ops::lock::unless_dry_run(opts.dry_run, || crate::ops::lock::lock_project(dst_dir, opts.to_pool))?;
-    for &s in slots.iter().chain(&to) {
-        check("slot", usize::from(s), 128)?;
-    }
-    let src = ProjectDir::open(src_dir)?;
-    let dst = ProjectDir::open(dst_dir)?;
-    let same_project = normalize(src_dir) == normalize(dst_dir);
-    if same_project && to.is_none() {
-        return Err(invalid(
-            &src.dir,
-            "source and destination are the same project: give --to N to duplicate the slots to N, N+1, ...",
-        ));
-    }
-    let pools = match pool {
-        Some(p) => vec![p],
-        None => vec![SlotType::Flex, SlotType::Static],
-    };
-    let mut listed: Vec<u16> = slots.to_vec();
-    listed.sort_unstable();
-    listed.dedup();
+    let (src, dst, pools, listed) =
+        open_slots(src_dir, dst_dir, slots, pool, to, "give --to N to duplicate the slots to N, N+1, ...")?;
     let mut wanted = Vec::new();
     let mut skipped = Vec::new();
     for &t in &pools {
@@ -725,6 +761,119 @@ pub fn copy_slots(
     plan("copy-slots", &src, from, &dst, to_s, replaces, import, changes, opts)
 }
 
+/// `ot copy-slots --settings-only`: copies the Audio Editor settings of sample slots `slots`
+/// (1-128) of `pool` (both pools when `None`) onto existing destination slots: the timing keys
+/// (`BPMx24`, `TRIM_BARSx100`, as the source block has them), time-stretch, loop mode, gain and
+/// trig quantisation in `project.work`, and the markers record (trim, loop point, slices) in
+/// `markers.work`. Paths and files are untouched. Slot `s` goes to `s`, or to `to`, `to+1`, ...
+/// in order; every destination slot must hold a sample (refused otherwise: there is nothing to
+/// set), and a source slot must be listed (its file may be missing: it is not read).
+///
+/// octatrack-manager has the same copy ("Sample Assignments: Don't Copy" with "Sample Attributes:
+/// Copy", `user-guide/docs/features/copy-sample-slots.md`); it also reads a source `.ot` first,
+/// which groovekit does not: `project.work` and `markers.work` are what the device plays from
+/// once the sample is loaded.
+pub fn copy_slot_settings(
+    src_dir: &Path,
+    dst_dir: &Path,
+    slots: &[u16],
+    pool: Option<SlotType>,
+    to: Option<u16>,
+    opts: PieceOptions,
+) -> Result<PiecePlan, OtError> {
+    let (src, dst, pools, listed) =
+        open_slots(src_dir, dst_dir, slots, pool, to, "give --to N to copy the settings onto slots N, N+1, ...")?;
+    let mut project = dst.project.clone();
+    let src_markers = src.read_markers(State::Work)?;
+    let before_markers = dst.read_markers(State::Work)?;
+    let mut markers = before_markers.clone();
+    let mut out = Import::default();
+    let mut problems = Vec::new();
+    let mut skipped = Vec::new();
+    for &t in &pools {
+        let mut next = to;
+        for &s in &listed {
+            let Some(from) = src.project.sample(t, s) else {
+                skipped.push(format!("{} slot {s}", t.describe()));
+                continue;
+            };
+            let target = next.unwrap_or(s);
+            next = next.map(|n| n + 1);
+            if target > 128 {
+                problems.push(format!("{} slot {s} would go to {target} (slots are 1-128)", t.describe()));
+                continue;
+            }
+            let Some(mut slot) = dst.project.sample(t, target).filter(|x| !x.path.is_empty()) else {
+                problems.push(format!("destination {} slot {target} holds no sample", t.describe()));
+                continue;
+            };
+            slot.timing = from.timing.clone();
+            slot.tsmode = from.tsmode;
+            slot.loopmode = from.loopmode;
+            slot.gain = from.gain;
+            slot.trig_quantization = from.trig_quantization;
+            let rec = record(src_markers.as_ref(), t, s);
+            put_slot(&mut project, &mut markers, &slot, (s, &rec), SlotAction::Reuse, &mut out)?;
+        }
+    }
+    if !problems.is_empty() {
+        return Err(invalid(
+            &dst.file("project", State::Work),
+            format!(
+                "nothing was changed: {} (a settings-only copy sets existing slots: load samples there first, or copy the slots without --settings-only)",
+                problems.join("; ")
+            ),
+        ));
+    }
+    if out.slots.is_empty() {
+        return Err(invalid(&src.dir, format!("the source lists none of {}: nothing to copy", skipped.join(", "))));
+    }
+    if !skipped.is_empty() {
+        out.warnings.push(format!("not listed in the source, not copied: {}", skipped.join(", ")));
+    }
+    let mut changes = Vec::new();
+    if project.to_bytes() != dst.project.to_bytes() {
+        changes.push(Change::Write { path: dst.file("project", State::Work), bytes: project.to_bytes() });
+    }
+    changes.extend(markers_change(&dst, &markers, &before_markers));
+    if changes.is_empty() {
+        out.warnings.push("the destination slots already have these settings: nothing to write".into());
+    }
+    let slot_list = listed.iter().map(u16::to_string).collect::<Vec<_>>().join(",");
+    let from = format!(
+        "{} slot settings {slot_list}",
+        pool.map(|p| p.describe().to_string()).unwrap_or_else(|| "flex and static".into())
+    );
+    let to_s = match to {
+        Some(n) => format!("slots from {n} on (settings only)"),
+        None => "the same slots (settings only)".to_string(),
+    };
+    plan("copy-slots", &src, from, &dst, to_s, Vec::new(), out, changes, opts)
+}
+
+/// Writes `slot` into `project`, the source slot's markers record (`from`: source slot number and
+/// record) into `markers`, and the move into the plan.
+fn put_slot(
+    project: &mut crate::model::project::Project,
+    markers: &mut Option<Markers>,
+    slot: &SampleSlot,
+    (from, rec): (u16, &Option<Vec<u8>>),
+    action: SlotAction,
+    out: &mut Import,
+) -> Result<(), OtError> {
+    project.set_sample(slot)?;
+    import::copy_record(markers, rec, slot.slot_type, from, slot.slot, out);
+    out.slots.push(SlotMove { slot_type: slot.slot_type, from, to: slot.slot, action, path: slot.path_lossy() });
+    Ok(())
+}
+
+/// The write of `markers.work` when `markers` differs from `before`.
+fn markers_change(dst: &ProjectDir, markers: &Option<Markers>, before: &Option<Markers>) -> Option<Change> {
+    let m = markers.as_ref()?;
+    (Some(m.as_bytes()) != before.as_ref().map(Markers::as_bytes))
+        .then(|| Change::Write { path: dst.file("markers", State::Work), bytes: m.to_bytes() })
+}
+
 /// Places `wanted` at `n`, `n+1`, ... of each pool; returns the import and the replaced slots.
 fn import_at(
     src: &ProjectDir,
@@ -743,7 +892,6 @@ fn import_at(
     let mut planned: HashMap<PathBuf, PathBuf> = HashMap::new();
     let mut next: BTreeMap<SlotType, u16> = BTreeMap::new();
     let mut too_far = Vec::new();
-    let mut missing = Vec::new();
     for &(t, s) in wanted {
         let target = *next.entry(t).or_insert(n);
         next.insert(t, target + 1);
@@ -753,14 +901,15 @@ fn import_at(
         }
         let Some(slot) = src.project.sample(t, s) else { continue };
         let file = src.sample_path(&slot).unwrap_or_default();
-        if !file.is_file() {
-            missing.push(format!("{} slot {s}: {}", t.describe(), file.display()));
-            continue;
-        }
         if let Some(old) = dst.project.sample(t, target).filter(|x| !x.path.is_empty()) {
             replaces.push(format!("{} slot {target} ({})", t.describe(), old.path_lossy()));
         }
-        let in_place = is_inside(&file, &dst.dir) || is_inside(&file, &dst.pool());
+        let found = file.is_file();
+        if !found {
+            // Kept with its PATH text, no file copied (refused later unless `--missing keep`).
+            out.missing.push(format!("{} slot {s}: {}", t.describe(), file.display()));
+        }
+        let in_place = !found || is_inside(&file, &dst.dir) || is_inside(&file, &dst.pool());
         let placed = if in_place {
             file.clone()
         } else {
@@ -777,38 +926,11 @@ fn import_at(
         };
         let mut new_slot: SampleSlot = slot.clone();
         new_slot.slot = target;
-        new_slot.path = relative_path(&dst.dir, &placed);
-        project.set_sample(&new_slot)?;
-        match (record(src_markers.as_ref(), t, s), markers_ref(t, target).and_then(|r| r.index())) {
-            (Some(rec), Some(i)) => {
-                let m = markers.get_or_insert_with(Markers::new_default);
-                if let Some(d) =
-                    m.bytes_mut().get_mut(RECORDS_OFFSET + i * RECORD_SIZE..RECORDS_OFFSET + (i + 1) * RECORD_SIZE)
-                {
-                    d.copy_from_slice(&rec);
-                }
-            }
-            _ => out.warnings.push(format!(
-                "{} slot {s}: the source project has no markers file, so destination slot {target} keeps its markers record (trim, loop, slices)",
-                t.describe()
-            )),
+        if found {
+            new_slot.path = relative_path(&dst.dir, &placed);
         }
-        out.slots.push(SlotMove {
-            slot_type: t,
-            from: s,
-            to: target,
-            action: SlotAction::New,
-            path: new_slot.path_lossy(),
-        });
-    }
-    if !missing.is_empty() {
-        return Err(invalid(
-            &src.dir,
-            format!(
-                "sample files missing, nothing was changed: {} (find them with `groovekit ot relink`, or remove the slots)",
-                missing.join("; ")
-            ),
-        ));
+        let rec = record(src_markers.as_ref(), t, s);
+        put_slot(&mut project, &mut markers, &new_slot, (s, &rec), SlotAction::New, &mut out)?;
     }
     if !too_far.is_empty() {
         return Err(invalid(
@@ -819,11 +941,7 @@ fn import_at(
     let mut changes: Vec<Change> =
         out.files.iter().map(|f: &FileCopy| Change::Copy { from: f.from.clone(), to: f.to.clone() }).collect();
     changes.push(Change::Write { path: dst.file("project", State::Work), bytes: project.to_bytes() });
-    if let Some(m) = &markers
-        && markers.as_ref().map(Markers::as_bytes) != before_markers.as_ref().map(Markers::as_bytes)
-    {
-        changes.push(Change::Write { path: dst.file("markers", State::Work), bytes: m.to_bytes() });
-    }
+    changes.extend(markers_change(dst, &markers, &before_markers));
     out.changes = changes;
     Ok((out, replaces))
 }

@@ -32,6 +32,41 @@ use crate::ops::project_dir::{
 };
 use crate::raw::markers::{Markers, RECORD_SIZE, RECORDS_OFFSET};
 
+/// What a copy does with a source slot whose sample file is missing (the usual state of a project
+/// taken off a card without its `AUDIO` folder, such as the real-device fixture).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingSamples {
+    /// Refuse the copy, naming the missing files and `--missing keep` (the default: a copy that
+    /// plays silence where the source played samples should be asked for).
+    #[default]
+    Refuse,
+    /// Copy anyway: each such slot keeps its `PATH` text, settings and markers record, no file is
+    /// copied, and the plan and result list it as missing (fix it later with `ot relink`).
+    Keep,
+}
+
+impl MissingSamples {
+    /// The refusal for `missing` (one `type slot N: file` each) under this policy, or `None`
+    /// when the copy may go on.
+    pub fn refusal(self, missing: &[String]) -> Option<String> {
+        (self == MissingSamples::Refuse && !missing.is_empty()).then(|| {
+            format!(
+                "sample files missing: {} (copy anyway with `--missing keep`: the slots keep their paths and the samples can be put back later; or find them with `groovekit ot relink`)",
+                missing.join("; ")
+            )
+        })
+    }
+
+    /// [`MissingSamples::refusal`] as the error of a run that writes (nothing was changed).
+    pub fn check(self, missing: &[String], src_dir: &Path) -> Result<(), OtError> {
+        match self.refusal(missing) {
+            Some(m) => Err(invalid(src_dir, format!("nothing was changed: {m}"))),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Import options.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ImportOptions {
@@ -90,6 +125,10 @@ pub struct Import {
     pub slots: Vec<SlotMove>,
     /// Files to copy.
     pub files: Vec<FileCopy>,
+    /// Source slots whose sample file is missing (`flex slot 3: /set/AUDIO/x.wav`): imported with
+    /// their path kept, no file copied. The callers refuse the copy when this is not empty unless
+    /// [`MissingSamples::Keep`] is asked for.
+    pub missing: Vec<String>,
     /// Things the user should know (nothing fatal).
     pub warnings: Vec<String>,
     /// The file changes (`project`, `markers`, their `.strd` with `also_strd`, and the copies).
@@ -115,13 +154,38 @@ type Added = (SlotType, PathBuf, SampleSlot, Option<Vec<u8>>, u16);
 
 /// Slot settings that must agree for a slot to be reused.
 fn settings_key(s: &SampleSlot) -> impl PartialEq + use<> {
-    (s.timing, s.tsmode, s.loopmode, s.gain, s.trig_quantization)
+    (s.timing.clone(), s.tsmode, s.loopmode, s.gain, s.trig_quantization)
 }
 
 /// The markers record of a slot, or `None` when there is no markers file.
 fn record(m: Option<&Markers>, slot_type: SlotType, slot: u16) -> Option<Vec<u8>> {
     let i = markers_ref(slot_type, slot)?.index()?;
     m.map(|m| m.record(i).raw().to_vec())
+}
+
+/// Copies the source slot's markers record to destination slot `to` (a warning when the source
+/// has no markers file and the destination's record stays).
+pub(crate) fn copy_record(
+    dst_markers: &mut Option<Markers>,
+    src_record: &Option<Vec<u8>>,
+    slot_type: SlotType,
+    s: u16,
+    to: u16,
+    out: &mut Import,
+) {
+    if let (Some(rec), Some(i)) = (src_record, markers_ref(slot_type, to).and_then(|r| r.index())) {
+        let m = dst_markers.get_or_insert_with(Markers::new_default);
+        if let Some(dst_rec) =
+            m.bytes_mut().get_mut(RECORDS_OFFSET + i * RECORD_SIZE..RECORDS_OFFSET + (i + 1) * RECORD_SIZE)
+        {
+            dst_rec.copy_from_slice(rec);
+        }
+    } else if src_record.is_none() && dst_markers.is_some() {
+        out.warnings.push(format!(
+            "{} slot {s}: the source project has no markers file, so destination slot {to} keeps its markers record (trim, loop, slices)",
+            slot_type.describe()
+        ));
+    }
 }
 
 /// The `.ot` beside an audio file.
@@ -179,7 +243,8 @@ pub fn import(
     let mut planned_files: HashMap<PathBuf, PathBuf> = HashMap::new();
     // New slots by (type) -> list of (source file, settings slot, markers record, dest slot).
     let mut added: Vec<Added> = Vec::new();
-    let mut missing_files = Vec::new();
+    // Slots with a missing file this import added: type, source block, destination slot.
+    let mut kept: Vec<(SlotType, SampleSlot, u16)> = Vec::new();
     let mut no_room: BTreeMap<SlotType, Vec<u16>> = BTreeMap::new();
     let mut empties = Vec::new();
     let free_slot = |taken: &HashSet<(SlotType, u16)>, t: SlotType, prefer: u16| -> Option<u16> {
@@ -195,11 +260,44 @@ pub fn import(
             continue;
         };
         let file = src.sample_path(&slot).unwrap_or_default();
+        let src_record = record(src_markers.as_ref(), slot_type, s);
         if !file.is_file() {
-            missing_files.push(format!("{} slot {}: {}", slot_type.describe(), s, file.display()));
+            // Missing: the slot keeps its PATH text (same Set: the same file once it is back).
+            // Reuse a destination slot that names the same path with the same settings and
+            // markers, or one this import added for such a slot; else a free slot.
+            out.missing.push(format!("{} slot {}: {}", slot_type.describe(), s, file.display()));
+            let same = |d: &SampleSlot, rec: Option<Vec<u8>>| {
+                d.path == slot.path
+                    && settings_key(d) == settings_key(&slot)
+                    && (rec == src_record || rec.is_none() || src_record.is_none())
+            };
+            let reuse = dst
+                .sample_slots(slot_type)
+                .into_iter()
+                .find(|d| same(d, record(dst_markers_before.as_ref(), slot_type, d.slot)))
+                .map(|d| d.slot)
+                .or_else(|| {
+                    kept.iter()
+                        .find(|(t, k, to)| *t == slot_type && same(k, record(dst_markers.as_ref(), slot_type, *to)))
+                        .map(|(_, _, to)| *to)
+                });
+            if let Some(to) = reuse {
+                out.slots.push(SlotMove { slot_type, from: s, to, action: SlotAction::Reuse, path: slot.path_lossy() });
+                continue;
+            }
+            let Some(to) = free_slot(&taken, slot_type, s) else {
+                no_room.entry(slot_type).or_default().push(s);
+                continue;
+            };
+            taken.insert((slot_type, to));
+            let mut new_slot = slot.clone();
+            new_slot.slot = to;
+            project.set_sample(&new_slot)?;
+            copy_record(&mut dst_markers, &src_record, slot_type, s, to, &mut out);
+            out.slots.push(SlotMove { slot_type, from: s, to, action: SlotAction::New, path: new_slot.path_lossy() });
+            kept.push((slot_type, slot.clone(), to));
             continue;
         }
-        let src_record = record(src_markers.as_ref(), slot_type, s);
         // 2. Reuse: a destination slot, or one this import added.
         let mut reuse = None;
         for d in dst.sample_slots(slot_type) {
@@ -260,30 +358,9 @@ pub fn import(
         new_slot.slot = to;
         new_slot.path = dest_path;
         project.set_sample(&new_slot)?;
-        if let (Some(rec), Some(i)) = (&src_record, markers_ref(slot_type, to).and_then(|r| r.index())) {
-            let m = dst_markers.get_or_insert_with(Markers::new_default);
-            if let Some(dst_rec) =
-                m.bytes_mut().get_mut(RECORDS_OFFSET + i * RECORD_SIZE..RECORDS_OFFSET + (i + 1) * RECORD_SIZE)
-            {
-                dst_rec.copy_from_slice(rec);
-            }
-        } else if src_record.is_none() && dst_markers.is_some() {
-            out.warnings.push(format!(
-                "{} slot {s}: the source project has no markers file, so destination slot {to} keeps its markers record (trim, loop, slices)",
-                slot_type.describe()
-            ));
-        }
+        copy_record(&mut dst_markers, &src_record, slot_type, s, to, &mut out);
         out.slots.push(SlotMove { slot_type, from: s, to, action: SlotAction::New, path: new_slot.path_lossy() });
         added.push((slot_type, file, slot, src_record, to));
-    }
-    if !missing_files.is_empty() {
-        return Err(invalid(
-            &src.dir,
-            format!(
-                "sample files missing, nothing was changed: {} (find them with `groovekit ot relink`, or remove the slots)",
-                missing_files.join("; ")
-            ),
-        ));
     }
     if !no_room.is_empty() {
         let listed: Vec<String> = no_room

@@ -92,14 +92,13 @@ impl SlotsReport {
 
 fn settings_json(s: &SampleSlot) -> serde_json::Value {
     let mut m = serde_json::Map::new();
-    match s.timing {
-        Some(SampleTiming::BpmX24(v)) => {
-            m.insert("bpm_x24".into(), v.into());
-        }
-        Some(SampleTiming::TrimBarsX100(v)) => {
-            m.insert("trim_bars_x100".into(), v.into());
-        }
-        None => {}
+    // Every timing key the block has (other tools write both).
+    for t in &s.timing {
+        let key = match t {
+            SampleTiming::BpmX24(_) => "bpm_x24",
+            SampleTiming::TrimBarsX100(_) => "trim_bars_x100",
+        };
+        m.insert(key.into(), t.value().into());
     }
     for (k, v) in
         [("tsmode", s.tsmode), ("loopmode", s.loopmode), ("gain", s.gain), ("trig_quantization", s.trig_quantization)]

@@ -24,9 +24,25 @@ pub const WORKING_PARTS_OFFSET: usize = 585_430;
 pub const SAVED_PARTS_OFFSET: usize = 610_754;
 /// `parts_saved_state`: one byte per part, 1 when a saved copy exists.
 pub const PARTS_SAVED_STATE: usize = 636_078;
-/// The disputed byte 0x9B4B2: `parts_edited_bitmask` in ot-tools-io, a flex-slot counter in
-/// octapy (reference §1.2). groovekit keeps it raw and never changes it on its own.
-pub const DISPUTED_0X9B4B2: usize = 636_082;
+/// Byte 0x9B4B2: the parts edited since they were saved, one bit per part (bit 0 = part 1), as
+/// ot-tools-io (`parts_edited_bitmask`) and octatrack-manager read it. octapy writes a count of
+/// Flex machines there; the device files refute that (docs/octatrack-files.md, "The edited-parts
+/// byte"; test `edited_parts_byte_of_the_device_banks` in `tests/bank.rs`):
+/// - blank-project: 0, every working part equal to its saved copy;
+/// - demo-set `BLANK/bank01`: 1, part 1's working copy differs from its saved copy (machine set to
+///   Flex on the device), parts 2-4 do not;
+/// - real-device `bank01`: 15, all four working parts differ from their saved copies; it has 10
+///   Flex machines and 13 Flex samples, not 15;
+/// - bank-copy `bank01`: 14 (parts 2-4) with every working part equal to its saved copy and 8
+///   Flex machines: a bit stays set after an edit that was turned back, so it says "edited", not
+///   "differs".
+///
+/// In every device file a part whose working copy differs from its saved copy has its bit set.
+/// groovekit keeps that true: an operation that edits a working part sets its bit, PART SAVE and
+/// PART RELOAD clear it, a copied part brings its source's bit.
+pub const PARTS_EDITED: usize = 636_082;
+/// The old name of [`PARTS_EDITED`] (the byte was disputed before the fixtures decided it).
+pub const DISPUTED_0X9B4B2: usize = PARTS_EDITED;
 /// Part names: 4 x 7 bytes, NUL-terminated with stale tails.
 pub const PART_NAMES: usize = 636_083;
 /// Length of a part name field.
@@ -169,9 +185,37 @@ impl Bank {
         self.image.as_bytes().get(PARTS_SAVED_STATE + i).copied().unwrap_or(0)
     }
 
-    /// The disputed byte at 0x9B4B2 (see [`DISPUTED_0X9B4B2`]).
+    /// The byte at 0x9B4B2 (the old name of [`Bank::parts_edited`]).
     pub fn disputed_0x9b4b2(&self) -> u8 {
-        self.image.as_bytes().get(DISPUTED_0X9B4B2).copied().unwrap_or(0)
+        self.parts_edited()
+    }
+
+    /// The edited-parts byte ([`PARTS_EDITED`]): bit `i` set when part `i + 1` was edited since
+    /// it was saved.
+    pub fn parts_edited(&self) -> u8 {
+        self.image.as_bytes().get(PARTS_EDITED).copied().unwrap_or(0)
+    }
+
+    /// Sets or clears the edited bit of part `i` (0-3); other parts' bits and the byte's upper
+    /// four bits stay as they are.
+    pub fn set_part_edited(&mut self, i: usize, edited: bool) {
+        if i >= PART_COUNT {
+            return;
+        }
+        let bit = 1u8 << i;
+        if let Some(b) = self.bytes_mut().get_mut(PARTS_EDITED) {
+            *b = if edited { *b | bit } else { *b & !bit };
+        }
+    }
+
+    /// Sets the edited bit of every part whose working copy differs from `before`'s (what the
+    /// device does when a part is edited); bits already set stay set.
+    pub fn mark_edited_parts(&mut self, before: &Bank) {
+        for i in 0..PART_COUNT {
+            if self.part(PartCopy::Working, i).raw() != before.part(PartCopy::Working, i).raw() {
+                self.set_part_edited(i, true);
+            }
+        }
     }
 
     /// The patterns (0-based) with at least one trig on any audio or MIDI track.

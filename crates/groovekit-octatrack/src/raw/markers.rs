@@ -254,6 +254,20 @@ impl Markers {
         SlotRecord::new(self.bytes_mut().get_mut(off..off + RECORD_SIZE).unwrap_or(&mut []))
     }
 
+    /// Replaces record `index` by `bytes` (a `.ot`'s bytes 46-829 have this layout). Returns
+    /// false, changing nothing, when `bytes` is not [`RECORD_SIZE`] long or `index` is out of
+    /// range.
+    pub fn set_record_bytes(&mut self, index: usize, bytes: &[u8]) -> bool {
+        let off = RECORDS_OFFSET + index * RECORD_SIZE;
+        match self.bytes_mut().get_mut(off..off + RECORD_SIZE) {
+            Some(rec) if bytes.len() == RECORD_SIZE && index < RECORD_COUNT => {
+                rec.copy_from_slice(bytes);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The slots whose record is not all zeros.
     pub fn used_slots(&self) -> Vec<SlotRef> {
         (0..RECORD_COUNT).filter(|&i| !self.record(i).is_empty()).filter_map(SlotRef::from_index).collect()

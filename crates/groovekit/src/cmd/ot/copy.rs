@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use groovekit_octatrack::model::project::SlotType;
 use groovekit_octatrack::ops::backup::ApplyOptions;
 use groovekit_octatrack::ops::copy_piece::{
-    PieceOptions, PiecePlan, TrackAt, TrackPart, copy_part, copy_pattern, copy_slots, copy_track,
+    PieceOptions, PiecePlan, TrackAt, TrackPart, copy_part, copy_pattern, copy_slot_settings, copy_slots, copy_track,
 };
+use groovekit_octatrack::ops::import::MissingSamples;
 use miette::miette;
 
 use crate::cmd::Outcome;
@@ -29,11 +30,39 @@ pub struct CommonArgs {
     /// Print the plan or result as JSON.
     #[arg(long)]
     json: bool,
+    /// When source sample files are missing: `refuse` (the default) or `keep` (copy anyway; the
+    /// slots keep their paths and are listed as missing, to fix later with `ot relink`).
+    #[arg(long, value_enum, default_value_t = Missing::Refuse)]
+    missing: Missing,
 }
 
 impl CommonArgs {
     fn options(&self) -> PieceOptions {
-        PieceOptions { force: self.force, to_pool: self.to_pool, dry_run: self.dry_run, apply: ApplyOptions::default() }
+        PieceOptions {
+            force: self.force,
+            to_pool: self.to_pool,
+            dry_run: self.dry_run,
+            missing: self.missing.into(),
+            apply: ApplyOptions::default(),
+        }
+    }
+}
+
+/// `--missing`: what a copy does when source sample files are missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Missing {
+    /// Refuse, naming the missing files (a dry run still prints the plan).
+    Refuse,
+    /// Copy anyway: the slots keep their paths, listed as missing.
+    Keep,
+}
+
+impl From<Missing> for MissingSamples {
+    fn from(m: Missing) -> MissingSamples {
+        match m {
+            Missing::Refuse => MissingSamples::Refuse,
+            Missing::Keep => MissingSamples::Keep,
+        }
     }
 }
 
@@ -119,6 +148,11 @@ pub enum CopyCommand {
         /// destination slots are reused and new ones take the same number when free.
         #[arg(long, value_parser = args::ot_slot)]
         to: Option<u16>,
+        /// Copy only the settings (timing, gain, time-stretch, loop, trig quantisation, and the
+        /// markers: trim, loop point, slices) onto destination slots that hold samples; paths
+        /// and files are untouched.
+        #[arg(long, conflicts_with_all = ["to_pool", "force"])]
+        settings_only: bool,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -187,18 +221,23 @@ pub fn run(command: CopyCommand) -> miette::Result<Outcome> {
                 common.json,
             )
         }
-        CopyCommand::CopySlots { source, destination, slots, pool, to, common } => {
+        CopyCommand::CopySlots { source, destination, slots, pool, to, settings_only, common } => {
             let pool = pool.map(|p| match p {
                 Pool::Flex => SlotType::Flex,
                 Pool::Static => SlotType::Static,
             });
-            (copy_slots(&source, &destination, &slots.0, pool, to, common.options()), common.json)
+            let plan = if settings_only {
+                copy_slot_settings(&source, &destination, &slots.0, pool, to, common.options())
+            } else {
+                copy_slots(&source, &destination, &slots.0, pool, to, common.options())
+            };
+            (plan, common.json)
         }
     };
     drop(working);
     let plan = plan.map_err(|e| miette!("{e}"))?;
     print_plan(&plan, json)?;
-    Ok(Outcome::Ok)
+    super::ops::refused(plan.refused.as_deref())
 }
 
 fn print_plan(plan: &PiecePlan, json: bool) -> miette::Result<()> {

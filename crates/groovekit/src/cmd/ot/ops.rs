@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use groovekit_octatrack::ops::backup::{ApplyOptions, restore};
 use groovekit_octatrack::ops::copy::{CopyBankOptions, CopyPlan, copy_bank, read_batch};
-use groovekit_octatrack::ops::import::{Import, SlotAction};
+use groovekit_octatrack::ops::import::{Import, MissingSamples, SlotAction};
 use groovekit_octatrack::ops::slots::{SlotInfo, SlotsFilter, describe_use, list_slots};
 use miette::miette;
 
@@ -68,6 +68,10 @@ pub enum OpsCommand {
         /// Print the plan or result as JSON.
         #[arg(long)]
         json: bool,
+        /// When source sample files are missing: `refuse` (the default) or `keep` (copy anyway;
+        /// the slots keep their paths and are listed as missing).
+        #[arg(long, value_enum, default_value_t = super::copy::Missing::Refuse)]
+        missing: super::copy::Missing,
     },
     /// Put back the files of a backup made by a project operation (PROJECT/backups/...).
     Restore {
@@ -88,8 +92,15 @@ pub fn run(command: OpsCommand) -> miette::Result<Outcome> {
         OpsCommand::Slots { project, bank, part, pattern, unused, missing, json } => {
             slots(&project, SlotsFilter { bank, part, pattern }, unused, missing, json)
         }
-        OpsCommand::CopyBank { from, to, config, force, to_pool, also_strd, dry_run, json } => {
-            let opts = CopyBankOptions { force, to_pool, also_strd, dry_run, apply: ApplyOptions::default() };
+        OpsCommand::CopyBank { from, to, config, force, to_pool, also_strd, dry_run, json, missing } => {
+            let opts = CopyBankOptions {
+                force,
+                to_pool,
+                also_strd,
+                dry_run,
+                missing: missing.into(),
+                apply: ApplyOptions::default(),
+            };
             match config {
                 Some(cfg) => batch(&cfg, opts, json),
                 None => {
@@ -100,7 +111,7 @@ pub fn run(command: OpsCommand) -> miette::Result<Outcome> {
                     drop(working);
                     let plan = plan.map_err(|e| miette!("{e}"))?;
                     print_plan(&plan, json)?;
-                    Ok(Outcome::Ok)
+                    refused(plan.refused.as_deref())
                 }
             }
         }
@@ -183,6 +194,7 @@ fn batch(cfg: &Path, opts: CopyBankOptions, json: bool) -> miette::Result<Outcom
             force: opts.force || j.force,
             to_pool: opts.to_pool || j.to_pool,
             also_strd: opts.also_strd || j.also_strd,
+            missing: if j.missing_keep { MissingSamples::Keep } else { opts.missing },
             ..opts
         };
         let plan = copy_bank(&j.source, j.source_bank, &j.destination, j.destination_bank, o)
@@ -190,6 +202,9 @@ fn batch(cfg: &Path, opts: CopyBankOptions, json: bool) -> miette::Result<Outcom
         bar.inc(1);
         if !json {
             bar.suspend(|| print_plan(&plan, false))?;
+        }
+        if let Some(why) = &plan.refused {
+            eprintln!("copy {} of {} would refuse: {why}", i + 1, batch.copies.len());
         }
         results.push(plan);
     }
@@ -237,6 +252,16 @@ pub(crate) fn tidy(path: &Path) -> PathBuf {
     if out.is_empty() { PathBuf::from(".") } else { out.iter().collect() }
 }
 
+/// After a plan is printed: a dry run whose real run would refuse (source samples missing without
+/// `--missing keep`) fails with the reason (exit 1), the plan above it showing what `--missing
+/// keep` would do.
+pub(super) fn refused(why: Option<&str>) -> miette::Result<Outcome> {
+    match why {
+        Some(why) => Err(miette!("a real run would refuse: {why}")),
+        None => Ok(Outcome::Ok),
+    }
+}
+
 /// The lines every copy plan prints under its head line (copy-bank and the piece copies): what
 /// it replaces, the slot map, the files it copies and writes, warnings and the backup. Only what
 /// matters (issue 24): source slots that are empty and stay empty are counted, not listed, and a
@@ -278,6 +303,9 @@ pub(super) fn print_plan_body(
     let verb = if dry_run { "would write" } else { "wrote" };
     for w in writes.iter().filter(|w| !import.files.iter().any(|f| tidy(&f.to) == tidy(w))) {
         say(format!("  {verb} {}", tidy(w).display()));
+    }
+    for m in &import.missing {
+        say(format!("  missing, slot kept with its path: {m}"));
     }
     for w in &import.warnings {
         crate::cmd::info(format!("warning: {w}"));

@@ -39,6 +39,10 @@ pub enum ZipCommand {
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        /// When slots name sample files that do not exist: `refuse` (the default) or `keep`
+        /// (write the archive without them and list them).
+        #[arg(long, value_enum, default_value_t = super::copy::Missing::Refuse)]
+        missing: super::copy::Missing,
     },
     /// Unpack a project archive into a Set folder (NAME/ becomes SET/NAME, AUDIO/... SET/AUDIO/...),
     /// all files or none. Files already there with the same content are left alone; other content
@@ -64,9 +68,9 @@ pub enum ZipCommand {
 /// Runs one of this area's subcommands.
 pub fn run(command: ZipCommand) -> miette::Result<Outcome> {
     match command {
-        ZipCommand::Zip { project, output, also_strd, no_samples, name, dry_run, json } => {
+        ZipCommand::Zip { project, output, also_strd, no_samples, name, dry_run, json, missing } => {
             let mut p = Project::open(&project).map_err(|e| miette!("{e}"))?;
-            let options = ZipOptions { strd: also_strd, samples: !no_samples, name, dry_run };
+            let options = ZipOptions { strd: also_strd, samples: !no_samples, name, dry_run, missing: missing.into() };
             let working = crate::progress::working("zipping");
             let r = p.save_zip(&output, &options);
             drop(working);
@@ -117,7 +121,7 @@ pub fn run(command: ZipCommand) -> miette::Result<Outcome> {
                     r.samples.len()
                 );
             }
-            Ok(Outcome::Ok)
+            super::ops::refused(r.refused.as_deref())
         }
         ZipCommand::Unzip { archive, set, force, dry_run, json } => {
             let working = crate::progress::working("unzipping");
