@@ -71,6 +71,8 @@ const EXPECTED: &[(&str, i32, &str)] = &[
         0,
         "plan: MYSET/OLD",
     ),
+    ("groovekit ot copy-slots MYSET/OLD MYSET/LIVE --slots 33 --pool static --settings-only", 0, "static"),
+    ("groovekit ot copy-bank MYSET/MYPROJECT:1 MYSET/LIVE:7 --missing keep", 0, "copied: MYSET/MYPROJECT bank 1"),
     // Clean-up.
     ("groovekit ot purge-slots MYSET/LIVE --dry-run", 0, "purge-slots"),
     ("groovekit ot purge-slots MYSET/LIVE --pool static", 0, "purge-slots"),
