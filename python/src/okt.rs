@@ -9,7 +9,7 @@ use numpy::PyArray2;
 use pyo3::prelude::*;
 
 use crate::errors::{FormatError, ValidationError, Where, raise};
-use crate::util;
+use crate::util::{self, Int};
 
 fn load_error(e: &model::LoadError, file: Option<&Path>) -> PyErr {
     let offset = match e {
@@ -143,7 +143,8 @@ impl Pattern {
     }
 
     /// The cell at `row`, `channel` (0-based, as Oktalyzer numbers them).
-    fn cell(&self, row: usize, channel: usize) -> PyResult<Cell> {
+    fn cell(&self, row: Int, channel: Int) -> PyResult<Cell> {
+        let (row, channel) = (row.usize("row")?, channel.usize("channel")?);
         if row >= usize::from(self.inner.rows) || channel >= self.channels {
             return Err(raise::<ValidationError>(
                 format!(
@@ -157,8 +158,8 @@ impl Pattern {
     }
 
     /// The cells of row `row`, one per channel.
-    fn row(&self, row: usize) -> PyResult<Vec<Cell>> {
-        (0..self.channels).map(|c| self.cell(row, c)).collect()
+    fn row(&self, row: Int) -> PyResult<Vec<Cell>> {
+        (0..self.channels).map(|c| self.cell(row.clone(), Int::from(c as i64))).collect()
     }
 
     /// The number of items iteration gives.
@@ -251,8 +252,9 @@ impl Module {
 
     /// Sets the initial speed (ticks per row) stored in the SPEE chunk.
     #[setter]
-    fn set_speed(&mut self, value: u16) {
-        self.inner.speed = value;
+    fn set_speed(&mut self, value: Int) -> PyResult<()> {
+        self.inner.speed = value.get("speed")?;
+        Ok(())
     }
 
     /// The song's order positions (pattern numbers), `song_length` entries.
@@ -327,18 +329,24 @@ impl Module {
     fn render<'py>(
         &self,
         py: Python<'py>,
-        rate: u32,
-        channels: u16,
+        rate: Int,
+        channels: Int,
         interpolation: &str,
-        stereo_separation: u8,
-        loops: u32,
-        mute: Vec<usize>,
-        solo: Vec<usize>,
+        stereo_separation: Int,
+        loops: Int,
+        mute: Vec<Int>,
+        solo: Vec<Int>,
         compat: &str,
         pair_note_clamp: bool,
-        max_seconds: u32,
-        start_order: usize,
+        max_seconds: Int,
+        start_order: Int,
     ) -> PyResult<Bound<'py, PyArray2<f32>>> {
+        let (rate, channels): (u32, u16) = (rate.get("rate")?, channels.get("channels")?);
+        let (stereo_separation, loops): (u8, u32) = (stereo_separation.get("stereo_separation")?, loops.get("loops")?);
+        let (max_seconds, start_order): (u32, usize) =
+            (max_seconds.get("max_seconds")?, start_order.usize("start_order")?);
+        let mute = mute.iter().map(|c| c.usize("muted channel")).collect::<PyResult<Vec<usize>>>()?;
+        let solo = solo.iter().map(|c| c.usize("solo channel")).collect::<PyResult<Vec<usize>>>()?;
         let bad = |m: String| raise::<ValidationError>(m, Where::default());
         if !(1..=2).contains(&channels) {
             return Err(bad(format!("channels must be 1 or 2, not {channels}")));
@@ -387,7 +395,9 @@ impl Module {
     /// order, pattern, row, tick, speed, filter and per-channel note, period, volume, sample,
     /// position. `ticks` caps the count (default: the song played once).
     #[pyo3(signature = (start_order=0, ticks=None))]
-    fn trace<'py>(&self, py: Python<'py>, start_order: usize, ticks: Option<u64>) -> PyResult<Bound<'py, PyAny>> {
+    fn trace<'py>(&self, py: Python<'py>, start_order: Int, ticks: Option<Int>) -> PyResult<Bound<'py, PyAny>> {
+        let start_order = start_order.usize("start_order")?;
+        let ticks = ticks.map(|t| t.usize("ticks").map(|t| t as u64)).transpose()?;
         if start_order >= self.inner.song_order().len().max(1) {
             return Err(raise::<ValidationError>(
                 format!("start_order {start_order}: the song has {} order positions", self.inner.song_order().len()),

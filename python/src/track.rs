@@ -210,10 +210,11 @@ impl Song {
     fn render<'py>(
         &self,
         py: Python<'py>,
-        rate: u32,
+        rate: crate::util::Int,
         assets_dir: Option<PathBuf>,
         song_dir: Option<PathBuf>,
     ) -> PyResult<Bound<'py, PyArray2<f32>>> {
+        let rate: u32 = rate.get("rate")?;
         let dir = song_dir
             .or_else(|| self.path.as_ref().and_then(|p| p.parent().map(Path::to_path_buf)))
             .unwrap_or_else(|| PathBuf::from("."));
