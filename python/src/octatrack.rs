@@ -295,6 +295,7 @@ impl Project {
     /// with `samples`, the samples (from the Set on disk for a project in a folder, or carried
     /// over from the archive the project was read from). The GIL is released while writing.
     #[pyo3(signature = (also_strd=false, samples=true, name=None))]
+    #[allow(clippy::wrong_self_convention)] // the Python name; unread files are read first (&mut)
     fn to_zip_bytes<'py>(
         &mut self,
         py: Python<'py>,
@@ -314,8 +315,12 @@ impl Project {
     /// project has no folder: `save(path)` writes one, `to_files()` gives the bytes back. A file
     /// that does not read raises FormatError naming it, with its byte offset.
     #[staticmethod]
-    fn from_files(py: Python<'_>, files: std::collections::BTreeMap<String, Cow<'_, [u8]>>) -> PyResult<Self> {
-        project_from_files(py, files.into_iter().map(|(n, b)| (n, b.into_owned())).collect())
+    fn from_files(py: Python<'_>, files: &Bound<'_, PyDict>) -> PyResult<Self> {
+        let mut owned = Vec::with_capacity(files.len());
+        for (name, data) in files.iter() {
+            owned.push((name.extract::<String>()?, data.extract::<Cow<'_, [u8]>>()?.into_owned()));
+        }
+        project_from_files(py, owned)
     }
 
     /// A project from the bytes of its `project.work` (settings and sample slots) held in
@@ -330,6 +335,7 @@ impl Project {
     /// `arr01.work` ..., `markers.work`; with `also_strd` the `.strd` copies too), as `save`
     /// would write them; nothing is written.
     #[pyo3(signature = (also_strd=false))]
+    #[allow(clippy::wrong_self_convention)] // the Python name; unread files are read first (&mut)
     fn to_files<'py>(&mut self, py: Python<'py>, also_strd: bool) -> PyResult<Bound<'py, PyDict>> {
         let inner = &mut self.inner;
         let files = py.detach(|| inner.to_files(also_strd)).map_err(err)?;
@@ -553,7 +559,10 @@ impl Arrangement {
     /// the device stores it (0-63), `length` steps from step `offset + 1`, the tempo in BPM while
     /// it plays (None: the pattern's), scenes A/B 1-16 (None: unchanged), the track mute mask and
     /// the MIDI transpose of the 8 MIDI tracks. Returns the row number (1-256).
-    #[pyo3(signature = (bank, pattern, repeats=0, length=16, offset=0, tempo=None, scene_a=None, scene_b=None, mute_mask=0, transpose=None))]
+    #[pyo3(
+        signature = (bank, pattern, repeats=Int::from(0), length=Int::from(16), offset=Int::from(0), tempo=None, scene_a=None, scene_b=None, mute_mask=Int::from(0), transpose=None),
+        text_signature = "($self, bank, pattern, repeats=0, length=16, offset=0, tempo=None, scene_a=None, scene_b=None, mute_mask=0, transpose=None)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn append_pattern(
         &self,
@@ -593,7 +602,7 @@ impl Arrangement {
 
     /// Appends a loop back to row `target` (1-256), `count` times (0 = forever; a later target
     /// with count 0 is a jump, the row's own number a halt). Returns the row number.
-    #[pyo3(signature = (target, count=0))]
+    #[pyo3(signature = (target, count=Int::from(0)), text_signature = "($self, target, count=0)")]
     fn append_loop(&self, py: Python<'_>, target: Int, count: Int) -> PyResult<u16> {
         let (target, count) = (target.get("loop target row")?, count.get("loop count")?);
         self.edit(py, |a| a.push_row(Self::BLOCK, &RsRow::Loop { count, target }))

@@ -169,7 +169,8 @@ impl Pattern {
 
     /// Iterates over the rows (each a list of cells).
     fn __iter__(slf: PyRef<'_, Self>) -> PyResult<Bound<'_, pyo3::types::PyIterator>> {
-        let rows: Vec<Vec<Cell>> = (0..usize::from(slf.inner.rows)).map(|r| slf.row(r)).collect::<PyResult<_>>()?;
+        let rows: Vec<Vec<Cell>> =
+            (0..i64::from(slf.inner.rows)).map(|r| slf.row(Int::from(r))).collect::<PyResult<_>>()?;
         let list = pyo3::types::PyList::new(slf.py(), rows)?;
         list.try_iter()
     }
@@ -322,9 +323,10 @@ impl Module {
     /// Renders the song as the original replayer plays it; returns float32 samples shaped
     /// (frames, channels). Options as `groovekit render`: `mute`/`solo` list logical channels
     /// from 1, as the CLI and Oktalyzer count them. The GIL is released while mixing.
-    #[pyo3(signature = (rate=48000, channels=2, interpolation="linear", stereo_separation=100, loops=1,
-        mute=Vec::new(), solo=Vec::new(), compat="original", pair_note_clamp=true,
-        max_seconds=1200, start_order=0))]
+    #[pyo3(signature = (rate=Int::from(48000), channels=Int::from(2), interpolation="linear",
+        stereo_separation=Int::from(100), loops=Int::from(1), mute=Vec::new(), solo=Vec::new(), compat="original",
+        pair_note_clamp=true, max_seconds=Int::from(1200), start_order=Int::from(0)),
+        text_signature = "($self, rate=48000, channels=2, interpolation='linear', stereo_separation=100, loops=1, mute=..., solo=..., compat='original', pair_note_clamp=True, max_seconds=1200, start_order=0)")]
     #[allow(clippy::too_many_arguments)]
     fn render<'py>(
         &self,
@@ -394,7 +396,7 @@ impl Module {
     /// The replayer's state tick by tick (as `groovekit okt trace --json`): a list of dicts with
     /// order, pattern, row, tick, speed, filter and per-channel note, period, volume, sample,
     /// position. `ticks` caps the count (default: the song played once).
-    #[pyo3(signature = (start_order=0, ticks=None))]
+    #[pyo3(signature = (start_order=Int::from(0), ticks=None), text_signature = "($self, start_order=0, ticks=None)")]
     fn trace<'py>(&self, py: Python<'py>, start_order: Int, ticks: Option<Int>) -> PyResult<Bound<'py, PyAny>> {
         let start_order = start_order.usize("start_order")?;
         let ticks = ticks.map(|t| t.usize("ticks").map(|t| t as u64)).transpose()?;

@@ -149,7 +149,10 @@ impl Track {
     // The default length is written as a literal so that the Python signature shows it.
     /// Places a note in the first free slot of `step` (1..=16); returns the slot (from 1).
     /// Raises ValidationError for out-of-range values or when the polyphony is used up.
-    #[pyo3(signature = (step, note, velocity=100, duration=3072, micro=0))]
+    #[pyo3(
+        signature = (step, note, velocity=Int::from(100), duration=Int::from(3072), micro=Int::from(0)),
+        text_signature = "($self, step, note, velocity=100, duration=3072, micro=0)"
+    )]
     fn add_note(
         &self,
         py: Python<'_>,

@@ -33,7 +33,7 @@ def problems(found: list[groovekit.Problem]) -> list[tuple[Any, ...]]:
     return [(p.path, p.offset, p.line, p.col, p.message, p.severity) for p in found]
 
 
-def test_every_fixture_reads_from_bytes_as_from_its_file(fixtures: pathlib.Path) -> None:
+def test_every_fixture_reads_from_bytes_as_from_its_file(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> None:
     kinds = set()
     for f in every_fixture(fixtures):
         data = f.read_bytes()
@@ -50,7 +50,16 @@ def test_every_fixture_reads_from_bytes_as_from_its_file(fixtures: pathlib.Path)
                 kinds.add(kind)
                 assert groovekit.dump_bytes(bytearray(data), format=fmt) == by_path[1], f
                 built = groovekit.build_bytes(by_path[1])
-                assert isinstance(built, bytes) and built == data, (f, fmt)
+                assert isinstance(built, bytes), f
+                if f.relative_to(fixtures).parent == pathlib.Path("okt/malformed"):
+                    # Fuzzer-found broken modules (duplicate chunks, chunks out of order): the
+                    # document describes the module the reader recovers, not the damage, with the
+                    # path functions as with these (the module object keeps every byte).
+                    out = tmp_path / f"{f.name}.{fmt}"
+                    groovekit.build(by_path[1], out)
+                    assert built == out.read_bytes() != data, f
+                    continue
+                assert built == data, (f, fmt)
         info = outcome(lambda: groovekit.inspect(f))
         info_bytes = outcome(lambda: groovekit.inspect_bytes(data, name=f.name))
         if info[0] == "ok":
@@ -93,7 +102,7 @@ def damaged(fixtures: pathlib.Path) -> list[tuple[str, bytes]]:
         ("project01.opz", opz[:-9]),
         ("project01.opz", b""),
         ("kick.aif", kit[: len(kit) // 2]),
-        ("song.okta", okt[:2000]),
+        ("song.okta", okt[:20]),
         ("bad.track", b"BPM 0\nSAMPLE\n"),
         ("bad.track", b"BPM 120\n\xff\xfe\n"),
         ("notes.txt", b"hello"),

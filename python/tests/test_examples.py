@@ -68,8 +68,9 @@ def test_web_dump_answers_an_upload_with_its_json_document(fixtures: pathlib.Pat
         bank = bytearray((fixtures / "octatrack" / "blank-project" / "bank01.work").read_bytes())
         status, err = post(bytes(bank[:1000]), "?name=bank01.work")
         assert status == 400 and isinstance(err, dict) and err["offset"] == 1000 and "truncated" in err["error"], err
-        status, err = post(b"BPM 0\n", "?name=x.track")
-        assert status == 400 and isinstance(err, dict) and (err["line"], err["col"]) == (1, 5), err
+        status, err = post(b"BPM 120\nFOO 1\n", "?name=x.track")
+        assert status == 400 and isinstance(err, dict) and (err["line"], err["col"]) == (2, 1), err
+        assert "unknown statement" in str(err["error"]), err
     finally:
         server.terminate()
         server.wait(timeout=30)

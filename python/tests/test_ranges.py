@@ -54,7 +54,7 @@ def every_integer_call(fixtures: pathlib.Path, tmp: pathlib.Path) -> list[tuple[
     o = opz.Project.open(fixtures / "opz" / "error-garden" / "project01.opz")
     t = o.pattern(1).track("kick")
     m = okt.Module.load(fixtures / "okt" / "kampfmodul.okta")
-    song = track.Song.parse("BPM 120\nSAMPLE NOTE_C4\nPATTERN p LENGTH 1.0\n0.0, NOTE_C4, 1.0, 0.0\nSCORE\np\n")
+    song = track.Song.load(fixtures / "track" / "melody.track")
     data = (fixtures / "octatrack" / "blank-project" / "bank01.work").read_bytes()
     return [
         ("bank", lambda v: p.bank(v)),
@@ -127,7 +127,7 @@ def every_integer_call(fixtures: pathlib.Path, tmp: pathlib.Path) -> list[tuple[
         ("pattern", lambda v: o.set_chain(16, [1, v])),
         ("pattern", lambda v: o.pattern(v)),
         ("track", lambda v: o.pattern(1).track(v)),
-        ("pattern", lambda v: o.copy_pattern(o, v, 1)),
+        ("pattern", lambda v: o.copy_pattern(opz.Project.open(fixtures / "opz" / "error-garden" / "project02.opz"), v, 1)),
         ("MIDI channel", lambda v: o.to_midi(channels=[0] * 15 + [v])),
         ("row", lambda v: m.patterns[0].cell(v, 0)),
         ("speed", lambda v: setattr(m, "speed", v)),
