@@ -3,7 +3,8 @@ OP-Z, Amiga Oktalyzer and `.track` files.
 
 Every call goes to the groovekit Rust crates (through the native module ``groovekit._groovekit``);
 this package adds no logic of its own. Format-independent functions: ``detect``, ``inspect``,
-``verify``, ``dump``, ``build``. Submodules: ``groovekit.octatrack``, ``groovekit.okt``, ``groovekit.track``,
+``verify``, ``dump``, ``build``, and the same for bytes held in memory (an upload, no file):
+``detect_bytes``, ``inspect_bytes``, ``verify_bytes``, ``dump_bytes``, ``build_bytes``. Submodules: ``groovekit.octatrack``, ``groovekit.okt``, ``groovekit.track``,
 ``groovekit.opz``.
 """
 
@@ -15,10 +16,15 @@ from groovekit._groovekit import (
     ValidationError,
     __version__,
     build,
+    build_bytes,
     detect,
+    detect_bytes,
     dump,
+    dump_bytes,
     inspect,
+    inspect_bytes,
     verify,
+    verify_bytes,
 )
 from groovekit import octatrack, okt, opz, track
 
@@ -30,10 +36,15 @@ __all__ = [
     "ValidationError",
     "__version__",
     "build",
+    "build_bytes",
     "detect",
+    "detect_bytes",
     "dump",
+    "dump_bytes",
     "inspect",
+    "inspect_bytes",
     "verify",
+    "verify_bytes",
     "octatrack",
     "okt",
     "opz",

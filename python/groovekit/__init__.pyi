@@ -11,17 +11,23 @@ __all__ = [
     "ValidationError",
     "__version__",
     "build",
+    "build_bytes",
     "detect",
+    "detect_bytes",
     "dump",
+    "dump_bytes",
     "inspect",
+    "inspect_bytes",
     "octatrack",
     "okt",
     "opz",
     "track",
     "verify",
+    "verify_bytes",
 ]
 
 _Path = str | os.PathLike[str]
+_Bytes = bytes | bytearray
 
 __version__: str
 
@@ -37,7 +43,7 @@ class Error(Exception):
 class FormatError(Error):
     """The bytes or text are not a valid file of the format."""
 
-class ValidationError(Error):
+class ValidationError(Error, ValueError):
     """A value the format or device cannot store, an index out of range, or a song with errors."""
 
     diagnostics: list[track.Diagnostic]
@@ -50,7 +56,7 @@ class Problem:
     """One finding of verify."""
 
     @property
-    def path(self) -> str: ...
+    def path(self) -> str | None: ...
     @property
     def offset(self) -> int | None: ...
     @property
@@ -67,3 +73,8 @@ def dump(path: _Path, format: str = "yaml") -> str: ...
 def inspect(path: _Path) -> dict[str, Any]: ...
 def build(text: str, path: _Path, base: _Path | None = None, backup: bool = True) -> str | None: ...
 def verify(path: _Path) -> list[Problem]: ...
+def detect_bytes(data: _Bytes, name: _Path | None = None) -> str | None: ...
+def dump_bytes(data: _Bytes, format: str = "yaml", name: _Path | None = None) -> str: ...
+def inspect_bytes(data: _Bytes, name: _Path | None = None) -> dict[str, Any]: ...
+def build_bytes(text: str) -> bytes: ...
+def verify_bytes(data: _Bytes, name: _Path | None = None) -> list[Problem]: ...

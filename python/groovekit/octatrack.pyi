@@ -34,6 +34,7 @@ __all__ = [
 ]
 
 _Path = str | os.PathLike[str]
+_Bytes = bytes | bytearray
 
 @final
 class SampleSlot:
@@ -50,6 +51,8 @@ class SampleSlot:
 class Arrangement:
     """An arrangement of a project (a live view of its current block)."""
 
+    @staticmethod
+    def from_bytes(data: _Bytes, number: int | None = None) -> Arrangement: ...
     @property
     def number(self) -> int: ...
     @property
@@ -91,6 +94,14 @@ class Project:
     def create(path: _Path) -> Project: ...
     @staticmethod
     def open_zip(path: _Path) -> Project: ...
+    @staticmethod
+    def from_zip_bytes(data: _Bytes) -> Project: ...
+    def to_zip_bytes(self, also_strd: bool = False, samples: bool = True, name: str | None = None) -> bytes: ...
+    @staticmethod
+    def from_files(files: dict[str, _Bytes]) -> Project: ...
+    @staticmethod
+    def from_bytes(data: _Bytes) -> Project: ...
+    def to_files(self, also_strd: bool = False) -> dict[str, bytes]: ...
     def save_zip(
         self,
         path: _Path,
@@ -127,6 +138,8 @@ class Project:
 class Bank:
     """A bank of a project (a live view)."""
 
+    @staticmethod
+    def from_bytes(data: _Bytes, number: int | None = None) -> Bank: ...
     @property
     def number(self) -> int: ...
     def pattern(self, n: int) -> Pattern: ...

@@ -25,7 +25,7 @@ create_exception!(
     ValidationError,
     Error,
     "A value the format or device cannot store, an index out of range, or a song with errors \
-     (then `diagnostics` lists every problem)."
+     (then `diagnostics` lists every problem). Also a ValueError."
 );
 create_exception!(groovekit, IoError, Error, "A file could not be read or written (the file is in `file`).");
 
@@ -105,7 +105,12 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     for attr in ["message", "file", "offset", "line", "col"] {
         base.setattr(attr, py.None())?;
     }
-    ValidationError::type_object(py).setattr("diagnostics", pyo3::types::PyList::empty(py))?;
+    let validation = ValidationError::type_object(py);
+    validation.setattr("diagnostics", pyo3::types::PyList::empty(py))?;
+    // A ValidationError is a bad value, so it is a ValueError too (`except ValueError` catches an
+    // out-of-range number, issue 23). `create_exception!` takes one base; a heap type's bases can
+    // be set after, and Error and ValueError share the BaseException layout.
+    validation.setattr("__bases__", (base.clone(), pyo3::exceptions::PyValueError::type_object(py)))?;
     m.add("Error", base)?;
     m.add("FormatError", FormatError::type_object(py))?;
     m.add("ValidationError", ValidationError::type_object(py))?;

@@ -9,6 +9,7 @@
 //! edit counter, so reading several properties of a step reads the bank once; any edit through
 //! any handle bumps the counter and makes every cached value stale.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -26,7 +27,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
 use crate::errors::{self, FormatError, ValidationError, Where, raise};
-use crate::util;
+use crate::util::{self, Int, Number, opt};
 
 /// An OtError as a Python exception: byte-layout problems are FormatError with the byte offset,
 /// text problems FormatError with line and column, values and places ValidationError, file
@@ -68,24 +69,52 @@ pub fn ot_error(e: OtError, file: Option<&Path>) -> PyErr {
 
 /// The error of reading `path` again with the reader of its kind (by file name), as FormatError.
 fn reparse(path: &Path) -> Option<PyErr> {
-    use groovekit_octatrack::raw;
     let bytes = std::fs::read(path).ok()?;
-    let stem = path.file_stem()?.to_str()?;
+    reparse_bytes(path, &bytes, Some(path))
+}
+
+/// The error of reading `bytes`, the file `name` of a project, with the reader of its kind (by
+/// file name), as FormatError with its offset; `file` names it in the error (None for bytes in
+/// memory, whose message then starts with the name). None when the bytes read.
+fn reparse_bytes(name: &Path, bytes: &[u8], file: Option<&Path>) -> Option<PyErr> {
+    use groovekit_octatrack::raw;
+    let stem = name.file_stem()?.to_str()?;
     let e = if stem == "project" {
-        ProjectFile::parse(&bytes).err()
+        ProjectFile::parse(bytes).err()
     } else if stem.starts_with("bank") {
-        raw::bank::Bank::read(&bytes).err()
+        raw::bank::Bank::read(bytes).err()
     } else if stem.starts_with("arr") {
-        raw::arrangement::Arrangement::read(&bytes).err()
+        raw::arrangement::Arrangement::read(bytes).err()
     } else if stem == "markers" {
-        raw::markers::Markers::read(&bytes).err()
+        raw::markers::Markers::read(bytes).err()
     } else {
         None
     }?;
+    if file.is_none() {
+        let offset = ot_verify::error_offset(&e);
+        return Some(raise::<FormatError>(format!("{}: {e}", name.display()), Where::offset(None, offset)));
+    }
     Some(match e {
-        OtError::Invalid { .. } => raise::<FormatError>(e.to_string(), Where::file(Some(path))),
-        other => ot_error(other, Some(path)),
+        OtError::Invalid { .. } => raise::<FormatError>(e.to_string(), Where::file(file)),
+        other => ot_error(other, file),
     })
+}
+
+/// A project of files held in memory (name -> bytes): an error names the file that does not
+/// read, with its offset (FormatError), as opening a folder does.
+fn project_from_files(py: Python<'_>, files: Vec<(String, Vec<u8>)>) -> PyResult<Project> {
+    match py.detach(|| RsProject::from_files(files.iter().map(|(n, b)| (n.as_str(), b.clone())))) {
+        Ok(inner) => Ok(Project { inner, edits: Arc::default() }),
+        Err(e) => {
+            // Which file: read each again for the offset its reader reports.
+            for (name, bytes) in &files {
+                if let Some(found) = reparse_bytes(Path::new(name), bytes, None) {
+                    return Err(found);
+                }
+            }
+            Err(err(e))
+        }
+    }
 }
 
 fn err(e: OtError) -> PyErr {
@@ -94,7 +123,8 @@ fn err(e: OtError) -> PyErr {
 
 /// A 1-based number for the crate (which checks the upper bound and names the place), or a
 /// ValidationError for numbers below 1 or beyond a byte.
-fn num(what: &str, n: i64) -> PyResult<u8> {
+fn num(what: &str, n: impl Into<Number>) -> PyResult<u8> {
+    let n = n.into().value(what)?;
     u8::try_from(n).ok().filter(|&k| k >= 1).ok_or_else(|| {
         raise::<ValidationError>(format!("{what} {n} does not exist (numbers count from 1)"), Where::default())
     })
@@ -253,6 +283,73 @@ impl Project {
         util::to_py(py, &report)
     }
 
+    /// Opens a project from the bytes of a zip archive held in memory (an upload), as
+    /// `open_zip` opens a file: no folder on disk; `to_zip_bytes()` gives an archive again (the
+    /// archive's samples carried over), `save(path)` writes the project into a folder. The GIL is
+    /// released while reading.
+    #[staticmethod]
+    fn from_zip_bytes(py: Python<'_>, data: Cow<'_, [u8]>) -> PyResult<Self> {
+        let bytes = data.into_owned();
+        let inner = py.detach(|| RsProject::from_zip_bytes(bytes)).map_err(err)?;
+        Ok(Self { inner, edits: Arc::default() })
+    }
+
+    /// The project as the bytes of a zip archive, as `save_zip` writes it, nothing written to
+    /// disk: its files under `NAME/` (`name`, default the project's name, else `PROJECT`) and,
+    /// with `samples`, the samples (from the Set on disk for a project in a folder, or carried
+    /// over from the archive the project was read from). The GIL is released while writing.
+    #[pyo3(signature = (also_strd=false, samples=true, name=None))]
+    #[allow(clippy::wrong_self_convention)] // the Python name; unread files are read first (&mut)
+    fn to_zip_bytes<'py>(
+        &mut self,
+        py: Python<'py>,
+        also_strd: bool,
+        samples: bool,
+        name: Option<String>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let options = ZipOptions { strd: also_strd, samples, name, dry_run: false };
+        let inner = &mut self.inner;
+        let (bytes, _) = py.detach(|| inner.to_zip_bytes(&options)).map_err(err)?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// A project from the bytes of its files held in memory, by file name (`{"project.work":
+    /// ..., "bank01.work": ..., "arr01.work": ..., "markers.work": ...}`; `.strd` names too, the
+    /// `.work` read first when both are given). A file not given is the device's blank one. The
+    /// project has no folder: `save(path)` writes one, `to_files()` gives the bytes back. A file
+    /// that does not read raises FormatError naming it, with its byte offset.
+    #[staticmethod]
+    fn from_files(py: Python<'_>, files: &Bound<'_, PyDict>) -> PyResult<Self> {
+        let mut owned = Vec::with_capacity(files.len());
+        for (name, data) in files.iter() {
+            owned.push((name.extract::<String>()?, data.extract::<Cow<'_, [u8]>>()?.into_owned()));
+        }
+        project_from_files(py, owned)
+    }
+
+    /// A project from the bytes of its `project.work` (settings and sample slots) held in
+    /// memory; banks, arrangements and markers are the device's blank ones (`from_files` takes
+    /// them too).
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: Cow<'_, [u8]>) -> PyResult<Self> {
+        project_from_files(py, vec![("project.work".to_string(), data.into_owned())])
+    }
+
+    /// Every file of the project as bytes, by name (`project.work`, `bank01.work` ...,
+    /// `arr01.work` ..., `markers.work`; with `also_strd` the `.strd` copies too), as `save`
+    /// would write them; nothing is written.
+    #[pyo3(signature = (also_strd=false))]
+    #[allow(clippy::wrong_self_convention)] // the Python name; unread files are read first (&mut)
+    fn to_files<'py>(&mut self, py: Python<'py>, also_strd: bool) -> PyResult<Bound<'py, PyDict>> {
+        let inner = &mut self.inner;
+        let files = py.detach(|| inner.to_files(also_strd)).map_err(err)?;
+        let out = PyDict::new(py);
+        for (name, bytes) in files {
+            out.set_item(name, PyBytes::new(py, &bytes))?;
+        }
+        Ok(out)
+    }
+
     /// The project's name: its folder's name, or the folder name inside the archive it was read
     /// from; None for a new project without a folder.
     #[getter]
@@ -324,15 +421,16 @@ impl Project {
     /// its path is written relative to the project folder and its markers trim set to the whole
     /// file. `slot` None takes the first free slot 1-128. Returns the slot number.
     #[pyo3(signature = (path, pool, slot=None))]
-    fn add_sample(&mut self, path: PathBuf, pool: &str, slot: Option<u16>) -> PyResult<u16> {
+    fn add_sample(&mut self, path: PathBuf, pool: &str, slot: Option<Int>) -> PyResult<u16> {
         let pool = self::pool(pool)?;
+        let slot = opt(slot, "slot")?;
         let n = self.inner.add_sample(&path, pool, slot).map_err(|e| ot_error(e, Some(&path)))?;
         self.edits.fetch_add(1, Ordering::Relaxed);
         Ok(n)
     }
 
     /// Bank `n` (1-16), read from bankNN.work (or .strd, or blank) when first used.
-    fn bank(slf: Bound<'_, Self>, n: i64) -> PyResult<Bank> {
+    fn bank(slf: Bound<'_, Self>, n: Int) -> PyResult<Bank> {
         let b = num("bank", n)?;
         slf.borrow_mut().bank_ref(b)?;
         Ok(Bank { project: slf.unbind(), b })
@@ -347,7 +445,7 @@ impl Project {
     }
 
     /// Arrangement `n` (1-8), a live view (read when first asked for; `save()` writes edits).
-    fn arrangement(slf: Bound<'_, Self>, n: i64) -> PyResult<Arrangement> {
+    fn arrangement(slf: Bound<'_, Self>, n: Int) -> PyResult<Arrangement> {
         let a = num("arrangement", n)?;
         {
             let mut proj = slf.borrow_mut();
@@ -410,6 +508,24 @@ impl Arrangement {
 
 #[pymethods]
 impl Arrangement {
+    /// An arrangement from the bytes of an arrangement file held in memory (`arrNN.work` or
+    /// `.strd`), as arrangement `number` (1-8) of a project with no folder: read, edit, then
+    /// `to_bytes()`. Damaged bytes raise FormatError with the byte offset.
+    #[staticmethod]
+    #[pyo3(signature = (data, number=None))]
+    fn from_bytes(py: Python<'_>, data: Cow<'_, [u8]>, number: Option<Int>) -> PyResult<Arrangement> {
+        let a = match number {
+            Some(n) => util::from_one("arrangement", n, 8)? as u8 + 1,
+            None => 1,
+        };
+        let name = format!("arr{a:02}.work");
+        if let Some(e) = reparse_bytes(Path::new(&name), &data, None) {
+            return Err(e);
+        }
+        let project = Py::new(py, project_from_files(py, vec![(name, data.into_owned())])?)?;
+        Ok(Arrangement { project, number: a })
+    }
+
     /// Arrangement number 1-8.
     #[getter]
     fn number(&self) -> u8 {
@@ -447,22 +563,33 @@ impl Arrangement {
     /// the device stores it (0-63), `length` steps from step `offset + 1`, the tempo in BPM while
     /// it plays (None: the pattern's), scenes A/B 1-16 (None: unchanged), the track mute mask and
     /// the MIDI transpose of the 8 MIDI tracks. Returns the row number (1-256).
-    #[pyo3(signature = (bank, pattern, repeats=0, length=16, offset=0, tempo=None, scene_a=None, scene_b=None, mute_mask=0, transpose=None))]
+    #[pyo3(
+        signature = (bank, pattern, repeats=Int::from(0), length=Int::from(16), offset=Int::from(0), tempo=None, scene_a=None, scene_b=None, mute_mask=Int::from(0), transpose=None),
+        text_signature = "($self, bank, pattern, repeats=0, length=16, offset=0, tempo=None, scene_a=None, scene_b=None, mute_mask=0, transpose=None)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn append_pattern(
         &self,
         py: Python<'_>,
-        bank: u8,
-        pattern: u8,
-        repeats: u8,
-        length: u8,
-        offset: u8,
+        bank: Int,
+        pattern: Int,
+        repeats: Int,
+        length: Int,
+        offset: Int,
         tempo: Option<f64>,
-        scene_a: Option<u8>,
-        scene_b: Option<u8>,
-        mute_mask: u8,
-        transpose: Option<[i8; 8]>,
+        scene_a: Option<Int>,
+        scene_b: Option<Int>,
+        mute_mask: Int,
+        transpose: Option<[Int; 8]>,
     ) -> PyResult<u16> {
+        let (bank, pattern) = (bank.get("bank")?, pattern.get("pattern")?);
+        let (repeats, length, offset) = (repeats.get("repeats")?, length.get("length")?, offset.get("offset")?);
+        let (scene_a, scene_b) = (opt(scene_a, "scene A")?, opt(scene_b, "scene B")?);
+        let mute_mask = mute_mask.get("mute mask")?;
+        let mut shifts = [0i8; 8];
+        for (to, v) in shifts.iter_mut().zip(transpose.iter().flatten()) {
+            *to = v.get("transpose")?;
+        }
         let row = RsPatternRow {
             repeats,
             length,
@@ -471,7 +598,7 @@ impl Arrangement {
             scene_a,
             scene_b,
             mute_mask,
-            transpose: transpose.unwrap_or([0; 8]),
+            transpose: shifts,
             ..RsPatternRow::new(bank, pattern)
         };
         self.edit(py, |a| a.push_row(Self::BLOCK, &RsRow::Pattern(row)))
@@ -479,8 +606,9 @@ impl Arrangement {
 
     /// Appends a loop back to row `target` (1-256), `count` times (0 = forever; a later target
     /// with count 0 is a jump, the row's own number a halt). Returns the row number.
-    #[pyo3(signature = (target, count=0))]
-    fn append_loop(&self, py: Python<'_>, target: u16, count: u8) -> PyResult<u16> {
+    #[pyo3(signature = (target, count=Int::from(0)), text_signature = "($self, target, count=0)")]
+    fn append_loop(&self, py: Python<'_>, target: Int, count: Int) -> PyResult<u16> {
+        let (target, count) = (target.get("loop target row")?, count.get("loop count")?);
         self.edit(py, |a| a.push_row(Self::BLOCK, &RsRow::Loop { count, target }))
     }
 
@@ -527,6 +655,24 @@ pub struct Bank {
 
 #[pymethods]
 impl Bank {
+    /// A bank from the bytes of a bank file held in memory (`bankNN.work` or `.strd`, an
+    /// upload), as bank `number` (1-16) of a project with no folder: read, edit, then
+    /// `to_bytes()`. Damaged bytes raise FormatError with the byte offset, as `Project.open`.
+    #[staticmethod]
+    #[pyo3(signature = (data, number=None))]
+    fn from_bytes(py: Python<'_>, data: Cow<'_, [u8]>, number: Option<Int>) -> PyResult<Bank> {
+        let b = match number {
+            Some(n) => util::from_one("bank", n, 16)? as u8 + 1,
+            None => 1,
+        };
+        let name = format!("bank{b:02}.work");
+        if let Some(e) = reparse_bytes(Path::new(&name), &data, None) {
+            return Err(e);
+        }
+        let project = Py::new(py, project_from_files(py, vec![(name, data.into_owned())])?)?;
+        Ok(Bank { project, b })
+    }
+
     /// Bank number 1-16.
     #[getter]
     fn number(&self) -> u8 {
@@ -534,7 +680,7 @@ impl Bank {
     }
 
     /// Pattern `n` (1-16).
-    fn pattern(&self, py: Python<'_>, n: i64) -> PyResult<Pattern> {
+    fn pattern(&self, py: Python<'_>, n: Int) -> PyResult<Pattern> {
         let p = num("pattern", n)?;
         self.project.borrow_mut(py).bank_ref(self.b)?.pattern(p).map_err(err)?;
         Ok(Pattern { project: self.project.clone_ref(py), b: self.b, p })
@@ -548,7 +694,7 @@ impl Bank {
 
     /// Part `n` (1-4), the working copy, or the saved copy with `saved=True`.
     #[pyo3(signature = (n, saved=false))]
-    fn part(&self, py: Python<'_>, n: i64, saved: bool) -> PyResult<Part> {
+    fn part(&self, py: Python<'_>, n: Int, saved: bool) -> PyResult<Part> {
         let part = num("part", n)?;
         self.project.borrow_mut(py).bank_ref(self.b)?.part_name(part).map_err(err)?;
         Ok(Part { project: self.project.clone_ref(py), b: self.b, part, saved })
@@ -627,7 +773,8 @@ impl Pattern {
 
     /// Sets the part (1-4).
     #[setter]
-    fn set_part(&self, py: Python<'_>, v: u8) -> PyResult<()> {
+    fn set_part(&self, py: Python<'_>, v: Int) -> PyResult<()> {
+        let v = v.get("pattern part")?;
         self.edit(py, |s| s.part = v)
     }
 
@@ -639,7 +786,8 @@ impl Pattern {
 
     /// Sets the master length (1-64).
     #[setter]
-    fn set_length(&self, py: Python<'_>, v: u8) -> PyResult<()> {
+    fn set_length(&self, py: Python<'_>, v: Int) -> PyResult<()> {
+        let v = v.get("pattern length")?;
         self.edit(py, |s| s.master_length = v)
     }
 
@@ -651,7 +799,8 @@ impl Pattern {
 
     /// Sets the master scale code (0-6).
     #[setter]
-    fn set_scale(&self, py: Python<'_>, v: u8) -> PyResult<()> {
+    fn set_scale(&self, py: Python<'_>, v: Int) -> PyResult<()> {
+        let v = v.get("pattern scale")?;
         self.edit(py, |s| s.master_scale = v)
     }
 
@@ -680,14 +829,14 @@ impl Pattern {
     }
 
     /// Audio track `t` (1-8).
-    fn audio_track(&self, py: Python<'_>, t: i64) -> PyResult<AudioTrack> {
+    fn audio_track(&self, py: Python<'_>, t: Int) -> PyResult<AudioTrack> {
         let t = num("track", t)?;
         self.project.borrow_mut(py).bank_ref(self.b)?.audio_track(self.p, t).map_err(err)?;
         Ok(AudioTrack { project: self.project.clone_ref(py), b: self.b, p: self.p, t })
     }
 
     /// MIDI track `t` (1-8).
-    fn midi_track(&self, py: Python<'_>, t: i64) -> PyResult<MidiTrack> {
+    fn midi_track(&self, py: Python<'_>, t: Int) -> PyResult<MidiTrack> {
         let t = num("MIDI track", t)?;
         self.project.borrow_mut(py).bank_ref(self.b)?.midi_track(self.p, t).map_err(err)?;
         Ok(MidiTrack { project: self.project.clone_ref(py), b: self.b, p: self.p, t })
@@ -765,7 +914,8 @@ macro_rules! track_settings {
 
             /// Sets the track length (1-64).
             #[setter]
-            fn set_length(&self, py: Python<'_>, v: u8) -> PyResult<()> {
+            fn set_length(&self, py: Python<'_>, v: Int) -> PyResult<()> {
+                let v = v.get("track length")?;
                 self.edit(py, |s| s.length = v)
             }
 
@@ -777,7 +927,8 @@ macro_rules! track_settings {
 
             /// Sets the track scale code (0-6).
             #[setter]
-            fn set_scale(&self, py: Python<'_>, v: u8) -> PyResult<()> {
+            fn set_scale(&self, py: Python<'_>, v: Int) -> PyResult<()> {
+                let v = v.get("track scale")?;
                 self.edit(py, |s| s.scale = v)
             }
 
@@ -789,7 +940,8 @@ macro_rules! track_settings {
 
             /// Sets the swing amount (0-30).
             #[setter]
-            fn set_swing_amount(&self, py: Python<'_>, v: u8) -> PyResult<()> {
+            fn set_swing_amount(&self, py: Python<'_>, v: Int) -> PyResult<()> {
+                let v = v.get("swing amount")?;
                 self.edit(py, |s| s.swing_amount = v)
             }
 
@@ -819,7 +971,7 @@ pub struct AudioTrack {
 
 track_settings!(AudioTrack, audio_track, set_audio_track, "AudioTrack", {
     /// Step `s` (1-64).
-    fn step(&self, py: Python<'_>, s: i64) -> PyResult<AudioStep> {
+    fn step(&self, py: Python<'_>, s: Int) -> PyResult<AudioStep> {
         let s = num("step", s)?;
         AudioStep::read(self.project.clone_ref(py), py, self.b, self.p, self.t, s)
     }
@@ -847,7 +999,7 @@ pub struct MidiTrack {
 
 track_settings!(MidiTrack, midi_track, set_midi_track, "MidiTrack", {
     /// Step `s` (1-64).
-    fn step(&self, py: Python<'_>, s: i64) -> PyResult<MidiStep> {
+    fn step(&self, py: Python<'_>, s: Int) -> PyResult<MidiStep> {
         let s = num("step", s)?;
         MidiStep::read(self.project.clone_ref(py), py, self.b, self.p, self.t, s)
     }
@@ -1059,7 +1211,8 @@ macro_rules! step_common {
 
             /// Sets the micro-timing (-23..23).
             #[setter]
-            fn set_micro(&self, py: Python<'_>, v: i8) -> PyResult<()> {
+            fn set_micro(&self, py: Python<'_>, v: Int) -> PyResult<()> {
+                let v = v.get("micro-timing")?;
                 self.at.edit(py, |s| {
                     s.micro = v;
                     Ok(())
@@ -1074,7 +1227,8 @@ macro_rules! step_common {
 
             /// Sets the number of trigs (1-8).
             #[setter]
-            fn set_repeats(&self, py: Python<'_>, v: u8) -> PyResult<()> {
+            fn set_repeats(&self, py: Python<'_>, v: Int) -> PyResult<()> {
+                let v = v.get("repeats")?;
                 self.at.edit(py, |s| {
                     s.repeats = v;
                     Ok(())
@@ -1098,7 +1252,11 @@ macro_rules! step_common {
 
             /// Replaces every lock with those of `locks` (name -> value or None).
             #[setter]
-            fn set_locks(&self, py: Python<'_>, locks: std::collections::BTreeMap<String, Option<u16>>) -> PyResult<()> {
+            fn set_locks(&self, py: Python<'_>, locks: std::collections::BTreeMap<String, Option<Int>>) -> PyResult<()> {
+                let locks = locks
+                    .into_iter()
+                    .map(|(k, v)| Ok((k.clone(), opt(v, &format!("lock {k}"))?)))
+                    .collect::<PyResult<std::collections::BTreeMap<String, Option<u16>>>>()?;
                 self.at.edit(py, |s| Self::replace_locks(s, &locks))
             }
 
@@ -1182,7 +1340,8 @@ step_common!(AudioStep, "AudioStep", [
 
     /// Sets or clears (None) the sample lock (1-128; Flex 129-136 = recorder buffers).
     #[setter]
-    fn set_sample_lock(&self, py: Python<'_>, v: Option<u16>) -> PyResult<()> {
+    fn set_sample_lock(&self, py: Python<'_>, v: Option<Int>) -> PyResult<()> {
+        let v = opt(v, "sample lock")?;
         self.at.edit(py, |s| s.set_sample_lock(v).map_err(err))
     }
 
@@ -1194,7 +1353,8 @@ step_common!(AudioStep, "AudioStep", [
 
     /// Sets or clears the slice lock (1-64).
     #[setter]
-    fn set_slice_lock(&self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
+    fn set_slice_lock(&self, py: Python<'_>, v: Option<Int>) -> PyResult<()> {
+        let v = opt(v, "slice lock")?;
         self.at.edit(py, |s| s.set_slice_lock(v).map_err(err))
     }
 
@@ -1206,7 +1366,8 @@ step_common!(AudioStep, "AudioStep", [
 
     /// Sets the retrig locks (count, time); None clears.
     #[setter]
-    fn set_retrig(&self, py: Python<'_>, v: (Option<u8>, Option<u8>)) -> PyResult<()> {
+    fn set_retrig(&self, py: Python<'_>, v: (Option<Int>, Option<Int>)) -> PyResult<()> {
+        let v = (opt(v.0, "retrig count")?, opt(v.1, "retrig time")?);
         self.at.edit(py, |s| s.set_retrig(v.0, v.1).map_err(err))
     }
 });
@@ -1270,8 +1431,8 @@ step_common!(MidiStep, "MidiStep", [
 
     /// Locks (0-127) or clears the note.
     #[setter]
-    fn set_note(&self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
-        self.set_one(py, "note.note", v)
+    fn set_note(&self, py: Python<'_>, v: Option<Int>) -> PyResult<()> {
+        self.set_one(py, "note.note", opt(v, "note")?)
     }
 
     /// The locked velocity (None: the track's default).
@@ -1282,8 +1443,8 @@ step_common!(MidiStep, "MidiStep", [
 
     /// Locks (0-127) or clears the velocity.
     #[setter]
-    fn set_velocity(&self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
-        self.set_one(py, "note.vel", v)
+    fn set_velocity(&self, py: Python<'_>, v: Option<Int>) -> PyResult<()> {
+        self.set_one(py, "note.vel", opt(v, "velocity")?)
     }
 
     /// The locked length code (None: the track's default).
@@ -1294,8 +1455,8 @@ step_common!(MidiStep, "MidiStep", [
 
     /// Locks (0-127) or clears the length code.
     #[setter]
-    fn set_length(&self, py: Python<'_>, v: Option<u8>) -> PyResult<()> {
-        self.set_one(py, "note.len", v)
+    fn set_length(&self, py: Python<'_>, v: Option<Int>) -> PyResult<()> {
+        self.set_one(py, "note.len", opt(v, "note length")?)
     }
 
     /// Chord notes 2-4 as stored (NOT2-NOT4, an offset around 64), None where not locked.
@@ -1365,7 +1526,8 @@ impl Locks {
     }
 
     /// Locks `name` to `value` (None clears).
-    fn __setitem__(&self, py: Python<'_>, name: &str, value: Option<u16>) -> PyResult<()> {
+    fn __setitem__(&self, py: Python<'_>, name: &str, value: Option<Int>) -> PyResult<()> {
+        let value = opt(value, &format!("lock {name}"))?;
         self.store(py, name, value)
     }
 
@@ -1394,8 +1556,17 @@ impl Locks {
 
     /// The value of `name`, or `default` when it is not locked.
     #[pyo3(signature = (name, default=None))]
-    fn get(&self, py: Python<'_>, name: &str, default: Option<u16>) -> PyResult<Option<u16>> {
-        Ok(self.lookup(py, name)?.or(default))
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        default: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        // The default is returned as given (any object), as dict.get does.
+        match self.lookup(py, name)? {
+            Some(v) => Ok(Some(v.into_pyobject(py)?.into_any())),
+            None => Ok(default),
+        }
     }
 
     /// The names of the locks set.
@@ -1473,7 +1644,7 @@ impl Part {
     }
 
     /// Audio track `t` (1-8) of the part.
-    fn track(&self, py: Python<'_>, t: i64) -> PyResult<PartTrack> {
+    fn track(&self, py: Python<'_>, t: Int) -> PyResult<PartTrack> {
         let t = num("track", t)?;
         self.project.borrow_mut(py).bank_ref(self.b)?.part_track(self.part, copy_of(self.saved), t).map_err(err)?;
         Ok(PartTrack { project: self.project.clone_ref(py), b: self.b, part: self.part, saved: self.saved, t })
@@ -1494,7 +1665,7 @@ impl Part {
     }
 
     /// MIDI track `t` (1-8) of the part.
-    fn midi_track(&self, py: Python<'_>, t: i64) -> PyResult<MidiPartTrack> {
+    fn midi_track(&self, py: Python<'_>, t: Int) -> PyResult<MidiPartTrack> {
         let t = num("MIDI track", t)?;
         self.project
             .borrow_mut(py)
@@ -1505,7 +1676,7 @@ impl Part {
     }
 
     /// A scene lock of scene 1-16, track 1-8, by parameter name (None: not locked).
-    fn scene_lock(&self, py: Python<'_>, scene: i64, track: i64, name: &str) -> PyResult<Option<u16>> {
+    fn scene_lock(&self, py: Python<'_>, scene: Int, track: Int, name: &str) -> PyResult<Option<u16>> {
         let (scene, track) = (num("scene", scene)?, num("track", track)?);
         self.project
             .borrow_mut(py)
@@ -1515,8 +1686,9 @@ impl Part {
     }
 
     /// Sets (a value) or clears (None) a scene lock.
-    fn set_scene_lock(&self, py: Python<'_>, scene: i64, track: i64, name: &str, value: Option<u16>) -> PyResult<()> {
+    fn set_scene_lock(&self, py: Python<'_>, scene: Int, track: Int, name: &str, value: Option<Int>) -> PyResult<()> {
         let (scene, track) = (num("scene", scene)?, num("track", track)?);
+        let value = opt(value, &format!("scene lock {name}"))?;
         let (part, copy) = (self.part, copy_of(self.saved));
         self.project.borrow_mut(py).edit_bank(self.b, |bank| bank.set_scene_lock(part, copy, scene, track, name, value))
     }
@@ -1612,7 +1784,8 @@ impl PartTrack {
 
     /// Sets the FX1 type id.
     #[setter]
-    fn set_fx1(&self, py: Python<'_>, id: u8) -> PyResult<()> {
+    fn set_fx1(&self, py: Python<'_>, id: Int) -> PyResult<()> {
+        let id = id.get("FX1 type")?;
         self.edit(py, |v| {
             v.fx1 = id;
             Ok(())
@@ -1627,7 +1800,8 @@ impl PartTrack {
 
     /// Sets the FX2 type id.
     #[setter]
-    fn set_fx2(&self, py: Python<'_>, id: u8) -> PyResult<()> {
+    fn set_fx2(&self, py: Python<'_>, id: Int) -> PyResult<()> {
+        let id = id.get("FX2 type")?;
         self.edit(py, |v| {
             v.fx2 = id;
             Ok(())
@@ -1649,7 +1823,8 @@ impl PartTrack {
 
     /// Sets (main, cue) volume.
     #[setter]
-    fn set_volume(&self, py: Python<'_>, vol: (u8, u8)) -> PyResult<()> {
+    fn set_volume(&self, py: Python<'_>, vol: (Int, Int)) -> PyResult<()> {
+        let vol = (vol.0.get("main volume")?, vol.1.get("cue volume")?);
         self.edit(py, |v| {
             v.volume = vol;
             Ok(())
@@ -1664,7 +1839,8 @@ impl PartTrack {
 
     /// Sets the static slot (1-128).
     #[setter]
-    fn set_static_slot(&self, py: Python<'_>, slot: u16) -> PyResult<()> {
+    fn set_static_slot(&self, py: Python<'_>, slot: Int) -> PyResult<()> {
+        let slot = slot.get("static slot")?;
         self.edit(py, |v| {
             v.static_slot = slot;
             Ok(())
@@ -1679,7 +1855,8 @@ impl PartTrack {
 
     /// Sets the flex slot (1-136).
     #[setter]
-    fn set_flex_slot(&self, py: Python<'_>, slot: u16) -> PyResult<()> {
+    fn set_flex_slot(&self, py: Python<'_>, slot: Int) -> PyResult<()> {
+        let slot = slot.get("flex slot")?;
         self.edit(py, |v| {
             v.flex_slot = slot;
             Ok(())
@@ -1694,7 +1871,8 @@ impl PartTrack {
 
     /// Sets the recorder buffer slot (1-136).
     #[setter]
-    fn set_recorder_slot(&self, py: Python<'_>, slot: u16) -> PyResult<()> {
+    fn set_recorder_slot(&self, py: Python<'_>, slot: Int) -> PyResult<()> {
+        let slot = slot.get("recorder slot")?;
         self.edit(py, |v| {
             v.recorder_slot = slot;
             Ok(())
@@ -1714,7 +1892,8 @@ impl PartTrack {
     }
 
     /// Sets a page value by name (0-127).
-    fn set_param(&self, py: Python<'_>, name: &str, value: u8) -> PyResult<()> {
+    fn set_param(&self, py: Python<'_>, name: &str, value: Int) -> PyResult<()> {
+        let value = value.get(name)?;
         self.edit(py, |v| v.set_param(name, value))
     }
 
@@ -1778,7 +1957,8 @@ impl MidiPartTrack {
 
     /// Sets the MIDI channel (1-16).
     #[setter]
-    fn set_channel(&self, py: Python<'_>, c: u8) -> PyResult<()> {
+    fn set_channel(&self, py: Python<'_>, c: Int) -> PyResult<()> {
+        let c = c.get("MIDI channel")?;
         self.edit(py, |v| v.channel = c)
     }
 
@@ -1790,7 +1970,8 @@ impl MidiPartTrack {
 
     /// Sets the bank select (0-127 or None).
     #[setter]
-    fn set_bank(&self, py: Python<'_>, b: Option<u8>) -> PyResult<()> {
+    fn set_bank(&self, py: Python<'_>, b: Option<Int>) -> PyResult<()> {
+        let b = opt(b, "bank select")?;
         self.edit(py, |v| v.bank = b)
     }
 
@@ -1802,7 +1983,8 @@ impl MidiPartTrack {
 
     /// Sets the program change (0-127 or None).
     #[setter]
-    fn set_program(&self, py: Python<'_>, p: Option<u8>) -> PyResult<()> {
+    fn set_program(&self, py: Python<'_>, p: Option<Int>) -> PyResult<()> {
+        let p = opt(p, "program change")?;
         self.edit(py, |v| v.program = p)
     }
 
@@ -1814,7 +1996,8 @@ impl MidiPartTrack {
 
     /// Sets the default note.
     #[setter]
-    fn set_note(&self, py: Python<'_>, n: u8) -> PyResult<()> {
+    fn set_note(&self, py: Python<'_>, n: Int) -> PyResult<()> {
+        let n = n.get("default note")?;
         self.edit(py, |v| v.note = n)
     }
 
@@ -1826,7 +2009,8 @@ impl MidiPartTrack {
 
     /// Sets the default velocity.
     #[setter]
-    fn set_velocity(&self, py: Python<'_>, n: u8) -> PyResult<()> {
+    fn set_velocity(&self, py: Python<'_>, n: Int) -> PyResult<()> {
+        let n = n.get("default velocity")?;
         self.edit(py, |v| v.velocity = n)
     }
 
@@ -1838,7 +2022,8 @@ impl MidiPartTrack {
 
     /// Sets the default length code.
     #[setter]
-    fn set_length(&self, py: Python<'_>, n: u8) -> PyResult<()> {
+    fn set_length(&self, py: Python<'_>, n: Int) -> PyResult<()> {
+        let n = n.get("default length")?;
         self.edit(py, |v| v.length = n)
     }
 
@@ -1848,7 +2033,8 @@ impl MidiPartTrack {
     }
 
     /// Sets a value of the MIDI track's pages by name.
-    fn set_param(&self, py: Python<'_>, name: &str, value: u16) -> PyResult<()> {
+    fn set_param(&self, py: Python<'_>, name: &str, value: Int) -> PyResult<()> {
+        let value = value.get(name)?;
         let (part, copy, t) = (self.part, copy_of(self.saved), self.t);
         self.project.borrow_mut(py).edit_bank(self.b, |bank| {
             let mut v = bank.midi_part_track(part, copy, t)?;

@@ -9,7 +9,7 @@ use numpy::PyArray2;
 use pyo3::prelude::*;
 
 use crate::errors::{FormatError, ValidationError, Where, raise};
-use crate::util;
+use crate::util::{self, Int};
 
 fn load_error(e: &model::LoadError, file: Option<&Path>) -> PyErr {
     let offset = match e {
@@ -143,7 +143,8 @@ impl Pattern {
     }
 
     /// The cell at `row`, `channel` (0-based, as Oktalyzer numbers them).
-    fn cell(&self, row: usize, channel: usize) -> PyResult<Cell> {
+    fn cell(&self, row: Int, channel: Int) -> PyResult<Cell> {
+        let (row, channel) = (row.usize("row")?, channel.usize("channel")?);
         if row >= usize::from(self.inner.rows) || channel >= self.channels {
             return Err(raise::<ValidationError>(
                 format!(
@@ -157,8 +158,8 @@ impl Pattern {
     }
 
     /// The cells of row `row`, one per channel.
-    fn row(&self, row: usize) -> PyResult<Vec<Cell>> {
-        (0..self.channels).map(|c| self.cell(row, c)).collect()
+    fn row(&self, row: Int) -> PyResult<Vec<Cell>> {
+        (0..self.channels).map(|c| self.cell(row.clone(), Int::from(c as i64))).collect()
     }
 
     /// The number of items iteration gives.
@@ -168,7 +169,8 @@ impl Pattern {
 
     /// Iterates over the rows (each a list of cells).
     fn __iter__(slf: PyRef<'_, Self>) -> PyResult<Bound<'_, pyo3::types::PyIterator>> {
-        let rows: Vec<Vec<Cell>> = (0..usize::from(slf.inner.rows)).map(|r| slf.row(r)).collect::<PyResult<_>>()?;
+        let rows: Vec<Vec<Cell>> =
+            (0..i64::from(slf.inner.rows)).map(|r| slf.row(Int::from(r))).collect::<PyResult<_>>()?;
         let list = pyo3::types::PyList::new(slf.py(), rows)?;
         list.try_iter()
     }
@@ -251,8 +253,9 @@ impl Module {
 
     /// Sets the initial speed (ticks per row) stored in the SPEE chunk.
     #[setter]
-    fn set_speed(&mut self, value: u16) {
-        self.inner.speed = value;
+    fn set_speed(&mut self, value: Int) -> PyResult<()> {
+        self.inner.speed = value.get("speed")?;
+        Ok(())
     }
 
     /// The song's order positions (pattern numbers), `song_length` entries.
@@ -320,25 +323,32 @@ impl Module {
     /// Renders the song as the original replayer plays it; returns float32 samples shaped
     /// (frames, channels). Options as `groovekit render`: `mute`/`solo` list logical channels
     /// from 1, as the CLI and Oktalyzer count them. The GIL is released while mixing.
-    #[pyo3(signature = (rate=48000, channels=2, interpolation="linear", stereo_separation=100, loops=1,
-        mute=Vec::new(), solo=Vec::new(), compat="original", pair_note_clamp=true,
-        max_seconds=1200, start_order=0))]
+    #[pyo3(signature = (rate=Int::from(48000), channels=Int::from(2), interpolation="linear",
+        stereo_separation=Int::from(100), loops=Int::from(1), mute=Vec::new(), solo=Vec::new(), compat="original",
+        pair_note_clamp=true, max_seconds=Int::from(1200), start_order=Int::from(0)),
+        text_signature = "($self, rate=48000, channels=2, interpolation='linear', stereo_separation=100, loops=1, mute=..., solo=..., compat='original', pair_note_clamp=True, max_seconds=1200, start_order=0)")]
     #[allow(clippy::too_many_arguments)]
     fn render<'py>(
         &self,
         py: Python<'py>,
-        rate: u32,
-        channels: u16,
+        rate: Int,
+        channels: Int,
         interpolation: &str,
-        stereo_separation: u8,
-        loops: u32,
-        mute: Vec<usize>,
-        solo: Vec<usize>,
+        stereo_separation: Int,
+        loops: Int,
+        mute: Vec<Int>,
+        solo: Vec<Int>,
         compat: &str,
         pair_note_clamp: bool,
-        max_seconds: u32,
-        start_order: usize,
+        max_seconds: Int,
+        start_order: Int,
     ) -> PyResult<Bound<'py, PyArray2<f32>>> {
+        let (rate, channels): (u32, u16) = (rate.get("rate")?, channels.get("channels")?);
+        let (stereo_separation, loops): (u8, u32) = (stereo_separation.get("stereo_separation")?, loops.get("loops")?);
+        let (max_seconds, start_order): (u32, usize) =
+            (max_seconds.get("max_seconds")?, start_order.usize("start_order")?);
+        let mute = mute.iter().map(|c| c.usize("muted channel")).collect::<PyResult<Vec<usize>>>()?;
+        let solo = solo.iter().map(|c| c.usize("solo channel")).collect::<PyResult<Vec<usize>>>()?;
         let bad = |m: String| raise::<ValidationError>(m, Where::default());
         if !(1..=2).contains(&channels) {
             return Err(bad(format!("channels must be 1 or 2, not {channels}")));
@@ -386,8 +396,10 @@ impl Module {
     /// The replayer's state tick by tick (as `groovekit okt trace --json`): a list of dicts with
     /// order, pattern, row, tick, speed, filter and per-channel note, period, volume, sample,
     /// position. `ticks` caps the count (default: the song played once).
-    #[pyo3(signature = (start_order=0, ticks=None))]
-    fn trace<'py>(&self, py: Python<'py>, start_order: usize, ticks: Option<u64>) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (start_order=Int::from(0), ticks=None), text_signature = "($self, start_order=0, ticks=None)")]
+    fn trace<'py>(&self, py: Python<'py>, start_order: Int, ticks: Option<Int>) -> PyResult<Bound<'py, PyAny>> {
+        let start_order = start_order.usize("start_order")?;
+        let ticks = ticks.map(|t| t.usize("ticks").map(|t| t as u64)).transpose()?;
         if start_order >= self.inner.song_order().len().max(1) {
             return Err(raise::<ValidationError>(
                 format!("start_order {start_order}: the song has {} order positions", self.inner.song_order().len()),

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use crate::errors::{self, FormatError, ValidationError, Where, raise};
-use crate::util::{self, from_one};
+use crate::util::{self, Int, from_one};
 
 /// An OpzError as a Python exception: file-level problems are FormatError, values and indices
 /// ValidationError.
@@ -34,7 +34,7 @@ fn err(e: OpzError) -> PyErr {
 #[derive(FromPyObject)]
 pub enum TrackRef {
     /// 1-based number.
-    Number(i64),
+    Number(crate::util::Int),
     /// Device name.
     Name(String),
 }
@@ -42,7 +42,7 @@ pub enum TrackRef {
 impl TrackRef {
     fn index(&self) -> PyResult<usize> {
         match self {
-            TrackRef::Number(n) => from_one("track", *n, TRACKS),
+            TrackRef::Number(n) => from_one("track", n.clone(), TRACKS),
             TrackRef::Name(s) => track_index(s).ok_or_else(|| {
                 raise::<ValidationError>(
                     format!("unknown track {s:?}: use one of {} or 1..=16", TRACK_NAMES.join(", ")),
@@ -149,16 +149,29 @@ impl Track {
     // The default length is written as a literal so that the Python signature shows it.
     /// Places a note in the first free slot of `step` (1..=16); returns the slot (from 1).
     /// Raises ValidationError for out-of-range values or when the polyphony is used up.
-    #[pyo3(signature = (step, note, velocity=100, duration=3072, micro=0))]
-    fn add_note(&self, py: Python<'_>, step: i64, note: u8, velocity: u8, duration: i32, micro: i8) -> PyResult<usize> {
+    #[pyo3(
+        signature = (step, note, velocity=Int::from(100), duration=Int::from(3072), micro=Int::from(0)),
+        text_signature = "($self, step, note, velocity=100, duration=3072, micro=0)"
+    )]
+    fn add_note(
+        &self,
+        py: Python<'_>,
+        step: Int,
+        note: Int,
+        velocity: Int,
+        duration: Int,
+        micro: Int,
+    ) -> PyResult<usize> {
         let s = from_one("step", step, STEPS)?;
+        let (note, velocity) = (note.get("note")?, velocity.get("velocity")?);
+        let (duration, micro) = (duration.get("duration")?, micro.get("micro-timing")?);
         let mut project = self.project.borrow_mut(py);
         let n = ops::NewNote { note, velocity, duration, micro };
         Ok(ops::add_note(&mut project.inner, self.p, self.t, s, n).map_err(err)? + 1)
     }
 
     /// Removes every note of `step` (1..=16).
-    fn clear_step(&self, py: Python<'_>, step: i64) -> PyResult<()> {
+    fn clear_step(&self, py: Python<'_>, step: Int) -> PyResult<()> {
         let s = from_one("step", step, STEPS)?;
         ops::clear_step_notes(&mut self.project.borrow_mut(py).inner, self.p, self.t, s).map_err(err)
     }
@@ -278,8 +291,8 @@ impl Project {
 
     /// Sets the tempo; raises ValidationError outside 40..=200.
     #[setter]
-    fn set_tempo(&mut self, bpm: u16) -> PyResult<()> {
-        ops::set_tempo(&mut self.inner, bpm).map_err(err)
+    fn set_tempo(&mut self, bpm: Int) -> PyResult<()> {
+        ops::set_tempo(&mut self.inner, bpm.get("tempo")?).map_err(err)
     }
 
     /// Swing 0..=255.
@@ -295,21 +308,21 @@ impl Project {
     }
 
     /// The patterns (1-based numbers) of chain `n` (1..=16; 16 is the one playing).
-    fn chain(&self, n: i64) -> PyResult<Vec<usize>> {
+    fn chain(&self, n: Int) -> PyResult<Vec<usize>> {
         let c = from_one("chain", n, 16)?;
         Ok(self.inner.chain(c).iter().map(|&p| usize::from(p) + 1).collect())
     }
 
     /// Sets chain `n` (1..=16) to these patterns (1-based).
-    fn set_chain(&mut self, n: i64, patterns: Vec<i64>) -> PyResult<()> {
+    fn set_chain(&mut self, n: Int, patterns: Vec<Int>) -> PyResult<()> {
         let c = from_one("chain", n, 16)?;
         let entries: Vec<u8> =
-            patterns.iter().map(|&p| from_one("pattern", p, PATTERNS).map(|p| p as u8)).collect::<PyResult<_>>()?;
+            patterns.into_iter().map(|p| from_one("pattern", p, PATTERNS).map(|p| p as u8)).collect::<PyResult<_>>()?;
         ops::set_chain(&mut self.inner, c, &entries).map_err(err)
     }
 
     /// Pattern `n` (1..=16).
-    fn pattern(slf: PyRef<'_, Self>, n: i64) -> PyResult<Pattern> {
+    fn pattern(slf: PyRef<'_, Self>, n: Int) -> PyResult<Pattern> {
         let p = from_one("pattern", n, PATTERNS)?;
         Ok(Pattern { project: slf.into(), p })
     }
@@ -323,7 +336,7 @@ impl Project {
     }
 
     /// Copies pattern `src` of `source` over pattern `dst` of this project.
-    fn copy_pattern(&mut self, source: &Project, src: i64, dst: i64) -> PyResult<()> {
+    fn copy_pattern(&mut self, source: &Project, src: Int, dst: Int) -> PyResult<()> {
         let (s, d) = (from_one("pattern", src, PATTERNS)?, from_one("pattern", dst, PATTERNS)?);
         ops::copy_pattern(&source.inner, s, &mut self.inner, d).map_err(err)
     }
@@ -336,9 +349,9 @@ impl Project {
         &self,
         py: Python<'py>,
         path: Option<PathBuf>,
-        pattern: Option<i64>,
-        chain: Option<i64>,
-        channels: Option<[u8; TRACKS]>,
+        pattern: Option<Int>,
+        chain: Option<Int>,
+        channels: Option<[Int; TRACKS]>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let mut opts = midi::ExportOptions::default();
         opts.order = match (pattern, chain) {
@@ -349,7 +362,11 @@ impl Project {
             (None, Some(c)) => midi::Order::Chain(from_one("chain", c, 16)?),
             (None, None) => opts.order,
         };
-        if let Some(ch) = channels {
+        if let Some(given) = channels {
+            let mut ch = [0u8; TRACKS];
+            for (to, c) in ch.iter_mut().zip(&given) {
+                *to = c.get("MIDI channel")?;
+            }
             if let Some(bad) = ch.iter().find(|&&c| c > 15) {
                 return Err(raise::<ValidationError>(
                     format!("MIDI channel {bad} is outside 0..=15"),

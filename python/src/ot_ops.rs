@@ -13,7 +13,7 @@ use groovekit_octatrack::ops::{backup, copy, slots as ot_slots};
 use pyo3::prelude::*;
 
 use crate::octatrack::ot_error;
-use crate::util;
+use crate::util::{self, Int};
 
 /// A bank copy: the slot map, the files it copies and writes, and (after it ran) the backup.
 /// `copy_bank(..., dry_run=True)` gives a plan that changes nothing; `apply()` runs it.
@@ -173,15 +173,16 @@ impl Plan {
 pub fn copy_bank(
     py: Python<'_>,
     src: PathBuf,
-    n: usize,
+    n: Int,
     dst: PathBuf,
-    m: usize,
+    m: Int,
     dry_run: bool,
     to_pool: bool,
     also_strd: bool,
     force: bool,
     missing: &str,
 ) -> PyResult<Plan> {
+    let (n, m) = (n.usize("source bank")?, m.usize("destination bank")?);
     let missing = missing_samples(missing)?;
     let opts = copy::CopyBankOptions { force, to_pool, also_strd, dry_run, missing, ..Default::default() };
     let inner = py.detach(|| copy::copy_bank(&src, n, &dst, m, opts)).map_err(|e| ot_error(e, Some(&dst)))?;
@@ -197,10 +198,12 @@ pub fn copy_bank(
 pub fn slots<'py>(
     py: Python<'py>,
     project: PathBuf,
-    bank: Option<usize>,
-    part: Option<u8>,
-    pattern: Option<u8>,
+    bank: Option<Int>,
+    part: Option<Int>,
+    pattern: Option<Int>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let bank = bank.map(|b| b.usize("bank")).transpose()?;
+    let (part, pattern) = (util::opt(part, "part")?, util::opt(pattern, "pattern")?);
     if let Some(b) = bank {
         copy::check_bank_number(b).map_err(|e| ot_error(e, Some(&project)))?;
     }
@@ -382,17 +385,19 @@ fn piece_plan(py: Python<'_>, opts: PieceOptions, dst: PathBuf, rerun: Rerun) ->
 pub fn copy_pattern(
     py: Python<'_>,
     src: PathBuf,
-    sb: usize,
-    sp: usize,
+    sb: Int,
+    sp: Int,
     dst: PathBuf,
-    db: usize,
-    dp: usize,
+    db: Int,
+    dp: Int,
     with_part: bool,
     dry_run: bool,
     to_pool: bool,
     force: bool,
     missing: &str,
 ) -> PyResult<PiecePlan> {
+    let (sb, sp) = (sb.usize("source bank")?, sp.usize("source pattern")?);
+    let (db, dp) = (db.usize("destination bank")?, dp.usize("destination pattern")?);
     let opts = PieceOptions { force, to_pool, dry_run, missing: missing_samples(missing)?, ..Default::default() };
     let d = dst.clone();
     piece_plan(py, opts, dst, Box::new(move |o| piece::copy_pattern(&src, sb, sp, &d, db, dp, with_part, o)))
@@ -406,17 +411,19 @@ pub fn copy_pattern(
 pub fn copy_part(
     py: Python<'_>,
     src: PathBuf,
-    sb: usize,
-    si: usize,
+    sb: Int,
+    si: Int,
     dst: PathBuf,
-    db: usize,
-    di: usize,
+    db: Int,
+    di: Int,
     working_only: bool,
     dry_run: bool,
     to_pool: bool,
     force: bool,
     missing: &str,
 ) -> PyResult<PiecePlan> {
+    let (sb, si) = (sb.usize("source bank")?, si.usize("source part")?);
+    let (db, di) = (db.usize("destination bank")?, di.usize("destination part")?);
     let opts = PieceOptions { force, to_pool, dry_run, missing: missing_samples(missing)?, ..Default::default() };
     let d = dst.clone();
     piece_plan(py, opts, dst, Box::new(move |o| piece::copy_part(&src, sb, si, &d, db, di, working_only, o)))
@@ -430,9 +437,9 @@ pub fn copy_part(
 pub fn copy_track(
     py: Python<'_>,
     src: PathBuf,
-    src_at: (usize, usize, usize),
+    src_at: (Int, Int, Int),
     dst: PathBuf,
-    dst_at: (usize, usize, usize),
+    dst_at: (Int, Int, Int),
     what: &str,
     midi: bool,
     dry_run: bool,
@@ -451,8 +458,10 @@ pub fn copy_track(
             ));
         }
     };
-    let at = |(bank, pattern, track): (usize, usize, usize)| TrackAt { bank, pattern, track };
-    let (from, to) = (at(src_at), at(dst_at));
+    let at = |(bank, pattern, track): (Int, Int, Int)| -> PyResult<TrackAt> {
+        Ok(TrackAt { bank: bank.usize("bank")?, pattern: pattern.usize("pattern")?, track: track.usize("track")? })
+    };
+    let (from, to) = (at(src_at)?, at(dst_at)?);
     let opts = PieceOptions { force, to_pool, dry_run, missing: missing_samples(missing)?, ..Default::default() };
     let d = dst.clone();
     piece_plan(py, opts, dst, Box::new(move |o| piece::copy_track(&src, from, &d, to, what, midi, o)))
@@ -469,15 +478,17 @@ pub fn copy_slots(
     py: Python<'_>,
     src: PathBuf,
     dst: PathBuf,
-    slots: Vec<u16>,
+    slots: Vec<Int>,
     pool: Option<&str>,
-    to: Option<u16>,
+    to: Option<Int>,
     dry_run: bool,
     to_pool: bool,
     force: bool,
     missing: &str,
     settings_only: bool,
 ) -> PyResult<PiecePlan> {
+    let slots = slots.iter().map(|s| s.get("slot")).collect::<PyResult<Vec<u16>>>()?;
+    let to = util::opt(to, "destination slot")?;
     let pool: Option<SlotType> = match pool {
         None => None,
         Some(p) => Some(crate::octatrack::pool(p)?),
@@ -565,11 +576,12 @@ pub fn relink<'py>(py: Python<'py>, project: PathBuf, search: PathBuf, dry_run: 
 pub fn clear<'py>(
     py: Python<'py>,
     project: PathBuf,
-    bank: usize,
+    bank: Int,
     patterns: bool,
     parts: bool,
     dry_run: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let bank = bank.usize("bank")?;
     let dir = project.clone();
     let what = ClearWhat { patterns, parts };
     cleanup_dict(py, project, move |o| cleanup::clear(&dir, bank, what, o), dry_run)

@@ -206,14 +206,15 @@ impl Song {
     /// Renders the song to float32 stereo samples shaped (frames, 2), as `groovekit render` mixes
     /// them (before its integer conversion). Assets are found beside the song file (or
     /// `song_dir`), or in `assets_dir`. The GIL is released while loading and mixing.
-    #[pyo3(signature = (rate=48000, assets_dir=None, song_dir=None))]
+    #[pyo3(signature = (rate=crate::util::Int::from(48000), assets_dir=None, song_dir=None), text_signature = "($self, rate=48000, assets_dir=None, song_dir=None)")]
     fn render<'py>(
         &self,
         py: Python<'py>,
-        rate: u32,
+        rate: crate::util::Int,
         assets_dir: Option<PathBuf>,
         song_dir: Option<PathBuf>,
     ) -> PyResult<Bound<'py, PyArray2<f32>>> {
+        let rate: u32 = rate.get("rate")?;
         let dir = song_dir
             .or_else(|| self.path.as_ref().and_then(|p| p.parent().map(Path::to_path_buf)))
             .unwrap_or_else(|| PathBuf::from("."));

@@ -372,3 +372,66 @@ fn unzip_on_a_full_disk_changes_nothing() {
         assert_eq!(snapshot(mnt), before);
     });
 }
+
+#[test]
+fn an_archive_in_memory_reads_and_writes_as_the_file_does() {
+    let Some(fx) = fixtures("zip_memory") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = in_set(&fx.join("octatrack/real-device"), &tmp.path().join("SET"));
+    let zip = tmp.path().join("p.zip");
+    let on_disk = Project::open(&dir).unwrap().save_zip(&zip, &ZipOptions::default()).unwrap();
+    // From a folder: the same entries (samples from the Set) as the file on disk.
+    let (bytes, report) = Project::open(&dir).unwrap().to_zip_bytes(&ZipOptions::default()).unwrap();
+    assert_eq!(report.bytes, bytes.len() as u64);
+    assert_eq!(
+        (report.project_files.len(), report.samples.len()),
+        (on_disk.project_files.len(), on_disk.samples.len())
+    );
+    let mem = tmp.path().join("mem.zip");
+    std::fs::write(&mem, &bytes).unwrap();
+    assert_eq!(entries(&mem), entries(&zip));
+    // From memory: the project reads as from the file, and its samples are carried over.
+    let mut p = Project::from_zip_bytes(std::fs::read(&zip).unwrap()).unwrap();
+    assert_eq!(p.name().as_deref(), Some("real-device"));
+    assert_eq!(p.to_files(false).unwrap(), Project::open(&dir).unwrap().to_files(false).unwrap());
+    p.set_tempo(99.0).unwrap();
+    let (again, report) = p.to_zip_bytes(&ZipOptions::default()).unwrap();
+    assert_eq!(report.carried_over.len(), on_disk.samples.len());
+    let back = tmp.path().join("again.zip");
+    std::fs::write(&back, &again).unwrap();
+    let (a, b) = (entries(&zip), entries(&back));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, v) in &a {
+        if k != "real-device/project.work" {
+            assert_eq!(b.get(k), Some(v), "{k}");
+        }
+    }
+    assert_eq!(Project::from_zip_bytes(again).unwrap().tempo(), Some(99.0));
+    // Damaged bytes: the same error as the file's, naming the archive in memory.
+    let err = Project::from_zip_bytes(b"PK junk".to_vec()).unwrap_err().to_string();
+    assert!(err.contains("not a readable zip archive"), "{err}");
+}
+
+#[test]
+fn saving_changes_into_a_deleted_project_folder_is_refused() {
+    let Some(fx) = fixtures("save_deleted") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("P");
+    copy_dir(&fx.join("octatrack/blank-project"), &dir);
+    let mut p = Project::open(&dir).unwrap();
+    p.set_tempo(99.0).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let err = p.save().unwrap_err().to_string();
+    assert!(err.contains("no longer exists") && err.contains("nothing was written"), "{err}");
+    assert!(!dir.exists(), "the folder was re-created");
+    // A folder emptied of its project file: the same.
+    copy_dir(&fx.join("octatrack/blank-project"), &dir);
+    std::fs::remove_file(dir.join("project.work")).unwrap();
+    let err = p.save().unwrap_err().to_string();
+    assert!(err.contains("project file is gone"), "{err}");
+    assert!(!dir.join("project.work").exists());
+    // Saving the whole project into a folder still works.
+    let other = tmp.path().join("Q");
+    p.save_to(&other, Default::default()).unwrap();
+    assert_eq!(Project::open(&other).unwrap().tempo(), Some(99.0));
+}

@@ -442,6 +442,18 @@ pub fn from_doc(doc: &Doc, load: &mut LoadFn<'_>) -> Result<Module, HumanError> 
     Ok(m)
 }
 
+/// Reads sample data kept inline as hex only (the `load` of a build from a document held in
+/// memory, with no folder for `file` references to be read from).
+pub fn load_inline(at: &str, r: &DataRef) -> Result<Vec<u8>, String> {
+    match (&r.hex, &r.file) {
+        (Some(h), _) => from_hex(h).ok_or_else(|| format!("{at}: hex data is not valid hex")),
+        (None, Some(f)) => Err(format!(
+            "{at}: the data is in the file `{f}`, and a document built from memory has no folder to read it from: dump with the data inline (no output file) or build from a file"
+        )),
+        (None, None) => Err(format!("{at}: neither `file` nor `hex` is given")),
+    }
+}
+
 /// Stores data inline as hex (for documents printed to standard output).
 pub fn store_inline(_label: &str, bytes: &[u8]) -> Result<DataRef, String> {
     Ok(DataRef { bytes: bytes.len(), file: None, hex: Some(to_hex(bytes)) })

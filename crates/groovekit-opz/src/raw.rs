@@ -26,6 +26,11 @@ pub const NEW_TRAILER: u32 = 7;
 /// The file ID (bytes 0..4) of every known project.
 pub const FILE_ID: u32 = 0x49;
 
+/// Whether `bytes` are a project by content: one of the two project sizes and the file ID.
+pub fn looks_like_project(bytes: &[u8]) -> bool {
+    matches!(bytes.len(), LEN_WITH_TRAILER | LEN_WITHOUT_TRAILER) && bytes.get(0..4) == Some(&FILE_ID.to_le_bytes()[..])
+}
+
 /// Header offsets (reference §3.1).
 pub mod header {
     /// u32 file ID.

@@ -142,6 +142,19 @@ enum Block {
 /// The statement keywords, for messages and suggestions.
 pub const KEYWORDS: [&str; 5] = ["BPM", "SAMPLE", "PATTERN", "SCORE", "HUMANIZE"];
 
+/// Whether `bytes` read as a `.track` song by content: UTF-8 text whose first statement (after
+/// comments and blank lines) starts with a keyword. Detection without a file name (uploads,
+/// `groovekit.detect_bytes`); a file named `*.track` is a song whatever it holds.
+pub fn looks_like_song(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else { return false };
+    let first = text
+        .lines()
+        .map(|l| split_comment(l).0.trim())
+        .find(|l| !l.is_empty())
+        .and_then(|l| l.split_whitespace().next());
+    first.is_some_and(|w| KEYWORDS.contains(&w))
+}
+
 struct LineCtx<'a> {
     line_no: u32,
     line_start: usize,

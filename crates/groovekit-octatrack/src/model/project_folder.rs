@@ -79,7 +79,7 @@ pub struct Project {
     pub(crate) name: Option<String>,
     /// The zip archive the project was read from: [`Project::save_zip`] carries its other
     /// entries (the samples) over.
-    pub(crate) zip_source: Option<(PathBuf, String)>,
+    pub(crate) zip_source: Option<(crate::model::project_zip::ZipData, String)>,
     pub(crate) settings: Loaded<ProjectFile>,
     pub(crate) banks: Vec<Option<Loaded<Bank>>>,
     pub(crate) markers: Option<Loaded<Markers>>,
@@ -473,6 +473,9 @@ impl Project {
         })?;
         // A project that is not on disk yet is written whole.
         let options = SaveOptions { all: options.all || self.settings.source == Source::New, ..options };
+        if !options.all {
+            self.check_still_there(&dir)?;
+        }
         if options.all {
             self.load_all()?;
         }
@@ -510,6 +513,32 @@ impl Project {
             l.dirty = false;
         }
         Ok(report)
+    }
+}
+
+impl Project {
+    /// Refuses a save of the changed files only when the project's folder or its project file
+    /// has gone since it was read (deleted, moved, a card taken out): writing the changed files
+    /// would re-create the folder holding them alone, which the device cannot open (issue 23).
+    fn check_still_there(&self, dir: &Path) -> Result<(), OtError> {
+        let file = match self.settings.source {
+            Source::Strd => "project.strd",
+            Source::Work | Source::New => "project.work",
+        };
+        let gone = if !dir.is_dir() {
+            "the project folder no longer exists"
+        } else if !dir.join(file).is_file() {
+            "its project file is gone"
+        } else {
+            return Ok(());
+        };
+        Err(OtError::Invalid {
+            field: dir.display().to_string(),
+            message: format!(
+                "{gone} (deleted or moved since the project was opened): nothing was written; save the whole project \
+                 into a folder with save_to (Python: save(path))"
+            ),
+        })
     }
 }
 

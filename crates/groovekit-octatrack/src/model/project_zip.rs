@@ -17,21 +17,19 @@
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::io::{Read, Seek, Write};
+use std::io::{Cursor, Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use groovekit_core::fs::{IfExists, Transaction};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use crate::OtError;
-use crate::model::arrangement::Arrangement;
-use crate::model::bank::Bank;
-use crate::model::project::{Project as ProjectFile, SlotType};
-use crate::model::project_folder::{Loaded, Project, Source, fs_err, in_file};
+use crate::model::project::SlotType;
+use crate::model::project_folder::{Project, Source, fs_err};
+use crate::model::project_memory::FileName;
 use crate::ops::project_dir::{normalize, resolve};
-use crate::raw::arrangement::Arrangement as RawArrangement;
-use crate::raw::markers::Markers;
 
 /// The largest project file read from an archive: a bank is 636 113 bytes, the largest of the
 /// project's files; anything far larger is not an Octatrack file (and is not decompressed).
@@ -105,6 +103,20 @@ pub struct ZipReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refused: Option<String>,
 }
+
+/// The archive a project was read from, kept so that saving it to an archive again can carry
+/// the archive's other entries (the samples) over: its file, or its bytes when it was read from
+/// memory ([`Project::from_zip_bytes`]).
+#[derive(Debug, Clone)]
+pub(crate) enum ZipData {
+    /// An archive on disk.
+    File(PathBuf),
+    /// An archive held in memory (shared, not copied, by clones of the project).
+    Memory(Arc<[u8]>),
+}
+
+/// What errors call an archive read from memory.
+const MEMORY_ARCHIVE: &str = "zip archive";
 
 /// A zip library error, said of `path`.
 pub(crate) fn zip_error(path: &Path, e: zip::result::ZipError) -> OtError {
@@ -184,8 +196,33 @@ impl Project {
         Project::read_zip(std::io::BufReader::new(file), path)
     }
 
-    /// [`Project::open_zip`] from any reader; `path` names the archive in errors.
+    /// [`Project::open_zip`] from any reader; `path` names the archive in errors (and is where
+    /// [`Project::save_zip`] reads the entries it carries over).
     pub fn read_zip<R: Read + Seek>(reader: R, path: &Path) -> Result<Project, OtError> {
+        let mut project = Project::read_archive(reader, path)?;
+        if project.name.is_none() {
+            project.name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+        }
+        Ok(project)
+    }
+
+    /// [`Project::open_zip`] from the bytes of an archive held in memory (an upload): the same
+    /// reading, errors naming the entry (`NAME/bank01.work`) rather than a file on disk. The
+    /// project's name is its folder's in the archive (None for files at the top level); its
+    /// other entries are kept for [`Project::to_zip_bytes`] and [`Project::save_zip`].
+    pub fn from_zip_bytes(bytes: impl Into<Arc<[u8]>>) -> Result<Project, OtError> {
+        let data: Arc<[u8]> = bytes.into();
+        let mut project = Project::read_archive(Cursor::new(Arc::clone(&data)), Path::new(MEMORY_ARCHIVE))?;
+        if let Some((source, _)) = &mut project.zip_source {
+            *source = ZipData::Memory(data);
+        }
+        Ok(project)
+    }
+
+    /// The project of an archive: its one project folder's files, read as a folder's are; the
+    /// name is the folder's (None for files at the top level). `zip_source` is set with the
+    /// folder's prefix (and a placeholder for the archive, which the callers replace).
+    fn read_archive<R: Read + Seek>(reader: R, path: &Path) -> Result<Project, OtError> {
         let mut archive = ZipArchive::new(reader).map_err(|e| zip_error(path, e))?;
         let prefixes = project_prefixes(&archive);
         let prefix = match prefixes.as_slice() {
@@ -207,51 +244,27 @@ impl Project {
                 });
             }
         };
-        let (bytes, source, shown) = read_entry(&mut archive, path, &prefix, "project")?.ok_or_else(|| {
-            OtError::Invalid { field: path.display().to_string(), message: "the project file vanished".into() }
-        })?;
-        let settings = ProjectFile::parse(&bytes).map_err(|e| in_file(&shown, e))?;
-        let mut banks = Vec::with_capacity(16);
-        for n in 1..=16u8 {
-            banks.push(Some(match read_entry(&mut archive, path, &prefix, &format!("bank{n:02}"))? {
-                Some((bytes, source, shown)) => {
-                    let raw = crate::raw::bank::Bank::read(&bytes).map_err(|e| in_file(&shown, e))?;
-                    Loaded { value: Bank::from_raw(raw, n), source, dirty: false }
+        let mut project = Project::new();
+        let mut names = vec![(FileName::Project, "project".to_string()), (FileName::Markers, "markers".to_string())];
+        names.extend((1..=16u8).map(|n| (FileName::Bank(n), format!("bank{n:02}"))));
+        names.extend((1..=8u8).map(|n| (FileName::Arrangement(n), format!("arr{n:02}"))));
+        for (file, name) in names {
+            match read_entry(&mut archive, path, &prefix, &name)? {
+                Some((bytes, source, shown)) => project.put_file(file, source, &bytes, &shown)?,
+                None if file == FileName::Project => {
+                    return Err(OtError::Invalid {
+                        field: path.display().to_string(),
+                        message: "the project file vanished".into(),
+                    });
                 }
-                None => Loaded { value: Bank::new(n), source: Source::New, dirty: true },
-            }));
-        }
-        let mut arrangements = Vec::with_capacity(8);
-        for n in 1..=8u8 {
-            let (bytes, source, shown) = match read_entry(&mut archive, path, &prefix, &format!("arr{n:02}"))? {
-                Some(found) => found,
-                None => (crate::raw::arrangement::default_arrangement_bytes(n), Source::New, path.to_path_buf()),
-            };
-            let (a, _) = RawArrangement::read(&bytes).map_err(|e| in_file(&shown, e))?;
-            arrangements.push(Some(Loaded {
-                value: Arrangement::from_raw(a, n),
-                source,
-                dirty: source == Source::New,
-            }));
-        }
-        let markers = match read_entry(&mut archive, path, &prefix, "markers")? {
-            Some((bytes, source, shown)) => {
-                Loaded { value: Markers::read(&bytes).map_err(|e| in_file(&shown, e))?, source, dirty: false }
+                // Not in the archive: the device's blank file, written by the next save.
+                None => {}
             }
-            None => Loaded { value: Markers::new_default(), source: Source::New, dirty: true },
-        };
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let name =
-            prefix.trim_end_matches('/').rsplit('/').next().filter(|n| !n.is_empty()).map_or(stem, str::to_string);
-        Ok(Project {
-            dir: None,
-            name: Some(name),
-            zip_source: Some((path.to_path_buf(), prefix)),
-            settings: Loaded { value: settings, source, dirty: false },
-            banks,
-            markers: Some(markers),
-            arrangements,
-        })
+        }
+        project.load_all()?;
+        project.name = prefix.trim_end_matches('/').rsplit('/').next().filter(|n| !n.is_empty()).map(str::to_string);
+        project.zip_source = Some((ZipData::File(path.to_path_buf()), prefix));
+        Ok(project)
     }
 
     /// Writes the project into a zip archive (octapy's `to_zip`): its files under `NAME/`, and,
@@ -262,6 +275,38 @@ impl Project {
     /// over unchanged.
     pub fn save_zip(&mut self, zip: &Path, options: &ZipOptions) -> Result<ZipReport, OtError> {
         self.load_all()?;
+        let name = self.zip_name(options)?;
+        let mut report =
+            ZipReport { path: zip.to_path_buf(), name: name.clone(), dry_run: options.dry_run, ..Default::default() };
+        let mut tx = Transaction::new().dry_run(options.dry_run).create_parents(true);
+        tx.set_if_exists(IfExists::Backup);
+        let staged = tx.create(zip).map_err(OtError::Fs)?;
+        let staged = self.write_zip(staged, zip, &name, options, &mut report)?;
+        tx.add(staged).map_err(OtError::Fs)?;
+        let done = tx.commit().map_err(OtError::Fs)?;
+        if let Some(f) = done.files.first() {
+            report.bytes = f.bytes;
+            report.backup = f.backup.clone();
+        }
+        Ok(report)
+    }
+
+    /// [`Project::save_zip`] into memory: the archive's bytes (nothing is written to disk;
+    /// [`ZipOptions::dry_run`] does not apply) and what it holds (its `path` is empty). Samples
+    /// come from the Set on disk for a project in a folder, or are carried over from the archive
+    /// the project was read from ([`Project::from_zip_bytes`] or [`Project::open_zip`]).
+    pub fn to_zip_bytes(&mut self, options: &ZipOptions) -> Result<(Vec<u8>, ZipReport), OtError> {
+        let name = self.zip_name(options)?;
+        let mut report = ZipReport { name: name.clone(), ..Default::default() };
+        let cursor = self.write_zip(Cursor::new(Vec::new()), Path::new(MEMORY_ARCHIVE), &name, options, &mut report)?;
+        let bytes = cursor.into_inner();
+        report.bytes = bytes.len() as u64;
+        Ok((bytes, report))
+    }
+
+    /// The project's folder name in an archive: [`ZipOptions::name`], else [`Project::name`],
+    /// else `PROJECT`; a name with a separator (or `.`/`..`) is refused.
+    fn zip_name(&self, options: &ZipOptions) -> Result<String, OtError> {
         let name = options.name.clone().or_else(|| self.name()).unwrap_or_else(|| "PROJECT".into());
         if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
             return Err(OtError::Invalid {
@@ -269,12 +314,21 @@ impl Project {
                 message: "a folder name without `/` or `\\`".into(),
             });
         }
-        let mut report =
-            ZipReport { path: zip.to_path_buf(), name: name.clone(), dry_run: options.dry_run, ..Default::default() };
-        let mut tx = Transaction::new().dry_run(options.dry_run).create_parents(true);
-        tx.set_if_exists(IfExists::Backup);
-        let staged = tx.create(zip).map_err(OtError::Fs)?;
-        let mut w = ZipWriter::new(staged);
+        Ok(name)
+    }
+
+    /// Writes the archive's entries into `out` (every project file under `NAME/`, then the
+    /// samples) and returns it finished; `zip` names the archive in errors.
+    fn write_zip<W: Write + Seek>(
+        &mut self,
+        out: W,
+        zip: &Path,
+        name: &str,
+        options: &ZipOptions,
+        report: &mut ZipReport,
+    ) -> Result<W, OtError> {
+        self.load_all()?;
+        let mut w = ZipWriter::new(out);
         let now = dos_time(std::time::SystemTime::now());
         let deflated =
             SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).last_modified_time(now);
@@ -295,9 +349,16 @@ impl Project {
         }
         if options.samples {
             match (&self.dir, &self.zip_source) {
-                (Some(dir), _) => self.zip_samples(dir, &name, &mut w, &mut entries, &mut report, write_err)?,
-                (None, Some((source, prefix))) => {
-                    carry_over(source, prefix, &name, &mut w, &mut entries, &mut report, write_err)?
+                (Some(dir), _) => self.zip_samples(dir, name, &mut w, &mut entries, report, write_err)?,
+                (None, Some((ZipData::File(source), prefix))) => {
+                    let file = File::open(source).map_err(|e| fs_err("reading", source, e))?;
+                    let archive = ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| zip_error(source, e))?;
+                    carry_over(archive, source, prefix, name, &mut w, &mut entries, report, write_err)?
+                }
+                (None, Some((ZipData::Memory(data), prefix))) => {
+                    let source = Path::new(MEMORY_ARCHIVE);
+                    let archive = ZipArchive::new(Cursor::new(Arc::clone(data))).map_err(|e| zip_error(source, e))?;
+                    carry_over(archive, source, prefix, name, &mut w, &mut entries, report, write_err)?
                 }
                 (None, None) => {}
             }
@@ -312,14 +373,7 @@ impl Project {
                 message: format!("nothing was written: {why}"),
             });
         }
-        let staged = w.finish().map_err(write_err)?;
-        tx.add(staged).map_err(OtError::Fs)?;
-        let done = tx.commit().map_err(OtError::Fs)?;
-        if let Some(f) = done.files.first() {
-            report.bytes = f.bytes;
-            report.backup = f.backup.clone();
-        }
-        Ok(report)
+        w.finish().map_err(write_err)
     }
 
     /// Adds the sample files of the slots (and their `.ot` files) to `w`.
@@ -388,9 +442,11 @@ impl Project {
     }
 }
 
-/// Copies every entry of the archive `source` that is not one of the project's files (the
-/// samples) into `w`, raw (no recompression), renaming the project folder `prefix` to `name`.
-fn carry_over<W: Write + Seek>(
+/// Copies every entry of the archive (read from `source`) that is not one of the project's files
+/// (the samples) into `w`, raw (no recompression), renaming the project folder `prefix` to `name`.
+#[allow(clippy::too_many_arguments)] // the archive, where it is, and where its entries go
+fn carry_over<R: Read + Seek, W: Write + Seek>(
+    mut archive: ZipArchive<R>,
     source: &Path,
     prefix: &str,
     name: &str,
@@ -399,8 +455,6 @@ fn carry_over<W: Write + Seek>(
     report: &mut ZipReport,
     write_err: impl Fn(zip::result::ZipError) -> OtError,
 ) -> Result<(), OtError> {
-    let file = File::open(source).map_err(|e| fs_err("reading", source, e))?;
-    let mut archive = ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| zip_error(source, e))?;
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(|e| zip_error(source, e))?;
         let old = entry.name().map_err(|e| zip_error(source, e))?.into_owned();

@@ -781,8 +781,7 @@ fn is_kit(bytes: &[u8]) -> bool {
 }
 
 fn is_project(bytes: &[u8]) -> bool {
-    matches!(bytes.len(), raw::LEN_WITH_TRAILER | raw::LEN_WITHOUT_TRAILER)
-        && bytes.get(0..4) == Some(&raw::FILE_ID.to_le_bytes()[..])
+    raw::looks_like_project(bytes)
 }
 
 /// What a MIDI export did, for people: the file, the patterns, the length, and every way the

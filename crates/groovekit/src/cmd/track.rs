@@ -452,16 +452,10 @@ impl Handler for TrackHandler {
     /// SCORE, HUMANIZE); any UTF-8 file named `*.track` also counts (so a broken song gets its
     /// diagnostics instead of "not recognised").
     fn sniff(&self, path: &Path, bytes: &[u8]) -> bool {
-        let Ok(text) = std::str::from_utf8(bytes) else { return false };
-        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("track")) {
+        if std::str::from_utf8(bytes).is_ok() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("track")) {
             return true;
         }
-        let first = text
-            .lines()
-            .map(|l| groovekit_track::raw::split_comment(l).0.trim())
-            .find(|l| !l.is_empty())
-            .and_then(|l| l.split_whitespace().next());
-        first.is_some_and(|w| groovekit_track::raw::KEYWORDS.contains(&w))
+        groovekit_track::raw::looks_like_song(bytes)
     }
 
     fn inspect(&self, path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
