@@ -13,6 +13,7 @@ pub mod import;
 pub mod new_project;
 pub mod project_dir;
 pub mod refs;
+pub mod set_index;
 pub mod slices;
 pub mod slots;
 pub mod verify;

@@ -6,7 +6,8 @@
 //! - [`ops`]: project operations (slots, copy-bank, restore);
 //! - [`cleanup`]: clean-up operations (purge-slots, purge-files, collect, dedupe, relink, clear);
 //! - [`copy`]: copy-pattern, copy-part, copy-track, copy-slots;
-//! - [`zip`]: zip and unzip (a project with its samples in one archive).
+//! - [`zip`]: zip and unzip (a project with its samples in one archive);
+//! - [`set`]: the Set index (`ot set`, `ot usage`).
 
 pub mod binary;
 pub mod cleanup;
@@ -14,6 +15,7 @@ pub mod copy;
 pub mod ops;
 pub mod project;
 pub mod samples;
+pub mod set;
 pub mod view;
 pub mod zip;
 
@@ -43,6 +45,9 @@ pub enum OtCommand {
     /// Zip and unzip.
     #[command(flatten)]
     Zip(zip::ZipCommand),
+    /// Set index: set, usage.
+    #[command(flatten)]
+    Set(set::SetCommand),
 }
 
 /// Runs a `groovekit ot` subcommand.
@@ -55,6 +60,7 @@ pub fn run(command: OtCommand) -> miette::Result<Outcome> {
         OtCommand::Cleanup(c) => cleanup::run(c),
         OtCommand::Copy(c) => copy::run(c),
         OtCommand::Zip(c) => zip::run(c),
+        OtCommand::Set(c) => set::run(c),
     }
 }
 
