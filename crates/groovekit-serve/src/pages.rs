@@ -694,10 +694,36 @@ fn opz_page(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response
             if i == p { " class=\"current\"" } else { "" }
         );
     }
+    let list = |x: &Value| {
+        x.as_array().map(|a| a.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(" ")).unwrap_or_default()
+    };
+    let muted: Vec<String> = v["tracks"]
+        .as_array()
+        .map(|t| {
+            t.iter()
+                .filter(|t| t["muted"] == true)
+                .map(|t| t["track"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    b.push_str("</nav>");
+    let _ = write!(
+        b,
+        "<p class=\"summary\">Tempo {}, playing chain: {}; selected saved chain: {}; muted in this pattern: {}</p>",
+        v["tempo"],
+        esc(&list(&v["playing_chain"])),
+        v["selected_chain"],
+        esc(&if muted.is_empty() { "none".to_string() } else { muted.join(", ") })
+    );
+    b.push_str("<h2>Chains</h2><ol class=\"chains\">");
+    for c in v["chains"].as_array().cloned().unwrap_or_default() {
+        let _ = write!(b, "<li>{}</li>", esc(&list(&c)));
+    }
+    b.push_str("</ol>");
     // The SVG comes from groovekit_opz::view::svg (markup only, no script; the CSP forbids any).
     let _ = write!(
         b,
-        "</nav><div class=\"opz-grid\">{svg}</div><h2>Pattern data</h2><pre class=\"json\">{}</pre>",
+        "<div class=\"opz-grid\">{svg}</div><h2>Pattern data</h2><pre class=\"json\">{}</pre>",
         esc(&serde_json::to_string_pretty(&v).unwrap_or_default())
     );
     Ok(layout(app, &shown(rel), &root_crumbs(root), &b))

@@ -511,7 +511,12 @@ pub fn opz_view(file: &Path, p: usize) -> Result<(Value, String), Response> {
     let bytes = std::fs::read(file).map_err(|e| fail(404, e))?;
     let project = groovekit_opz::model::Project::parse(&bytes).map_err(|e| fail(400, e))?;
     let pi = p.clamp(1, 16) - 1;
-    let v = groovekit_opz::view::json(&project, pi, true).map_err(|e| fail(400, e))?;
+    let mut v = groovekit_opz::view::json(&project, pi, true).map_err(|e| fail(400, e))?;
+    // The 16 chains (15 saved, then the playing one), patterns counted from 1.
+    let chains: Vec<Vec<u16>> = (0..16).map(|c| project.chain(c).iter().map(|&e| u16::from(e) + 1).collect()).collect();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("chains".into(), json!(chains));
+    }
     let svg = groovekit_opz::view::svg(&project, pi).map_err(|e| fail(400, e))?;
     Ok((v, svg))
 }

@@ -154,7 +154,10 @@ fn other_formats_have_pages() {
     let r = get(&app, "/opz/0/opz/error-garden/project01.opz?pattern=1");
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(r.text().contains("<svg"));
-    assert!(json(&get(&app, "/api/opz/0/opz/error-garden/project01.opz")).is_object());
+    assert!(r.text().contains("playing chain"));
+    let v = json(&get(&app, "/api/opz/0/opz/error-garden/project01.opz"));
+    assert_eq!(v["chains"].as_array().unwrap().len(), 16);
+    assert_eq!(v["tracks"].as_array().unwrap().len(), 16);
 
     let r = get(&app, "/okt/0/okt/demosong_1.okta");
     assert_eq!(r.status, 200, "{}", r.text());
