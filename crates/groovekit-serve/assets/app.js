@@ -74,7 +74,10 @@
     ["source", "destination", "from", "to"].forEach(k => { if (p[k] !== undefined) lines.push(k + ": " + p[k]); });
     if (p.source_bank) lines.push("bank " + p.source_bank + " -> bank " + p.destination_bank);
     (p.replaces || []).forEach(r => lines.push("replaces: " + r));
-    (p.slots || []).forEach(s => lines.push("slot: " + JSON.stringify(s)));
+    (p.slots || []).filter(s => s.action !== "empty").forEach(s => lines.push(s.from !== undefined && s.action
+      ? "slot: " + s.slot_type + " " + s.from + " -> " + s.to + " (" + s.action + ") " + (s.path || "")
+      : "slot: " + JSON.stringify(s)));
+    (p.files || []).forEach(f => lines.push("file: " + (f.from ? f.from + " -> " + f.to : JSON.stringify(f))));
     (p.restore || []).forEach(s => lines.push("restore: " + s));
     (p.remove || []).forEach(s => lines.push("remove: " + s));
     (p.writes || []).forEach(w => lines.push("writes: " + w));

@@ -365,6 +365,9 @@ pub fn project_view(app: &App, root: &Root, rel: &str, dir: &Path, bank: Option<
         .slots
         .iter()
         .filter(|s| !(s.slot_type == SlotType::Flex && s.slot > 128 && s.path.is_empty()))
+        // A slot the project does not list matters only when something can sound through it
+        // (part slots of unused machines point at slot numbers by default).
+        .filter(|s| s.listed || s.audible())
         .map(|s| {
             let check = s.file.as_ref().filter(|f| f.is_file()).map(|f| check_file(f));
             let status = if !s.listed {

@@ -296,6 +296,7 @@ fn the_set_in_a_real_browser() {
     let plan = d.wait_for("the plan", "const p = document.getElementById('plan'); return p && p.dataset.state === 'planned' ? document.getElementById('plan-text').textContent : null;");
     assert!(plan.as_str().unwrap().contains("bank02.work"), "{plan}");
     assert_eq!(std::fs::read(set.join("OTHER/bank02.work")).unwrap(), before, "the plan changed nothing");
+    d.js("document.getElementById('plan').scrollIntoView(); return true;");
     d.screenshot(&shots, "plan");
     d.click("#apply");
     d.wait_for("the copy", "const p = document.getElementById('plan'); return p && p.dataset.state === 'applied';");
