@@ -98,3 +98,30 @@ fn serve_refuses_a_network_address_without_saying_so() {
         gk().arg("serve").arg(tmp.path()).args(["--address", "0.0.0.0"]).assert().code(2).get_output().stderr.clone();
     assert!(String::from_utf8_lossy(&out).contains("--expose-to-network"));
 }
+
+#[test]
+fn serve_prints_its_url_and_answers() {
+    use std::io::{BufRead, Read, Write};
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("a.track"), "BPM 120\n").unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_groovekit"))
+        .arg("serve")
+        .arg(tmp.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().to_string();
+    let hostport = url.trim_start_matches("http://").trim_end_matches('/').to_string();
+    assert!(hostport.starts_with("127.0.0.1:"), "{url}");
+    let mut s = std::net::TcpStream::connect(&hostport).unwrap();
+    write!(s, "GET /folder/0/ HTTP/1.1\r\nHost: {hostport}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(out.starts_with("HTTP/1.1 200 "), "{out}");
+    assert!(out.contains("a.track"), "{out}");
+}
