@@ -15,7 +15,7 @@ use crate::cmd::{Outcome, args};
 pub enum SetCommand {
     /// A whole Set: projects (tempo, banks and patterns with trigs, parts, arrangements, what a
     /// RELOAD would drop), audio files (format, whether the Octatrack can play them) with the slots
-    /// that use them, missing files, files nothing uses.
+    /// that use them, missing files, files nothing uses. Exit 1 when a project cannot be read.
     #[command(after_help = "Examples:\n  groovekit ot set MYSET\n  groovekit ot set MYSET --unplayable\n  \
                             groovekit ot set MYSET --missing --json")]
     Set {
@@ -24,7 +24,7 @@ pub enum SetCommand {
         /// Only files no slot uses.
         #[arg(long, conflicts_with_all = ["missing", "unplayable", "duplicates"])]
         unused: bool,
-        /// Only paths slots point at that do not exist.
+        /// Only paths slots point at that do not exist (exit 1 when there are any).
         #[arg(long, conflicts_with_all = ["unplayable", "duplicates"])]
         missing: bool,
         /// Only files the Octatrack cannot play, and why.
