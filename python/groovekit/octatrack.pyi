@@ -17,6 +17,7 @@ __all__ = [
     "PiecePlan",
     "Project",
     "SampleSlot",
+    "Set",
     "copy_bank",
     "copy_part",
     "copy_pattern",
