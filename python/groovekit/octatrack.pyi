@@ -17,6 +17,7 @@ __all__ = [
     "PiecePlan",
     "Project",
     "SampleSlot",
+    "Set",
     "copy_bank",
     "copy_part",
     "copy_pattern",
@@ -35,6 +36,25 @@ __all__ = [
 
 _Path = str | os.PathLike[str]
 _Bytes = bytes | bytearray
+
+@final
+class Set:
+    """A whole Set, indexed: projects, audio files with the slots that use them, missing files."""
+
+    @staticmethod
+    def open(path: _Path) -> Set: ...
+    @property
+    def root(self) -> str: ...
+    @property
+    def projects(self) -> list[dict[str, Any]]: ...
+    @property
+    def files(self) -> list[dict[str, Any]]: ...
+    @property
+    def missing(self) -> list[dict[str, Any]]: ...
+    def unused(self) -> list[str]: ...
+    def unplayable(self) -> list[str]: ...
+    def duplicates(self) -> list[list[str]]: ...
+    def usage(self, path: _Path) -> list[dict[str, Any]]: ...
 
 @final
 class SampleSlot:

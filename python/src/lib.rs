@@ -11,6 +11,7 @@ mod octatrack;
 mod okt;
 mod opz;
 mod ot_ops;
+mod ot_set;
 mod track;
 mod util;
 

@@ -2068,5 +2068,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Part>()?;
     m.add_class::<PartTrack>()?;
     m.add_class::<MidiPartTrack>()?;
+    crate::ot_set::register(m)?;
     crate::ot_ops::register(m)
 }

@@ -146,6 +146,9 @@ enum Command {
     /// `.track` text tracker commands.
     #[command(subcommand)]
     Track(cmd::track::TrackCommand),
+    /// Serve a local web view of Sets, projects and folders (127.0.0.1 only; prints the URL):
+    /// projects, patterns, samples you can hear, modules you can play, and a JSON API.
+    Serve(cmd::serve::ServeArgs),
 }
 
 /// The command tree, every command with the examples at the end of its `--help`, and
@@ -229,6 +232,7 @@ fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Opz(c) => cmd::opz::run(c),
         Command::Okt(c) => cmd::okt::run(c),
         Command::Track(c) => cmd::track::run(c),
+        Command::Serve(a) => cmd::serve::run(a),
     }
 }
 

@@ -164,6 +164,11 @@ fn exit_codes_of_every_subcommand() {
         (vec!["ot".into(), "part".into(), s.s("P"), "--bank".into(), "1".into(), "--part".into(), "1".into()], 0),
         (vec!["ot".into(), "part".into(), s.s("P"), "--bank".into(), "1".into(), "--part".into(), "5".into()], 2),
         (vec!["ot".into(), "slots".into(), s.s("P")], 0),
+        (vec!["ot".into(), "set".into(), s.s("P")], 0),
+        (vec!["ot".into(), "set".into()], 2),
+        (vec!["ot".into(), "usage".into(), empty.clone()], 2),
+        (vec!["serve".into(), s.s("P"), "--address".into(), "0.0.0.0".into()], 2),
+        (vec!["serve".into(), "--port".into(), "99999".into()], 2),
         (vec!["ot".into(), "slots".into(), empty.clone()], 1),
         (
             vec![

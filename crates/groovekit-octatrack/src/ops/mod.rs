@@ -15,6 +15,7 @@ pub mod lock;
 pub mod new_project;
 pub mod project_dir;
 pub mod refs;
+pub mod set_index;
 pub mod slices;
 pub mod slots;
 pub mod verify;

@@ -7,6 +7,7 @@ pub mod args;
 pub mod okt;
 pub mod opz;
 pub mod ot;
+pub mod serve;
 pub mod track;
 
 use std::path::{Path, PathBuf};

@@ -7,7 +7,8 @@
 //! - [`cleanup`]: clean-up operations (purge-slots, purge-files, collect, dedupe, relink, clear);
 //! - [`copy`]: copy-pattern, copy-part, copy-track, copy-slots;
 //! - [`zip`]: zip and unzip (a project with its samples in one archive);
-//! - [`backups`]: list and prune a project's backup folders.
+//! - [`backups`]: list and prune a project's backup folders;
+//! - [`set`]: the Set index (`ot set`, `ot usage`).
 
 pub mod backups;
 pub mod binary;
@@ -16,6 +17,7 @@ pub mod copy;
 pub mod ops;
 pub mod project;
 pub mod samples;
+pub mod set;
 pub mod view;
 pub mod zip;
 
@@ -45,6 +47,9 @@ pub enum OtCommand {
     /// Zip and unzip.
     #[command(flatten)]
     Zip(zip::ZipCommand),
+    /// Set index: set, usage.
+    #[command(flatten)]
+    Set(set::SetCommand),
     /// List and prune a project's backup folders (PROJECT/backups/).
     #[command(
         subcommand,
@@ -63,6 +68,7 @@ pub fn run(command: OtCommand) -> miette::Result<Outcome> {
         OtCommand::Cleanup(c) => cleanup::run(c),
         OtCommand::Copy(c) => copy::run(c),
         OtCommand::Zip(c) => zip::run(c),
+        OtCommand::Set(c) => set::run(c),
         OtCommand::Backups(c) => backups::run(c),
     }
 }

@@ -1,0 +1,913 @@
+//! The HTML pages: server-rendered from the values of [`crate::views`], one stylesheet and one
+//! script compiled into the binary (`assets/`). Pages work without the script except for the
+//! waveform, slice playback and the edit buttons.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use groovekit_octatrack::model::project::SlotType;
+use serde_json::Value;
+
+use crate::App;
+use crate::http::{Body, Request, Response, encode_path, parse_range};
+use crate::paths::{Root, RootKind};
+use crate::views::{self, bank_pattern, project_dir};
+
+/// The stylesheet.
+pub const STYLE: &str = include_str!("../assets/style.css");
+/// The script.
+pub const SCRIPT: &str = include_str!("../assets/app.js");
+
+/// Escapes text for HTML content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A page around `body`, with the token for the script when edits are allowed.
+fn layout(app: &App, title: &str, crumbs: &[(String, String)], body: &str) -> Response {
+    let mut nav = String::from("<a href=\"/\">groovekit</a>");
+    for (href, label) in crumbs {
+        let _ = write!(nav, " / <a href=\"{}\">{}</a>", esc(href), esc(label));
+    }
+    let token =
+        if app.allow_edits { format!("<meta name=\"gk-token\" content=\"{}\">", app.token) } else { String::new() };
+    Response::html(format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{token}\
+         <meta name=\"gk-edits\" content=\"{}\"><title>{} - groovekit</title>\
+         <link rel=\"stylesheet\" href=\"/assets/style.css\"><script src=\"/assets/app.js\" defer></script></head>\
+         <body><header><nav>{nav}</nav>{}</header><main>{body}</main></body></html>\n",
+        if app.allow_edits { "on" } else { "off" },
+        esc(title),
+        if app.allow_edits {
+            "<span class=\"mode edits\">edits allowed</span>"
+        } else {
+            "<span class=\"mode\">read-only</span>"
+        },
+    ))
+}
+
+/// `GET /assets/NAME`.
+pub fn asset(name: &str) -> Response {
+    match name {
+        "style.css" => Response::new(200, "text/css; charset=utf-8", STYLE),
+        "app.js" => Response::new(200, "text/javascript; charset=utf-8", SCRIPT),
+        _ => Response::error(404, "no such asset"),
+    }
+}
+
+/// `GET /`: the served roots.
+pub fn index(app: &App) -> Response {
+    let mut b = String::from("<h1>Served folders</h1><ul class=\"roots\">");
+    for r in &app.roots {
+        let href = match (&r.kind, &r.project) {
+            (RootKind::Set, _) => format!("/set/{}", r.id),
+            (RootKind::Project, Some(p)) => format!("/project/{}/{}", r.id, encode_path(p)),
+            _ => format!("/folder/{}/", r.id),
+        };
+        let kind = match r.kind {
+            RootKind::Set => "Octatrack Set",
+            RootKind::Project => "Octatrack project",
+            RootKind::Folder => "folder",
+        };
+        let _ = write!(
+            b,
+            "<li><a href=\"{}\">{}</a> <span class=\"kind\">{kind}</span></li>",
+            esc(&href),
+            esc(&r.given.display().to_string())
+        );
+    }
+    b.push_str("</ul><p class=\"note\">The JSON behind every page: <a href=\"/api\">/api</a>.</p>");
+    layout(app, "groovekit", &[], &b)
+}
+
+/// Routes a page view.
+pub fn page(app: &App, view: &str, root: &Root, rel: &str, req: &Request) -> Response {
+    // One spelling of the path for links: the canonical one, re-encoded (a refused path is passed
+    // on as it is, for the view to refuse).
+    let canonical = root.resolve(rel).ok().and_then(|p| root.rel(&p)).map(|r| encode_path(&r));
+    let rel = canonical.as_deref().unwrap_or(rel);
+    let r = match view {
+        "set" => set_page(app, root, req),
+        "project" => project_page(app, root, rel, req),
+        "pattern" => pattern_page(app, root, rel, req),
+        "sample" => sample_page(app, root, rel),
+        "folder" => folder_page(app, root, rel),
+        "opz" => opz_page(app, root, rel, req),
+        "okt" => okt_page(app, root, rel),
+        "track" => track_page(app, root, rel),
+        "file" => file(app, root, rel, req),
+        "render" => render(app, root, rel, req),
+        _ => Err(Response::error(404, "no such page")),
+    };
+    r.unwrap_or_else(|e| e)
+}
+
+fn root_crumbs(root: &Root) -> Vec<(String, String)> {
+    let name = root.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "/".into());
+    let href = match root.kind {
+        RootKind::Folder => format!("/folder/{}/", root.id),
+        _ => format!("/set/{}", root.id),
+    };
+    vec![(href, name)]
+}
+
+fn size_text(n: u64) -> String {
+    if n >= 1_000_000 { format!("{:.1} MB", n as f64 / 1e6) } else { format!("{:.1} kB", n as f64 / 1e3) }
+}
+
+fn sample_link(root: &Root, name: &str, rel: Option<&str>) -> String {
+    match rel {
+        Some(r) => format!("<a href=\"/sample/{}/{}\">{}</a>", root.id, esc(&encode_path(r)), esc(name)),
+        None => esc(name),
+    }
+}
+
+fn set_page(app: &App, root: &Root, req: &Request) -> Result<Response, Response> {
+    let rescan = req.param("rescan").is_some();
+    let index = app.index(root, rescan)?;
+    let report = app.verify(root, rescan);
+    let mut b = format!("<h1>Set {}</h1>", esc(&index.root.display().to_string()));
+    let unplayable: Vec<_> = index.unplayable().collect();
+    let unused: Vec<_> = index.unused().collect();
+    let size: u64 = index.files.iter().map(|f| f.size).sum();
+    let _ = write!(
+        b,
+        "<p class=\"summary\"><span id=\"file-count\">{}</span> audio files ({}), {} used, \
+         <a href=\"#unused\">{} unused</a>, <a href=\"#unplayable\">{} not playable</a>, \
+         <a href=\"#missing\">{} missing</a>, {} problems. <a href=\"/set/{}?rescan=1\">Rescan</a></p>",
+        index.files.len(),
+        size_text(size),
+        index.files.len() - unused.len(),
+        unused.len(),
+        unplayable.len(),
+        index.missing.len(),
+        report.problems.len(),
+        root.id
+    );
+    b.push_str("<h2>Projects</h2><table class=\"projects\"><tr><th>Project</th><th>Tempo</th><th>Banks</th><th>Patterns with trigs</th><th>Slots</th><th>Arrangements</th><th>RELOAD would drop</th></tr>");
+    for p in &index.projects {
+        let rel = root.rel(&p.dir).unwrap_or_default();
+        let pats: usize = p.banks.iter().map(|x| x.patterns.len()).sum();
+        let drops: Vec<String> = p
+            .banks
+            .iter()
+            .filter(|x| !x.reload_drops.is_empty())
+            .map(|x| format!("bank {}: {}", x.bank, x.reload_drops.join(", ")))
+            .collect();
+        let _ = write!(
+            b,
+            "<tr><td><a class=\"project\" href=\"/project/{}/{}\">{}</a>{}</td><td>{}</td><td>{}</td><td>{pats}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            root.id,
+            esc(&encode_path(&rel)),
+            esc(&p.name),
+            if p.problems.is_empty() {
+                String::new()
+            } else {
+                format!(" <span class=\"bad\">{}</span>", esc(&p.problems.join("; ")))
+            },
+            p.tempo.map(|t| format!("{t}")).unwrap_or_default(),
+            p.banks.len(),
+            p.slots,
+            p.arrangements.len(),
+            esc(&drops.join("; "))
+        );
+    }
+    b.push_str("</table>");
+    if !report.problems.is_empty() {
+        b.push_str("<h2>Problems (verify)</h2><ul class=\"problems\">");
+        for p in &report.problems {
+            let _ = write!(b, "<li>{}</li>", esc(&p.line()));
+        }
+        b.push_str("</ul>");
+    }
+    b.push_str("<h2 id=\"unplayable\">Not playable on the Octatrack</h2><table><tr><th>File</th><th>Why</th><th>Used by</th></tr>");
+    for f in unplayable.iter().take(500) {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            sample_link(root, &f.name, root.rel(&f.path).as_deref()),
+            esc(&f.audio.reasons.join("; ")),
+            f.slots
+                .iter()
+                .map(|s| format!("{} {} {}", esc(&s.project), s.slot_type.describe(), s.slot))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    b.push_str("</table>");
+    if unplayable.len() > 500 {
+        let _ = write!(
+            b,
+            "<p class=\"note\">and {} more (all in <a href=\"/api/set/{}\">/api/set</a>)</p>",
+            unplayable.len() - 500,
+            root.id
+        );
+    }
+    b.push_str("<h2 id=\"missing\">Missing files</h2><table><tr><th>Path</th><th>Slots pointing at it</th></tr>");
+    for m in &index.missing {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td></tr>",
+            esc(&m.name),
+            m.slots
+                .iter()
+                .map(|s| format!("{} {} {}", esc(&s.project), s.slot_type.describe(), s.slot))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    b.push_str("</table>");
+    b.push_str("<h2 id=\"unused\">Files nothing uses</h2><ul class=\"files\">");
+    for f in unused.iter().take(500) {
+        let _ = write!(
+            b,
+            "<li>{} <span class=\"size\">{}</span></li>",
+            sample_link(root, &f.name, root.rel(&f.path).as_deref()),
+            size_text(f.size)
+        );
+    }
+    b.push_str("</ul>");
+    if unused.len() > 500 {
+        let _ = write!(b, "<p class=\"note\">and {} more</p>", unused.len() - 500);
+    }
+    b.push_str("<h2>Used files</h2><table class=\"pool\"><tr><th>File</th><th>Format</th><th>Slots</th></tr>");
+    for f in index.files.iter().filter(|f| f.used()).take(1000) {
+        let a = &f.audio;
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{} {} Hz {}-bit {} ch</td><td>{}</td></tr>",
+            sample_link(root, &f.name, root.rel(&f.path).as_deref()),
+            esc(a.format.as_deref().unwrap_or("?")),
+            a.sample_rate.unwrap_or(0),
+            a.bits.unwrap_or(0),
+            a.channels.unwrap_or(0),
+            f.slots
+                .iter()
+                .map(|s| format!("{} {} {} ({} uses)", esc(&s.project), s.slot_type.describe(), s.slot, s.uses.len()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    b.push_str("</table>");
+    let name = index.root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(layout(app, &format!("Set {name}"), &root_crumbs(root), &b))
+}
+
+fn bank_letter(b: u8) -> char {
+    char::from(b'A' + b.saturating_sub(1).min(15))
+}
+
+fn project_page(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, Response> {
+    let dir = project_dir(app, root, rel)?;
+    let bank = req.param("bank").and_then(|b| b.parse().ok()).filter(|b| (1..=16).contains(b));
+    let v = views::project_view(app, root, rel, &dir, bank)?;
+    let erel = esc(rel);
+    let mut b =
+        format!("<h1>Project {}</h1><p class=\"summary\">Tempo {} BPM</p>", esc(&v.name), v.tempo.unwrap_or(0.0));
+    for p in &v.problems {
+        let _ = write!(b, "<p class=\"bad\">{}</p>", esc(p));
+    }
+    b.push_str("<h2>Banks and patterns</h2><table class=\"banks\"><tr><th>Bank</th>");
+    for p in 1..=16 {
+        let _ = write!(b, "<th>{p}</th>");
+    }
+    b.push_str("<th>RELOAD would put back</th></tr>");
+    for bank_no in 1..=16u8 {
+        let summary = v.banks.iter().find(|x| x.bank == bank_no);
+        let _ = write!(
+            b,
+            "<tr><th><a href=\"/project/{}/{erel}?bank={bank_no}\">{}</a></th>",
+            root.id,
+            bank_letter(bank_no)
+        );
+        for p in 1..=16u8 {
+            match summary {
+                None => b.push_str("<td class=\"absent\"></td>"),
+                Some(s) => {
+                    let on = s.patterns.contains(&p);
+                    let _ = write!(
+                        b,
+                        "<td class=\"{}\"><a id=\"pat-{bank_no}-{p}\" href=\"/pattern/{}/{erel}?bank={bank_no}&amp;pattern={p}\" title=\"{}{p:02}\">{}</a></td>",
+                        if on { "on" } else { "off" },
+                        root.id,
+                        bank_letter(bank_no),
+                        if on { "&#9632;" } else { "&middot;" }
+                    );
+                }
+            }
+        }
+        let _ = write!(b, "<td>{}</td></tr>", summary.map(|s| esc(&s.reload_drops.join(", "))).unwrap_or_default());
+    }
+    b.push_str("</table>");
+    let _ = write!(
+        b,
+        "<h2>Parts of bank {}</h2><table class=\"parts\"><tr><th>Part</th><th>Patterns</th>",
+        bank_letter(v.parts_bank)
+    );
+    for t in 1..=8 {
+        let _ = write!(b, "<th>T{t}</th>");
+    }
+    b.push_str("</tr>");
+    for part in &v.parts {
+        let _ = write!(
+            b,
+            "<tr><th>{} {}</th><td>{}</td>",
+            part.part,
+            esc(&part.name),
+            part.patterns.iter().map(u8::to_string).collect::<Vec<_>>().join(" ")
+        );
+        for t in &part.tracks {
+            let slot = match t.machine.as_str() {
+                "Static" => format!(" S{}", t.static_slot),
+                "Flex" => format!(" F{}", t.flex_slot),
+                _ => String::new(),
+            };
+            let _ = write!(b, "<td>{}{slot}</td>", esc(&t.machine));
+        }
+        b.push_str("</tr>");
+    }
+    b.push_str("</table><h2>Sample slots</h2><table class=\"slots\"><tr><th>Slot</th><th>File</th><th>Status</th><th>Used by</th></tr>");
+    for s in &v.slots {
+        let tag = if s.slot_type == SlotType::Flex { "F" } else { "S" };
+        let _ = write!(
+            b,
+            "<tr class=\"{}\"><td>{tag}{}</td><td>{}</td><td>{}{}</td><td title=\"{}\">{}</td></tr>",
+            esc(&s.status),
+            s.slot,
+            sample_link(root, &s.path, s.file.as_deref().filter(|_| s.status != "missing")),
+            esc(&s.status),
+            if s.reasons.is_empty() { String::new() } else { format!(": {}", esc(&s.reasons.join("; "))) },
+            esc(&s.uses.join("\n")),
+            if s.uses.is_empty() {
+                "unused".to_string()
+            } else {
+                format!("{} uses{}", s.uses.len(), if s.audible { "" } else { " (silent)" })
+            }
+        );
+    }
+    b.push_str("</table><h2>Arrangements</h2><ul>");
+    for a in &v.arrangements {
+        let _ = write!(b, "<li>{} {}: {} rows</li>", a.arrangement, esc(&a.name), a.rows);
+    }
+    if v.arrangements.is_empty() {
+        b.push_str("<li>none with rows</li>");
+    }
+    b.push_str("</ul><h2>Backups</h2><table class=\"backups\"><tr><th>Backup</th><th>Operation</th><th>When (UTC)</th><th>Changed</th><th>Created</th><th></th></tr>");
+    for bk in &v.backups {
+        let restore = if app.allow_edits {
+            format!(
+                "<button class=\"edit\" data-op=\"restore\" data-args=\"{}\">Restore…</button>",
+                esc(&serde_json::json!({"root": root.id, "project": rel, "backup": bk.name}).to_string())
+            )
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{restore}</td></tr>",
+            esc(&bk.name),
+            esc(&bk.label),
+            esc(&bk.created_utc),
+            esc(&bk.changed.join(", ")),
+            esc(&bk.created.join(", "))
+        );
+    }
+    b.push_str("</table>");
+    if app.allow_edits {
+        b.push_str(&edit_forms(app, root, rel));
+    }
+    Ok(layout(
+        app,
+        &format!("Project {}", v.name),
+        &{
+            let mut c = root_crumbs(root);
+            c.push((format!("/project/{}/{erel}", root.id), v.name.clone()));
+            c
+        },
+        &b,
+    ))
+}
+
+/// The edit panel of a project page: each form's fields become the JSON the script posts.
+fn edit_forms(app: &App, root: &Root, rel: &str) -> String {
+    let projects: Vec<String> = app
+        .index(root, false)
+        .map(|i| i.projects.iter().filter_map(|p| root.rel(&p.dir)).map(|r| encode_path(&r)).collect())
+        .unwrap_or_else(|_| vec![rel.to_string()]);
+    let options = |sel: &str| -> String {
+        projects
+            .iter()
+            .map(|p| {
+                format!(
+                    "<option value=\"{}\"{}>{}</option>",
+                    esc(p),
+                    if p == sel { " selected" } else { "" },
+                    esc(&shown(p))
+                )
+            })
+            .collect()
+    };
+    let num = |name: &str, max: u8, v: u8| {
+        format!("<input type=\"number\" name=\"{name}\" min=\"1\" max=\"{max}\" value=\"{v}\">")
+    };
+    format!(
+        "<h2>Edit</h2><div class=\"edits\">\
+         <form class=\"edit-form\" data-op=\"copy-bank\" data-root=\"{id}\">\
+         <h3>Copy a bank</h3><input type=\"hidden\" name=\"project\" value=\"{p}\">\
+         <label>bank {b1}</label><label>to project <select name=\"to_project\">{opts}</select></label>\
+         <label>bank {b2}</label><label><input type=\"checkbox\" name=\"force\"> replace a bank that is not blank</label>\
+         <button type=\"submit\" id=\"copy-bank-plan\">Plan</button></form>\
+         <form class=\"edit-form\" data-op=\"copy-pattern\" data-root=\"{id}\">\
+         <h3>Copy a pattern</h3><input type=\"hidden\" name=\"project\" value=\"{p}\">\
+         <label>bank {b3}</label><label>pattern {p1}</label><label>to project <select name=\"to_project\">{opts}</select></label>\
+         <label>bank {b4}</label><label>pattern {p2}</label><label><input type=\"checkbox\" name=\"force\"> replace</label>\
+         <button type=\"submit\">Plan</button></form>\
+         <form class=\"edit-form\" data-op=\"copy-part\" data-root=\"{id}\">\
+         <h3>Copy a part</h3><input type=\"hidden\" name=\"project\" value=\"{p}\">\
+         <label>bank {b5}</label><label>part {q1}</label><label>to project <select name=\"to_project\">{opts}</select></label>\
+         <label>bank {b6}</label><label>part {q2}</label><label><input type=\"checkbox\" name=\"force\"> replace</label>\
+         <button type=\"submit\">Plan</button></form>\
+         <form class=\"edit-form\" data-op=\"purge\" data-root=\"{id}\">\
+         <h3>Purge unused slots</h3><input type=\"hidden\" name=\"project\" value=\"{p}\">\
+         <button type=\"submit\">Plan</button></form>\
+         </div><div id=\"plan\" class=\"plan\" hidden><h3>Plan</h3><pre id=\"plan-text\"></pre>\
+         <button id=\"apply\">Apply</button> <button id=\"cancel\">Cancel</button></div>",
+        id = root.id,
+        p = esc(rel),
+        opts = options(rel),
+        b1 = num("bank", 16, 1).replace("name=\"bank\"", "name=\"bank\" id=\"copy-bank-from\""),
+        b2 = num("to_bank", 16, 2).replace("name=\"to_bank\"", "name=\"to_bank\" id=\"copy-bank-to\""),
+        b3 = num("bank", 16, 1),
+        b4 = num("to_bank", 16, 1),
+        p1 = num("pattern", 16, 1),
+        p2 = num("to_pattern", 16, 2),
+        b5 = num("bank", 16, 1),
+        b6 = num("to_bank", 16, 1),
+        q1 = num("part", 4, 1),
+        q2 = num("to_part", 4, 2),
+    )
+}
+
+fn pattern_page(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, Response> {
+    let dir = project_dir(app, root, rel)?;
+    let (bank, pattern) = bank_pattern(req)?;
+    let v = views::pattern_view(&dir, bank, pattern)?;
+    let erel = esc(rel);
+    let mut b = format!(
+        "<h1>{}: pattern {}{:02}</h1><p class=\"summary\">Part {} ({}), master length {}{}, tempo {} BPM</p><nav class=\"patterns\">",
+        esc(&v.project),
+        bank_letter(bank),
+        pattern,
+        v.part,
+        esc(&v.part_name),
+        v.master_length,
+        if v.per_track { " (per-track scale)" } else { "" },
+        v.tempo
+    );
+    for p in 1..=16u8 {
+        let _ = write!(
+            b,
+            "<a href=\"/pattern/{}/{erel}?bank={bank}&amp;pattern={p}\"{}>{p}</a> ",
+            root.id,
+            if p == pattern { " class=\"current\"" } else { "" }
+        );
+    }
+    b.push_str("</nav><table class=\"grid\" id=\"grid\"><tr><th>Track</th><th>Machine / sample</th><th>Len</th>");
+    let longest = v.tracks.iter().map(|t| t.length).max().unwrap_or(16).clamp(16, 64);
+    for s in 1..=longest {
+        let _ = write!(b, "<th class=\"{}\">{s}</th>", if (s - 1) % 4 == 0 { "beat" } else { "" });
+    }
+    b.push_str("</tr>");
+    for t in &v.tracks {
+        let label = if t.kind == "audio" { format!("T{}", t.track) } else { format!("M{}", t.track) };
+        let machine = match (&t.machine, &t.slot, &t.sample) {
+            (Some(m), Some((ty, n)), Some(s)) => {
+                format!("{} {}{n}: {}", esc(m), if *ty == SlotType::Flex { "F" } else { "S" }, esc(s))
+            }
+            (Some(m), Some((ty, n)), None) => {
+                format!("{} {}{n}", esc(m), if *ty == SlotType::Flex { "F" } else { "S" })
+            }
+            (Some(m), None, _) => esc(m),
+            _ => String::new(),
+        };
+        let _ = write!(
+            b,
+            "<tr class=\"{}\"><th>{label}</th><td class=\"machine\">{machine}</td><td>{}</td>",
+            t.kind, t.length
+        );
+        for s in 1..=longest {
+            let cell = t.steps.iter().find(|x| x.step == s);
+            let beyond = s > t.length;
+            match cell {
+                None => {
+                    let _ = write!(b, "<td class=\"step{}\"></td>", if beyond { " beyond" } else { "" });
+                }
+                Some(st) => {
+                    let mut title = format!("{label} step {s}: {}", st.kinds.join(", "));
+                    if let Some(c) = &st.condition {
+                        let _ = write!(title, "; condition {c}");
+                    }
+                    if st.micro != 0 {
+                        let _ = write!(title, "; micro-timing {:+}/384", st.micro);
+                    }
+                    if st.repeats > 1 {
+                        let _ = write!(title, "; {} trigs", st.repeats);
+                    }
+                    if let Some(l) = st.sample_lock {
+                        let _ = write!(title, "; sample lock slot {l}");
+                    }
+                    for (k, val) in &st.locks {
+                        let _ = write!(title, "\n{k} = {val}");
+                    }
+                    let classes: String = st.kinds.iter().map(|k| format!(" k-{k}")).collect();
+                    let mark = if st.kinds.contains(&"trig") {
+                        "&#9679;"
+                    } else if st.kinds.contains(&"trigless") {
+                        "&#9675;"
+                    } else {
+                        "&#183;"
+                    };
+                    let _ = write!(
+                        b,
+                        "<td class=\"step{classes}{}{}{}\" data-track=\"{label}\" data-step=\"{s}\" title=\"{}\">{mark}{}</td>",
+                        if beyond { " beyond" } else { "" },
+                        if st.condition.is_some() { " cond" } else { "" },
+                        if st.micro != 0 { " micro" } else { "" },
+                        esc(&title),
+                        if st.locks.is_empty() { "" } else { "<sup>L</sup>" }
+                    );
+                }
+            }
+        }
+        b.push_str("</tr>");
+    }
+    b.push_str("</table><p class=\"note\">&#9679; trig, &#9675; trigless, L: parameter locks (hover a step for its locks, condition and micro-timing).</p>");
+    let mut crumbs = root_crumbs(root);
+    crumbs.push((format!("/project/{}/{erel}", root.id), v.project.clone()));
+    crumbs.push((
+        format!("/pattern/{}/{erel}?bank={bank}&pattern={pattern}", root.id),
+        format!("{}{pattern:02}", bank_letter(bank)),
+    ));
+    Ok(layout(app, &format!("{} {}{pattern:02}", v.project, bank_letter(bank)), &crumbs, &b))
+}
+
+fn sample_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> {
+    let path = app.resolve(root, rel)?;
+    let v = views::sample_view(app, root, rel, &path)?;
+    let a = &v.audio;
+    let erel = esc(rel);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let seconds = match (a.frames, a.sample_rate) {
+        (Some(f), Some(r)) if r > 0 => f as f64 / f64::from(r),
+        _ => 0.0,
+    };
+    let mut b = format!(
+        "<h1>{}</h1><table class=\"facts\"><tr><th>Format</th><td>{}</td></tr><tr><th>Rate</th><td>{} Hz</td></tr>\
+         <tr><th>Depth</th><td>{}-bit{}</td></tr><tr><th>Channels</th><td>{}</td></tr><tr><th>Length</th><td>{} frames ({seconds:.3} s)</td></tr>\
+         <tr><th>Size</th><td>{}</td></tr><tr><th>Octatrack</th><td class=\"{}\">{}</td></tr></table>",
+        esc(&name),
+        esc(a.format.as_deref().unwrap_or("unreadable")),
+        a.sample_rate.unwrap_or(0),
+        a.bits.unwrap_or(0),
+        if a.float == Some(true) { " float" } else { "" },
+        a.channels.unwrap_or(0),
+        a.frames.unwrap_or(0),
+        size_text(v.size),
+        if a.usable { "good" } else { "bad" },
+        if a.usable { "plays it".to_string() } else { esc(&format!("cannot play it: {}", a.reasons.join("; "))) }
+    );
+    let slices = v.ot.as_ref().and_then(|o| o.get("slices")).cloned().unwrap_or(Value::Array(Vec::new()));
+    let _ = write!(
+        b,
+        "<canvas id=\"wave\" width=\"1200\" height=\"200\" data-peaks=\"/api/peaks/{id}/{erel}?n=1200\" data-frames=\"{}\" data-rate=\"{}\" data-slices=\"{}\" data-trim=\"{}\"></canvas>\
+         <p><audio id=\"player\" controls preload=\"metadata\" src=\"/file/{id}/{erel}\"></audio></p>",
+        a.frames.unwrap_or(0),
+        a.sample_rate.unwrap_or(44_100),
+        esc(&slices.to_string()),
+        esc(&v
+            .ot
+            .as_ref()
+            .map(|o| serde_json::json!([o.get("trim_start"), o.get("trim_end"), o.get("loop_point")]).to_string())
+            .unwrap_or_default()),
+        id = root.id
+    );
+    if let Some(o) = &v.ot {
+        let _ = write!(
+            b,
+            "<h2>Sample settings (.ot)</h2><p>Tempo {} BPM, gain {} dB, trim {}..{}, loop point {}</p>",
+            o.get("bpm").unwrap_or(&Value::Null),
+            o.get("gain_db").unwrap_or(&Value::Null),
+            o.get("trim_start").unwrap_or(&Value::Null),
+            o.get("trim_end").unwrap_or(&Value::Null),
+            o.get("loop_point").unwrap_or(&Value::Null)
+        );
+        if let Some(list) = slices.as_array().filter(|l| !l.is_empty()) {
+            b.push_str("<table class=\"slices\"><tr><th>Slice</th><th>Start</th><th>End</th><th></th></tr>");
+            for (i, s) in list.iter().enumerate() {
+                let _ = write!(
+                    b,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td><button class=\"play-slice\" data-start=\"{}\" data-end=\"{}\">Play</button></td></tr>",
+                    i + 1,
+                    s.get("start").unwrap_or(&Value::Null),
+                    s.get("end").unwrap_or(&Value::Null),
+                    s.get("start").unwrap_or(&Value::Null),
+                    s.get("end").unwrap_or(&Value::Null)
+                );
+            }
+            b.push_str("</table>");
+        }
+    }
+    if let Some(p) = &v.ot_problem {
+        let _ = write!(b, "<p class=\"bad\">{}</p>", esc(p));
+    }
+    b.push_str("<h2>Used by</h2><ul>");
+    for s in &v.slots {
+        let _ = write!(
+            b,
+            "<li>{} {} slot {}: {}</li>",
+            esc(&s.project),
+            s.slot_type.describe(),
+            s.slot,
+            esc(&s.uses.iter().map(groovekit_octatrack::ops::slots::describe_use).collect::<Vec<_>>().join("; "))
+        );
+    }
+    if v.slots.is_empty() {
+        b.push_str("<li>no slot</li>");
+    }
+    b.push_str("</ul>");
+    let mut crumbs = root_crumbs(root);
+    crumbs.push((format!("/sample/{}/{erel}", root.id), name.clone()));
+    Ok(layout(app, &name, &crumbs, &b))
+}
+
+fn folder_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> {
+    let rel = rel.trim_end_matches('/');
+    let dir = app.resolve(root, rel)?;
+    let entries = views::folder_view(root, rel, &dir)?;
+    let mut b = format!("<h1>{}</h1><ul class=\"files\">", esc(&dir.display().to_string()));
+    for e in &entries {
+        let er = esc(&encode_path(&e.rel));
+        let href = match e.kind {
+            "folder" => format!("/folder/{}/{er}", root.id),
+            "ot-project" => format!("/project/{}/{er}", root.id),
+            "audio" => format!("/sample/{}/{er}", root.id),
+            "okt" => format!("/okt/{}/{er}", root.id),
+            "track" => format!("/track/{}/{er}", root.id),
+            "opz-project" => format!("/opz/{}/{er}", root.id),
+            _ => format!("/file/{}/{er}", root.id),
+        };
+        let _ = write!(
+            b,
+            "<li class=\"{}\"><a href=\"{href}\">{}</a> <span class=\"kind\">{}</span></li>",
+            e.kind,
+            esc(&e.name),
+            e.kind
+        );
+    }
+    b.push_str("</ul>");
+    Ok(layout(app, &dir.display().to_string(), &root_crumbs(root), &b))
+}
+
+fn opz_page(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, Response> {
+    let path = app.resolve(root, rel)?;
+    let p: usize = req.param("pattern").and_then(|p| p.parse().ok()).filter(|p| (1..=16).contains(p)).unwrap_or(1);
+    let (v, svg) = views::opz_view(&path, p)?;
+    let erel = esc(rel);
+    let mut b = format!("<h1>OP-Z project {}: pattern {p}</h1><nav class=\"patterns\">", esc(&shown(rel)));
+    for i in 1..=16 {
+        let _ = write!(
+            b,
+            "<a href=\"/opz/{}/{erel}?pattern={i}\"{}>{i}</a> ",
+            root.id,
+            if i == p { " class=\"current\"" } else { "" }
+        );
+    }
+    let list = |x: &Value| {
+        x.as_array().map(|a| a.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(" ")).unwrap_or_default()
+    };
+    let muted: Vec<String> = v["tracks"]
+        .as_array()
+        .map(|t| {
+            t.iter()
+                .filter(|t| t["muted"] == true)
+                .map(|t| t["track"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    b.push_str("</nav>");
+    let _ = write!(
+        b,
+        "<p class=\"summary\">Tempo {}, playing chain: {}; selected saved chain: {}; muted in this pattern: {}</p>",
+        v["tempo"],
+        esc(&list(&v["playing_chain"])),
+        v["selected_chain"],
+        esc(&if muted.is_empty() { "none".to_string() } else { muted.join(", ") })
+    );
+    b.push_str("<h2>Chains</h2><ol class=\"chains\">");
+    for c in v["chains"].as_array().cloned().unwrap_or_default() {
+        let _ = write!(b, "<li>{}</li>", esc(&list(&c)));
+    }
+    b.push_str("</ol>");
+    // The SVG comes from groovekit_opz::view::svg (markup only, no script; the CSP forbids any).
+    let _ = write!(
+        b,
+        "<div class=\"opz-grid\">{svg}</div><h2>Pattern data</h2><pre class=\"json\">{}</pre>",
+        esc(&serde_json::to_string_pretty(&v).unwrap_or_default())
+    );
+    Ok(layout(app, &shown(rel), &root_crumbs(root), &b))
+}
+
+fn okt_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> {
+    let path = app.resolve(root, rel)?;
+    let v = views::okt_view(&path)?;
+    let erel = esc(rel);
+    let mut b = format!(
+        "<h1>Oktalyzer module {}</h1><p class=\"summary\">{} channels, speed {}, {:.1} s</p>\
+         <p><audio id=\"player\" controls preload=\"none\" src=\"/render/{}/{erel}\"></audio></p><h2>Order</h2><p>{}</p>\
+         <h2>Samples</h2><table><tr><th>#</th><th>Name</th><th>Length</th><th>Volume</th><th>Loop</th></tr>",
+        esc(&shown(rel)),
+        v["channels"],
+        v["speed"],
+        v["duration_seconds"].as_f64().unwrap_or(0.0),
+        root.id,
+        v["order"]
+            .as_array()
+            .map(|o| o.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    );
+    for s in v["samples"].as_array().cloned().unwrap_or_default() {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}+{}</td></tr>",
+            s["number"],
+            esc(s["name"].as_str().unwrap_or_default()),
+            s["length"],
+            s["volume"],
+            s["repeat_start"],
+            s["repeat_length"]
+        );
+    }
+    let _ = write!(b, "</table><p>{} patterns</p>", v["patterns"].as_array().map_or(0, Vec::len));
+    for w in v["warnings"].as_array().cloned().unwrap_or_default() {
+        let _ = write!(b, "<p class=\"warn\">{}</p>", esc(w.as_str().unwrap_or_default()));
+    }
+    Ok(layout(app, &shown(rel), &root_crumbs(root), &b))
+}
+
+fn track_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> {
+    let path = app.resolve(root, rel)?;
+    let v = views::track_view(&path)?;
+    let erel = esc(rel);
+    let mut b = format!("<h1>.track song {}</h1>", esc(&shown(rel)));
+    let problems = v["problems"].as_array().cloned().unwrap_or_default();
+    if problems.is_empty() {
+        b.push_str("<p class=\"good\">No problems.</p>");
+    } else {
+        b.push_str("<h2>Problems</h2><ul class=\"problems\">");
+        for p in &problems {
+            let _ = write!(
+                b,
+                "<li class=\"{}\"><a href=\"#L{}\">{}:{}:{}</a> {}: {}{}</li>",
+                esc(p["severity"].as_str().unwrap_or_default()),
+                p["line"],
+                esc(&shown(rel)),
+                p["line"],
+                p["col"],
+                esc(p["severity"].as_str().unwrap_or_default()),
+                esc(p["message"].as_str().unwrap_or_default()),
+                p["help"].as_str().map(|h| format!(" ({})", esc(h))).unwrap_or_default()
+            );
+        }
+        b.push_str("</ul>");
+    }
+    if v["valid"].as_bool() == Some(true) {
+        let _ = write!(
+            b,
+            "<p><audio id=\"player\" controls preload=\"none\" src=\"/render/{}/{erel}\"></audio></p>",
+            root.id
+        );
+    }
+    b.push_str("<pre class=\"source\">");
+    for (i, line) in v["text"].as_str().unwrap_or_default().lines().enumerate() {
+        let _ = writeln!(b, "<span id=\"L{}\"><i>{:>4}</i> {}</span>", i + 1, i + 1, esc(line));
+    }
+    b.push_str("</pre>");
+    Ok(layout(app, &shown(rel), &root_crumbs(root), &b))
+}
+
+/// The content type of a file, by extension.
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase().as_str() {
+        "wav" | "wave" => "audio/wav",
+        "aif" | "aiff" | "aifc" => "audio/aiff",
+        "flac" => "audio/flac",
+        "txt" | "track" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Serves a file as it is, honouring one `Range`.
+pub fn serve_file(path: &Path, req: &Request) -> Result<Response, Response> {
+    let meta = std::fs::metadata(path).map_err(|e| Response::error(404, &e.to_string()))?;
+    if !meta.is_file() {
+        return Err(Response::error(404, "not a file"));
+    }
+    let total = meta.len();
+    let ct = content_type(path);
+    let resp = match parse_range(req.get("range"), total) {
+        Ok(None) => Response {
+            status: 200,
+            content_type: ct.into(),
+            headers: Vec::new(),
+            body: Body::File { path: path.to_path_buf(), start: 0, len: total, total },
+        },
+        Ok(Some((start, len))) => Response {
+            status: 206,
+            content_type: ct.into(),
+            headers: vec![("Content-Range".into(), format!("bytes {start}-{}/{total}", start + len - 1))],
+            body: Body::File { path: path.to_path_buf(), start, len, total },
+        },
+        Err(_) => {
+            Response::error(416, "range not satisfiable").with_header("Content-Range", &format!("bytes */{total}"))
+        }
+    };
+    Ok(resp.with_header("Accept-Ranges", "bytes"))
+}
+
+fn file(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, Response> {
+    let path = app.resolve(root, rel)?;
+    serve_file(&path, req)
+}
+
+/// Renders a module or song to a WAV in the render folder (cached by path, size and time).
+fn render(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, Response> {
+    let path = app.resolve(root, rel)?;
+    let meta = std::fs::metadata(&path).map_err(|e| Response::error(404, &e.to_string()))?;
+    let mut h = blake3::Hasher::new();
+    h.update(path.to_string_lossy().as_bytes());
+    h.update(&meta.len().to_le_bytes());
+    if let Ok(t) = meta.modified().map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default()) {
+        h.update(&t.as_nanos().to_le_bytes());
+    }
+    let out = app.render_dir.join(format!("{}.wav", &h.finalize().to_hex()[..32]));
+    if !out.is_file() {
+        std::fs::create_dir_all(&app.render_dir).map_err(|e| Response::error(500, &e.to_string()))?;
+        let kind = views::entry_kind(&path);
+        let rendered = match kind {
+            "okt" => render_okt(&path, &out),
+            "track" => render_track(&path, &out),
+            _ => Err(format!("{rel}: only Oktalyzer modules and .track songs render")),
+        };
+        rendered.map_err(|e| Response::error(400, &e))?;
+    }
+    serve_file(&out, req)
+}
+
+fn render_okt(path: &Path, out: &Path) -> Result<(), String> {
+    use groovekit_okt::render::{Player, RenderOptions};
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let (m, _) = groovekit_okt::model::Module::load(&bytes)
+        .map_err(|e| groovekit_okt::verify::load_problem(path, &bytes, &e).line())?;
+    let opts = RenderOptions::default();
+    let mut w =
+        groovekit_audio::write::WavWriter::create(out, opts.channels, opts.rate, groovekit_audio::SampleFormat::Int16)
+            .map_err(|e| e.to_string())?;
+    let mut player = Player::new(&m, opts);
+    let mut batch = Vec::with_capacity(1 << 16);
+    while player.render_tick(&mut batch) {
+        if batch.len() >= 1 << 15 {
+            w.write(&batch).map_err(|e| e.to_string())?;
+            batch.clear();
+        }
+    }
+    w.write(&batch).map_err(|e| e.to_string())?;
+    w.finish().map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn render_track(path: &Path, out: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let checked = groovekit_track::check(&text);
+    let song = checked.song.ok_or_else(|| "the song has errors (see its page)".to_string())?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    groovekit_track::render::render_file(&song, dir, &groovekit_track::render::RenderOptions::default(), out)
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// An encoded `/`-separated path as text to show (segments decoded, lossy).
+pub fn shown(rel: &str) -> String {
+    rel.split('/').map(|s| crate::http::decode(s).unwrap_or_else(|| s.to_string())).collect::<Vec<_>>().join("/")
+}

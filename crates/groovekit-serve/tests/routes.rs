@@ -1,0 +1,423 @@
+//! Every route of `groovekit serve` (issue 25 tests): status, content type, the data shown, the
+//! security checks (traversal, Host, Origin, token, read-only). Requests go straight to
+//! `App::handle` (no socket), except one test over a real socket.
+
+mod support;
+
+use std::io::{Read, Write};
+
+use groovekit_serve::http::{Body, Request};
+use serde_json::json;
+use support::{HOST, app, get, json, post, raw_trigs, real_device_set};
+
+/// The (track, step) cells of the HTML grid of the audio tracks that hold a trig.
+fn html_trigs(html: &str) -> Vec<(u8, u8)> {
+    let mut out = Vec::new();
+    for cell in html.split("<td class=\"step").skip(1) {
+        let head = cell.split('>').next().unwrap_or_default();
+        if !head.contains(" k-trig") || !head.contains("data-track=\"T") {
+            continue;
+        }
+        let attr = |name: &str| -> String {
+            let at = head.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            head[at..].split('"').next().unwrap().to_string()
+        };
+        let track: u8 = attr("data-track").trim_start_matches('T').parse().unwrap();
+        out.push((track, attr("data-step").parse().unwrap()));
+    }
+    out.sort_unstable();
+    out
+}
+
+#[test]
+fn pages_and_api_show_the_real_device_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(set) = real_device_set(tmp.path()) else { return };
+    let app = app(std::slice::from_ref(&set), false);
+
+    let r = get(&app, "/");
+    assert_eq!((r.status, r.content_type.as_str()), (200, "text/html; charset=utf-8"));
+    assert!(r.text().contains("href=\"/set/0\""), "{}", r.text());
+    assert_eq!(r.header("X-Frame-Options"), Some("DENY"));
+    assert!(r.header("Content-Security-Policy").unwrap().contains("default-src 'self'"));
+
+    for (path, ct) in
+        [("/assets/app.js", "text/javascript; charset=utf-8"), ("/assets/style.css", "text/css; charset=utf-8")]
+    {
+        let r = get(&app, path);
+        assert_eq!((r.status, r.content_type.as_str()), (200, ct));
+        assert!(r.bytes().len() > 500);
+    }
+    assert_eq!(get(&app, "/assets/nope.js").status, 404);
+    assert_eq!(get(&app, "/nope/0").status, 404);
+    assert_eq!(get(&app, "/set/9").status, 404);
+
+    let r = get(&app, "/api");
+    assert_eq!((r.status, r.content_type.as_str()), (200, "application/json"));
+    assert_eq!(json(&r)["kind"], "groovekit-serve-api");
+    let roots = json(&get(&app, "/api/roots"));
+    assert_eq!(roots[0]["kind"], "set");
+
+    // Set page and its API: both projects, the REAL one with 26 slots whose files all exist.
+    let r = get(&app, "/set/0");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("href=\"/project/0/REAL\""));
+    assert!(r.text().contains("href=\"/project/0/OTHER\""));
+    let v = json(&get(&app, "/api/set/0"));
+    let projects = v["index"]["projects"].as_array().unwrap();
+    assert_eq!(projects.len(), 2);
+    let real = projects.iter().find(|p| p["name"] == "REAL").unwrap();
+    assert_eq!(real["slots"], 26);
+    assert_eq!(v["index"]["missing"].as_array().unwrap().len(), 0);
+    assert!(v["verify"]["checked"].as_array().is_some_and(|c| !c.is_empty()));
+
+    // Project page: bank A's patterns with trigs are the `on` cells.
+    let with_trigs: Vec<u64> =
+        real["banks"][0]["patterns"].as_array().unwrap().iter().map(|p| p.as_u64().unwrap()).collect();
+    let r = get(&app, "/project/0/REAL");
+    assert_eq!(r.status, 200);
+    let html = r.text();
+    for p in 1..=16u64 {
+        let on = html.contains(&format!("<td class=\"on\"><a id=\"pat-1-{p}\""));
+        assert_eq!(on, with_trigs.contains(&p), "pattern {p}");
+    }
+    let v = json(&get(&app, "/api/project/0/REAL"));
+    assert_eq!(v["slots"].as_array().unwrap().iter().filter(|s| s["status"] == "ok").count(), 26);
+    assert_eq!(v["parts"].as_array().unwrap().len(), 4);
+
+    // Pattern page: bank 1 pattern 1 holds trigs on exactly the steps the bank holds.
+    let want = raw_trigs(&set.join("REAL"), 1);
+    assert!(!want.is_empty());
+    let r = get(&app, "/pattern/0/REAL?bank=1&pattern=1");
+    assert_eq!((r.status, r.content_type.as_str()), (200, "text/html; charset=utf-8"));
+    assert_eq!(html_trigs(&r.text()), want);
+    let v = json(&get(&app, "/api/pattern/0/REAL?bank=1&pattern=1"));
+    let mut api: Vec<(u8, u8)> = Vec::new();
+    for t in v["tracks"].as_array().unwrap().iter().filter(|t| t["kind"] == "audio") {
+        for s in t["steps"].as_array().unwrap() {
+            if s["kinds"].as_array().unwrap().iter().any(|k| k == "trig") {
+                api.push((t["track"].as_u64().unwrap() as u8, s["step"].as_u64().unwrap() as u8));
+            }
+        }
+    }
+    api.sort_unstable();
+    assert_eq!(api, want);
+    // Every pattern of the bank, the same way.
+    for p in 2..=16 {
+        let r = get(&app, &format!("/pattern/0/REAL?bank=1&pattern={p}"));
+        assert_eq!(html_trigs(&r.text()), raw_trigs(&set.join("REAL"), p), "pattern {p}");
+    }
+    assert_eq!(get(&app, "/pattern/0/REAL?bank=17&pattern=1").status, 400);
+    assert_eq!(get(&app, "/pattern/0/REAL?bank=2&pattern=1").status, 404, "bank 2 is not in the fixture");
+    assert_eq!(get(&app, "/pattern/0/AUDIO").status, 404, "not a project");
+
+    // Sample page, peaks, the file with a Range.
+    let rel = support::first_sample(&set);
+    let enc = groovekit_serve::http::encode_path(&rel);
+    let r = get(&app, &format!("/sample/0/{enc}"));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains(&format!("src=\"/file/0/{}\"", enc.replace('&', "&amp;"))));
+    let v = json(&get(&app, &format!("/api/sample/0/{enc}")));
+    assert_eq!(v["audio"]["frames"], 44_100);
+    assert_eq!(v["audio"]["usable"], true);
+    assert!(!v["slots"].as_array().unwrap().is_empty(), "the slot that uses it");
+    let v = json(&get(&app, &format!("/api/peaks/0/{enc}?n=100")));
+    let cols = v["columns"].as_array().unwrap();
+    assert_eq!(cols.len(), 100);
+    assert!(cols.iter().all(|c| c[0].as_f64().unwrap() < -0.2 && c[1].as_f64().unwrap() > 0.2));
+    let r =
+        app.handle(&Request::new("GET", &format!("/file/0/{enc}")).header("Host", HOST).header("Range", "bytes=0-99"));
+    assert_eq!((r.status, r.content_type.as_str()), (206, "audio/wav"));
+    assert_eq!(r.header("Content-Range"), Some(format!("bytes 0-99/{}", 44 + 44_100 * 4).as_str()));
+    assert!(matches!(r.body, Body::File { start: 0, len: 100, .. }));
+    let r = app.handle(
+        &Request::new("GET", &format!("/file/0/{enc}")).header("Host", HOST).header("Range", "bytes=999999999-"),
+    );
+    assert_eq!(r.status, 416);
+    let r = get(&app, &format!("/file/0/{enc}"));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("Accept-Ranges"), Some("bytes"));
+
+    let r = get(&app, "/folder/0/AUDIO");
+    assert_eq!(r.status, 200);
+    let v = json(&get(&app, "/api/folder/0/"));
+    assert!(v.as_array().unwrap().iter().any(|e| e["name"] == "REAL" && e["kind"] == "ot-project"));
+}
+
+#[test]
+fn other_formats_have_pages() {
+    let Some(fx) = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "other_formats_have_pages")
+    else {
+        return;
+    };
+    let app = app(std::slice::from_ref(&fx), false);
+    let r = get(&app, "/opz/0/opz/error-garden/project01.opz?pattern=1");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("<svg"));
+    assert!(r.text().contains("playing chain"));
+    let v = json(&get(&app, "/api/opz/0/opz/error-garden/project01.opz"));
+    assert_eq!(v["chains"].as_array().unwrap().len(), 16);
+    assert_eq!(v["tracks"].as_array().unwrap().len(), 16);
+
+    let r = get(&app, "/okt/0/okt/demosong_1.okta");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("src=\"/render/0/okt/demosong_1.okta\""));
+    let v = json(&get(&app, "/api/okt/0/okt/demosong_1.okta"));
+    assert!(!v["order"].as_array().unwrap().is_empty());
+
+    let r = get(&app, "/track/0/track/kick_snare.track");
+    assert_eq!(r.status, 200);
+    let v = json(&get(&app, "/api/track/0/track/kick_snare.track"));
+    assert_eq!(v["valid"], true);
+    let r = get(&app, "/render/0/track/kick_snare.track");
+    assert_eq!((r.status, r.content_type.as_str()), (200, "audio/wav"), "{}", r.text());
+    let r = get(&app, "/render/0/okt/demosong_1.okta");
+    assert_eq!((r.status, r.content_type.as_str()), (200, "audio/wav"), "{}", r.text());
+    assert_eq!(get(&app, "/render/0/track/assets/kick_1.wav").status, 400, "only songs render");
+}
+
+#[test]
+fn a_track_song_with_problems_shows_line_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("bad.track"), "BPM 120\nPATTERN p LENGTH 1.0\n0.00, NOPE, 1.0, 0.0\n").unwrap();
+    let app = app(&[tmp.path().to_path_buf()], false);
+    let v = json(&get(&app, "/api/track/0/bad.track"));
+    assert_eq!(v["valid"], false);
+    let p = &v["problems"][0];
+    assert!(p["line"].as_u64().unwrap() >= 1 && p["col"].as_u64().unwrap() >= 1, "{p}");
+    let r = get(&app, "/track/0/bad.track");
+    assert!(r.text().contains(&format!("bad.track:{}:{}", p["line"], p["col"])), "{}", r.text());
+    assert!(!r.text().contains("/render/"), "an invalid song has no player");
+}
+
+#[test]
+fn traversal_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let served = tmp.path().join("served");
+    std::fs::create_dir_all(served.join("AUDIO")).unwrap();
+    std::fs::write(tmp.path().join("secret.wav"), support::wav(10)).unwrap();
+    std::fs::write(served.join("AUDIO/ok.wav"), support::wav(10)).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(tmp.path().join("secret.wav"), served.join("AUDIO/out.wav")).unwrap();
+    let app = app(&[served], false);
+    assert_eq!(get(&app, "/file/0/AUDIO/ok.wav").status, 200);
+    for bad in [
+        "/file/0/../secret.wav",
+        "/file/0/AUDIO/../../secret.wav",
+        "/file/0/%2e%2e/secret.wav",
+        "/file/0/%2E%2E/secret.wav",
+        "/file/0/AUDIO/%2e%2e%2f%2e%2e%2fsecret.wav",
+        "/file/0/%2fetc%2fpasswd",
+        "/file/0//etc/passwd",
+        "/sample/0/..%5c..%5csecret.wav",
+        "/api/sample/0/%2e%2e/secret.wav",
+        "/api/peaks/0/%2e%2e/secret.wav",
+        #[cfg(unix)]
+        "/file/0/AUDIO/out.wav",
+        #[cfg(unix)]
+        "/api/sample/0/AUDIO/out.wav",
+    ] {
+        let r = get(&app, bad);
+        assert_eq!(r.status, 403, "{bad}: {}", r.text());
+    }
+    // The symlink out is not listed either.
+    let v = json(&get(&app, "/api/folder/0/AUDIO"));
+    assert_eq!(v.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn host_origin_and_token_are_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(set) = real_device_set(tmp.path()) else { return };
+    let app = app(std::slice::from_ref(&set), true);
+    // DNS rebinding: the right address under another name.
+    for host in ["evil.example:7777", "127.0.0.1:8888", ""] {
+        let r = app.handle(&Request::new("GET", "/set/0").header("Host", host));
+        assert_eq!(r.status, 403, "Host {host}");
+    }
+    assert_eq!(app.handle(&Request::new("GET", "/")).status, 403, "no Host");
+    assert_eq!(get(&app, "/").status, 200);
+    assert_eq!(app.handle(&Request::new("GET", "/").header("Host", "localhost:7777")).status, 200);
+    let r = app.handle(&Request::new("GET", "/api/set/0").header("Host", HOST).header("Origin", "http://evil.example"));
+    assert_eq!(r.status, 403);
+    let r = app.handle(&Request::new("GET", "/").header("Host", HOST).header("Sec-Fetch-Site", "cross-site"));
+    assert_eq!(r.status, 403);
+
+    let body = json!({"root": 0, "project": "REAL", "bank": 1, "to_project": "OTHER", "to_bank": 3});
+    // No token, a wrong token: refused, nothing written.
+    let before = std::fs::read(set.join("OTHER/bank03.work")).unwrap();
+    assert_eq!(post(&app, "/api/edit/copy-bank", &json!({"apply": true, "root": 0}), None).status, 403);
+    let r = post(&app, "/api/edit/copy-bank", &body, Some("0000"));
+    assert_eq!(r.status, 403);
+    let mut forged = body.clone();
+    forged["apply"] = json!(true);
+    let r = app.handle(
+        &Request::new("POST", "/api/edit/copy-bank")
+            .header("Host", HOST)
+            .header("Origin", "http://evil.example")
+            .header("X-Groovekit-Token", &app.token)
+            .body(forged.to_string()),
+    );
+    assert_eq!(r.status, 403, "a cross-site form with a stolen token");
+    assert_eq!(std::fs::read(set.join("OTHER/bank03.work")).unwrap(), before);
+    // POST elsewhere, other methods.
+    assert_eq!(post(&app, "/set/0", &body, Some(&app.token)).status, 405);
+    assert_eq!(app.handle(&Request::new("DELETE", "/").header("Host", HOST)).status, 405);
+    // The page carries the token when edits are allowed.
+    assert!(get(&app, "/project/0/REAL").text().contains(&format!("name=\"gk-token\" content=\"{}\"", app.token)));
+}
+
+#[test]
+fn read_only_refuses_edits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(set) = real_device_set(tmp.path()) else { return };
+    let app = app(std::slice::from_ref(&set), false);
+    let body = json!({"root": 0, "project": "REAL", "bank": 1, "to_project": "OTHER", "to_bank": 3, "apply": true});
+    let r = post(&app, "/api/edit/copy-bank", &body, Some(&app.token));
+    assert_eq!(r.status, 403);
+    assert!(r.text().contains("--allow-edits"));
+    let page = get(&app, "/project/0/REAL").text();
+    assert!(!page.contains("gk-token"), "no token in a read-only page");
+    assert!(!page.contains("edit-form"));
+}
+
+#[test]
+fn copy_bank_plans_then_applies_and_restores() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(set) = real_device_set(tmp.path()) else { return };
+    let app = app(std::slice::from_ref(&set), true);
+    let before = std::fs::read(set.join("OTHER/bank03.work")).unwrap();
+    let mut body =
+        json!({"root": 0, "project": "REAL", "bank": 1, "to_project": "OTHER", "to_bank": 3, "apply": false});
+    let r = post(&app, "/api/edit/copy-bank", &body, Some(&app.token));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = json(&r);
+    assert_eq!(v["applied"], false);
+    assert!(v["plan"]["writes"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().ends_with("bank03.work")));
+    assert_eq!(std::fs::read(set.join("OTHER/bank03.work")).unwrap(), before, "a plan changes nothing");
+
+    body["apply"] = json!(true);
+    let r = post(&app, "/api/edit/copy-bank", &body, Some(&app.token));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = json(&r);
+    assert_eq!(v["applied"], true);
+    let after = std::fs::read(set.join("OTHER/bank03.work")).unwrap();
+    assert_ne!(after, before);
+    let src =
+        groovekit_octatrack::raw::bank::Bank::read(&std::fs::read(set.join("REAL/bank01.work")).unwrap()).unwrap();
+    let dst = groovekit_octatrack::raw::bank::Bank::read(&after).unwrap();
+    assert_eq!(dst.patterns_with_trigs(), src.patterns_with_trigs());
+    let report = groovekit_octatrack::ops::verify::verify_project(&set.join("OTHER"), false);
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    // The copy shows: bank C of OTHER now has the patterns; a backup is listed with a restore.
+    let v = json(&get(&app, "/api/project/0/OTHER"));
+    let bank3 = v["banks"].as_array().unwrap().iter().find(|b| b["bank"] == 3).unwrap();
+    assert!(!bank3["patterns"].as_array().unwrap().is_empty());
+    let backup = v["backups"][0]["name"].as_str().unwrap().to_string();
+    assert_eq!(v["backups"][0]["label"], "copy-bank");
+    assert!(get(&app, "/project/0/OTHER").text().contains("data-op=\"restore\""));
+
+    // Restore: plan, then apply; bank 3 is back.
+    let mut body = json!({"root": 0, "project": "OTHER", "backup": backup, "apply": false});
+    let r = post(&app, "/api/edit/restore", &body, Some(&app.token));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_ne!(std::fs::read(set.join("OTHER/bank03.work")).unwrap(), before);
+    body["apply"] = json!(true);
+    let r = post(&app, "/api/edit/restore", &body, Some(&app.token));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(std::fs::read(set.join("OTHER/bank03.work")).unwrap(), before);
+    // A backup name that climbs out is refused.
+    let r = post(&app, "/api/edit/restore", &json!({"root": 0, "project": "OTHER", "backup": ".."}), Some(&app.token));
+    assert_eq!(r.status, 403);
+    // A project outside the root is refused.
+    let r = post(&app, "/api/edit/purge", &json!({"root": 0, "project": "../SET/REAL"}), Some(&app.token));
+    assert_eq!(r.status, 403);
+    // Bad numbers are a 400 with what to do.
+    let r = post(
+        &app,
+        "/api/edit/copy-bank",
+        &json!({"root": 0, "project": "REAL", "bank": 17, "to_bank": 1}),
+        Some(&app.token),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("1-16"));
+}
+
+#[test]
+fn other_edits_plan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(set) = real_device_set(tmp.path()) else { return };
+    let app = app(std::slice::from_ref(&set), true);
+    let token = app.token.clone();
+    let real = groovekit_octatrack::ops::project_dir::ProjectDir::open(&set.join("REAL")).unwrap();
+    let first = real.project.samples().into_iter().find(|s| !s.path.is_empty() && s.slot <= 128).unwrap();
+    let pool = if first.slot_type == groovekit_octatrack::model::project::SlotType::Flex { "flex" } else { "static" };
+    for (op, body) in [
+        (
+            "copy-pattern",
+            json!({"root": 0, "project": "REAL", "bank": 1, "pattern": 1, "to_project": "OTHER", "to_bank": 1, "to_pattern": 2}),
+        ),
+        (
+            "copy-part",
+            json!({"root": 0, "project": "REAL", "bank": 1, "part": 1, "to_project": "OTHER", "to_bank": 1, "to_part": 2}),
+        ),
+        (
+            "copy-track",
+            json!({"root": 0, "project": "REAL", "bank": 1, "pattern": 1, "track": 1, "to_project": "OTHER", "to_bank": 1, "to_pattern": 1, "to_track": 2}),
+        ),
+        (
+            "copy-slots",
+            json!({"root": 0, "project": "REAL", "slots": [first.slot], "pool": pool, "to_project": "OTHER"}),
+        ),
+        ("purge", json!({"root": 0, "project": "REAL"})),
+        ("collect", json!({"root": 0, "project": "REAL"})),
+        ("relink", json!({"root": 0, "project": "REAL", "search": "AUDIO"})),
+    ] {
+        let r = post(&app, &format!("/api/edit/{op}"), &body, Some(&token));
+        assert_eq!(r.status, 200, "{op}: {}", r.text());
+        assert_eq!(json(&r)["applied"], false, "{op}");
+    }
+    assert_eq!(post(&app, "/api/edit/format-card", &json!({"root": 0}), Some(&token)).status, 404);
+}
+
+#[test]
+fn a_real_socket_serves_ranges_and_checks_host() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("a.wav"), support::wav(1000)).unwrap();
+    let config = groovekit_serve::Config { roots: vec![tmp.path().to_path_buf()], ..Default::default() };
+    let server = groovekit_serve::Server::bind(&config).unwrap();
+    let addr = server.addr().unwrap();
+    assert!(server.url().starts_with("http://127.0.0.1:"));
+    std::thread::spawn(move || server.run());
+    let ask = |req: String| {
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.write_all(req.as_bytes()).unwrap();
+        let mut out = Vec::new();
+        s.read_to_end(&mut out).unwrap();
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    let host = format!("127.0.0.1:{}", addr.port());
+    let r =
+        ask(format!("GET /file/0/a.wav HTTP/1.1\r\nHost: {host}\r\nRange: bytes=8-15\r\nConnection: close\r\n\r\n"));
+    assert!(r.starts_with("HTTP/1.1 206 "), "{r}");
+    assert!(r.contains("Content-Range: bytes 8-15/4044"), "{r}");
+    assert!(r.ends_with("\r\n\r\nWAVEfmt "), "{r}");
+    let r = ask("GET / HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n".into());
+    assert!(r.starts_with("HTTP/1.1 403 "), "{r}");
+    // Two requests on one connection (keep-alive).
+    let r = ask(format!(
+        "HEAD / HTTP/1.1\r\nHost: {host}\r\n\r\nGET /favicon.ico HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(r.matches("HTTP/1.1 ").count(), 2, "{r}");
+}
+
+#[test]
+fn non_loopback_needs_expose() {
+    let config = groovekit_serve::Config {
+        roots: vec![std::env::temp_dir()],
+        address: "0.0.0.0".parse().unwrap(),
+        ..Default::default()
+    };
+    let e = groovekit_serve::Server::bind(&config).unwrap_err().to_string();
+    assert!(e.contains("--expose-to-network"), "{e}");
+}
