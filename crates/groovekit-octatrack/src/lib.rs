@@ -11,9 +11,11 @@
 //! OS 1.40 first, and the error says so.
 
 pub mod human;
+pub mod midi;
 pub mod model;
 pub mod ops;
 pub mod raw;
+pub mod timeline;
 
 pub use model::project_folder::Project;
 

@@ -6,11 +6,13 @@
 //! - [`ops`]: project operations (slots, copy-bank, restore);
 //! - [`cleanup`]: clean-up operations (purge-slots, purge-files, collect, dedupe, relink, clear);
 //! - [`copy`]: copy-pattern, copy-part, copy-track, copy-slots;
-//! - [`zip`]: zip and unzip (a project with its samples in one archive).
+//! - [`zip`]: zip and unzip (a project with its samples in one archive);
+//! - [`midi`]: patterns and arrangements as MIDI files, both ways (`ot midi`, `ot import-midi`).
 
 pub mod binary;
 pub mod cleanup;
 pub mod copy;
+pub mod midi;
 pub mod ops;
 pub mod project;
 pub mod samples;
@@ -43,6 +45,9 @@ pub enum OtCommand {
     /// Zip and unzip.
     #[command(flatten)]
     Zip(zip::ZipCommand),
+    /// MIDI files: export and import.
+    #[command(flatten)]
+    Midi(midi::MidiCommand),
 }
 
 /// Runs a `groovekit ot` subcommand.
@@ -55,6 +60,7 @@ pub fn run(command: OtCommand) -> miette::Result<Outcome> {
         OtCommand::Cleanup(c) => cleanup::run(c),
         OtCommand::Copy(c) => copy::run(c),
         OtCommand::Zip(c) => zip::run(c),
+        OtCommand::Midi(c) => midi::run(c),
     }
 }
 
