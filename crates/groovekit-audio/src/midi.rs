@@ -209,9 +209,6 @@ pub fn to_smf_bytes(song: &MidiSong) -> Result<Vec<u8>, AudioError> {
     }
     let mut tracks = Vec::with_capacity(song.tracks.len() + 1);
     let mut conductor = Vec::with_capacity(tempos.len() + song.markers.len() + song.time_signatures.len() + 1);
-    if !song.name.is_empty() {
-        conductor.push((0, 0, TrackEventKind::Meta(MetaMessage::TrackName(song.name.as_bytes()))));
-    }
     for ts in &song.time_signatures {
         let power = match ts.denominator {
             1 => 0,
@@ -227,10 +224,14 @@ pub fn to_smf_bytes(song: &MidiSong) -> Result<Vec<u8>, AudioError> {
             return Err(invalid("a time signature has 0 beats".into()));
         }
         // 24 MIDI clocks per metronome click (a quarter), 8 thirty-seconds per quarter.
-        conductor.push((ts.tick, 1, TrackEventKind::Meta(MetaMessage::TimeSignature(ts.numerator, power, 24, 8))));
+        conductor.push((ts.tick, 2, TrackEventKind::Meta(MetaMessage::TimeSignature(ts.numerator, power, 24, 8))));
     }
     for (&tick, &micros) in &tempos {
-        conductor.push((tick, 2, TrackEventKind::Meta(MetaMessage::Tempo(u24::new(micros)))));
+        // The tempo first at each tick (a reader that takes the first event as the tempo).
+        conductor.push((tick, 0, TrackEventKind::Meta(MetaMessage::Tempo(u24::new(micros)))));
+    }
+    if !song.name.is_empty() {
+        conductor.push((0, 1, TrackEventKind::Meta(MetaMessage::TrackName(song.name.as_bytes()))));
     }
     for m in &song.markers {
         conductor.push((m.tick, 3, TrackEventKind::Meta(MetaMessage::Marker(m.text.as_bytes()))));
@@ -355,7 +356,8 @@ pub struct SmfContent {
     pub ppq: u16,
     /// Every note, sorted by (start, channel, key).
     pub notes: Vec<InNote>,
-    /// The tempo map: (tick, BPM), sorted, the first at tick 0 (120 BPM when the file has none).
+    /// The tempo map: (tick, BPM to 1/1000), sorted, the first at tick 0 (120 BPM when the file
+    /// has none).
     pub tempos: Vec<TempoChange>,
     /// Time signatures, sorted.
     pub time_signatures: Vec<TimeSignature>,
@@ -396,7 +398,10 @@ pub fn read_smf(bytes: &[u8]) -> Result<SmfContent, AudioError> {
                     name = String::from_utf8_lossy(n).trim().to_string();
                 }
                 TrackEventKind::Meta(MetaMessage::Tempo(t)) => {
-                    tempos.insert(tick, 60_000_000.0 / f64::from(t.as_int().max(1)));
+                    // An SMF holds microseconds per quarter, which most BPM values do not divide
+                    // (90 BPM is 666 667 us): the BPM is rounded to 1/1000.
+                    let bpm = 60_000_000.0 / f64::from(t.as_int().max(1));
+                    tempos.insert(tick, (bpm * 1000.0).round() / 1000.0);
                 }
                 TrackEventKind::Meta(MetaMessage::TimeSignature(n, d, _, _)) => {
                     out.time_signatures.push(TimeSignature {
@@ -451,9 +456,7 @@ pub fn read_smf(bytes: &[u8]) -> Result<SmfContent, AudioError> {
         out.end = out.end.max(tick);
     }
     out.notes.sort_by_key(|n| (n.start, n.channel, n.key));
-    if !tempos.contains_key(&0) {
-        tempos.insert(0, 120.0);
-    }
+    tempos.entry(0).or_insert(120.0);
     out.tempos = tempos.into_iter().map(|(tick, bpm)| TempoChange { tick, bpm }).collect();
     out.time_signatures.sort_by_key(|t| t.tick);
     out.markers.sort_by_key(|m| m.tick);

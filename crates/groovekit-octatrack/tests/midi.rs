@@ -138,7 +138,7 @@ fn real_device_pattern_note_by_note() {
             _ => None,
         })
         .collect();
-    assert_eq!(metas, vec!["sig 4/4", "tempo 475719", "marker A01"]);
+    assert_eq!(metas, vec!["tempo 475719", "sig 4/4", "marker A01"]);
 
     // Two passes: the second is the first, 64 steps later (the master length restarts every
     // track), and a marker for it.

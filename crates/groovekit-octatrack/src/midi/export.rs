@@ -118,7 +118,8 @@ pub struct Export {
 
 /// The timeline of `span`: each pattern list per bank expanded and laid end to end.
 pub fn timeline_of(project: &mut Project, span: &Span, opts: &ExportOptions) -> Result<Timeline, OtError> {
-    let topts = timeline::Options { passes: opts.passes.max(1), fill: opts.fill, seed: opts.seed, ..Default::default() };
+    let topts =
+        timeline::Options { passes: opts.passes.max(1), fill: opts.fill, seed: opts.seed, ..Default::default() };
     match span {
         Span::Arrangement(n) => timeline::expand_arrangement(project, *n, &topts),
         Span::Patterns(list) => {
@@ -179,7 +180,10 @@ pub fn export(project: &mut Project, span: &Span, opts: &ExportOptions) -> Resul
     let t = timeline_of(project, span, opts)?;
     let settings = project.settings().clone();
     let channels: [u8; 8] = std::array::from_fn(|i| {
-        settings.setting(&format!("MIDI_TRIG_CH{}", i + 1)).filter(|c| (0..=15).contains(c)).map_or(i as u8, |c| c as u8) // ok: 0..=15, i < 8
+        settings
+            .setting(&format!("MIDI_TRIG_CH{}", i + 1))
+            .filter(|c| (0..=15).contains(c))
+            .map_or(i as u8, |c| c as u8) // ok: 0..=15, i < 8
     });
     let sample_name = |pool: SlotType, slot: u16| -> Option<String> {
         let s = settings.sample(pool, slot)?;
@@ -194,7 +198,7 @@ pub fn export(project: &mut Project, span: &Span, opts: &ExportOptions) -> Resul
 /// was rounded.
 fn file_tick(tick: u64) -> (u64, bool) {
     let q = (tick + TIMELINE_TICKS_PER_TICK / 2) / TIMELINE_TICKS_PER_TICK;
-    (q, tick % TIMELINE_TICKS_PER_TICK != 0)
+    (q, !tick.is_multiple_of(TIMELINE_TICKS_PER_TICK))
 }
 
 /// The time signature of a segment `ticks` long: whole bars of 4/4 when it is a multiple of 16
@@ -202,15 +206,15 @@ fn file_tick(tick: u64) -> (u64, bool) {
 /// steps, `n/16` for an odd one (at most 255 beats); None when the segment is not a whole number
 /// of sixteenths (3/4X and 3/2X scales: the bar is then left as it was).
 pub fn time_signature(ticks: u64) -> Option<(u8, u8)> {
-    if ticks == 0 || ticks % timeline::TICKS_PER_STEP != 0 {
+    if ticks == 0 || !ticks.is_multiple_of(timeline::TICKS_PER_STEP) {
         return None;
     }
     let steps = ticks / timeline::TICKS_PER_STEP;
-    let (n, d) = if steps % 16 == 0 {
+    let (n, d) = if steps.is_multiple_of(16) {
         (4, 4)
-    } else if steps % 4 == 0 {
+    } else if steps.is_multiple_of(4) {
         (steps / 4, 4)
-    } else if steps % 2 == 0 {
+    } else if steps.is_multiple_of(2) {
         (steps / 2, 8)
     } else {
         (steps, 16)
@@ -225,11 +229,7 @@ fn marker_text(s: &Segment) -> String {
 
 /// Builds the song of a timeline: `trig_channels` are the audio tracks' channels (0-15), and
 /// `sample_name` names a slot's sample.
-pub fn song_of(
-    t: &Timeline,
-    trig_channels: &[u8; 8],
-    sample_name: &dyn Fn(SlotType, u16) -> Option<String>,
-) -> Export {
+pub fn song_of(t: &Timeline, trig_channels: &[u8; 8], sample_name: &dyn Fn(SlotType, u16) -> Option<String>) -> Export {
     let (end, _) = file_tick(t.end);
     let mut rounded = 0usize;
     let mut at = |tick: u64| {
@@ -251,7 +251,10 @@ pub fn song_of(
                 let start = at(e.tick);
                 let stop = at(e.tick + n.length.max(1));
                 if start >= end {
-                    skip(format!("{} notes starting at the end of the span (micro-timing or swing past the last step)", e.track.name()));
+                    skip(format!(
+                        "{} notes starting at the end of the span (micro-timing or swing past the last step)",
+                        e.track.name()
+                    ));
                     continue;
                 }
                 for key in std::iter::once(n.note).chain(n.chord.iter().copied()) {
@@ -304,7 +307,10 @@ pub fn song_of(
                     continue;
                 }
                 if a.machine == "master" || a.machine == "pickup" {
-                    skip(format!("T{n} trigs on a {} track (they play no note)", if a.machine == "master" { "master" } else { "Pickup" }));
+                    skip(format!(
+                        "T{n} trigs on a {} track (they play no note)",
+                        if a.machine == "master" { "master" } else { "Pickup" }
+                    ));
                     continue;
                 }
                 let ch = trig_channels.get(usize::from(n.max(1) - 1)).copied().unwrap_or(0).min(15);
@@ -317,9 +323,8 @@ pub fn song_of(
                 let velocity = a.volume.map_or(AUDIO_VELOCITY, |v| v.clamp(1, 127) as u8); // ok: clamped
                 let name = match a.slot {
                     Some((_, slot)) if slot > 128 => format!("recorder {}", slot - 128),
-                    Some((pool, slot)) => {
-                        sample_name(pool, slot).unwrap_or_else(|| format!("{pool:?} slot {slot} (empty)").to_lowercase())
-                    }
+                    Some((pool, slot)) => sample_name(pool, slot)
+                        .unwrap_or_else(|| format!("{pool:?} slot {slot} (empty)").to_lowercase()),
                     None => a.machine.clone(),
                 };
                 first_sample.entry(n).or_insert_with(|| name.clone());
@@ -329,7 +334,9 @@ pub fn song_of(
                 }
                 let locks = a.locks.iter().filter(|(k, _)| k != "amp.vol").count();
                 if locks > 0 {
-                    skip(format!("T{n} locks other than AMP VOL (pitch, filter, sample, ...): the notes carry no sound changes"));
+                    skip(format!(
+                        "T{n} locks other than AMP VOL (pitch, filter, sample, ...): the notes carry no sound changes"
+                    ));
                 }
                 if a.count > 1 {
                     skip(format!("T{n} trig counts above 1 (one note each)"));
@@ -381,7 +388,11 @@ pub fn song_of(
     }
     for (n, names) in &samples_played {
         if names.len() > 1 {
-            skip(format!("T{n} plays {} samples ({}); its track is named after the first", names.len(), names.join(", ")));
+            skip(format!(
+                "T{n} plays {} samples ({}); its track is named after the first",
+                names.len(),
+                names.join(", ")
+            ));
         }
     }
 
@@ -409,7 +420,8 @@ pub fn song_of(
     let bpm = tempo_changes.first().map_or(120.0, |t| t.bpm);
     let notes: usize = out_tracks.iter().map(|t| t.notes.len()).sum();
     let controls: usize = out_tracks.iter().map(|t| t.controls.len() + t.events.len()).sum();
-    let mut not_exported: Vec<String> = t.not_expanded.iter().map(|n| format!("{n}: not expanded by the timeline")).collect();
+    let mut not_exported: Vec<String> =
+        t.not_expanded.iter().map(|n| format!("{n}: not expanded by the timeline")).collect();
     not_exported.extend(skipped.into_iter().map(|(what, n)| format!("{what}: {n}")));
     let report = ExportReport {
         ppq: PPQ,

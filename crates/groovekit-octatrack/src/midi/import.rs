@@ -68,9 +68,8 @@ pub struct MapEntry {
 /// number 0-127, DEST `M1`-`M8` (MIDI tracks) or `T1`-`T8` (audio tracks).
 pub fn parse_map_entry(entry: &str) -> Result<MapEntry, OtError> {
     let bad = |m: String| OtError::Invalid { field: format!("track map `{entry}`"), message: m };
-    let (src, dst) = entry
-        .rsplit_once('=')
-        .ok_or_else(|| bad("expected SRC=TRACK, e.g. ch2=M1, ch10:36=T1, bass=M2".into()))?;
+    let (src, dst) =
+        entry.rsplit_once('=').ok_or_else(|| bad("expected SRC=TRACK, e.g. ch2=M1, ch10:36=T1, bass=M2".into()))?;
     let dest = TrackRef::parse(dst.trim())
         .ok_or_else(|| bad(format!("`{dst}` is not a track: use M1-M8 (MIDI) or T1-T8 (audio)")))?;
     let src = src.trim();
@@ -231,7 +230,10 @@ pub fn import_content(
     let ppq = content.ppq;
     let mut report = ImportReport { notes: content.notes.len(), length, ..ImportReport::default() };
     let bank_no = opts.bank;
-    let bank = project.bank_mut(bank_no)?;
+    // Edits go to copies, put back only when everything succeeded: a failed import leaves the
+    // project as it was.
+    let mut working = project.bank(bank_no)?.clone();
+    let bank = &mut working;
     let first_part = bank.pattern(opts.pattern)?.part;
     let mut channels = [0u8; 8];
     for (t, c) in channels.iter_mut().enumerate() {
@@ -347,7 +349,9 @@ pub fn import_content(
     let tempo_ok = (30.0..=300.0).contains(&tempo);
     let tempo_x24 = (tempo * 24.0).round() / 24.0;
     if !tempo_ok {
-        report.not_imported.push(format!("tempo {tempo:.2} BPM: the device plays 30-300 BPM; the patterns keep theirs"));
+        report
+            .not_imported
+            .push(format!("tempo {tempo:.2} BPM: the device plays 30-300 BPM; the patterns keep theirs"));
     } else {
         report.tempo = Some(tempo_x24);
     }
@@ -387,7 +391,11 @@ pub fn import_content(
                 TrackRef::Audio(n) => bank.audio_track(p, n)?,
             };
             if s.swing_amount != 0 {
-                report.changed.push(format!("{} {t}: swing {} % -> 50 %", pattern_name(bank_no, p), 50 + s.swing_amount));
+                report.changed.push(format!(
+                    "{} {t}: swing {} % -> 50 %",
+                    pattern_name(bank_no, p),
+                    50 + s.swing_amount
+                ));
                 s.swing_amount = 0;
                 match t {
                     TrackRef::Midi(n) => bank.set_midi_track(p, n, &s)?,
@@ -479,9 +487,7 @@ pub fn import_content(
                 }
                 audio_pitch += notes
                     .iter()
-                    .filter(|x| {
-                        x.note.key != midi::AUDIO_KEY || x.note.velocity != midi::AUDIO_VELOCITY
-                    })
+                    .filter(|x| x.note.key != midi::AUDIO_KEY || x.note.velocity != midi::AUDIO_VELOCITY)
                     .count();
             }
         }
@@ -497,8 +503,9 @@ pub fn import_content(
     // Tempo changes and the arrangement.
     let step_ticks = |steps: u64| steps * u64::from(ppq) / 4;
     let changes: Vec<_> = content.tempos.iter().skip(1).collect();
+    let mut new_arrangement = None;
     if let Some(a) = opts.arrangement {
-        let arr = project.arrangement_mut(a)?;
+        let mut arr = project.arrangement(a)?.clone();
         arr.clear(Block::Current);
         for (i, &p) in patterns.iter().enumerate() {
             let start = step_ticks(i as u64 * u64::from(length));
@@ -515,21 +522,24 @@ pub fn import_content(
                 row.tempo.map(|t| format!(" at {t} BPM")).unwrap_or_default()
             ));
         }
-        let inside: Vec<_> = changes
-            .iter()
-            .filter(|t| t.tick % step_ticks(u64::from(length)).max(1) != 0)
-            .collect();
+        let inside: Vec<_> =
+            changes.iter().filter(|t| !t.tick.is_multiple_of(step_ticks(u64::from(length)).max(1))).collect();
         if !inside.is_empty() {
             report.not_imported.push(format!(
                 "{} tempo changes inside a pattern (rows change tempo only where a pattern starts)",
                 inside.len()
             ));
         }
+        new_arrangement = Some(arr);
     } else if !changes.is_empty() {
         report.not_imported.push(format!(
             "{} tempo changes: the patterns play at {tempo:.2} BPM (with --arrangement N the rows take the tempo where a pattern starts)",
             changes.len()
         ));
+    }
+    *project.bank_mut(bank_no)? = working;
+    if let (Some(a), Some(arr)) = (opts.arrangement, new_arrangement) {
+        *project.arrangement_mut(a)? = arr;
     }
     Ok(report)
 }
@@ -613,19 +623,21 @@ pub fn import_midi(
     let smf = std::fs::read(midi_file).map_err(|e| crate::ops::project_dir::io_error("reading", midi_file, e))?;
     crate::ops::project_dir::ProjectDir::open(dir)?;
     let mut project = Project::open(dir)?;
-    let report = import_into(&mut project, &smf, opts)
-        .map_err(|e| match e {
-            OtError::Invalid { field, message } if field == "MIDI file" => {
-                invalid(&midi_file.display().to_string(), message)
-            }
-            other => other,
-        })?;
+    let report = import_into(&mut project, &smf, opts).map_err(|e| match e {
+        OtError::Invalid { field, message } if field == "MIDI file" => {
+            invalid(&midi_file.display().to_string(), message)
+        }
+        other => other,
+    })?;
     let mut changes = vec![Change::Write {
         path: dir.join(format!("bank{:02}.work", opts.bank)),
         bytes: project.bank(opts.bank)?.to_bytes(),
     }];
     if let Some(a) = opts.arrangement {
-        changes.push(Change::Write { path: dir.join(format!("arr{a:02}.work")), bytes: project.arrangement(a)?.to_bytes() });
+        changes.push(Change::Write {
+            path: dir.join(format!("arr{a:02}.work")),
+            bytes: project.arrangement(a)?.to_bytes(),
+        });
     }
     let mut plan = ImportPlan {
         operation: "import-midi".into(),
