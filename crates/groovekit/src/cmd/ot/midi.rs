@@ -68,7 +68,7 @@ pub enum MidiCommand {
     /// fit is reported. A backup is kept; --dry-run shows the plan.
     #[command(after_help = "Examples:\n  \
         groovekit ot import-midi song.mid MYPROJECT --bank A --pattern 1 --dry-run\n  \
-        groovekit ot import-midi drums.mid MYPROJECT --bank 2 --pattern 5 --track-map ch10:36=T1 --track-map ch10:38=T2\n  \
+        groovekit ot import-midi drums.mid MYPROJECT --bank 2 --pattern 5 --track-map ch10:36=T1\n  \
         groovekit ot import-midi song.mid MYPROJECT --bank 1 --pattern 1 --arrangement 1 --force --json")]
     ImportMidi {
         /// The MIDI file.
@@ -242,4 +242,63 @@ fn print_import(plan: &ImportPlan, json: bool) -> miette::Result<()> {
         }
     }
     Ok(())
+}
+
+/// What `convert` makes of an Octatrack project folder.
+pub const CONVERT_TARGET: &str = "mid";
+
+/// The `convert` options of a project folder to .mid, for messages.
+const CONVERT_OPTIONS: &str =
+    "bank=B (1-16 or A-P), pattern=P (1-16; with bank), arrangement=N (1-8), passes=N (1-256), fill=on|off, seed=S";
+
+/// `groovekit convert PROJECT OUT.mid [--option KEY=VALUE]...`: None when `input` is not an
+/// Octatrack project folder or `output` not a MIDI file (the generic conversions then apply).
+pub fn convert_project(input: &Path, output: &Path, options: &[String], json: bool) -> Option<miette::Result<Outcome>> {
+    let ext = output.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let is_project = input.is_dir() && (input.join("project.work").is_file() || input.join("project.strd").is_file());
+    if !is_project || !(ext == "mid" || ext == "midi") {
+        return None;
+    }
+    Some(convert_options(options).and_then(|(span, opts)| export_to(input, &span, &opts, output, json)))
+}
+
+fn convert_options(options: &[String]) -> miette::Result<(Span, ExportOptions)> {
+    let (mut bank, mut patterns, mut arrangement) = (None, Vec::new(), None);
+    let mut opts = ExportOptions::default();
+    for o in options {
+        let bad = |why: String| args::usage(format!("option `{o}`: {why} (options: {CONVERT_OPTIONS})"));
+        let (key, value) =
+            o.split_once('=').map(|(k, v)| (k.trim(), v.trim())).ok_or_else(|| bad("not KEY=VALUE".into()))?;
+        let number = |max: u32| {
+            value.parse::<u32>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| bad(format!("{key} is 1-{max}")))
+        };
+        match key {
+            "bank" => bank = Some(args::ot_bank(value).map_err(bad)? as u8), // ok: 1..=16
+            "pattern" => patterns.push(number(16)? as u8),                   // ok: 1..=16
+            "arrangement" => arrangement = Some(number(8)? as u8),           // ok: 1..=8
+            "passes" => opts.passes = number(256)?,
+            "seed" => opts.seed = value.parse().map_err(|_| bad("seed is a whole number".into()))?,
+            "fill" => {
+                opts.fill = match value {
+                    "on" | "yes" | "true" => true,
+                    "off" | "no" | "false" => false,
+                    _ => return Err(bad("fill is on or off".into())),
+                }
+            }
+            _ => return Err(bad("unknown option".into())),
+        }
+    }
+    let span = match (arrangement, bank) {
+        (Some(_), _) if !patterns.is_empty() => {
+            return Err(args::usage("pattern= and arrangement= exclude each other"));
+        }
+        (Some(a), _) => Span::Arrangement(a),
+        (None, Some(b)) => {
+            let ps = if patterns.is_empty() { (1..=16).collect() } else { patterns };
+            Span::Patterns(ps.into_iter().map(|p| (b, p)).collect())
+        }
+        (None, None) if !patterns.is_empty() => return Err(args::usage("pattern= needs bank=")),
+        (None, None) => Span::Patterns((1..=16).flat_map(|b| (1..=16).map(move |p| (b, p))).collect()),
+    };
+    Ok((span, opts))
 }
