@@ -317,6 +317,7 @@ fn a_daw_file_imports_with_chords_micro_timing_and_drum_map() {
     assert!(joined.contains("fifth note"), "{joined}");
     assert!(joined.contains("no Octatrack track takes them"), "the hi-hat (ch10 key 42): {joined}");
     assert!(joined.contains("tempo changes"), "{joined}");
+    assert!(joined.contains("2 notes on audio tracks: their key"), "keys 36 and 38 are not kept: {joined}");
     assert!(r.approximated.iter().any(|a| a.contains("+32/384") && a.contains("+23/384")), "{:?}", r.approximated);
     let b = p.bank(1).unwrap();
     let s1 = b.midi_step(1, 1, 1).unwrap();
@@ -331,7 +332,9 @@ fn a_daw_file_imports_with_chords_micro_timing_and_drum_map() {
     assert_eq!((s5.trig, s5.micro), (true, 23));
     let s70 = b.midi_step(2, 1, 6).unwrap();
     assert!(s70.trig && s70.note() == Some(65));
-    assert!(b.audio_step(1, 1, 1).unwrap().trig, "kick on T1");
+    let kick = b.audio_step(1, 1, 1).unwrap();
+    assert!(kick.trig, "kick on T1");
+    assert_eq!(kick.lock("amp.vol").unwrap(), Some(127), "velocity 127 -> AMP VOL 127");
     assert!(b.audio_step(1, 2, 5).unwrap().trig, "snare (480 ticks = step 5) on T2");
     assert_eq!(b.pattern(1).unwrap().master_length, 64);
     assert_eq!(b.pattern(1).unwrap().tempo, 100.0);

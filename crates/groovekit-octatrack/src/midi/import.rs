@@ -13,8 +13,9 @@
 //!   the others NOT2-NOT4 (offsets from NOTE); the base note's velocity and length are the
 //!   trig's, locked where they differ from the part's defaults. A fifth note, a second note of
 //!   the same key, or a chord offset the device cannot hold is reported.
-//! - On an audio track a note is a trig (the sample plays; key and velocity are not kept, which
-//!   is reported when they are not the export's key 60 and velocity 100).
+//! - On an audio track a note is a trig (the sample plays as it is): a velocity other than the
+//!   export's 100 becomes an AMP VOL lock (the export's mapping backwards); a key other than 60 is
+//!   not kept, which is reported.
 //! - The song fills consecutive patterns of `length` steps from the first; with an arrangement,
 //!   its rows are set to those patterns in order (with a row tempo where the file's tempo
 //!   changes). Notes past pattern 16 are reported.
@@ -440,6 +441,13 @@ pub fn import_content(
                 let len_code = midi::len_code_for_steps(steps_of(base.note.length, ppq));
                 let len_lock = (len_code != defaults.length).then_some(len_code);
                 st.set_note(note_lock, vel_lock, len_lock)?;
+                // The part's own NOT2-NOT4 sound on every trig without locks: a chord slot this
+                // step does not fill is locked to 64 (no note) where the part has a note there.
+                for (k, name) in ["note.not2", "note.not3", "note.not4"].iter().enumerate() {
+                    if chord.len() <= k + 1 && defaults.param(name)? != 64 {
+                        st.set_lock(name, Some(64))?;
+                    }
+                }
                 let mut placed = 1;
                 for (i, x) in chord.iter().enumerate().skip(1) {
                     let offset = i16::from(x.note.key) - i16::from(base.note.key);
@@ -477,6 +485,11 @@ pub fn import_content(
                 let mut st = bank.audio_step(p, t, step)?;
                 st.trig = true;
                 st.micro = base.micro;
+                // The export's velocity is the AMP VOL lock (100 without one): backwards here.
+                if base.note.velocity != midi::AUDIO_VELOCITY {
+                    st.set_lock("amp.vol", Some(u16::from(base.note.velocity)))?;
+                    st.plock_trig = true;
+                }
                 bank.set_audio_step(p, t, step, &st)?;
                 report.placed += 1;
                 if notes.len() > 1 {
@@ -485,18 +498,14 @@ pub fn import_content(
                         notes.len()
                     ));
                 }
-                audio_pitch += notes
-                    .iter()
-                    .filter(|x| x.note.key != midi::AUDIO_KEY || x.note.velocity != midi::AUDIO_VELOCITY)
-                    .count();
+                audio_pitch += notes.iter().filter(|x| x.note.key != midi::AUDIO_KEY).count();
             }
         }
     }
     if audio_pitch > 0 {
         report.not_imported.push(format!(
-            "{audio_pitch} notes on audio tracks: their key and velocity (other than {} and {}) are not kept: an audio trig plays its sample as it is",
-            midi::note_name(midi::AUDIO_KEY),
-            midi::AUDIO_VELOCITY
+            "{audio_pitch} notes on audio tracks: their key (other than {}) is not kept: an audio trig plays its sample as it is",
+            midi::note_name(midi::AUDIO_KEY)
         ));
     }
 
