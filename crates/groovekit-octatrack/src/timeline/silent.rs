@@ -158,3 +158,23 @@ pub fn project_notes(dir: &Path) -> Result<Vec<String>, OtError> {
 pub fn new_notes(before: &[String], after: Vec<String>) -> Vec<String> {
     after.into_iter().filter(|n| !before.contains(n)).collect()
 }
+
+/// What a copy newly leaves silent in a bank: data past a track's length, trigs on the master
+/// track, trigs that play a slot the project leaves empty. `before`/`after` are the bank before
+/// and after the copy; `listed_before`/`listed_after` say which slots the project has a sample
+/// in before and after it. Notes the bank already had are not repeated.
+pub fn copy_notes(
+    before: &crate::raw::bank::Bank,
+    after: &crate::raw::bank::Bank,
+    bank_no: u8,
+    master_track: bool,
+    listed_before: &dyn Fn(SlotType, u16) -> bool,
+    listed_after: &dyn Fn(SlotType, u16) -> bool,
+) -> Vec<String> {
+    let (b, a) = (Bank::from_raw(before.clone(), bank_no), Bank::from_raw(after.clone(), bank_no));
+    let mut old = bank_notes(&b, master_track);
+    old.extend(empty_slot_notes(&b, master_track, listed_before));
+    let mut new = bank_notes(&a, master_track);
+    new.extend(empty_slot_notes(&a, master_track, listed_after));
+    new_notes(&old, new)
+}
