@@ -131,3 +131,29 @@ fn real_device_pattern_filter_lists_the_parts_slots() {
     assert_eq!(got, want);
     assert!(r.slots.iter().any(|s| !s.uses.is_empty()));
 }
+
+/// Issue 21: `copy-pattern` without `--with-part` onto a project whose part points at empty slots
+/// says the copied trigs will be silent; with the part, the slot comes along and nothing is said.
+#[test]
+fn copy_pattern_says_when_its_trigs_play_empty_slots() {
+    use groovekit_octatrack::ops::copy_piece::{PieceOptions, copy_pattern};
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("A/SRC");
+    let dst = tmp.path().join("B/DST");
+    blank_project(&src);
+    blank_project(&dst);
+    add_sample(&src, SlotType::Flex, 5, "../AUDIO/lead.wav", &wav(b"lead", 200));
+    let mut b = Bank::new_default();
+    b.part_mut(PartCopy::Working, 0).set_machine(0, 1);
+    b.part_mut(PartCopy::Working, 0).set_slots(0, 0, 4, 128);
+    b.pattern_mut(0).audio_track_mut(0).set_mask(0, 0b1_0001);
+    std::fs::write(src.join("bank01.work"), b.to_bytes()).unwrap();
+    let opts = PieceOptions { dry_run: true, ..Default::default() };
+    let plan = copy_pattern(&src, 1, 1, &dst, 1, 1, false, opts).unwrap();
+    assert_eq!(
+        plan.import.warnings,
+        ["bank 1 pattern 1 track T1: trig(s) on step(s) 1, 5 play static slot 1, which is empty in this project (silent on the device)"]
+    );
+    let plan = copy_pattern(&src, 1, 1, &dst, 1, 1, true, opts).unwrap();
+    assert!(plan.import.warnings.is_empty(), "{:?}", plan.import.warnings);
+}

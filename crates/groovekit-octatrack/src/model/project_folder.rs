@@ -506,7 +506,12 @@ impl Project {
         let mut out = Vec::new();
         for (name, _) in files {
             let Some(n) = name.strip_prefix("bank").and_then(|x| x.parse::<u8>().ok()) else { continue };
+            // Only banks edited since they were read: a bank only read and written elsewhere
+            // (save_to) brings nothing new.
             let Some(Some(l)) = self.banks.get(usize::from(n).saturating_sub(1)) else { continue };
+            if !l.dirty {
+                continue;
+            }
             let before = std::fs::read(dir.join(format!("{name}.work")))
                 .ok()
                 .and_then(|b| crate::raw::bank::Bank::read(&b).ok())
