@@ -152,7 +152,9 @@ fn copy_pattern_says_when_its_trigs_play_empty_slots() {
     let plan = copy_pattern(&src, 1, 1, &dst, 1, 1, false, opts).unwrap();
     assert_eq!(
         plan.import.warnings,
-        ["bank 1 pattern 1 track T1: trig(s) on step(s) 1, 5 play static slot 1, which is empty in this project (silent on the device)"]
+        [
+            "bank 1 pattern 1 track T1: trig(s) on step(s) 1, 5 play static slot 1, which is empty in this project (silent on the device)"
+        ]
     );
     let plan = copy_pattern(&src, 1, 1, &dst, 1, 1, true, opts).unwrap();
     assert!(plan.import.warnings.is_empty(), "{:?}", plan.import.warnings);

@@ -142,3 +142,30 @@ fn real_device_empty_arrangement_is_an_empty_timeline() {
     assert!(t.segments.is_empty() && t.events.is_empty());
     assert_eq!(t.end, 0);
 }
+
+/// The octatools `full_options` arrangement (pattern rows with every field set, loop, jump and
+/// halt rows) over a blank project: the expansion ends, within the loop bound, and its segments
+/// follow each other without a gap.
+#[test]
+fn full_options_arrangement_expands_within_the_loop_bound() {
+    use groovekit_octatrack::model::arrangement::Arrangement;
+    use groovekit_octatrack::raw::arrangement::{Arrangement as RawArrangement, Block};
+    let Some(dir) = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "timeline_full_options")
+    else {
+        return;
+    };
+    let bytes = std::fs::read(dir.join("octatrack/arrangements/full_options.work")).unwrap();
+    let (raw, _) = RawArrangement::read(&bytes).unwrap();
+    let rows = Arrangement::from_raw(raw, 1).rows(Block::Current);
+    assert!(!rows.is_empty());
+    let mut project = Project::new();
+    for max_loops in [1, 3] {
+        let t = timeline::expand_rows_from(&mut project, &rows, &Options { max_loops, ..Options::default() }).unwrap();
+        assert!(!t.segments.is_empty());
+        for w in t.segments.windows(2) {
+            assert_eq!(w[0].start + w[0].length, w[1].start);
+        }
+        assert_eq!(t.end, t.segments.last().map_or(0, |s| s.start + s.length));
+        assert!(t.segments.iter().all(|s| s.row.is_some() && (1..=16).contains(&s.bank)));
+    }
+}
