@@ -305,6 +305,13 @@ fn walk(
     out
 }
 
+/// Where a trig sounds: its grid position, late by the swing when its swing trig is set, moved
+/// by its micro-timing (may be before the segment's start; the caller clamps at 0).
+fn trig_tick(grid: u64, swing: Option<u8>, micro: i8, step_ticks: u64) -> i64 {
+    let off = swing.map_or(0, |a| rules::swing_ticks(a, step_ticks));
+    i64::try_from(grid + off).unwrap_or(i64::MAX) + rules::micro_ticks(micro, step_ticks)
+}
+
 impl<'a> Builder<'a> {
     fn new(source: &'a mut dyn BankSource, opts: &'a Options) -> Self {
         let s = source.settings();
@@ -446,8 +453,7 @@ impl<'a> Builder<'a> {
                     condition: s.condition.name(),
                     locks: s.locks(),
                 };
-                let off = if s.swing { rules::swing_ticks(swing, track_loop.step_ticks) } else { 0 };
-                let tick = grid as i64 + off as i64 + rules::micro_ticks(s.micro, track_loop.step_ticks);
+                let tick = trig_tick(grid, s.swing.then_some(swing), s.micro, track_loop.step_ticks);
                 Some(Candidate {
                     tick,
                     ti,
@@ -565,8 +571,7 @@ impl<'a> Builder<'a> {
                 });
                 // Locks 18-29: PB, AT, CC1-CC10, in the order of `controllers`.
                 let controls: [Option<u8>; CONTROLLERS] = std::array::from_fn(|k| lock(18 + k));
-                let off = if s.swing { rules::swing_ticks(swing, track_loop.step_ticks) } else { 0 };
-                let tick = grid as i64 + off as i64 + rules::micro_ticks(s.micro, track_loop.step_ticks);
+                let tick = trig_tick(grid, s.swing.then_some(swing), s.micro, track_loop.step_ticks);
                 Some(Candidate {
                     tick,
                     ti,

@@ -101,44 +101,52 @@ pub fn bank_notes(bank: &Bank, master_track: bool) -> Vec<String> {
 /// The trigs of `bank` that play a slot for which `listed` says the project has no sample: one
 /// line per (pattern, track, slot). The device plays them as silence.
 pub fn empty_slot_notes(bank: &Bank, master_track: bool, listed: &dyn Fn(SlotType, u16) -> bool) -> Vec<String> {
+    (1..=16u8).flat_map(|p| empty_slot_pattern_notes(bank, p, master_track, listed)).collect()
+}
+
+/// [`empty_slot_notes`] for pattern `p` (1-16) only.
+pub fn empty_slot_pattern_notes(
+    bank: &Bank,
+    p: u8,
+    master_track: bool,
+    listed: &dyn Fn(SlotType, u16) -> bool,
+) -> Vec<String> {
     use super::{EventKind, OneBank, Options, expand_patterns_from};
     let mut settings = crate::model::project::Project::new_default();
     if master_track {
         let _ = settings.set_setting("MASTER_TRACK", 1);
     }
     let opts = Options { every_condition: true, ..Options::default() };
-    let mut out = Vec::new();
-    for p in 1..=16u8 {
-        let mut src = OneBank { bank, settings: &settings };
-        let Ok(t) = expand_patterns_from(&mut src, bank.number(), &[p], &opts) else { continue };
-        let mut seen: Vec<(TrackId, SlotType, u16, Vec<u8>)> = Vec::new();
-        for e in &t.events {
-            let EventKind::AudioTrig(a) = &e.kind else { continue };
-            let Some((pool, slot)) = a.slot else { continue };
-            if !a.plays_sample || listed(pool, slot) {
-                continue;
-            }
-            match seen.iter_mut().find(|(tr, po, sl, _)| *tr == e.track && *po == pool && *sl == slot) {
-                Some((_, _, _, steps)) => {
-                    if !steps.contains(&e.step) {
-                        steps.push(e.step);
-                    }
-                }
-                None => seen.push((e.track, pool, slot, vec![e.step])),
-            }
+    let mut src = OneBank { bank, settings: &settings };
+    let Ok(t) = expand_patterns_from(&mut src, bank.number(), &[p], &opts) else { return Vec::new() };
+    let mut seen: Vec<(TrackId, SlotType, u16, Vec<u8>)> = Vec::new();
+    for e in &t.events {
+        let EventKind::AudioTrig(a) = &e.kind else { continue };
+        let Some((pool, slot)) = a.slot else { continue };
+        if !a.plays_sample || listed(pool, slot) {
+            continue;
         }
-        for (track, pool, slot, mut steps) in seen {
+        match seen.iter_mut().find(|(tr, po, sl, _)| *tr == e.track && *po == pool && *sl == slot) {
+            Some((_, _, _, steps)) => {
+                if !steps.contains(&e.step) {
+                    steps.push(e.step);
+                }
+            }
+            None => seen.push((e.track, pool, slot, vec![e.step])),
+        }
+    }
+    seen.into_iter()
+        .map(|(track, pool, slot, mut steps)| {
             steps.sort_unstable();
-            out.push(format!(
+            format!(
                 "bank {} pattern {p} track {}: trig(s) on step(s) {} play {} slot {slot}, which is empty in this project (silent on the device)",
                 bank.number(),
                 track.name(),
                 ranges(&steps),
                 pool.describe()
-            ));
-        }
-    }
-    out
+            )
+        })
+        .collect()
 }
 
 /// [`bank_notes`] for every bank (`.work`) of the project folder `dir`.
@@ -157,4 +165,45 @@ pub fn project_notes(dir: &Path) -> Result<Vec<String>, OtError> {
 /// The notes that `after` has and `before` did not: what an edit or a copy newly left silent.
 pub fn new_notes(before: &[String], after: Vec<String>) -> Vec<String> {
     after.into_iter().filter(|n| !before.contains(n)).collect()
+}
+
+/// What a copy or an edit newly leaves silent in a bank: data past a track's length, trigs on
+/// the master track, trigs that play a slot the project leaves empty. `before`/`after` are the
+/// bank before and after; `listed_before`/`listed_after` say which slots the project has a sample
+/// in before and after. Only patterns whose bytes or whose working part changed are looked at,
+/// and notes the bank already had are not repeated.
+pub fn copy_notes(
+    before: &crate::raw::bank::Bank,
+    after: &crate::raw::bank::Bank,
+    bank_no: u8,
+    master_track: bool,
+    listed_before: &dyn Fn(SlotType, u16) -> bool,
+    listed_after: &dyn Fn(SlotType, u16) -> bool,
+) -> Vec<String> {
+    use crate::raw::bank::PartCopy;
+    let changed: Vec<u8> = (0..16usize)
+        .filter(|&p| {
+            let (x, y) = (before.pattern(p), after.pattern(p));
+            let part = usize::from(y.part()).min(3);
+            x.raw() != y.raw()
+                || before.part(PartCopy::Working, part).raw() != after.part(PartCopy::Working, part).raw()
+        })
+        .map(|p| p as u8 + 1) // ok: p < 16
+        .collect();
+    if changed.is_empty() {
+        return Vec::new();
+    }
+    let (b, a) = (Bank::from_raw(before.clone(), bank_no), Bank::from_raw(after.clone(), bank_no));
+    let notes = |bank: &Bank, listed: &dyn Fn(SlotType, u16) -> bool| -> Vec<String> {
+        changed
+            .iter()
+            .flat_map(|&p| {
+                let mut n = pattern_notes(bank, p, master_track).unwrap_or_default();
+                n.extend(empty_slot_pattern_notes(bank, p, master_track, listed));
+                n
+            })
+            .collect()
+    };
+    let old = notes(&b, listed_before);
+    new_notes(&old, notes(&a, listed_after))
 }

@@ -427,3 +427,48 @@ fn condition_names_and_ratio_codes_agree() {
     assert_eq!(rules::note_length_ticks(6, S), Some(S));
     assert_eq!(rules::note_length_ticks(127, S), None);
 }
+
+#[test]
+fn any_pattern_and_part_bytes_expand_without_panic() {
+    // The fuzz target `octatrack_timeline`, run over a fixed stream of pseudo-random inputs.
+    use crate::raw::bank::{PartCopy, pattern_offset};
+    use crate::raw::part::PART_SIZE;
+    use crate::raw::pattern::PATTERN_SIZE;
+    let mut draws = rules::Draws::new(21);
+    let mut byte = move || {
+        let a = draws.next_percent();
+        let b = draws.next_percent();
+        (u16::from(a) * 100 + u16::from(b)) as u8
+    };
+    for round in 0..60u64 {
+        let mut raw = crate::raw::bank::Bank::new_default();
+        let (pattern, part) = (pattern_offset(0), PartCopy::Working.offset(0));
+        {
+            let bytes = raw.bytes_mut();
+            for i in 0..12 {
+                bytes[pattern + PATTERN_SIZE - 12 + i] = byte();
+            }
+            for i in 0..3000usize {
+                let at =
+                    if i % 3 == 2 { part + (i * 37) % PART_SIZE } else { pattern + 8 + (i * 97) % (PATTERN_SIZE - 20) };
+                bytes[at] = byte();
+            }
+        }
+        let bank = Bank::from_raw(raw, 1);
+        let mut settings = ProjectFile::new_default();
+        if round % 2 == 1 {
+            settings.set_setting("MASTER_TRACK", 1).expect("setting");
+        }
+        let opts = Options {
+            passes: (round % 4) as u32,
+            fill: round % 3 == 0,
+            seed: round,
+            max_loops: 1,
+            every_condition: round % 5 == 0,
+        };
+        let t = run(&bank, &settings, &opts);
+        assert!(t.events.windows(2).all(|w| w[0].tick <= w[1].tick), "round {round}");
+        assert!(t.events.iter().all(|e| e.tick <= t.end + 8 * S), "round {round}");
+        let _ = silent::pattern_notes(&bank, 1, round % 2 == 1).expect("notes");
+    }
+}
