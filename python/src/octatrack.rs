@@ -746,7 +746,21 @@ impl Pattern {
         let t = py
             .detach(|| midi_export::timeline_of(inner, &span, &midi_export::ExportOptions { passes, fill, seed }))
             .map_err(err)?;
-        util::to_py(py, &t.events)
+        // Each event as one flat dict: the event kind's fields beside tick, track, step, pass.
+        let flat: Vec<serde_json::Value> = t
+            .events
+            .iter()
+            .map(|e| {
+                let mut v = serde_json::to_value(e).unwrap_or_default();
+                if let Some(obj) = v.as_object_mut()
+                    && let Some(serde_json::Value::Object(kind)) = obj.remove("kind")
+                {
+                    obj.extend(kind);
+                }
+                v
+            })
+            .collect();
+        util::to_py(py, &flat)
     }
 
     /// The value as text, e.g. for the REPL.
