@@ -23,6 +23,7 @@ __all__ = [
     "copy_slots",
     "copy_track",
     "restore",
+    "import_midi",
     "unzip",
     "slots",
     "purge_slots",

@@ -596,5 +596,5 @@ def test_a_file_written_by_mido_imports_as_expected(fixtures: pathlib.Path, tmp_
                 notes.append((track.name.split()[0], tick, msg.note, msg.velocity))
     d = 2 * (9216 // 4) + 16 * 6  # step 3 + 16/384 of a step = 245 ticks at 480 = 4704 at 9216
     assert sorted(notes) == sorted(
-        [("M1", 0, 60, 80), ("M1", 0, 64, 80), ("M1", 0, 67, 80), ("M1", d, 62, 100), ("T1", 0, 60, 100)]
+        [("M1", 0, 60, 80), ("M1", 0, 64, 80), ("M1", 0, 67, 80), ("M1", d, 62, 100), ("T1", 0, 60, 127)]  # velocity -> AMP VOL -> velocity
     )
