@@ -7,8 +7,10 @@
 //! - [`cleanup`]: clean-up operations (purge-slots, purge-files, collect, dedupe, relink, clear);
 //! - [`copy`]: copy-pattern, copy-part, copy-track, copy-slots;
 //! - [`zip`]: zip and unzip (a project with its samples in one archive);
-//! - [`midi`]: patterns and arrangements as MIDI files, both ways (`ot midi`, `ot import-midi`).
+//! - [`midi`]: patterns and arrangements as MIDI files, both ways (`ot midi`, `ot import-midi`);
+//! - [`backups`]: list and prune a project's backup folders.
 
+pub mod backups;
 pub mod binary;
 pub mod cleanup;
 pub mod copy;
@@ -48,6 +50,12 @@ pub enum OtCommand {
     /// MIDI files: export and import.
     #[command(flatten)]
     Midi(midi::MidiCommand),
+    /// List and prune a project's backup folders (PROJECT/backups/).
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  groovekit ot backups list SET/PROJECT\n  groovekit ot backups prune SET/PROJECT --keep 3"
+    )]
+    Backups(backups::BackupsCommand),
 }
 
 /// Runs a `groovekit ot` subcommand.
@@ -61,6 +69,7 @@ pub fn run(command: OtCommand) -> miette::Result<Outcome> {
         OtCommand::Copy(c) => copy::run(c),
         OtCommand::Zip(c) => zip::run(c),
         OtCommand::Midi(c) => midi::run(c),
+        OtCommand::Backups(c) => backups::run(c),
     }
 }
 
