@@ -1,6 +1,7 @@
 """Elektron Octatrack projects: the typed model (project, banks, patterns, tracks, steps, locks,
 parts, scenes, samples, arrangements) and the project operations (copy_bank and the piece copies, slots, restore,
-purge_slots, purge_files, collect, dedupe, relink, clear).
+purge_slots, purge_files, collect, dedupe, relink, clear), and MIDI files both ways (Pattern.to_midi,
+Arrangement.to_midi, import_midi, Pattern.timeline).
 Numbers count from 1 as the device shows them; every object is a live view of its project, so an
 edit writes through and ``Project.save()`` writes it."""
 
@@ -35,6 +36,7 @@ from groovekit._groovekit.octatrack import (
     dedupe,
     relink,
     clear,
+    import_midi,
 )
 
 __all__ = [
@@ -60,6 +62,7 @@ __all__ = [
     "copy_slots",
     "copy_track",
     "restore",
+    "import_midi",
     "unzip",
     "slots",
     "purge_slots",

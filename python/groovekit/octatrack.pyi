@@ -24,6 +24,7 @@ __all__ = [
     "copy_slots",
     "copy_track",
     "restore",
+    "import_midi",
     "unzip",
     "slots",
     "purge_slots",
@@ -73,6 +74,8 @@ class Arrangement:
 
     @staticmethod
     def from_bytes(data: _Bytes, number: int | None = None) -> Arrangement: ...
+    def to_midi(self, path: _Path, fill: bool = False, seed: int = 0) -> dict[str, Any]: ...
+
     @property
     def number(self) -> int: ...
     @property
@@ -175,6 +178,9 @@ class Bank:
 @final
 class Pattern:
     """A pattern of a bank (a live view)."""
+
+    def to_midi(self, path: _Path, passes: int = 1, fill: bool = False, seed: int = 0) -> dict[str, Any]: ...
+    def timeline(self, passes: int = 1, fill: bool = False, seed: int = 0) -> list[dict[str, Any]]: ...
 
     @property
     def number(self) -> int: ...
@@ -541,6 +547,16 @@ def copy_bank(
 ) -> Plan: ...
 def slots(project: _Path, bank: int | None = None, part: int | None = None, pattern: int | None = None) -> dict[str, Any]: ...
 def restore(backup: _Path, dry_run: bool = False) -> dict[str, Any]: ...
+def import_midi(
+    path: _Path,
+    project: Project,
+    bank: int,
+    pattern: int,
+    arrangement: int | None = None,
+    track_map: list[str] | None = None,
+    length: int | None = None,
+    force: bool = False,
+) -> dict[str, Any]: ...
 def unzip(archive: _Path, set: _Path, force: bool = False, dry_run: bool = False) -> dict[str, Any]: ...
 def purge_slots(project: _Path, pool: str | None = None, dry_run: bool = False) -> dict[str, Any]: ...
 def purge_files(path: _Path, dry_run: bool = False) -> dict[str, Any]: ...

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use groovekit_octatrack::midi::{export as midi_export, import as midi_import};
 use groovekit_octatrack::model::arrangement::{Arrangement as RsArrangement, PatternRow as RsPatternRow, Row as RsRow};
 use groovekit_octatrack::model::bank::{self as mb, Condition};
 use groovekit_octatrack::model::project::{Project as ProjectFile, SlotType};
@@ -637,6 +638,15 @@ impl Arrangement {
         Ok(PyBytes::new(py, &bytes))
     }
 
+    /// Plays the arrangement (its rows, repeats, tempos and loops; FILL switch `fill`, `%`
+    /// conditions drawn from `seed`) and writes it as a Standard MIDI File at `path`; returns the
+    /// report. Releases the GIL.
+    #[pyo3(signature = (path, fill=false, seed=0))]
+    fn to_midi<'py>(&self, py: Python<'py>, path: PathBuf, fill: bool, seed: u64) -> PyResult<Bound<'py, PyAny>> {
+        let span = midi_export::Span::Arrangement(self.number);
+        write_midi(py, &self.project, &span, midi_export::ExportOptions { passes: 1, fill, seed }, &path)
+    }
+
     /// The value as text, e.g. for the REPL.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!("Arrangement({}, name={:?})", self.number, self.name(py)?))
@@ -866,6 +876,51 @@ impl Pattern {
     /// The number of items iteration gives (16 tracks).
     fn __len__(&self) -> usize {
         16
+    }
+
+    /// Plays the pattern `passes` times (with the FILL switch `fill`, `%` conditions drawn from
+    /// `seed`) and writes it as a Standard MIDI File at `path` (see `groovekit ot midi`); returns
+    /// the report (ticks per quarter, notes, tracks, what was not exported). Releases the GIL.
+    #[pyo3(signature = (path, passes=1, fill=false, seed=0))]
+    fn to_midi<'py>(
+        &self,
+        py: Python<'py>,
+        path: PathBuf,
+        passes: u32,
+        fill: bool,
+        seed: u64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let span = midi_export::Span::Patterns(vec![(self.b, self.p)]);
+        write_midi(py, &self.project, &span, midi_export::ExportOptions { passes, fill, seed }, &path)
+    }
+
+    /// The events of the pattern played `passes` times (what plays and when, from the
+    /// timeline): a list of dicts with `tick` (230 400 a quarter note), `track` (`{"kind":
+    /// "audio"|"midi", "number": N}`), `segment`, `step`, `pass` and the event's fields
+    /// (`type`: `audio_trig`, `note`, `control`, `program`). Releases the GIL.
+    #[pyo3(signature = (passes=1, fill=false, seed=0))]
+    fn timeline<'py>(&self, py: Python<'py>, passes: u32, fill: bool, seed: u64) -> PyResult<Bound<'py, PyAny>> {
+        let span = midi_export::Span::Patterns(vec![(self.b, self.p)]);
+        let mut proj = self.project.borrow_mut(py);
+        let inner = &mut proj.inner;
+        let t = py
+            .detach(|| midi_export::timeline_of(inner, &span, &midi_export::ExportOptions { passes, fill, seed }))
+            .map_err(err)?;
+        // Each event as one flat dict: the event kind's fields beside tick, track, step, pass.
+        let flat: Vec<serde_json::Value> = t
+            .events
+            .iter()
+            .map(|e| {
+                let mut v = serde_json::to_value(e).unwrap_or_default();
+                if let Some(obj) = v.as_object_mut()
+                    && let Some(serde_json::Value::Object(kind)) = obj.remove("kind")
+                {
+                    obj.extend(kind);
+                }
+                v
+            })
+            .collect();
+        util::to_py(py, &flat)
     }
 
     /// The value as text, e.g. for the REPL.
@@ -2069,5 +2124,71 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PartTrack>()?;
     m.add_class::<MidiPartTrack>()?;
     crate::ot_set::register(m)?;
+    m.add_function(wrap_pyfunction!(import_midi, m)?)?;
     crate::ot_ops::register(m)
+}
+
+// ---------------------------------------------------------------------------------------------
+// MIDI files (issue 21)
+
+/// Exports `span` of the project to `path` with the GIL released; the report as Python values.
+fn write_midi<'py>(
+    py: Python<'py>,
+    project: &Py<Project>,
+    span: &midi_export::Span,
+    opts: midi_export::ExportOptions,
+    path: &Path,
+) -> PyResult<Bound<'py, PyAny>> {
+    let mut proj = project.borrow_mut(py);
+    let inner = &mut proj.inner;
+    let report = py.detach(|| -> Result<midi_export::ExportReport, PyErr> {
+        let done = midi_export::export(inner, span, &opts).map_err(err)?;
+        groovekit_audio::midi::write_smf(path, &done.song).map_err(|e| match e {
+            groovekit_audio::AudioError::Fs(f) => errors::fs(f),
+            other => raise::<ValidationError>(other.to_string(), Where::file(Some(path))),
+        })?;
+        Ok(done.report)
+    })?;
+    util::to_py(py, &report)
+}
+
+/// Imports the notes of the MIDI file `path` into `project` (in memory: `project.save()` writes
+/// it), from pattern `pattern` of bank `bank` on (see `groovekit ot import-midi`): chords of up
+/// to 4 notes, velocity and length locks, micro-timing; `track_map` entries as `"ch10:36=T1"`;
+/// `arrangement` N sets that arrangement's rows; `length` steps a pattern; `force` replaces
+/// tracks that hold trigs. Returns the report (placed, not_imported, approximated, changed, ...).
+/// Releases the GIL while reading and placing.
+#[pyfunction]
+#[pyo3(signature = (path, project, bank, pattern, arrangement=None, track_map=None, length=None, force=false))]
+#[allow(clippy::too_many_arguments)]
+fn import_midi<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    project: &Bound<'py, Project>,
+    bank: i64,
+    pattern: i64,
+    arrangement: Option<i64>,
+    track_map: Option<Vec<String>>,
+    length: Option<i64>,
+    force: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let track_map = track_map
+        .unwrap_or_default()
+        .iter()
+        .map(|e| midi_import::parse_map_entry(e).map_err(err))
+        .collect::<PyResult<Vec<_>>>()?;
+    let opts = midi_import::ImportOptions {
+        bank: num("bank", bank)?,
+        pattern: num("pattern", pattern)?,
+        arrangement: arrangement.map(|a| num("arrangement", a)).transpose()?,
+        track_map,
+        length: length.map(|l| num("length", l)).transpose()?,
+        force,
+    };
+    let bytes = std::fs::read(&path).map_err(|e| errors::fs(groovekit_core::fs::FsError::new("reading", &path, e)))?;
+    let mut proj = project.borrow_mut();
+    let inner = &mut proj.inner;
+    let report = py.detach(|| midi_import::import_into(inner, &bytes, &opts)).map_err(|e| ot_error(e, Some(&path)))?;
+    proj.edits.fetch_add(1, Ordering::Relaxed);
+    util::to_py(py, &report)
 }

@@ -505,3 +505,96 @@ def test_zip_round_trip_with_samples_and_unzip(fixtures: pathlib.Path, tmp_path:
     assert (tmp_path / "SET2" / "AUDIO" / "first-0.wav").read_bytes() == b"re-recorded"
     with pytest.raises(groovekit.Error, match="not a readable zip"):
         ot.Project.open_zip(set_dir / "AUDIO" / "first-0.wav")
+
+
+# --- MIDI files (issue 21) -------------------------------------------------------------------
+
+
+def _copy_project(fixtures: pathlib.Path, tmp_path: pathlib.Path, name: str) -> pathlib.Path:
+    dst = tmp_path / "P"
+    shutil.copytree(fixtures / "octatrack" / name, dst)
+    return dst
+
+
+def test_pattern_to_midi_reads_back_with_mido(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    mido = pytest.importorskip("mido")
+    p = ot.Project.open(_copy_project(fixtures, tmp_path, "real-device"))
+    out = tmp_path / "a01.mid"
+    report = p.bank(1).pattern(1).to_midi(out, passes=2)
+    assert report["ppq"] == 9216 and report["segments"] == 2
+    m = mido.MidiFile(out)
+    assert m.type == 1 and m.ticks_per_beat == 9216
+    step = 9216 // 4
+    ends = []
+    starts: dict[str, list[int]] = {}
+    for track in m.tracks:
+        tick = 0
+        for msg in track:
+            tick += msg.time
+            if msg.type == "note_on" and msg.velocity > 0:
+                starts.setdefault(track.name.split()[0], []).append(tick)
+        ends.append(tick)
+    # Every track ends at 2 passes of 64 steps; T6 (64 steps) plays steps 1, 17, 33 each pass.
+    assert set(ends) == {2 * 64 * step}
+    assert starts["T6"] == [0, 16 * step, 32 * step, 64 * step, 80 * step, 96 * step]
+    # T2 step 1 has +1/384 of a step: 6 ticks.
+    assert starts["T2"][0] == 6
+    assert sum(len(v) for v in starts.values()) == report["notes"]
+
+
+def test_timeline_yields_the_events(fixtures: pathlib.Path) -> None:
+    p = ot.Project.open(fixtures / "octatrack" / "real-device")
+    events = p.bank(1).pattern(1).timeline(passes=1)
+    t2 = [e for e in events if e["track"] == {"kind": "audio", "number": 2} and e["type"] == "audio_trig"]
+    assert len(t2) == 31  # 12-step track in 64 steps: 5 loops of 6 trigs and one more
+    assert t2[0]["tick"] == 57600 // 384 and t2[0]["micro"] == 1
+    assert all(e["tick"] < 64 * 57600 for e in events)
+
+
+def test_a_file_written_by_mido_imports_as_expected(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    mido = pytest.importorskip("mido")
+    proj_dir = _copy_project(fixtures, tmp_path, "blank-project")
+    m = mido.MidiFile(type=1, ticks_per_beat=480)
+    lead = mido.MidiTrack()
+    lead.append(mido.MetaMessage("track_name", name="lead", time=0))
+    lead.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(100), time=0))
+    # A C major triad on step 1 (2 steps long, velocity 80), a D on step 3, 5 ticks late.
+    for key in (60, 64, 67):
+        lead.append(mido.Message("note_on", note=key, velocity=80, time=0))
+    lead.append(mido.Message("note_off", note=60, velocity=0, time=240))
+    lead.append(mido.Message("note_off", note=64, velocity=0, time=0))
+    lead.append(mido.Message("note_off", note=67, velocity=0, time=0))
+    lead.append(mido.Message("note_on", note=62, velocity=100, time=5))
+    lead.append(mido.Message("note_on", note=62, velocity=0, time=120))  # running status, vel 0
+    m.tracks.append(lead)
+    drums = mido.MidiTrack()
+    drums.append(mido.Message("note_on", channel=9, note=36, velocity=127, time=0))
+    drums.append(mido.Message("note_off", channel=9, note=36, velocity=0, time=60))
+    m.tracks.append(drums)
+    path = tmp_path / "mido.mid"
+    m.save(path)
+    p = ot.Project.open(proj_dir)
+    report = ot.import_midi(path, p, bank=1, pattern=1, track_map=["ch10:36=T1"])
+    assert report["placed"] == 5 and report["notes"] == 5
+    assert report["tempo"] == 100.0 and report["length"] == 4
+    step1 = p.bank(1).pattern(1).midi_track(1).step(1)
+    assert step1.trig and step1.note == 60
+    step3 = p.bank(1).pattern(1).midi_track(1).step(3)
+    assert step3.trig and step3.micro == 16  # 5 ticks at 480 = 16/384 of a step
+    assert p.bank(1).pattern(1).audio_track(1).step(1).trig
+    p.save()
+    # Written back and exported again, the notes come out where mido put them (in 9216 ppq).
+    out = tmp_path / "again.mid"
+    ot.Project.open(proj_dir).bank(1).pattern(1).to_midi(out)
+    again = mido.MidiFile(out)
+    notes = []
+    for track in again.tracks:
+        tick = 0
+        for msg in track:
+            tick += msg.time
+            if msg.type == "note_on" and msg.velocity > 0:
+                notes.append((track.name.split()[0], tick, msg.note, msg.velocity))
+    d = 2 * (9216 // 4) + 16 * 6  # step 3 + 16/384 of a step = 245 ticks at 480 = 4704 at 9216
+    assert sorted(notes) == sorted(
+        [("M1", 0, 60, 80), ("M1", 0, 64, 80), ("M1", 0, 67, 80), ("M1", d, 62, 100), ("T1", 0, 60, 127)]  # velocity -> AMP VOL -> velocity
+    )

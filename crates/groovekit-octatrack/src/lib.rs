@@ -5,15 +5,18 @@
 //! - [`raw`]: the byte or text layout (offsets, checksums, lossless read and write);
 //! - [`model`]: typed, validated views over the raw layer;
 //! - [`human`]: the readable YAML/JSON form used by `groovekit dump` and `groovekit build`;
-//! - [`ops`]: edits and operations.
+//! - [`ops`]: edits and operations;
+//! - [`timeline`]: what plays and when (patterns and arrangements as timed events).
 //!
 //! Only OS 1.40 files (bank datatype version 23) are read; older projects must be re-saved on
 //! OS 1.40 first, and the error says so.
 
 pub mod human;
+pub mod midi;
 pub mod model;
 pub mod ops;
 pub mod raw;
+pub mod timeline;
 
 pub use model::project_folder::Project;
 

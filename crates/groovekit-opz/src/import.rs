@@ -8,93 +8,22 @@
 
 use std::collections::BTreeMap;
 
-use midly::{MetaMessage, MidiMessage, Smf, Timing, TrackEventKind};
-
 use crate::OpzError;
 use crate::midi::{self, MICRO_PER_STEP, TICKS_PER_STEP};
 use crate::model::{self, MICRO_MAX, MICRO_MIN, NoteSlot, Project, TRACK_NAMES, track_index, track_name};
 use crate::ops::{self, place};
 use crate::raw::{PATTERNS, STEPS, TRACKS};
 
-/// One note read from a MIDI file, in the file's ticks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InNote {
-    /// The MIDI track's name (empty when it has none).
-    pub track_name: String,
-    /// MIDI channel 0..=15.
-    pub channel: u8,
-    /// Start tick.
-    pub start: u64,
-    /// Length in ticks.
-    pub length: u64,
-    /// Key 0..=127.
-    pub key: u8,
-    /// Velocity 1..=127.
-    pub velocity: u8,
-}
+pub use groovekit_audio::midi::InNote;
 
-/// Reads the notes of a Standard MIDI File: (ticks per quarter note, notes).
+/// Reads the notes of a Standard MIDI File: (ticks per quarter note, notes), through the shared
+/// reader [`groovekit_audio::midi::read_smf`].
 ///
 /// # Errors
 /// A file midly cannot parse, or SMPTE timing (the OP-Z grid needs beats).
 pub fn read_smf(bytes: &[u8]) -> Result<(u16, Vec<InNote>), OpzError> {
-    let smf = Smf::parse(bytes).map_err(|e| OpzError::Document(format!("not a Standard MIDI File: {e}")))?;
-    let ppq = match smf.header.timing {
-        Timing::Metrical(t) if t.as_int() > 0 => t.as_int(),
-        _ => {
-            return Err(OpzError::Document(
-                "the MIDI file counts time in SMPTE frames; the OP-Z grid needs ticks per quarter note".into(),
-            ));
-        }
-    };
-    let mut out = Vec::new();
-    for track in &smf.tracks {
-        let mut name = String::new();
-        let mut tick = 0u64;
-        let mut open: BTreeMap<(u8, u8), Vec<(u64, u8)>> = BTreeMap::new();
-        for e in track {
-            tick += u64::from(e.delta.as_int());
-            match e.kind {
-                TrackEventKind::Meta(MetaMessage::TrackName(n)) if name.is_empty() => {
-                    name = String::from_utf8_lossy(n).trim().to_string();
-                }
-                TrackEventKind::Midi { channel, message } => {
-                    let ch = channel.as_int();
-                    match message {
-                        MidiMessage::NoteOn { key, vel } if vel.as_int() > 0 => {
-                            open.entry((ch, key.as_int())).or_default().push((tick, vel.as_int()));
-                        }
-                        MidiMessage::NoteOn { key, .. } | MidiMessage::NoteOff { key, .. } => {
-                            // Overlapping notes of one key close first-in, first-out.
-                            if let Some(list) = open.get_mut(&(ch, key.as_int()))
-                                && !list.is_empty()
-                            {
-                                let (start, velocity) = list.remove(0);
-                                out.push(InNote {
-                                    track_name: name.clone(),
-                                    channel: ch,
-                                    start,
-                                    length: tick - start,
-                                    key: key.as_int(),
-                                    velocity,
-                                });
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                _ => {}
-            }
-        }
-        // Notes never released end with their track.
-        for ((ch, key), list) in open {
-            for (start, velocity) in list {
-                out.push(InNote { track_name: name.clone(), channel: ch, start, length: tick - start, key, velocity });
-            }
-        }
-    }
-    out.sort_by_key(|n| (n.start, n.channel, n.key));
-    Ok((ppq, out))
+    let content = groovekit_audio::midi::read_smf(bytes).map_err(|e| OpzError::Document(e.to_string()))?;
+    Ok((content.ppq, content.notes))
 }
 
 /// Where a MIDI note comes from, for a track map entry.

@@ -443,6 +443,7 @@ pub fn render(project: &Project, options: &ExportOptions) -> Result<Export, OpzE
             channel: options.channels[t],
             notes: Vec::new(),
             controls: Vec::new(),
+            events: Vec::new(),
         })
         .collect();
     let mut passes: BTreeMap<(usize, usize), u64> = BTreeMap::new();
@@ -586,6 +587,7 @@ pub fn render(project: &Project, options: &ExportOptions) -> Result<Export, OpzE
         name: String::new(),
         tracks,
         end: Some(report.end_tick),
+        ..MidiSong::default()
     };
     Ok(Export { song, report })
 }

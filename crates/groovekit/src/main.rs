@@ -102,13 +102,15 @@ enum Command {
     Render(RenderArgs),
     /// Convert a file to another format, chosen by the output's extension: .yaml/.json (any
     /// file, as `dump`), .wav (Oktalyzer modules and .track songs, as `render` with its
-    /// defaults), .mid (OP-Z projects). Asking for another lists what exists (exit 2).
+    /// defaults), .mid (OP-Z projects; Octatrack project folders, as `ot midi`). Asking for another
+    /// lists what exists (exit 2).
     Convert {
         /// Input file.
         input: PathBuf,
         /// Output file.
         output: PathBuf,
-        /// Format-specific options, as `KEY=VALUE` (for example `pattern=3`).
+        /// Format-specific options, as `KEY=VALUE` (for example `pattern=3`; Octatrack projects to
+        /// .mid: bank=, pattern=, arrangement=, passes=, fill=on, seed=).
         #[arg(long = "option", value_name = "KEY=VALUE")]
         options: Vec<String>,
         /// Show what would be written; change nothing.

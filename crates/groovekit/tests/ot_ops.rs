@@ -39,14 +39,26 @@ fn slots_lists_usage_and_missing_files() {
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("second-0.wav  MISSING FILE"), "{text}");
     assert!(!text.contains("first-0.wav"), "{text}");
-    // --bank/--pattern narrows the uses.
+    // --bank/--pattern narrows the uses: the pattern's locks, and the slots of the part it plays
+    // (pattern 2 plays part 2 in this bank), which play only where pattern 2 plays them.
     let out = gk().args(["ot", "slots"]).arg(&src).args(["--bank", "1", "--pattern", "2", "--json"]).assert().success();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let mut parts = 0;
     for s in v["slots"].as_array().unwrap() {
         for u in s["uses"].as_array().unwrap() {
-            assert_eq!((u["kind"].as_str(), u["pattern"].as_u64()), (Some("lock"), Some(2)), "{u}");
+            match u["kind"].as_str() {
+                Some("lock") => assert_eq!(u["pattern"].as_u64(), Some(2), "{u}"),
+                Some("part") => {
+                    parts += 1;
+                    assert_eq!(u["part"].as_u64(), Some(2), "{u}");
+                    let plays_in = u["plays_in"].as_array().unwrap();
+                    assert!(plays_in.is_empty() || plays_in == &vec![serde_json::json!(2)], "{u}");
+                }
+                _ => panic!("{u}"),
+            }
         }
     }
+    assert!(parts > 0);
 }
 
 #[test]

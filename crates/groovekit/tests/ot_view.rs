@@ -115,3 +115,58 @@ fn the_examples_write_projects_that_verify_and_show() {
     assert_eq!(a.audio_step(1, 1, 1).unwrap(), before.audio_step(1, 1, 1).unwrap());
     gk().arg("verify").arg(&proj).assert().success();
 }
+
+/// Issue 21: every step that holds data is drawn (a trig on step 49 of a 16-step pattern), in
+/// lower case where it never plays; per-track mode names the master length (64 on the
+/// real-device pattern 1, where the normal-mode byte holds 32). Saving such a bank says so.
+#[test]
+fn pattern_view_draws_data_past_the_length_and_the_master_length() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = tmp.path().join("SET/P49");
+    let mut p = Project::create(&proj);
+    let bank = p.bank_mut(1).unwrap();
+    for s in [1u8, 49] {
+        let mut step = bank.audio_step(1, 3, s).unwrap();
+        step.trig = true;
+        bank.set_audio_step(1, 3, s, &step).unwrap();
+    }
+    let report = p.save().unwrap();
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n
+                == "bank 1 pattern 1 track T3: step(s) 49 hold data that never plays (the track is 16 steps long)"),
+        "{:?}",
+        report.notes
+    );
+    let out = gk().args(["ot", "pattern"]).arg(&proj).args(["--bank", "1", "--pattern", "1"]).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("length 16"), "{text}");
+    let t3 = text.lines().find(|l| l.starts_with("T3 ")).unwrap();
+    assert!(t3.starts_with(&format!("T3   X{}|{}|{}|x", ".".repeat(15), " ".repeat(16), " ".repeat(16))), "{text}");
+    let out = gk().args(["ot", "pattern", "--json"]).arg(&proj).args(["--bank", "1", "--pattern", "1"]).assert();
+    let v: serde_json::Value = serde_json::from_slice(&out.success().get_output().stdout).unwrap();
+    assert_eq!(v["shown_steps"], 49);
+    assert_eq!(v["tracks"][2]["playable_steps"], 16);
+    assert_eq!(v["tracks"][2]["steps"].as_str().unwrap().chars().nth(48), Some('X'));
+    let svg = tmp.path().join("g.svg");
+    gk().args(["ot", "pattern"])
+        .arg(&proj)
+        .args(["--bank", "1", "--pattern", "1", "--svg"])
+        .arg(&svg)
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("T3 step 49 (never plays)"));
+
+    let Some(dir) = fixtures("ot_pattern_view_master") else { return };
+    let out = gk()
+        .args(["ot", "pattern"])
+        .arg(dir.join("octatrack/real-device"))
+        .args(["--bank", "1", "--pattern", "1"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("per-track scale, master length 64"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("T2 ") && l.ends_with("len 12 1X")), "{text}");
+}

@@ -61,6 +61,10 @@ pub struct SaveReport {
     pub written: Vec<PathBuf>,
     /// Backups made.
     pub backups: Vec<PathBuf>,
+    /// What the saved banks newly hold that can never sound (issue 21): data past a track's
+    /// length, trigs on track 8 as the master track, trigs on slots the project leaves empty.
+    /// Compared with the files on disk before the save, so only what this save brings is named.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -480,6 +484,7 @@ impl Project {
             self.load_all()?;
         }
         let files = self.files(options.all);
+        let notes = self.silent_notes(&dir, &files);
         // One transaction: every file of the save is replaced, or none (a failure part way leaves
         // the project as it was), each existing file backed up first when asked.
         // No other groovekit operation changes the project meanwhile (issue 23).
@@ -497,8 +502,11 @@ impl Project {
             }
         }
         let done = tx.commit()?;
-        let report =
-            SaveReport { written: done.files.iter().map(|f| f.target.clone()).collect(), backups: done.backups() };
+        let report = SaveReport {
+            written: done.files.iter().map(|f| f.target.clone()).collect(),
+            backups: done.backups(),
+            notes,
+        };
         self.settings.dirty = false;
         if self.settings.source == Source::New {
             self.settings.source = Source::Work;
@@ -539,6 +547,30 @@ impl Project {
                  into a folder with save_to (Python: save(path))"
             ),
         })
+    }
+
+    /// The notes of [`SaveReport::notes`] for the banks among `files`.
+    fn silent_notes(&self, dir: &Path, files: &[(String, Vec<u8>)]) -> Vec<String> {
+        use crate::timeline::silent;
+        let settings = &self.settings.value;
+        let master_track = settings.setting("MASTER_TRACK") == Some(1);
+        let listed = |t: SlotType, n: u16| settings.sample(t, n).is_some_and(|x| !x.path.is_empty());
+        let mut out = Vec::new();
+        for (name, _) in files {
+            let Some(n) = name.strip_prefix("bank").and_then(|x| x.parse::<u8>().ok()) else { continue };
+            // Only banks edited since they were read: a bank only read and written elsewhere
+            // (save_to) brings nothing new.
+            let Some(Some(l)) = self.banks.get(usize::from(n).saturating_sub(1)) else { continue };
+            if !l.dirty {
+                continue;
+            }
+            let before = std::fs::read(dir.join(format!("{name}.work")))
+                .ok()
+                .and_then(|b| crate::raw::bank::Bank::read(&b).ok())
+                .unwrap_or_else(crate::raw::bank::Bank::new_default);
+            out.extend(silent::copy_notes(&before, l.value.raw(), n, master_track, &listed, &listed));
+        }
+        out
     }
 }
 

@@ -364,9 +364,27 @@ fn finish(
     transplant(&remapped, &mut out);
     let expected = expected_pools(&ctx.src_bank, &ctx.dst_bank);
     import.warnings.extend(pool_warnings(&out, &expected, ctx.dst_bank_no));
+    import.warnings.extend(silent_notes(&ctx, &import, &out));
     let mut changes = import.changes.clone();
     changes.push(Change::Write { path: bank_path, bytes: out.to_bytes() });
     plan(operation, &ctx.src, from, &ctx.dst, to, replaces, import, changes, opts)
+}
+
+/// What the copy newly leaves that can never sound (issue 21): data past a track's length, trigs
+/// on the master track, trigs on slots empty in the destination after the import.
+fn silent_notes(ctx: &Ctx, import: &Import, out: &Bank) -> Vec<String> {
+    let project = &ctx.dst.project;
+    let listed = |t: SlotType, s: u16| project.sample(t, s).is_some_and(|x| !x.path.is_empty());
+    let imported = |t: SlotType, s: u16| {
+        import
+            .slots
+            .iter()
+            .any(|m| m.slot_type == t && m.to == s && matches!(m.action, SlotAction::New | SlotAction::Reuse))
+    };
+    let after = |t: SlotType, s: u16| listed(t, s) || imported(t, s);
+    let master_track = project.setting("MASTER_TRACK") == Some(1);
+    let bank_no = u8::try_from(ctx.dst_bank_no).unwrap_or(1);
+    crate::timeline::silent::copy_notes(&ctx.dst_bank, out, bank_no, master_track, &listed, &after)
 }
 
 #[allow(clippy::too_many_arguments)]

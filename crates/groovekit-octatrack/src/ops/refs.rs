@@ -67,9 +67,22 @@ pub struct SlotUse {
     /// Whether this is the slot the track's machine plays: always for a lock; for a part, the
     /// Static slot of a Static machine or the Flex slot of a Flex machine.
     pub active: bool,
-    /// Whether it can sound: a lock, or an active part slot whose track has trigs in a pattern
-    /// that plays this part (working copy).
+    /// Whether it plays: the timeline ([`crate::timeline`], every condition taken as true) has
+    /// a sample trig through it. A lock plays when its step's trig plays (a trig within the
+    /// track's length, not trigless, not on the master track); a part's slot when a pattern that
+    /// plays the part has such a trig on the track without a sample lock. Everything else is only
+    /// *referenced*: steps past the track's length (the multipart bank's step 49 of 16-step
+    /// tracks), track 8 as the master track, locks on trigless steps, the saved part copy, the
+    /// other machine's slot.
     pub audible: bool,
+    /// The patterns (bit `p - 1` = pattern `p`) in which it plays.
+    #[serde(rename = "plays_in", serialize_with = "pattern_list")]
+    pub played_by: u16,
+}
+
+/// A pattern bit set as the list of pattern numbers.
+fn pattern_list<S: serde::Serializer>(bits: &u16, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq((1..=16u8).filter(|p| bits >> (p - 1) & 1 == 1))
 }
 
 /// The references of one bank image.
@@ -96,31 +109,83 @@ fn pattern_part(bank: &Bank, p: usize) -> usize {
     usize::from(bank.pattern(p).part()).min(PART_COUNT - 1)
 }
 
-/// Lists every slot reference of a bank (see the module docs).
+/// Lists every slot reference of a bank (see the module docs), with what plays as if track 8
+/// were a normal track (see [`bank_refs_with`]).
 pub fn bank_refs(bank: &Bank) -> BankRefs {
-    let mut out = BankRefs::default();
-    // Which (part, track) has trigs in some pattern that plays it.
-    let mut trigged = [[false; 8]; PART_COUNT];
+    bank_refs_with(bank, false)
+}
+
+/// What the timeline plays in each pattern: for every audio track, the steps whose sample trig
+/// plays (as a step set, bit `s` = step `s + 1`) and whether it plays through a sample lock.
+struct Played {
+    /// Per pattern: per track, the steps that play a sample.
+    steps: [[u64; 8]; PATTERN_COUNT],
+    /// Per pattern: per track, the steps that play through a sample lock.
+    locked: [[u64; 8]; PATTERN_COUNT],
+}
+
+fn played(bank: &Bank, master_track: bool) -> Played {
+    use crate::timeline::{EventKind, OneBank, Options, TrackId, expand_patterns_from};
+    let mut out = Played { steps: [[0; 8]; PATTERN_COUNT], locked: [[0; 8]; PATTERN_COUNT] };
+    let model = crate::model::bank::Bank::from_raw(bank.clone(), 1);
+    let mut settings = crate::model::project::Project::new_default();
+    if master_track {
+        // The default project has the key; a failure leaves track 8 a normal track.
+        let _ = settings.set_setting("MASTER_TRACK", 1);
+    }
+    let opts = Options { every_condition: true, ..Options::default() };
     for p in 0..PATTERN_COUNT {
+        let mut src = OneBank { bank: &model, settings: &settings };
+        let Ok(t) = expand_patterns_from(&mut src, 1, &[p as u8 + 1], &opts) else { continue }; // ok: p < 16
+        for e in &t.events {
+            let (TrackId::Audio(n), EventKind::AudioTrig(a)) = (e.track, &e.kind) else { continue };
+            if !a.plays_sample || e.step == 0 {
+                continue;
+            }
+            let (ti, bit) = (usize::from(n - 1).min(7), 1u64 << (e.step - 1).min(63));
+            if let Some(x) = out.steps.get_mut(p).and_then(|r| r.get_mut(ti)) {
+                *x |= bit;
+            }
+            if a.sample_lock
+                && let Some(x) = out.locked.get_mut(p).and_then(|r| r.get_mut(ti))
+            {
+                *x |= bit;
+            }
+        }
+    }
+    out
+}
+
+/// Lists every slot reference of a bank; `master_track`: the project's `MASTER_TRACK=1` (track 8
+/// is the master track and plays no sample).
+pub fn bank_refs_with(bank: &Bank, master_track: bool) -> BankRefs {
+    let mut out = BankRefs::default();
+    let played = played(bank, master_track);
+    // Which patterns play a part's own slot on a track: a playing trig without a sample lock.
+    let mut part_played = [[0u16; 8]; PART_COUNT];
+    for (p, (steps, locked)) in played.steps.iter().zip(&played.locked).enumerate() {
         let part = pattern_part(bank, p);
-        let pat = bank.pattern(p);
-        for (t, hit) in trigged[part].iter_mut().enumerate() {
-            *hit |= pat.audio_track(t).trigs() != 0;
+        for (t, (s, l)) in steps.iter().zip(locked).enumerate() {
+            if s & !l != 0 {
+                part_played[part][t] |= 1 << p; // ok: part < 4, t < 8
+            }
         }
     }
     for copy in [PartCopy::Working, PartCopy::Saved] {
-        for (i, trigged) in trigged.iter().enumerate() {
+        for (i, by_track) in part_played.iter().enumerate() {
             let part = bank.part(copy, i);
-            for (t, &trigged) in trigged.iter().enumerate() {
+            for (t, &by) in by_track.iter().enumerate() {
                 let machine = pool_of(part.machine(t));
                 for (slot_type, raw) in [(SlotType::Static, part.static_slot(t)), (SlotType::Flex, part.flex_slot(t))] {
                     let active = machine == Some(slot_type);
+                    let plays = active && copy == PartCopy::Working && by != 0;
                     out.uses.push(SlotUse {
                         site: Site::Part { part: i as u8 + 1, saved: copy == PartCopy::Saved, track: t as u8 + 1 }, // ok: < 8
                         slot_type,
                         slot: u16::from(raw) + 1,
                         active,
-                        audible: active && copy == PartCopy::Working && trigged,
+                        audible: plays,
+                        played_by: if plays { by } else { 0 },
                     });
                 }
             }
@@ -144,12 +209,14 @@ pub fn bank_refs(bank: &Bank) -> BankRefs {
                     continue;
                 }
                 if let Some(slot_type) = pool {
+                    let plays = played.locked[p][t] >> s & 1 == 1; // ok: p < 16, t < 8
                     out.uses.push(SlotUse {
                         site: Site::Lock { pattern: site.0, track: site.1, step: site.2 },
                         slot_type,
                         slot: u16::from(lock) + 1,
                         active: true,
-                        audible: true,
+                        audible: plays,
+                        played_by: if plays { 1 << p } else { 0 },
                     });
                 }
             }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use crate::OtError;
 use crate::model::project::{SampleSlot, SampleTiming, SlotType};
 use crate::ops::project_dir::{ProjectDir, State};
-use crate::ops::refs::{Site, SlotUse, bank_refs};
+use crate::ops::refs::{Site, SlotUse, bank_refs_with};
 
 /// A use of a slot in one bank.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -42,8 +42,8 @@ pub struct SlotInfo {
 }
 
 impl SlotInfo {
-    /// Whether something can sound through this slot (a lock, or an active machine slot of a part
-    /// whose track has trigs).
+    /// Whether something plays through this slot (see [`SlotUse::audible`]: what the timeline
+    /// plays, not what is only referenced).
     pub fn audible(&self) -> bool {
         self.uses.iter().any(|u| u.at.audible)
     }
@@ -136,18 +136,34 @@ pub fn list_slots(dir: &std::path::Path, filter: SlotsFilter) -> Result<SlotsRep
         Some(b) => vec![b],
         None => (1..=16).collect(),
     };
+    // `MASTER_TRACK=1`: track 8 is the master track and plays no sample.
+    let master_track = p.project.setting("MASTER_TRACK") == Some(1);
     for b in banks {
         let Some(bank) = p.read_bank(b, State::Work)? else { continue };
-        let refs = bank_refs(&bank);
+        let refs = bank_refs_with(&bank, master_track);
         let bank_no = b as u8; // ok: 1-16
         other.extend(refs.other_lock_bytes.iter().map(|&(pa, t, s, v)| (bank_no, pa, t, s, v)));
-        for u in refs.uses {
+        // With --pattern, a part's slots count when the pattern plays that part, and they play
+        // only when this pattern plays them.
+        let pattern_part = filter
+            .pattern
+            .and_then(|x| usize::from(x).checked_sub(1))
+            .filter(|&i| i < 16)
+            .map(|i| bank.pattern(i).part().saturating_add(1));
+        for mut u in refs.uses {
             let keep = match u.site {
-                Site::Part { part, .. } => filter.pattern.is_none() && filter.part.is_none_or(|x| x == part),
+                Site::Part { part, .. } => match filter.pattern {
+                    Some(_) => pattern_part == Some(part) && filter.part.is_none_or(|x| x == part),
+                    None => filter.part.is_none_or(|x| x == part),
+                },
                 Site::Lock { pattern, .. } => filter.part.is_none() && filter.pattern.is_none_or(|x| x == pattern),
             };
             if !keep {
                 continue;
+            }
+            if let Some(x) = filter.pattern {
+                u.played_by &= 1u16 << (x.clamp(1, 16) - 1);
+                u.audible = u.played_by != 0;
             }
             let usage = Usage { bank: bank_no, at: u };
             match slots.iter_mut().find(|s| s.slot_type == u.slot_type && s.slot == u.slot) {
@@ -169,8 +185,9 @@ pub fn list_slots(dir: &std::path::Path, filter: SlotsFilter) -> Result<SlotsRep
     Ok(SlotsReport { project: p.dir, slots, other_lock_bytes: other })
 }
 
-/// The problems `verify` reports for a project folder: audible references to slots the project
-/// does not list, and listed sample files that are missing. One line each.
+/// What `verify` reports about slot references: trigs that play slots the project does not list
+/// (one line each). The device plays them as silent trigs, so `verify` makes them warnings, not
+/// problems (issue 21).
 pub fn verify_slot_references(dir: &std::path::Path) -> Result<Vec<String>, OtError> {
     let report = list_slots(dir, SlotsFilter::default())?;
     let mut out = Vec::new();

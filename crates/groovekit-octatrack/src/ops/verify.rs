@@ -461,11 +461,18 @@ fn project_report(dir: &Path, fix: bool) -> Report {
             verify_member(&strd, fix, &mut report);
         }
     }
-    // What a copy can break (issue 13 item 5): slots the banks use that the project lacks. Skipped
-    // when the project or a bank cannot be read (those problems are reported above).
+    // What a copy can break (issue 13 item 5): slots the banks play that the project lacks, and
+    // data that can never sound. On the device a trig on an empty slot is silent in a valid
+    // project, not damage: warnings (exit 0), not problems (issue 21). Skipped when the project
+    // or a bank cannot be read (those problems are reported above).
     if let Ok(lines) = crate::ops::slots::verify_slot_references(dir) {
         for line in lines {
-            report.problems.push(Problem::new(&dir.join("project.work"), line));
+            report.warnings.push(Problem::new(&dir.join("project.work"), line));
+        }
+    }
+    if let Ok(lines) = crate::timeline::silent::project_notes(dir) {
+        for line in lines {
+            report.warnings.push(Problem::new(&dir.join("project.work"), line));
         }
     }
     let Ok(rd) = std::fs::read_dir(dir) else { return report };

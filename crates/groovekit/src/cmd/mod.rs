@@ -706,8 +706,8 @@ fn conversions() -> Vec<(&'static str, Vec<&'static str>)> {
 
 /// The conversion table as text, one line per format: "  okt -> .wav .yaml .json".
 fn conversions_text() -> String {
-    conversions()
-        .iter()
+    std::iter::once(("octatrack project folder", vec![ot::midi::CONVERT_TARGET]))
+        .chain(conversions())
         .map(|(n, t)| format!("  {n} -> {}", t.iter().map(|x| format!(".{x}")).collect::<Vec<_>>().join(" ")))
         .collect::<Vec<_>>()
         .join("\n")
@@ -718,6 +718,10 @@ fn conversions_text() -> String {
 /// else through the format's own conversions (`.opz` -> `.mid`). A conversion that does not
 /// exist is a usage error that lists the ones that do.
 pub fn convert(input: &Path, output: &Path, options: &[String], json: bool) -> miette::Result<Outcome> {
+    // An Octatrack project folder to a MIDI file (`ot midi` with KEY=VALUE options).
+    if let Some(outcome) = ot::midi::convert_project(input, output, options, json) {
+        return outcome;
+    }
     let bytes = read_file(input)?;
     let h = detect(input, &bytes)?;
     let ext = output.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();

@@ -8,12 +8,14 @@
 //! - [`copy`]: copy-pattern, copy-part, copy-track, copy-slots;
 //! - [`zip`]: zip and unzip (a project with its samples in one archive);
 //! - [`backups`]: list and prune a project's backup folders;
+//! - [`midi`]: patterns and arrangements as MIDI files, both ways (`ot midi`, `ot import-midi`);
 //! - [`set`]: the Set index (`ot set`, `ot usage`).
 
 pub mod backups;
 pub mod binary;
 pub mod cleanup;
 pub mod copy;
+pub mod midi;
 pub mod ops;
 pub mod project;
 pub mod samples;
@@ -50,6 +52,9 @@ pub enum OtCommand {
     /// Set index: set, usage.
     #[command(flatten)]
     Set(set::SetCommand),
+    /// MIDI files: export and import.
+    #[command(flatten)]
+    Midi(midi::MidiCommand),
     /// List and prune a project's backup folders (PROJECT/backups/).
     #[command(
         subcommand,
@@ -69,6 +74,7 @@ pub fn run(command: OtCommand) -> miette::Result<Outcome> {
         OtCommand::Copy(c) => copy::run(c),
         OtCommand::Zip(c) => zip::run(c),
         OtCommand::Set(c) => set::run(c),
+        OtCommand::Midi(c) => midi::run(c),
         OtCommand::Backups(c) => backups::run(c),
     }
 }

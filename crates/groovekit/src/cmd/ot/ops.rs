@@ -27,7 +27,8 @@ pub enum OpsCommand {
         /// Only this part (1-4) of the bank.
         #[arg(long, requires = "bank", conflicts_with = "pattern", value_parser = crate::cmd::args::ranged(1u8, 4, "part"))]
         part: Option<u8>,
-        /// Only this pattern (1-16) of the bank.
+        /// Only this pattern (1-16) of the bank: its sample locks and the slots of the part it
+        /// plays (a use "plays" only where this pattern plays it).
         #[arg(long, requires = "bank", value_parser = crate::cmd::args::ranged(1u8, 16, "pattern"))]
         pattern: Option<u8>,
         /// Only slots nothing uses.
@@ -307,6 +308,8 @@ pub(super) fn print_plan_body(
     for m in &import.missing {
         say(format!("  missing, slot kept with its path: {m}"));
     }
+    // Warnings (slot pools that changed, data the copy leaves that can never sound) go to
+    // stderr, as every warning does; --json carries them too.
     for w in &import.warnings {
         crate::cmd::info(format!("warning: {w}"));
     }
@@ -343,13 +346,18 @@ fn slots(dir: &Path, filter: SlotsFilter, unused: bool, missing: bool, json: boo
         if s.settings.is_object() && s.listed {
             println!("      settings: {}", s.settings);
         }
+        // "plays": the timeline plays a sample trig through it; "referenced": it is named but
+        // nothing that sounds uses it (steps past a track's length, the master track, trigless
+        // steps, the other machine's slot, the saved part copy).
         let audible: Vec<String> = s.uses.iter().filter(|u| u.at.audible).map(describe_use).collect();
-        let others = s.uses.len() - audible.len();
+        let others: Vec<String> = s.uses.iter().filter(|u| !u.at.audible).map(describe_use).collect();
         if !audible.is_empty() {
             println!("      plays: {}", audible.join(", "));
         }
-        if others > 0 {
-            println!("      also referenced (no trigs, other machine or saved part): {others} place(s)");
+        if !others.is_empty() {
+            let shown: Vec<&str> = others.iter().take(4).map(String::as_str).collect();
+            let more = if others.len() > 4 { format!(" and {} more", others.len() - 4) } else { String::new() };
+            println!("      referenced, never plays: {}{more}", shown.join(", "));
         }
     }
     Ok(Outcome::Ok)

@@ -10,6 +10,7 @@ use groovekit_octatrack::model::bank::{AudioStep, Bank, MidiStep};
 use groovekit_octatrack::model::project::SlotType;
 use groovekit_octatrack::raw::bank::PartCopy;
 use groovekit_octatrack::raw::part::fx_name;
+use groovekit_octatrack::timeline::{PatternLengths, Scale, TrackId, pattern_lengths};
 use miette::miette;
 use serde_json::json;
 
@@ -110,20 +111,43 @@ fn details(condition: &str, micro: i8, repeats: u8, locks: Vec<(String, u16)>) -
 
 struct Row {
     label: String,
+    /// The track's length in steps.
     length: u8,
+    /// The track's scale (`1X`, `3/4X`, ...).
+    scale: &'static str,
+    /// How many steps can ever play (the length, cut where a finite master length restarts the
+    /// track): steps past it are drawn in lower case.
+    playable: u8,
+    /// The last step that holds data (0: none).
+    last_data: u8,
     marks: Vec<char>,
     notes: Vec<(u8, Vec<String>)>,
 }
 
-fn rows(b: &Bank, p: u8) -> miette::Result<(Vec<Row>, u8, bool)> {
+/// The scale name of a step duration in ticks.
+fn scale_name(step_ticks: u64) -> &'static str {
+    Scale::ALL.iter().find(|s| s.step_ticks() == step_ticks).map_or("?", |s| s.name())
+}
+
+fn rows(b: &Bank, p: u8, lengths: &PatternLengths) -> miette::Result<Vec<Row>> {
     let e = |e: groovekit_octatrack::OtError| miette!("{e}");
-    let settings = b.pattern(p).map_err(e)?;
     let mut out = Vec::new();
     for t in 1..=8u8 {
-        let len = if settings.per_track { b.audio_track(p, t).map_err(e)?.length } else { settings.master_length };
-        let mut row = Row { label: format!("T{t}"), length: len, marks: Vec::new(), notes: Vec::new() };
+        let i = usize::from(t - 1);
+        let mut row = Row {
+            label: format!("T{t}"),
+            length: lengths.audio_steps[i],
+            scale: scale_name(lengths.audio_step_ticks[i]),
+            playable: lengths.playable_steps(TrackId::Audio(t)),
+            last_data: 0,
+            marks: Vec::new(),
+            notes: Vec::new(),
+        };
         for s in 1..=64u8 {
             let st = b.audio_step(p, t, s).map_err(e)?;
+            if st.trig || st.trigless || !st.locks().is_empty() {
+                row.last_data = s;
+            }
             row.marks.push(audio_mark(&st));
             let d = details(&st.condition.name(), st.micro, st.repeats, st.locks());
             if !d.is_empty() && (st.trig || st.trigless) {
@@ -133,12 +157,23 @@ fn rows(b: &Bank, p: u8) -> miette::Result<(Vec<Row>, u8, bool)> {
         out.push(row);
     }
     for t in 1..=8u8 {
-        let len = if settings.per_track { b.midi_track(p, t).map_err(e)?.length } else { settings.master_length };
-        let mut row = Row { label: format!("M{t}"), length: len, marks: Vec::new(), notes: Vec::new() };
+        let i = usize::from(t - 1);
+        let mut row = Row {
+            label: format!("M{t}"),
+            length: lengths.midi_steps[i],
+            scale: scale_name(lengths.midi_step_ticks[i]),
+            playable: lengths.playable_steps(TrackId::Midi(t)),
+            last_data: 0,
+            marks: Vec::new(),
+            notes: Vec::new(),
+        };
         let mut any = false;
         for s in 1..=64u8 {
             let st = b.midi_step(p, t, s).map_err(e)?;
             any |= st.trig || st.trigless;
+            if st.trig || st.trigless || !st.locks().is_empty() {
+                row.last_data = s;
+            }
             row.marks.push(midi_mark(&st));
             let locks = st.locks().into_iter().map(|(n, v)| (n.to_string(), u16::from(v))).collect();
             let d = details(&st.condition.name(), st.micro, st.repeats, locks);
@@ -150,7 +185,12 @@ fn rows(b: &Bank, p: u8) -> miette::Result<(Vec<Row>, u8, bool)> {
             out.push(row);
         }
     }
-    Ok((out, settings.master_length, settings.per_track))
+    Ok(out)
+}
+
+/// The master length as the device shows it: steps, or `INF`.
+fn master_text(lengths: &PatternLengths) -> String {
+    lengths.master_steps.map_or_else(|| "INF".to_string(), |m| m.to_string())
 }
 
 fn pattern_view(
@@ -163,8 +203,20 @@ fn pattern_view(
     let mut project = open(dir)?;
     let b = project.bank(bank).map_err(|e| miette!("{}: {e}", dir.display()))?;
     let settings = b.pattern(pattern).map_err(|e| miette!("{e}"))?;
-    let (rows, master, per_track) = rows(b, pattern)?;
-    let shown = if per_track { rows.iter().map(|r| r.length).max().unwrap_or(16) } else { master }.clamp(1, 64);
+    let lengths = pattern_lengths(b, pattern).map_err(|e| miette!("{e}"))?;
+    let rows = rows(b, pattern, &lengths)?;
+    let per_track = lengths.per_track;
+    let master = master_text(&lengths);
+    // Every step that holds data is drawn, and every step that plays: the longest track, the
+    // master length (per-track mode: where it ends within the 64 steps), the last step with data.
+    let master_in_steps = lengths.master_steps.map_or(0, |m| m.min(64) as u8);
+    let shown = rows
+        .iter()
+        .map(|r| r.length.max(r.last_data))
+        .chain(std::iter::once(if per_track { 0 } else { master_in_steps }))
+        .max()
+        .unwrap_or(16)
+        .clamp(1, 64);
     if let Some(path) = &svg {
         let text = svg_grid(&rows, usize::from(shown), bank, pattern);
         groovekit_core::fs::write_atomic(path, text.as_bytes()).map_err(|e| miette!("{e}"))?;
@@ -176,25 +228,34 @@ fn pattern_view(
                 json!({
                     "track": r.label,
                     "length": r.length,
+                    "scale": r.scale,
+                    "playable_steps": r.playable,
                     "steps": r.marks.iter().take(usize::from(shown)).collect::<String>(),
                     "details": r.notes.iter().map(|(s, d)| json!({"step": s, "details": d})).collect::<Vec<_>>(),
                 })
             })
             .collect();
         let v = json!({
-            "bank": bank, "pattern": pattern, "part": settings.part, "master_length": master,
-            "per_track": per_track, "tempo": settings.tempo, "tracks": tracks,
+            "bank": bank, "pattern": pattern, "part": settings.part,
+            "master_length": lengths.master_steps.map_or_else(|| json!("INF"), |m| json!(m)),
+            "master_scale": lengths.master_scale.name(), "per_track": per_track, "shown_steps": shown,
+            "tempo": settings.tempo, "tracks": tracks,
         });
         println!("{}", serde_json::to_string_pretty(&v).map_err(|e| miette!("{e}"))?);
         return Ok(Outcome::Ok);
     }
     let mut text = format!(
-        "bank {bank} pattern {pattern}: part {}, length {master}{}, tempo {} BPM\n",
+        "bank {bank} pattern {pattern}: part {}, {}, scale {}, tempo {} BPM\n",
         settings.part,
-        if per_track { " (per-track scale)" } else { "" },
+        if per_track {
+            format!("per-track scale, master length {master} (every track restarts when it ends)")
+        } else {
+            format!("length {master}")
+        },
+        lengths.master_scale.name(),
         settings.tempo
     );
-    text.push_str("X trig, O one-shot, t trigless, . none, lower case past the track length; | every 16 steps\n");
+    text.push_str("X trig, O one-shot, t trigless, . none, lower case where it never plays; | every 16 steps\n");
     for line in ruler(shown) {
         let _ = writeln!(text, "{}", line.trim_end());
     }
@@ -204,15 +265,17 @@ fn pattern_view(
             if i > 0 && i % 16 == 0 {
                 line.push('|');
             }
-            // Past the track's length the device does not play: trigs there are shown in lower
-            // case, empty steps blank.
-            line.push(match (i >= usize::from(r.length), *m) {
+            // Past the track's length (or where the master length restarts it) the device does
+            // not play: trigs there are shown in lower case, empty steps blank.
+            line.push(match (i >= usize::from(r.playable), *m) {
                 (false, c) => c,
                 (true, '.') => ' ',
                 (true, c) => c.to_ascii_lowercase(),
             });
         }
-        let _ = writeln!(text, "{line}  len {}", r.length);
+        let cut = if r.playable < r.length { format!(" (plays {})", r.playable) } else { String::new() };
+        let scale = if per_track { format!(" {}", r.scale) } else { String::new() };
+        let _ = writeln!(text, "{line}  len {}{scale}{cut}", r.length);
     }
     for r in &rows {
         for (s, d) in &r.notes {
@@ -255,20 +318,26 @@ fn svg_grid(rows: &[Row], shown: usize, bank: u8, pattern: u8) -> String {
         let noted: Vec<u8> = r.notes.iter().map(|(st, _)| *st).collect();
         for (i, m) in r.marks.iter().take(shown).enumerate() {
             let x = left + i * cell + gap(i);
-            let fill = match (i < usize::from(r.length), m) {
-                (false, _) => "#f4f4f4",
+            // Past where the track plays, trigs are drawn pale (they never sound), empty steps
+            // paler still.
+            let plays = i < usize::from(r.playable);
+            let fill = match (plays, m) {
                 (true, 'X') => "#d33",
                 (true, 'O') => "#e80",
                 (true, 't') => "#59c",
-                _ => "#ddd",
+                (true, _) => "#ddd",
+                (false, 'X' | 'O') => "#f3c0c0",
+                (false, 't') => "#c8daea",
+                (false, _) => "#f4f4f4",
             };
             let _ = writeln!(
                 s,
-                "<rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{}\" fill=\"{fill}\"><title>{} step {}</title></rect>",
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{}\" fill=\"{fill}\"><title>{} step {}{}</title></rect>",
                 cell - 2,
                 cell - 2,
                 r.label,
-                i + 1
+                i + 1,
+                if plays || *m == '.' { "" } else { " (never plays)" }
             );
             if noted.contains(&((i + 1) as u8)) {
                 let _ = writeln!(
