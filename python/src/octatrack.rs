@@ -361,7 +361,9 @@ impl Project {
     /// Saves: without `path`, what changed into the project's folder (a project not yet on disk
     /// is written whole); with `path`, every file into that folder, which becomes the project's.
     /// `also_strd` writes `.strd` beside `.work` (the device's PROJECT > RELOAD reads `.strd`);
-    /// `backup` copies each replaced file to `NAME.bak` first. Returns the files written.
+    /// `backup` copies each replaced file to `NAME.bak` first. Returns the files written. What the
+    /// edits leave that can never sound (a trig past a track's length, on the master track, on an
+    /// empty slot) is named in a `UserWarning` each, after the files are written.
     #[pyo3(signature = (path=None, also_strd=false, backup=true))]
     fn save(&mut self, py: Python<'_>, path: Option<PathBuf>, also_strd: bool, backup: bool) -> PyResult<Vec<String>> {
         let options = SaveOptions { strd: also_strd, backup, all: false };
@@ -372,6 +374,11 @@ impl Project {
                 None => inner.save_with(options),
             })
             .map_err(|e| ot_error(e, path.as_deref()))?;
+        let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+        for note in &report.notes {
+            let text = std::ffi::CString::new(note.replace('\0', " ")).unwrap_or_default();
+            PyErr::warn(py, &category, &text, 1)?;
+        }
         Ok(report.written.iter().map(|p| p.to_string_lossy().into_owned()).collect())
     }
 

@@ -345,6 +345,17 @@ def test_save_also_strd(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> None:
     assert (work / "bank07.work.bak").read_bytes() == (fixtures / "octatrack" / "blank-project" / "bank07.work").read_bytes()
 
 
+def test_save_warns_about_trigs_that_never_play(fixtures: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """Issue 21: an edit that can never sound (a trig on step 17 of a 16-step pattern) says so."""
+    work = tmp_path / "P"
+    shutil.copytree(fixtures / "octatrack" / "blank-project", work)
+    p = ot.Project.open(work)
+    p.bank(1).pattern(1).audio_track(3).step(17).trig = True
+    with pytest.warns(UserWarning, match=r"pattern 1 track T3: step\(s\) 17 hold data that never plays"):
+        p.save()
+    assert p.bank(1).pattern(1).audio_track(3).step(17).trig
+
+
 def problems(path: pathlib.Path) -> set[str]:
     return {x.message for x in groovekit.verify(path) if x.severity == "problem"}
 
