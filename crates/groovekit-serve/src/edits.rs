@@ -99,11 +99,23 @@ fn to_value<T: serde::Serialize>(r: Result<T, groovekit_octatrack::OtError>) -> 
     serde_json::to_value(v).map_err(|e| Response::json(500, &json!({"error": e.to_string()})))
 }
 
+/// `"missing": "keep"` in the request copies a source whose sample files are missing (slots keep
+/// their paths, as `--missing keep`); anything else refuses, as the CLI does by default.
+fn missing(body: &Value) -> groovekit_octatrack::ops::import::MissingSamples {
+    use groovekit_octatrack::ops::import::MissingSamples;
+    if body.get("missing").and_then(Value::as_str) == Some("keep") {
+        MissingSamples::Keep
+    } else {
+        MissingSamples::Refuse
+    }
+}
+
 fn run(app: &App, root: &Root, op: &str, body: &Value, dry_run: bool) -> Result<Value, Response> {
     let piece = PieceOptions {
         force: flag(body, "force"),
         to_pool: flag(body, "to_pool"),
         dry_run,
+        missing: missing(body),
         apply: ApplyOptions::default(),
     };
     let cleanup = CleanupOptions { dry_run, apply: ApplyOptions::default() };
@@ -119,6 +131,7 @@ fn run(app: &App, root: &Root, op: &str, body: &Value, dry_run: bool) -> Result<
                 to_pool: flag(body, "to_pool"),
                 also_strd: flag(body, "also_strd"),
                 dry_run,
+                missing: missing(body),
                 apply: ApplyOptions::default(),
             };
             to_value(copy_bank(&src()?, num(body, "bank", 1, 16)?, &dst()?, num(body, "to_bank", 1, 16)?, opts))
