@@ -587,7 +587,9 @@ mod tests {
         assert_eq!(split_comment("0.75, NOTE_A#4, 0.6, 0.0"), ("0.75, NOTE_A#4, 0.6, 0.0", None));
         assert_eq!(split_comment("0.0, x # c"), ("0.0, x ", Some("# c")));
         assert_eq!(split_comment("# all"), ("", Some("# all")));
-        assert_eq!(split_comment("x,# y"), ("x,# y", None));
+        // Issue 23, item 9: after a comma too, as after a space (no token starts with `#`).
+        assert_eq!(split_comment("x,# y"), ("x,", Some("# y")));
+        assert_eq!(split_comment("x,y#z"), ("x,y#z", None));
     }
 
     #[test]

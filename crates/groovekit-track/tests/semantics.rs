@@ -132,7 +132,9 @@ fn hash_right_after_a_comma_starts_a_comment_as_after_a_space() {
     let d = e.diagnostics.iter().find(|d| d.is_error()).unwrap();
     assert_eq!((d.span.line, d.span.col, d.message.as_str()), (2, 5, "trailing comma: a field is missing after it"));
     assert!(d.help.as_deref().unwrap_or("").contains("right after a comma starts a comment"), "{d:?}");
-    assert_eq!(errors(crash_doc), errors("PATTERN p\n0.25, #NOTE_E4, 0.7, -0.5\nSCORE\n0, p\n"));
+    // The same errors as its formatted form (the column of the end of the line aside).
+    let same = |t: &str| errors(t).into_iter().map(|(l, _, m)| (l, m)).collect::<Vec<_>>();
+    assert_eq!(same(crash_doc), same("PATTERN p\n0.25, #NOTE_E4, 0.7, -0.5\nSCORE\n0, p\n"));
     assert!(groovekit_track::ops::format(crash_doc).is_err(), "fmt refuses a song with syntax errors");
     // A comment after the last field, with or without a space, and a `#` inside a name.
     for text in [
