@@ -88,7 +88,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(c);
@@ -103,9 +103,9 @@ fn thousands(n: usize) -> String {
 /// so counts stay exact through [`Diagnostic::count`]). The order of the kept ones is unchanged;
 /// severities are kept, so whether a song has errors does not change.
 pub fn cap_repeated(diags: Vec<Diagnostic>, keep: usize) -> Vec<Diagnostic> {
-    // kind -> (how many seen, index of its summary in `out`, line of the last one)
-    let mut seen: std::collections::BTreeMap<(Severity, Option<PathBuf>, String), (usize, usize, u32)> =
-        std::collections::BTreeMap::new();
+    // (severity, file, kind) -> (how many seen, index of its summary in `out`, line of the last one)
+    type Kind = (Severity, Option<PathBuf>, String);
+    let mut seen: std::collections::BTreeMap<Kind, (usize, usize, u32)> = std::collections::BTreeMap::new();
     let mut out: Vec<Diagnostic> = Vec::new();
     for d in diags {
         let key = (d.severity, d.file.clone(), kind_of(&d.message));
