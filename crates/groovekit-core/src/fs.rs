@@ -18,10 +18,12 @@ use std::path::{Path, PathBuf};
 
 pub mod failpoint;
 mod journal;
+pub mod lock;
 mod names;
 pub mod txn;
 
 pub use journal::{Recovery, recover};
+pub use lock::{FolderLock, lock_folder};
 pub use txn::{
     Change, IfExists, PlannedFile, Report, StageOptions, StagedFile, Transaction, log_report, set_process_defaults,
     take_process_log,
@@ -29,9 +31,10 @@ pub use txn::{
 
 /// An I/O failure, with the path it concerns.
 #[derive(Debug, thiserror::Error)]
-#[error("{action} {path}: {source}")]
+#[error("{}", self.text())]
 pub struct FsError {
-    /// What was being done ("writing", "renaming to", "backing up").
+    /// What was being done ("writing", "renaming to", "backing up"); empty when the source's
+    /// message follows the path as a sentence ("PROJECT is busy: ...").
     pub action: &'static str,
     /// The file concerned (the file the user named, never an internal temporary name).
     pub path: PathBuf,
@@ -44,6 +47,14 @@ impl FsError {
     /// An error `source` while doing `action` on `path`.
     pub fn new(action: &'static str, path: &Path, source: io::Error) -> Self {
         Self { action, path: path.to_path_buf(), source }
+    }
+
+    fn text(&self) -> String {
+        if self.action.is_empty() {
+            format!("{} {}", self.path.display(), self.source)
+        } else {
+            format!("{} {}: {}", self.action, self.path.display(), self.source)
+        }
     }
 }
 

@@ -236,7 +236,8 @@ fn header_diff(a: &Project, b: &Project, out: &mut Out<'_>) {
 }
 
 fn track_settings_diff(place: Place, x: TrackSettings, y: TrackSettings, at: usize, out: &mut Out<'_>) {
-    out.value(place, "plug", format!("{:#010x}", x.plug), format!("{:#010x}", y.plug), at);
+    // In decimal, as `inspect` and the dumped document show it (issue 24).
+    out.value(place, "plug", x.plug.to_string(), y.plug.to_string(), at);
     out.value(place, "step count", x.step_count, y.step_count, at + 4);
     out.value(place, "track byte 5 (not understood)", x.unknown5, y.unknown5, at + 5);
     out.value(place, "step length (sixteenths)", x.step_length, y.step_length, at + 6);

@@ -136,3 +136,16 @@ fn kits_compare_by_slices_keys_and_audio() {
     d.aiff.chunks[i].data = text;
     assert!(!diff_kits(&a, &d).unwrap().is_empty());
 }
+
+#[test]
+fn plugs_read_as_inspect_shows_them() {
+    let Some(root) = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "opz plug diff") else {
+        return;
+    };
+    let dir = root.join("opz/error-garden");
+    let a = Project::parse(&std::fs::read(dir.join("project01.opz")).unwrap()).unwrap();
+    let b = Project::parse(&std::fs::read(dir.join("project05.opz")).unwrap()).unwrap();
+    let lines = diff_projects(&a, &b).unwrap();
+    let plug = lines.iter().find(|d| d.field == "plug").expect("the fixtures' plugs differ");
+    assert!(!plug.to_string().contains("0x") && plug.a == "137450687", "{plug}");
+}

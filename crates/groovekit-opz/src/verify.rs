@@ -29,6 +29,41 @@ pub fn is_empty_bounce(path: &Path, bytes: &[u8]) -> bool {
             .is_some_and(|d| d.to_string_lossy().to_ascii_lowercase().starts_with("bounce"))
 }
 
+/// The report kind of the device's own settings files (`config/general.json`, `midi.json`,
+/// `dmx.json` on the OP-Z disk).
+pub const CONFIG_KIND: &str = "opz-config";
+
+/// Whether `path` is one of the OP-Z's configuration files: a `.json` file in a folder named
+/// `config` whose content starts (after white space) with `{`. The fixture disk
+/// (`opz/error-garden/config/`) holds `general.json`, `midi.json` and `dmx.json`; the name is
+/// not checked further, as firmware updates add files there.
+pub fn is_config(path: &Path, bytes: &[u8]) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        && path.parent().and_then(Path::file_name).is_some_and(|d| d.eq_ignore_ascii_case("config"))
+        && bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
+/// Checks an OP-Z configuration file: it must be a JSON object (the device ignores a file it
+/// cannot parse and falls back to its defaults). A syntax error is a problem with its line and
+/// column.
+pub fn verify_config(path: &Path, bytes: &[u8]) -> Report {
+    let mut report = Report::default();
+    report.checked.push((path.to_path_buf(), CONFIG_KIND.to_string()));
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(serde_json::Value::Object(_)) => {}
+        Ok(_) => report.problems.push(Problem::new(path, "an OP-Z configuration file must hold a JSON object")),
+        Err(e) => report.problems.push(Problem::new(
+            path,
+            format!(
+                "OP-Z configuration is not valid JSON at line {} column {}: {e}; the device falls back to its defaults",
+                e.line(),
+                e.column()
+            ),
+        )),
+    }
+    report
+}
+
 /// The byte offset an error points at, when it has one.
 fn error_offset(e: &OpzError) -> Option<u64> {
     match e {
@@ -109,7 +144,13 @@ pub fn verify_kit(path: &Path, bytes: &[u8]) -> Report {
 /// Checks an OP-Z file of either kind: a sample pack when the bytes look like one
 /// ([`kit::looks_like_kit`]), else a project.
 pub fn verify_file(path: &Path, bytes: &[u8]) -> Report {
-    if kit::looks_like_kit(bytes) { verify_kit(path, bytes) } else { verify_project(path, bytes) }
+    if is_config(path, bytes) {
+        verify_config(path, bytes)
+    } else if kit::looks_like_kit(bytes) {
+        verify_kit(path, bytes)
+    } else {
+        verify_project(path, bytes)
+    }
 }
 
 #[cfg(test)]

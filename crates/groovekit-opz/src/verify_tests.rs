@@ -35,3 +35,23 @@ fn kits_are_checked_in_the_library() {
     assert_eq!(r.problems.len(), 1, "{r:?}");
     assert!(r.problems[0].offset.is_some() && r.problems[0].message.contains("truncated"), "{r:?}");
 }
+
+#[test]
+fn the_devices_config_files_are_recognised_and_checked() {
+    let Some(root) = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "opz config") else {
+        return;
+    };
+    for name in ["general.json", "midi.json", "dmx.json"] {
+        let path = root.join("opz/error-garden/config").join(name);
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(is_config(&path, &bytes), "{name}");
+        let r = verify_file(&path, &bytes);
+        assert_eq!(r.checked, vec![(path.clone(), CONFIG_KIND.to_string())]);
+        assert!(r.problems.is_empty(), "{name}: {:?}", r.problems);
+    }
+    let broken = Path::new("disk/config/general.json");
+    assert!(is_config(broken, b"{ \"a\": "));
+    let r = verify_config(broken, b"{ \"a\": ");
+    assert!(r.problems[0].message.contains("line 1"), "{:?}", r.problems);
+    assert!(!is_config(Path::new("disk/other/general.json"), b"{}"), "only the config folder");
+}

@@ -10,13 +10,14 @@
 #[macro_use]
 mod console;
 mod cmd;
+mod examples;
 mod output;
 mod progress;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use cmd::{Outcome, RenderArgs};
 
@@ -29,10 +30,15 @@ struct Cli {
     quiet: bool,
     #[command(subcommand)]
     command: Command,
-    /// Largest audio decoded into memory, in MB of 32-bit samples (default 1073, about 50 minutes
-    /// of 44.1 kHz stereo); a longer file is refused with a message rather than exhausting memory.
-    #[arg(long, global = true, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    /// Largest audio decoded into memory (before the command); shown, and also accepted after
+    /// the command name, only by the commands that decode audio ([`DECODES_AUDIO`]).
+    #[arg(long, hide = true, value_name = "MB", value_parser = crate::cmd::args::ranged(1u64, 1_000_000, "MB"))]
     max_audio_mb: Option<u64>,
+    /// For outputs groovekit can make again (render, convert, dump, build, ot chain,
+    /// ot chain-preview, ot grid, track watch): keep no `NAME.bak` of the file replaced (by
+    /// default they keep one, replaced each time).
+    #[arg(long, global = true)]
+    no_backup: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +95,9 @@ enum Command {
         /// The file to write.
         #[arg(short, long)]
         output: PathBuf,
+        /// Replace an existing output of another kind (a module with a bank, say); a backup is kept.
+        #[arg(long)]
+        force: bool,
         /// Show what would be written; change nothing.
         #[arg(long)]
         dry_run: bool,
@@ -143,22 +152,82 @@ enum Command {
     Track(cmd::track::TrackCommand),
 }
 
+/// The command tree, every command with the examples at the end of its `--help`, and
+/// `--max-audio-mb` on the commands that decode audio.
+fn command() -> clap::Command {
+    audio_option_where_decoded(examples::add(Cli::command(), ""), "")
+}
+
+/// The id of `--max-audio-mb` on the commands that decode audio (read by [`audio_limit`]).
+const AUDIO_LIMIT: &str = "max_audio_mb_here";
+
+/// The commands that decode audio into memory, where `--max-audio-mb` matters (issue 24: the
+/// option is in these `--help`s only).
+const DECODES_AUDIO: &[&str] = &[
+    "render",
+    "convert",
+    "ot chain",
+    "ot split",
+    "ot chain-preview",
+    "ot find-audio",
+    "opz kit build",
+    "track check",
+    "track watch",
+];
+
+fn audio_option_where_decoded(mut cmd: clap::Command, path: &str) -> clap::Command {
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in names {
+        let sub = if path.is_empty() { name.clone() } else { format!("{path} {name}") };
+        cmd = cmd.mut_subcommand(&name, |c| audio_option_where_decoded(c, &sub));
+    }
+    if DECODES_AUDIO.contains(&path) {
+        cmd = cmd.arg(
+            clap::Arg::new(AUDIO_LIMIT)
+                .long("max-audio-mb")
+                .value_name("MB")
+                .value_parser(crate::cmd::args::ranged(1u64, 1_000_000, "MB"))
+                .help(
+                    "Largest audio decoded into memory, in MB of 32-bit samples (default 1073, about 50 minutes \
+                     of 44.1 kHz stereo); a longer file is refused with a message rather than exhausting memory",
+                ),
+        );
+    }
+    cmd
+}
+
+/// `--max-audio-mb` of the command that runs (or before it), in MB.
+fn audio_limit(matches: &clap::ArgMatches, before: Option<u64>) -> Option<u64> {
+    let mut m = matches;
+    let mut found = before;
+    while let Some((_, sub)) = m.subcommand() {
+        if let Ok(Some(&mb)) = sub.try_get_one::<u64>(AUDIO_LIMIT) {
+            found = Some(mb);
+        }
+        m = sub;
+    }
+    found
+}
+
 fn run(cli: Cli) -> miette::Result<Outcome> {
     cmd::set_quiet(cli.quiet);
     match cli.command {
         Command::Inspect { file, json } => cmd::inspect(&file, json),
         Command::Verify { paths, json, fix, dry_run, verbose } => {
-            cmd::verify(&paths, cmd::VerifyOpts { json, fix: fix && !dry_run, verbose })
+            // With --dry-run the repairs are prepared and the write layer makes them a plan, so
+            // each finding says what would be fixed (issue 24).
+            let _ = dry_run;
+            cmd::verify(&paths, cmd::VerifyOpts { json, fix, verbose })
         }
         // --dry-run is applied process-wide by output::start (every write becomes a plan).
         Command::Dump { file, format, output, force, dry_run: _ } => cmd::dump(&file, format, output.as_deref(), force),
-        Command::Build { input, output, dry_run: _ } => cmd::build(&input, &output),
+        Command::Build { input, output, force, dry_run: _ } => cmd::build(&input, &output, force),
         Command::Render(args) => cmd::render(&args),
         Command::Convert { input, output, options, json, dry_run: _ } => cmd::convert(&input, &output, &options, json),
         Command::Diff { a, b, json } => cmd::diff(&a, &b, json),
         Command::Completions { shell } => {
             let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "groovekit", &mut script);
+            clap_complete::generate(shell, &mut command(), "groovekit", &mut script);
             console::write_stdout_bytes(&script);
             Ok(Outcome::Ok)
         }
@@ -180,19 +249,50 @@ fn reset_sigpipe() {
     }
 }
 
+/// Ends the run on a clap error: `--help` and `--version` as clap prints them; an argument error
+/// in the style of every other error (miette's, issue 24: one error style for argument and data
+/// errors), exit 2.
+fn usage_exit(e: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    // clap's own "error: " prefix and "For more information, try '--help'." tail, as miette's
+    // frame and help.
+    let mut lines: Vec<&str> = text.lines().filter(|l| !l.starts_with("For more information")).collect();
+    while lines.last().is_some_and(|l| l.trim().is_empty()) {
+        lines.pop();
+    }
+    let body = lines.join("\n");
+    let message = body.strip_prefix("error: ").unwrap_or(&body).to_string();
+    // Printed as miette prints data errors; the exit code of a usage error.
+    eprintln!(
+        "{:?}",
+        miette::miette!(help = "`--help` shows the options and examples that work as written", "{message}")
+    );
+    std::process::exit(2)
+}
+
 fn main() -> ExitCode {
     reset_sigpipe();
-    let cli = Cli::parse();
+    let matches = command().try_get_matches().unwrap_or_else(|e| usage_exit(e));
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| usage_exit(e));
+    let max_audio_mb = audio_limit(&matches, cli.max_audio_mb);
     // `diff` follows diff(1): 0 same, 1 different, 2 trouble (a file that cannot be read).
     let trouble = if matches!(cli.command, Command::Diff { .. }) { 2 } else { 1 };
-    if let Some(mb) = cli.max_audio_mb {
+    if let Some(mb) = max_audio_mb {
         groovekit_audio::limits::set_max_decoded_samples(mb * 1_000_000 / 4);
     }
     // The one write path: backups, --dry-run and crash recovery for every command (output.rs).
-    output::start();
-    let result = run(cli);
-    output::finish();
+    let result = output::start(cli.no_backup).and_then(|_| run(cli));
+    // A write whose clean-up failed is complete, but the command says so and exits 1.
+    let clean = output::finish();
     let code = match result {
+        Ok(Outcome::Ok) if !clean => 1,
         Ok(Outcome::Ok) => 0,
         Ok(Outcome::Failed) => 1,
         Err(report) => {
@@ -218,6 +318,75 @@ mod tests {
     /// built; this builds every one, so a clash fails the tests instead of a user's run.
     #[test]
     fn command_tree_is_valid() {
-        Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    /// Every command and its path ("ot copy-bank"), depth first.
+    fn walk(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Command)>) {
+        out.push((path.to_string(), cmd.clone()));
+        for sub in cmd.get_subcommands() {
+            let p = if path.is_empty() { sub.get_name().to_string() } else { format!("{path} {}", sub.get_name()) };
+            walk(sub, &p, out);
+        }
+    }
+
+    /// Issue 24: every `--help` ends with 2-3 examples of that command, so a new command without
+    /// them fails here (tests/cli_walk.rs runs them).
+    #[test]
+    fn every_command_ends_its_help_with_examples() {
+        let mut all = Vec::new();
+        walk(&command(), "", &mut all);
+        for (path, cmd) in &all {
+            let help = cmd.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+            let lines: Vec<&str> = help.strip_prefix("Examples:\n").unwrap_or_default().lines().collect();
+            assert!((2..=3).contains(&lines.len()), "`groovekit {path} --help` needs 2-3 examples, has: {help:?}");
+            for l in &lines {
+                assert!(l.starts_with("  groovekit "), "`{path}`: {l}");
+            }
+            // At least one example runs this command (others may prepare its input).
+            let runs = format!("groovekit {path}");
+            assert!(lines.iter().any(|l| l.contains(runs.trim_end())), "`{path}`: no example runs it: {lines:?}");
+        }
+        // No table entry for a command that does not exist.
+        for (p, _) in examples::EXAMPLES {
+            assert!(all.iter().any(|(q, _)| q == p), "examples for unknown command `{p}`");
+        }
+    }
+
+    /// Issue 24: `--max-audio-mb` shows only where audio is decoded, and works everywhere.
+    #[test]
+    fn the_audio_limit_shows_only_where_audio_is_decoded() {
+        let mut all = Vec::new();
+        walk(&command(), "", &mut all);
+        for (path, cmd) in &mut all {
+            let help = cmd.render_long_help().to_string();
+            let listed = DECODES_AUDIO.contains(&path.as_str());
+            assert_eq!(help.contains("--max-audio-mb"), listed, "`groovekit {path} --help`");
+        }
+        let m = command().try_get_matches_from(["groovekit", "render", "x.okt", "-o", "x.wav", "--max-audio-mb", "5"]);
+        assert_eq!(audio_limit(&m.unwrap(), None), Some(5));
+        let m = command().try_get_matches_from([
+            "groovekit",
+            "--max-audio-mb",
+            "7",
+            "ot",
+            "chain",
+            "d",
+            "a.wav",
+            "-o",
+            "c",
+        ]);
+        assert_eq!(audio_limit(&m.unwrap(), Some(7)), Some(7), "before the command");
+    }
+
+    /// Issue 24: ranges are written as musicians read them (`1-16`), not `1..=16`.
+    #[test]
+    fn help_texts_write_ranges_as_musicians_do() {
+        let mut all = Vec::new();
+        walk(&command(), "", &mut all);
+        for (path, cmd) in &mut all {
+            let help = cmd.render_long_help().to_string();
+            assert!(!help.contains("..="), "`groovekit {path} --help` writes a range with ..=:\n{help}");
+        }
     }
 }

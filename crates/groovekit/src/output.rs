@@ -2,11 +2,13 @@
 //! command.
 //!
 //! At start ([`start`]): every transaction of the process keeps a backup of any file it replaces
-//! (`NAME.bak`, issue 12), `--dry-run` anywhere on the command line makes every write of the
+//! (`NAME.bak`, issue 12; outputs groovekit can make again keep at most one, replaced each time,
+//! and none with `--no-backup`, issue 23), `--dry-run` anywhere on the command line makes every write of the
 //! process a plan (so no command can write when asked not to, even through library code), and
 //! the folders named on the command line are recovered (an interrupted write of an earlier run
 //! is finished or undone, with a note). At the end ([`finish`]): the plans of a dry run, the
-//! backups made and the recoveries are printed on stderr.
+//! backups made and the recoveries are printed on stderr, the plans of a dry run (its result) on
+//! stdout.
 
 use std::path::{Path, PathBuf};
 
@@ -19,9 +21,37 @@ fn dry_run_requested() -> bool {
     std::env::args_os().skip(1).take_while(|a| a != "--").any(|a| a == "--dry-run")
 }
 
+/// The commands whose outputs groovekit can make again from their inputs (renders, conversions,
+/// dumps, builds, chains, previews, pictures, `track watch`): their outputs keep at most one
+/// backup (`NAME.bak`, replaced each time), or none with `--no-backup`.
+const REGENERABLE: &[&[&str]] = &[
+    &["render"],
+    &["convert"],
+    &["dump"],
+    &["build"],
+    &["ot", "chain"],
+    &["ot", "chain-preview"],
+    &["ot", "grid"],
+    &["track", "watch"],
+];
+
+/// Whether this run's command makes outputs groovekit can make again (see [`REGENERABLE`]).
+fn regenerable_command() -> bool {
+    let words: Vec<String> = std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .map(|a| a.to_string_lossy().into_owned())
+        .filter(|a| !a.starts_with('-'))
+        .take(2)
+        .collect();
+    REGENERABLE.iter().any(|c| c.iter().zip(&words).all(|(a, b)| a == b) && words.len() >= c.len())
+}
+
 /// The folders the arguments name: each existing folder (and its direct subfolders: a project's
-/// AUDIO, a Set's projects), the folder of each existing file, and the folder an output would go
-/// to. `PROJECT:N` arguments count by their path part.
+/// AUDIO, a Set's projects), the folder of each existing file, the folder an output would go
+/// to, and two levels of folders above each (the project of a backup folder, the Set of a
+/// project, where the journals and staging records of interrupted operations are). `PROJECT:N`
+/// arguments count by their path part.
 fn folders_of_args() -> Vec<PathBuf> {
     let mut out = Vec::new();
     for a in std::env::args_os().skip(1).take_while(|a| a != "--") {
@@ -38,7 +68,7 @@ fn folders_of_args() -> Vec<PathBuf> {
                 if let Ok(rd) = std::fs::read_dir(&p) {
                     out.extend(rd.flatten().map(|e| e.path()).filter(|q| q.is_dir()).take(256));
                 }
-                out.push(p);
+                out.push(p.clone());
             } else {
                 let parent = match p.parent() {
                     Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -48,6 +78,9 @@ fn folders_of_args() -> Vec<PathBuf> {
                     out.push(parent);
                 }
             }
+            if let Ok(abs) = std::path::absolute(&p) {
+                out.extend(abs.ancestors().skip(1).take(2).filter(|a| a.is_dir()).map(Path::to_path_buf));
+            }
         }
     }
     out.sort();
@@ -56,10 +89,23 @@ fn folders_of_args() -> Vec<PathBuf> {
 }
 
 /// Sets the process-wide write policy and recovers the folders the command line names. Returns
-/// whether this is a dry run.
-pub fn start() -> bool {
+/// whether this is a dry run, or a usage error for `--no-backup` on a command whose outputs
+/// cannot be made again.
+pub fn start(no_backup: bool) -> miette::Result<bool> {
     let dry_run = dry_run_requested();
-    groovekit_core::fs::set_process_defaults(IfExists::Backup, dry_run);
+    let regenerable = regenerable_command();
+    if no_backup && !regenerable {
+        return Err(crate::cmd::args::usage(
+            "--no-backup is for outputs groovekit can make again (render, convert, dump, build, ot chain, \
+             ot chain-preview, ot grid, track watch); other writes always keep a backup",
+        ));
+    }
+    let policy = match (regenerable, no_backup) {
+        (true, true) => IfExists::Replace,
+        (true, false) => IfExists::SingleBackup,
+        (false, _) => IfExists::Backup,
+    };
+    groovekit_core::fs::set_process_defaults(policy, dry_run);
     if !dry_run {
         for dir in folders_of_args() {
             match groovekit_core::fs::recover(&dir) {
@@ -72,18 +118,36 @@ pub fn start() -> bool {
             }
         }
     }
-    dry_run
+    Ok(dry_run)
 }
 
-/// Prints what the write layer did that the command did not report itself.
-pub fn finish() {
+/// The policy for a file the user named that this command normally replaces: the process's
+/// (one `NAME.bak` for outputs groovekit can make again, none with `--no-backup`, else a new
+/// `NAME.bak.N`).
+pub fn replace_policy() -> IfExists {
+    groovekit_core::fs::StageOptions::default().if_exists
+}
+
+/// Prints what the write layer did that the command did not report itself. Returns false when
+/// a write's clean-up failed (the write itself is complete; the leftovers are named on stderr):
+/// the command then exits 1.
+pub fn finish() -> bool {
+    let mut clean = true;
     for r in groovekit_core::fs::take_process_log() {
+        for l in &r.leftovers {
+            clean = false;
+            eprintln!(
+                "error: the write is complete, but its clean-up failed: could not remove {l}; the next groovekit \
+                 command on that folder removes it"
+            );
+        }
         for n in &r.recovered {
             eprintln!("note: {n}");
         }
         if r.dry_run {
+            // What a dry run would write is its result: standard output, kept with `--quiet`.
             for f in &r.files {
-                eprintln!("dry run: would {f}");
+                println!("dry run: would {f}");
             }
         } else if !crate::cmd::quiet() {
             // Backups are a summary (on stderr); `--quiet` silences them like every summary.
@@ -92,6 +156,7 @@ pub fn finish() {
             }
         }
     }
+    clean
 }
 
 /// Writes one file the user named, replacing it after a backup, and returns the backup made (the
@@ -127,7 +192,8 @@ pub fn write_guarded(
         Ok(old) if !force && !replaceable(&old) => IfExists::Refuse,
         _ => IfExists::Backup,
     };
-    let mut tx = groovekit_core::fs::Transaction::new().if_exists(IfExists::Backup);
+    let policy = if policy == IfExists::Backup { replace_policy() } else { policy };
+    let mut tx = groovekit_core::fs::Transaction::new().if_exists(replace_policy());
     for (p, b) in beside {
         tx.write(p, b).map_err(|e| miette!("{e}"))?;
     }

@@ -22,7 +22,11 @@ fn project_with_bad_bank() -> (tempfile::TempDir, std::path::PathBuf) {
 fn verify_fix_dry_run_reports_and_changes_nothing() {
     let (dir, bank) = project_with_bad_bank();
     let before = std::fs::read(&bank).unwrap();
-    groovekit().args(["verify", "--fix", "--dry-run"]).arg(&bank).assert().code(1);
+    let out = groovekit().args(["verify", "--fix", "--dry-run"]).arg(&bank).assert().code(1).get_output().clone();
+    // It says what would be fixed (issue 24), on stderr's summary and in the finding.
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("would be repaired"), "{stdout}");
+    assert!(stderr.contains("1 would be fixed"), "{stderr}");
     assert_eq!(std::fs::read(&bank).unwrap(), before, "dry run wrote the file");
     let leftovers: Vec<_> = std::fs::read_dir(bank.parent().unwrap())
         .unwrap()

@@ -212,6 +212,8 @@ fn exit_codes_of_every_subcommand() {
         (vec!["ot".into(), "copy-slots".into(), s.s("P"), s.s("P"), "--slots".into(), "1".into()], 1),
         (vec!["ot".into(), "copy-slots".into(), s.s("P"), s.s("P"), "--slots".into(), "1-129".into()], 2),
         (vec!["ot".into(), "restore".into(), missing.clone()], 1),
+        (vec!["ot".into(), "backups".into(), "list".into(), missing.clone()], 1),
+        (vec!["ot".into(), "backups".into(), "prune".into(), "--older-than".into(), "5y".into(), missing.clone()], 2),
         (vec!["ot".into(), "zip".into(), s.s("P"), "-o".into(), s.s("p.zip"), "--dry-run".into()], 0),
         (vec!["ot".into(), "zip".into(), missing.clone(), "-o".into(), s.s("p.zip")], 1),
         (vec!["ot".into(), "zip".into(), s.s("P")], 2),
@@ -272,8 +274,16 @@ fn exit_codes_of_every_subcommand() {
     // Every subcommand --help lists has a row (a new command cannot skip this table).
     let covered =
         |path: &[&str]| table.iter().any(|(a, _)| a.len() >= path.len() && a.iter().zip(path).all(|(x, y)| x == y));
-    for group in [vec![], vec!["ot"], vec!["opz"], vec!["okt"], vec!["track"], vec!["opz", "chain"], vec!["opz", "kit"]]
-    {
+    for group in [
+        vec![],
+        vec!["ot"],
+        vec!["opz"],
+        vec!["okt"],
+        vec!["track"],
+        vec!["opz", "chain"],
+        vec!["opz", "kit"],
+        vec!["ot", "backups"],
+    ] {
         for c in subcommands(&group) {
             let mut path = group.clone();
             path.push(&c);
@@ -360,7 +370,10 @@ fn verify_folders_check_every_file_or_say_why_not() {
     std::fs::write(&bank, &bytes).unwrap();
     let out = stdout_of(&["verify"], &[&s.p("P")], 1);
     assert!(out.contains("bank02.work @0"), "{out}");
-    assert!(out.trim_end().ends_with("25 files checked, 1 problem"), "{out}");
+    // The summary goes to stderr (issue 24).
+    let err = gk().arg("verify").arg(s.p("P")).assert().code(1).get_output().stderr.clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(err.trim_end().ends_with("25 files checked, 1 problem"), "{err}");
     assert!(!out.contains("ok: "), "good files are listed only with -v: {out}");
     let verbose = stdout_of(&["verify", "-v"], &[&s.p("P")], 1);
     assert_eq!(verbose.matches("ok: ").count(), 25, "{verbose}");
@@ -384,8 +397,10 @@ fn verify_folders_check_every_file_or_say_why_not() {
     let junk = s.p("junk");
     std::fs::create_dir(&junk).unwrap();
     std::fs::write(junk.join("readme.txt"), [0xffu8, 0xfe, 0]).unwrap();
-    let out = stdout_of(&["verify"], &[&junk], 1);
-    assert!(out.contains("not recognised: ") && out.contains("nothing to check"), "{out}");
+    let got = gk().arg("verify").arg(&junk).assert().code(1).get_output().clone();
+    // The problem is a result (stdout), "not recognised" a note on stderr (issue 24).
+    let (out, err) = (String::from_utf8(got.stdout).unwrap(), String::from_utf8(got.stderr).unwrap());
+    assert!(err.contains("not recognised: ") && out.contains("nothing to check"), "{out}{err}");
     let empty = s.p("empty");
     std::fs::create_dir(&empty).unwrap();
     let out = stdout_of(&["verify"], &[&empty], 1);
@@ -395,10 +410,12 @@ fn verify_folders_check_every_file_or_say_why_not() {
     std::fs::create_dir(&mixed).unwrap();
     std::fs::copy(s.p("song.track"), mixed.join("song.track")).unwrap();
     std::fs::write(mixed.join("readme.bin"), [0u8, 1, 2]).unwrap();
-    let out = stdout_of(&["verify"], &[&mixed], 0);
+    // Notes and the summary are on stderr (issue 24).
+    let err = gk().arg("verify").arg(&mixed).assert().code(0).get_output().stderr.clone();
+    let err = String::from_utf8(err).unwrap();
     assert!(
-        out.contains("not recognised: ") && out.contains("1 file checked, 0 problems, 1 file not recognised"),
-        "{out}"
+        err.contains("not recognised: ") && err.contains("1 file checked, 0 problems, 1 file not recognised"),
+        "{err}"
     );
     // --json carries the same lists.
     let v: serde_json::Value = serde_json::from_str(&stdout_of(&["verify", "--json"], &[&mixed], 0)).unwrap();

@@ -59,7 +59,8 @@ fn purge_files_dry_run_json_failpoint_real_run_and_restore() {
     assert_eq!(snapshot(&set), before);
 
     let out = gk().args(["ot", "purge-files"]).arg(&set).assert().success();
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    // After a real run the plan is a summary, on stderr (issue 24).
+    let text = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(text.contains("moved to backups/") && text.contains("ot restore"), "{text}");
     assert!(!set.join("AUDIO/old take.wav").exists());
     assert!(set.join("AUDIO/chain.wav").exists() && set.join("AUDIO/chain.ot").exists(), "used by OTHER");
@@ -97,7 +98,7 @@ fn purge_slots_collect_and_clear_through_the_cli() {
     gk().args(["ot", "clear"]).arg(&other).args(["--bank", "17"]).assert().code(2);
     gk().args(["ot", "clear"]).arg(tmp.path().join("none")).args(["--bank", "1"]).assert().code(1);
     let out = gk().args(["ot", "clear"]).arg(&other).args(["--bank", "1"]).assert().success();
-    assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("nothing to do"), "a blank bank stays");
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("nothing to do"), "a blank bank stays");
 }
 
 #[test]

@@ -42,7 +42,8 @@ fn copy_pattern_dry_run_fail_point_copy_force_restore() {
         .code(1);
     assert_eq!(snapshot(tmp.path()), before, "a failed copy changes nothing");
     let out = gk().args(["ot", "copy-pattern", &from, &to, "--with-part"]).assert().success();
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    // After a real run the plan is a summary, on stderr (issue 24).
+    let text = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(text.contains("backup: ") && text.contains("new slot"), "{text}");
     assert_eq!(snapshot(&tmp.path().join("SET")), src_before, "the source Set never changes");
     let err = gk().args(["ot", "copy-pattern", &from, &to]).assert().code(1).get_output().stderr.clone();

@@ -66,7 +66,8 @@ fn copy_bank_dry_run_then_copy_then_restore() {
     gk().args(["ot", "copy-bank", &from, &to]).env("GROOVEKIT_FAILPOINT", "rename:2").assert().code(1);
     assert_eq!(snapshot(tmp.path()), before);
     let out = gk().args(["ot", "copy-bank", &from, &to, "--also-strd"]).assert().success();
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    // After a real run the plan is a summary, on stderr (issue 24).
+    let text = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(text.contains("backup: "), "{text}");
     assert!(dst.join("bank03.work").is_file() && dst.join("bank03.strd").is_file());
     // Not blank any more: refused without --force.

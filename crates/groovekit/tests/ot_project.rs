@@ -96,12 +96,12 @@ fn verify_checks_sample_paths() {
         .code(1)
         .stdout(predicate::str::contains("flex slot 1: sample `../AUDIO/first-0.wav` not found"))
         .stdout(predicate::str::contains("static slot 128: sample `../AUDIO/fifth-0.wav` not found"))
-        .stdout(predicate::str::contains("1 file checked, 8 problems"));
+        .stderr(predicate::str::contains("1 file checked, 8 problems"));
     std::fs::create_dir(tmp.path().join("AUDIO")).unwrap();
     for n in ["first-0", "second-0", "fourth-0", "fifth-0"] {
         std::fs::write(tmp.path().join("AUDIO").join(format!("{n}.wav")), b"").unwrap();
     }
-    gk().arg("verify").arg(&f).assert().success().stdout(predicate::str::contains("1 file checked, 0 problems"));
+    gk().arg("verify").arg(&f).assert().success().stderr(predicate::str::contains("1 file checked, 0 problems"));
 }
 
 #[test]
@@ -126,13 +126,14 @@ fn new_project_matches_the_device_blank_project() {
         .success()
         .stdout(predicate::str::contains("would write").count(26));
     assert!(!dir.exists());
-    gk().args(["ot", "new-project"]).arg(&dir).assert().success().stdout(predicate::str::contains("wrote").count(26));
+    // "wrote" lines are a summary: stderr (issue 24); the dry run's list above is its result.
+    gk().args(["ot", "new-project"]).arg(&dir).assert().success().stderr(predicate::str::contains("wrote").count(26));
     gk().args(["ot", "new-project"]).arg(&dir).assert().code(1).stderr(predicate::str::contains("--force"));
     gk().args(["ot", "new-project", "--force"])
         .arg(&dir)
         .assert()
         .success()
-        .stdout(predicate::str::contains("backed up").count(26));
+        .stderr(predicate::str::contains("backed up").count(26));
     if let Some(ot) = fixtures("new_project_matches_the_device_blank_project") {
         for e in std::fs::read_dir(ot.join("blank-project")).unwrap() {
             let e = e.unwrap();
@@ -168,7 +169,7 @@ fn verify_accepts_a_new_project() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("NEW");
     gk().args(["ot", "new-project"]).arg(&dir).assert().success();
-    gk().arg("verify").arg(&dir).assert().success().stdout(predicate::str::contains("26 files checked, 0 problems"));
+    gk().arg("verify").arg(&dir).assert().success().stderr(predicate::str::contains("26 files checked, 0 problems"));
 }
 
 /// The device Set fixture: every file of its project is checked by its own handler, and the
@@ -178,9 +179,9 @@ fn verify_accepts_a_new_project() {
 fn verify_set_fixture_checks_every_file_and_sample_path() {
     let Some(ot) = fixtures("verify_set_fixture") else { return };
     // -v lists the good files too (without it, only problems and the summary).
-    let out =
-        gk().args(["verify", "-v"]).arg(ot.join("demo-set/DEMO-SET-1")).assert().code(1).get_output().stdout.clone();
-    let out = String::from_utf8(out).unwrap();
+    let got = gk().args(["verify", "-v"]).arg(ot.join("demo-set/DEMO-SET-1")).assert().code(1).get_output().clone();
+    // Results on stdout, the summary on stderr (issue 24): read both.
+    let out = String::from_utf8(got.stdout).unwrap() + &String::from_utf8(got.stderr).unwrap();
     assert!(out.contains("flex slot 129: sample `../AUDIO/flex.wav` not found"), "{out}");
     assert!(out.contains("27 files checked, 1 problem"), "{out}"); // 26 project files + AUDIO/chain.ot
     assert!(out.contains("BLANK/bank16.work (octatrack-bank)"), "{out}");
@@ -204,7 +205,7 @@ fn verify_folder_checks_strd_and_passes_fix_on() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("bank03.strd (octatrack-bank)"))
-        .stdout(predicate::str::contains("27 files checked, 1 problem"));
+        .stderr(predicate::str::contains("27 files checked, 1 problem"));
     gk().args(["verify", "--fix"]).arg(&dir).assert().success();
     assert_eq!(std::fs::read(dir.join("bank03.work")).unwrap(), good);
 }

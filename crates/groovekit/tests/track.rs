@@ -89,7 +89,7 @@ fn check_lists_every_problem_with_line_col_and_suggestions() {
             .arg(fix.join(format!("{name}.track")))
             .assert()
             .success()
-            .stdout(predicate::str::contains("0 errors, 0 warnings"));
+            .stderr(predicate::str::contains("0 errors, 0 warnings"));
     }
     let (_tmp, song) = song_dir(
         &fix,
@@ -104,7 +104,7 @@ fn check_lists_every_problem_with_line_col_and_suggestions() {
         .stderr(predicate::str::contains("song.track:3:1: event time 0.75 is outside the pattern [0, 0.5]"))
         .stderr(predicate::str::contains("song.track:4:6: `NOTE_H4` is not a note name"))
         .stderr(predicate::str::contains("song.track:6:4: unknown pattern `kick`"))
-        .stdout(predicate::str::contains("4 errors"));
+        .stderr(predicate::str::contains("4 errors"));
     let out = gk().args(["track", "check", "--json"]).arg(&song).assert().code(1).get_output().stdout.clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["errors"], 4);
@@ -131,7 +131,7 @@ fn strict_and_assets_options() {
         .assert()
         .success()
         .stderr(predicate::str::contains("`ASSET_KICK_1` is used without a SAMPLE line"))
-        .stdout(predicate::str::contains("0 errors, 2 warnings"));
+        .stderr(predicate::str::contains("0 errors, 2 warnings"));
     // A song elsewhere, pointed at the fixture assets with --assets.
     let song = tmp.path().join("s.track");
     std::fs::write(&song, "PATTERN p\n0, ASSET_HIHAT, 1, 0\nSCORE\n0, p\n").unwrap();
@@ -160,7 +160,7 @@ fn fmt_check_rewrite_with_backup_and_dry_run() {
     gk().args(["track", "fmt", "--check"]).arg(&song).assert().code(1);
     gk().args(["track", "fmt", "--dry-run"]).arg(&song).assert().success().stdout(canonical);
     assert_eq!(std::fs::read_to_string(&song).unwrap(), messy);
-    gk().args(["track", "fmt"]).arg(&song).assert().success().stdout(predicate::str::contains("backup"));
+    gk().args(["track", "fmt"]).arg(&song).assert().success().stderr(predicate::str::contains("backup"));
     assert_eq!(std::fs::read_to_string(&song).unwrap(), canonical);
     assert_eq!(std::fs::read_to_string(tmp.path().join("m.track.bak")).unwrap(), messy);
     gk().args(["track", "fmt", "--check"]).arg(&song).assert().success();

@@ -36,19 +36,55 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
-/// The user's files: no backups, no write-layer files.
+/// The user's files: no backups (`NAME.bak`, project `backups/` folders, whose names hold the
+/// time), no write-layer files.
 fn user_files(s: &BTreeMap<PathBuf, Vec<u8>>) -> BTreeMap<PathBuf, Vec<u8>> {
     s.iter()
         .filter(|(k, _)| {
             let n = k.to_string_lossy();
-            !n.contains(".bak") && !n.contains("groovekit-")
+            !n.contains(".bak") && !n.contains("groovekit-") && !k.components().any(|c| c.as_os_str() == "backups")
         })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
 }
 
+/// The write layer's own files, and project backup folders without a manifest (an operation
+/// that never happened must leave no backup folder).
 fn layer_files(s: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<PathBuf> {
-    s.keys().filter(|k| k.to_string_lossy().contains("groovekit-")).cloned().collect()
+    let mut v: Vec<PathBuf> = s.keys().filter(|k| k.to_string_lossy().contains("groovekit")).cloned().collect();
+    for k in s.keys() {
+        let parts: Vec<_> = k.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        if let Some(i) = parts.iter().position(|c| c == "backups")
+            && parts.len() > i + 2
+        {
+            let folder: PathBuf = parts[..i + 2].iter().collect();
+            if !s.contains_key(&folder.join("manifest.json")) && !v.contains(&folder) {
+                v.push(folder);
+            }
+        }
+    }
+    v
+}
+
+/// Empty folders under `dir` other than the ones `keep` names (a crash must not leave the
+/// folders it created).
+fn empty_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let mut any = false;
+        for e in rd.flatten() {
+            any = true;
+            if e.path().is_dir() {
+                stack.push(e.path());
+            }
+        }
+        if !any && d != dir {
+            out.push(d.strip_prefix(dir).unwrap().to_path_buf());
+        }
+    }
+    out
 }
 
 /// Runs `args` in `dir` with the fail point `spec`; returns whether the process succeeded.
@@ -77,7 +113,12 @@ fn matrix(
     assert_ne!(old, new, "{name}: the command changed nothing");
     assert!(layer_files(&snapshot(dir.path())).is_empty(), "{name}: leftovers after a clean run");
 
-    for op in ["abort-rename", "rename", "fsync", "write"] {
+    let empty_before = {
+        let dir = tempfile::tempdir().unwrap();
+        setup(dir.path());
+        empty_dirs(dir.path())
+    };
+    for op in ["abort-rename", "abort-write", "rename", "fsync", "write", "unlink"] {
         let mut finished = 0;
         for n in 1..200 {
             let dir = tempfile::tempdir().unwrap();
@@ -91,7 +132,11 @@ fn matrix(
                 finished = n;
                 break;
             }
-            if op != "abort-rename" {
+            let cleanup_failed = op == "unlink" && after == new;
+            if cleanup_failed {
+                // The write is complete; its clean-up failed: said, with exit 1.
+                assert!(err.contains("clean-up failed"), "{name} {op}:{n}: {err}");
+            } else if !op.starts_with("abort") {
                 assert_eq!(after, old, "{name} {op}:{n}: failed run changed files ({err})");
                 assert!(
                     layer_files(&snapshot(dir.path())).is_empty(),
@@ -107,8 +152,13 @@ fn matrix(
             assert!(after == old || after == new, "{name} {op}:{n}: mixed after recovery ({notes})");
             let left = layer_files(&snapshot(dir.path()));
             assert!(left.is_empty(), "{name} {op}:{n}: leftovers after recovery: {left:?} ({notes})");
-            if after == new {
-                assert!(notes.contains("finished an interrupted write"), "{name} {op}:{n}: {notes}");
+            let empty: Vec<_> = empty_dirs(dir.path()).into_iter().filter(|d| !empty_before.contains(d)).collect();
+            assert!(after == new || empty.is_empty(), "{name} {op}:{n}: folders left: {empty:?} ({notes})");
+            if cleanup_failed {
+                assert!(!notes.contains("finished an interrupted write"), "{name} {op}:{n}: false note: {notes}");
+            } else if after == new {
+                let said = notes.contains("finished an interrupted write") || notes.contains("removed");
+                assert!(said, "{name} {op}:{n}: all new after a failed run, and no note: {notes}");
             }
         }
         assert!(finished > 0, "{name} {op}: never succeeded");
@@ -280,4 +330,87 @@ fn opz_kit_dump_document_and_audio_are_all_or_nothing() {
         &|root| os(&[&"dump", &second, &"-o", &root.join("kit.yaml")]),
         &|root| os(&[&"verify", &root]),
     );
+}
+
+/// The bank-copy source in a Set with its four samples (`SET/SRC`, `SET/AUDIO`), and a new
+/// project in another Set (`OTHER/NEW`).
+fn copy_scene(fx: &Path, root: &Path) {
+    let src = root.join("SET/SRC");
+    std::fs::create_dir_all(&src).unwrap();
+    for e in std::fs::read_dir(fx.join("octatrack/bank-copy/BANK-COPY-SRC")).unwrap().flatten() {
+        std::fs::write(src.join(e.file_name()), std::fs::read(e.path()).unwrap()).unwrap();
+    }
+    std::fs::create_dir_all(root.join("SET/AUDIO")).unwrap();
+    for (i, n) in ["first-0", "second-0", "fourth-0", "fifth-0"].iter().enumerate() {
+        std::fs::write(root.join(format!("SET/AUDIO/{n}.wav")), vec![i as u8; 100_000 + i]).unwrap();
+    }
+    gk().args(["ot", "new-project"]).arg(root.join("OTHER/NEW")).assert().success();
+}
+
+fn only_backup(project: &Path) -> PathBuf {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(project.join("backups")).unwrap().flatten().map(|e| e.path()).collect();
+    v.sort();
+    assert_eq!(v.len(), 1, "{v:?}");
+    v.remove(0)
+}
+
+#[test]
+fn restore_is_all_or_nothing() {
+    let Some(fx) = fixtures("restore_is_all_or_nothing") else { return };
+    // The old state: a bank copied with its four samples; the command restores it (the bank back
+    // to blank, the samples removed: writes and removals in one transaction).
+    let setup = move |root: &Path| {
+        copy_scene(&fx, root);
+        gk().args(["ot", "copy-bank"])
+            .arg(format!("{}:1", root.join("SET/SRC").display()))
+            .arg(format!("{}:2", root.join("OTHER/NEW").display()))
+            .assert()
+            .success();
+    };
+    matrix("ot restore", &setup, &|root| os(&[&"ot", &"restore", &only_backup(&root.join("OTHER/NEW"))]), &|root| {
+        os(&[&"verify", &root.join("OTHER/NEW")])
+    });
+}
+
+#[test]
+fn copy_bank_to_pool_is_all_or_nothing() {
+    let Some(fx) = fixtures("copy_bank_to_pool_is_all_or_nothing") else { return };
+    let setup = move |root: &Path| copy_scene(&fx, root);
+    matrix(
+        "ot copy-bank --to-pool",
+        &setup,
+        &|root| {
+            os(&[
+                &"ot",
+                &"copy-bank",
+                &"--to-pool",
+                &format!("{}:1", root.join("SET/SRC").display()),
+                &format!("{}:2", root.join("OTHER/NEW").display()),
+            ])
+        },
+        // The next command looks at the Set only: the staging record and journal are there.
+        &|root| os(&[&"verify", &root.join("OTHER")]),
+    );
+}
+
+#[test]
+fn unzip_into_a_set_is_all_or_nothing() {
+    let Some(fx) = fixtures("unzip_into_a_set_is_all_or_nothing") else { return };
+    // One archive for every trial (an archive records the time it was made).
+    let made = tempfile::tempdir().unwrap();
+    copy_scene(&fx, made.path());
+    gk().args(["ot", "zip"])
+        .arg(made.path().join("SET/SRC"))
+        .arg("-o")
+        .arg(made.path().join("src.zip"))
+        .assert()
+        .success();
+    let zip = std::fs::read(made.path().join("src.zip")).unwrap();
+    let setup = move |root: &Path| {
+        std::fs::write(root.join("src.zip"), &zip).unwrap();
+        std::fs::create_dir_all(root.join("CARD")).unwrap();
+    };
+    matrix("ot unzip", &setup, &|root| os(&[&"ot", &"unzip", &root.join("src.zip"), &root.join("CARD")]), &|root| {
+        os(&[&"verify", &root.join("CARD")])
+    });
 }

@@ -377,6 +377,7 @@ fn recipes() -> BTreeMap<&'static str, Recipe> {
 
 /// Commands that write no file.
 const READ_ONLY: &[&str] = &[
+    "ot backups list",
     "inspect",
     "diff",
     "completions",
@@ -389,6 +390,10 @@ const READ_ONLY: &[&str] = &[
 ];
 /// Commands that write but cannot run in this test, with why.
 const EXEMPT: &[(&str, &str)] = &[
+    (
+        "ot backups prune",
+        "removes backup folders, writes no file; tests/backups.rs checks --dry-run, --keep and --older-than",
+    ),
     ("track watch", "runs until interrupted; each render goes through the same PcmWriter path as `render`"),
     (
         "ot copy-bank",

@@ -5,8 +5,10 @@
 //! Two ways to arm them:
 //! - the environment variable `GROOVEKIT_FAILPOINT` (read once per process), for tests that run the
 //!   real binary: a comma-separated list of `OP:N`, where OP is `write`, `fsync`, `rename` (that
-//!   operation returns an error the Nth time) or `abort-rename` (the process ends at once, as if
-//!   killed, just before its Nth rename). Example: `GROOVEKIT_FAILPOINT=abort-rename:3`.
+//!   operation returns an error the Nth time), `unlink` (the Nth removal of the layer's own
+//!   clean-up fails: kept old versions, journals, records), `abort-rename` (the process ends at
+//!   once, as if killed, just before its Nth rename) or `abort-write` (the same, at its Nth
+//!   staged write: a kill while files are staged). Example: `GROOVEKIT_FAILPOINT=abort-rename:3`.
 //! - [`arm_thread`], for in-process tests: the same specification for the calling thread only, so
 //!   tests running in parallel do not disturb each other. `crash-rename:N` (thread hook only) makes
 //!   the Nth rename fail *and* skips the rollback, leaving the files exactly as a killed process
@@ -28,6 +30,8 @@ pub enum Op {
     Fsync,
     /// A rename (staged file into place, backup copy into its name, journal into its name).
     Rename,
+    /// A removal of the layer's own clean-up (kept old versions, journals, staging records).
+    Unlink,
 }
 
 /// What happens when a fail point fires.
@@ -49,7 +53,7 @@ struct Point {
 #[derive(Debug, Default)]
 struct Armed {
     points: Vec<Point>,
-    counts: [u64; 3],
+    counts: [u64; 4],
 }
 
 impl Armed {
@@ -62,13 +66,15 @@ impl Armed {
                 "write" => (Op::Write, Action::Fail),
                 "fsync" => (Op::Fsync, Action::Fail),
                 "rename" => (Op::Rename, Action::Fail),
+                "unlink" => (Op::Unlink, Action::Fail),
                 "abort-rename" => (Op::Rename, Action::Abort),
+                "abort-write" => (Op::Write, Action::Abort),
                 "crash-rename" => (Op::Rename, Action::Crash),
                 _ => continue,
             };
             points.push(Point { op, n, action });
         }
-        Armed { points, counts: [0; 3] }
+        Armed { points, counts: [0; 4] }
     }
 
     fn hit(&mut self, op: Op) -> Option<Action> {

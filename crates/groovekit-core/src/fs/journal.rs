@@ -8,7 +8,15 @@
 //! run that finds the journal (its writer no longer running) looks at each target: already the
 //! new file, still the old one (or absent when new), or something else. If every file can be
 //! moved forward it finishes the transaction; otherwise, if every file can be put back, it undoes
-//! it; otherwise (someone changed the files since) it touches nothing and says so.
+//! it; otherwise (someone changed the files since) it touches nothing and says so. A journal
+//! whose every file already has its new content (the process ended after its last rename, or
+//! its clean-up failed) is only removed, with the kept old versions: that write had completed,
+//! and the note says so rather than claiming to have finished it. When every staged file is gone
+//! (all renamed) the write had completed too, even if a file was changed since: no conflict.
+//!
+//! A *staging record* (a journal with `staging: true`, in the home folder of a transaction, see
+//! [`super::txn`]) names the folders a transaction was staging into when its process ended:
+//! recovery removes that process's staged files there, and the folders it created when empty.
 
 use std::collections::HashSet;
 use std::fs;
@@ -70,8 +78,11 @@ impl JPath {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct JEntry {
     pub target: JPath,
-    pub staged: JPath,
-    pub staged_id: FileId,
+    /// The staged new file; `None` for a removal (the target goes).
+    #[serde(default)]
+    pub staged: Option<JPath>,
+    #[serde(default)]
+    pub staged_id: Option<FileId>,
     /// The kept old version (hidden, or the user-visible backup), when the target existed.
     pub old: Option<JPath>,
     pub old_id: Option<FileId>,
@@ -86,6 +97,12 @@ pub(crate) struct Journal {
     pub pid: u32,
     pub folders: Vec<JPath>,
     pub files: Vec<JEntry>,
+    /// A staging record: the transaction had not reached its renames (no files listed).
+    #[serde(default)]
+    pub staging: bool,
+    /// Folders the transaction created, removed (when empty) if it is undone.
+    #[serde(default)]
+    pub created_dirs: Vec<JPath>,
 }
 
 /// The journal format tag (first key of the file), so a reader can tell a journal from a stray file.
@@ -112,6 +129,12 @@ fn is_active(id: &str) -> bool {
 /// The journal's file name for transaction `id`.
 pub(crate) fn file_name(id: &str) -> String {
     format!("{JOURNAL_PREFIX}{id}.json")
+}
+
+/// The name of transaction `id`'s journal while it is written (renamed to [`file_name`] when
+/// complete).
+pub(crate) fn tmp_name(id: &str) -> String {
+    format!("{JOURNAL_PREFIX}{id}.tmp")
 }
 
 /// What recovery did in a folder.
@@ -215,32 +238,36 @@ pub fn recover(dir: &Path) -> Result<Vec<Recovery>, FsError> {
                 continue;
             }
         };
-        if is_active(&journal.id) || (journal.pid != std::process::id() && names::pid_alive(journal.pid)) {
+        let keep_files = |keep: &mut HashSet<PathBuf>| {
             for e in &journal.files {
-                keep.insert(e.staged.path());
-                if let Some(o) = &e.old {
-                    keep.insert(o.path());
-                }
+                keep.extend(e.staged.as_ref().map(JPath::path));
+                keep.extend(e.old.as_ref().map(JPath::path));
             }
+        };
+        if is_active(&journal.id) || (journal.pid != std::process::id() && names::pid_alive(journal.pid)) {
+            keep_files(&mut keep);
             continue;
         }
-        match settle(&journal, &path) {
-            Ok(r) => {
-                if let Recovery::Conflict { .. } = r {
-                    for e in &journal.files {
-                        keep.insert(e.staged.path());
-                        if let Some(o) = &e.old {
-                            keep.insert(o.path());
-                        }
-                    }
-                }
-                out.push(r);
-            }
-            Err(e) => return Err(e),
+        if journal.staging {
+            out.extend(clean_staging(&journal, &path));
+            continue;
         }
+        let r = settle(&journal, &path)?;
+        if let Recovery::Conflict { .. } = r {
+            keep_files(&mut keep);
+        }
+        out.push(r);
     }
-    // Leftovers: the layer's own hidden files whose writer is gone and that no kept journal needs.
+    // Leftovers: the layer's own hidden files whose writer is gone and that no kept journal needs,
+    // and a lock file no process holds (its holder was killed).
     let mut cleaned = Vec::new();
+    let lock = dir.join(super::lock::LOCK_FILE);
+    if fs::symlink_metadata(&lock).is_ok_and(|m| m.is_file())
+        && super::lock::lock_holder(dir).is_none()
+        && super::lock::remove_if_free(&lock)
+    {
+        cleaned.push(lock);
+    }
     for name in list(dir).map_err(|e| FsError::new("reading folder", dir, e))? {
         let Some(pid) = names::owner_pid(&name) else { continue };
         let path = dir.join(&name);
@@ -269,46 +296,126 @@ fn list(dir: &Path) -> std::io::Result<Vec<String>> {
     Ok(v)
 }
 
+/// Removes what a transaction that ended while staging left (its staged files in the folders
+/// the record names, the folders it created when empty, the record).
+fn clean_staging(j: &Journal, record: &Path) -> Vec<Recovery> {
+    let mut cleaned = Vec::new();
+    for d in j.folders.iter().map(JPath::path) {
+        let Ok(names) = list(&d) else { continue };
+        for name in names {
+            let other_journal = name.starts_with(JOURNAL_PREFIX) && name != tmp_name(&j.id);
+            if names::owner_pid(&name) != Some(j.pid) || other_journal {
+                continue;
+            }
+            let p = d.join(&name);
+            if fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) && fs::remove_file(&p).is_ok() {
+                cleaned.push(p);
+            }
+        }
+    }
+    let mut created: Vec<PathBuf> = j.created_dirs.iter().map(JPath::path).collect();
+    created.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for d in created {
+        if fs::remove_dir(&d).is_ok() {
+            cleaned.push(d);
+        }
+    }
+    if fs::remove_file(record).is_ok() {
+        cleaned.push(record.to_path_buf());
+    }
+    cleaned.sort();
+    if cleaned.is_empty() { Vec::new() } else { vec![Recovery::Cleaned { files: cleaned }] }
+}
+
 /// Finishes or undoes one journaled transaction.
 fn settle(j: &Journal, journal_path: &Path) -> Result<Recovery, FsError> {
     let files: Vec<PathBuf> = j.files.iter().map(|e| e.target.path()).collect();
     let mut can_finish = true;
     let mut can_undo = true;
-    let mut why = String::new();
+    let mut all_done = true;
+    let mut all_staged_gone = true;
+    let mut why = Vec::new();
     for e in &j.files {
         let target = e.target.path();
         let now = FileId::at(&target);
-        let done = now == Some(e.staged_id);
+        // A removal is done when the target is gone; a write when the target is the staged file.
+        let done = match e.staged_id {
+            Some(id) => now == Some(id),
+            None => now.is_none(),
+        };
         let untouched = match e.old_id {
             Some(old) => now == Some(old),
             None => now.is_none(),
         };
-        let staged_there = FileId::at(&e.staged.path()) == Some(e.staged_id);
+        let staged_there = match (&e.staged, e.staged_id) {
+            (Some(p), Some(id)) => FileId::at(&p.path()) == Some(id),
+            _ => true,
+        };
+        if e.staged.is_some() && staged_there {
+            all_staged_gone = false;
+        }
         let old_there = match (&e.old, e.old_id) {
             (Some(o), Some(id)) => FileId::at(&o.path()) == Some(id),
             (None, None) => true,
             _ => false,
         };
+        all_done &= done;
         can_finish &= done || (untouched && staged_there);
         can_undo &= untouched || (done && old_there);
-        if !done && !untouched && why.is_empty() {
-            why = format!("{} was changed after the interrupted write", target.display());
+        let t = target.display();
+        if !done && !untouched {
+            why.push(format!("{t} was changed after the interrupted write"));
+        } else if untouched && !done && !staged_there {
+            why.push(format!("{t} still has its old content and its new content (the staged file) is gone"));
+        } else if done && !untouched && !old_there && e.old.is_some() {
+            why.push(format!("{t} has its new content and its kept old content is gone"));
         }
     }
     let folders: Vec<PathBuf> = j.folders.iter().map(JPath::path).collect();
     let fail = |action: &'static str, p: &Path, e: std::io::Error| FsError::new(action, p, e);
+    if all_done || (!can_finish && !can_undo && all_staged_gone && !j.files.is_empty()) {
+        // The write had completed (every rename done); only its clean-up was missing.
+        let mut cleaned = Vec::new();
+        for e in &j.files {
+            if let (Some(o), false) = (&e.old, e.old_is_backup)
+                && fs::remove_file(o.path()).is_ok()
+            {
+                cleaned.push(o.path());
+            }
+        }
+        for d in &folders {
+            for p in [d.join(file_name(&j.id)), d.join(tmp_name(&j.id))] {
+                if fs::remove_file(&p).is_ok() {
+                    cleaned.push(p);
+                }
+            }
+        }
+        cleaned.sort();
+        return Ok(Recovery::Cleaned { files: cleaned });
+    }
     let finished = if can_finish {
         for e in &j.files {
-            let (target, staged) = (e.target.path(), e.staged.path());
-            if FileId::at(&target) != Some(e.staged_id) {
-                names::rename(&staged, &target).map_err(|f| fail("renaming to", &target, f.into_error()))?;
+            let target = e.target.path();
+            match (&e.staged, e.staged_id) {
+                (Some(staged), Some(id)) if FileId::at(&target) != Some(id) => {
+                    names::rename(&staged.path(), &target).map_err(|f| fail("renaming to", &target, f.into_error()))?
+                }
+                (None, _) if FileId::at(&target).is_some() => {
+                    fs::remove_file(&target).map_err(|x| fail("removing", &target, x))?
+                }
+                _ => {}
             }
         }
         true
     } else if can_undo {
         for e in &j.files {
             let target = e.target.path();
-            if FileId::at(&target) == Some(e.staged_id) {
+            let now = FileId::at(&target);
+            let done = match e.staged_id {
+                Some(id) => now == Some(id),
+                None => now.is_none(),
+            };
+            if done {
                 match &e.old {
                     Some(o) => {
                         names::rename(&o.path(), &target).map_err(|f| fail("restoring", &target, f.into_error()))?
@@ -319,17 +426,33 @@ fn settle(j: &Journal, journal_path: &Path) -> Result<Recovery, FsError> {
                 // Nothing changed for this file: the backup this transaction made goes too.
                 let _ = fs::remove_file(o.path());
             }
-            let _ = fs::remove_file(e.staged.path());
+            if let Some(st) = &e.staged {
+                let _ = fs::remove_file(st.path());
+            }
+        }
+        let mut created: Vec<PathBuf> = j.created_dirs.iter().map(JPath::path).collect();
+        created.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for d in created {
+            let _ = fs::remove_dir(d);
         }
         false
     } else {
+        let why = if why.is_empty() {
+            "its files are partly new and partly old, and neither the new nor the old content of all of them is \
+             left"
+                .to_string()
+        } else {
+            why.join("; ")
+        };
         return Ok(Recovery::Conflict {
             journal: journal_path.to_path_buf(),
             reason: format!("{why}; check those files, then delete the journal"),
         });
     };
     for d in &folders {
-        names::sync_dir(d).map_err(|e| fail("syncing folder", d, e))?;
+        if d.is_dir() {
+            names::sync_dir(d).map_err(|e| fail("syncing folder", d, e))?;
+        }
     }
     for e in &j.files {
         if let (Some(o), false) = (&e.old, e.old_is_backup) {
@@ -338,6 +461,8 @@ fn settle(j: &Journal, journal_path: &Path) -> Result<Recovery, FsError> {
     }
     for d in &folders {
         let _ = fs::remove_file(d.join(file_name(&j.id)));
+        // A copy still being written when the process ended.
+        let _ = fs::remove_file(d.join(tmp_name(&j.id)));
     }
     let journal = journal_path.to_path_buf();
     Ok(if finished { Recovery::Finished { journal, files } } else { Recovery::Undone { journal, files } })

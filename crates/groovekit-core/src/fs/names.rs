@@ -150,6 +150,20 @@ pub(crate) fn rename(from: &Path, to: &Path) -> Result<(), failpoint::Fired> {
     fs::rename(from, to).map_err(failpoint::Fired::Fail)
 }
 
+/// Removes a file a transaction removes (its step-4 "rename"), through the fail points of renames
+/// so that a fault matrix covers removals like renames.
+pub(crate) fn remove_target(path: &Path) -> Result<(), failpoint::Fired> {
+    failpoint::check(Op::Rename)?;
+    fs::remove_file(path).map_err(failpoint::Fired::Fail)
+}
+
+/// Removes one of the layer's own files in a clean-up (a kept old version, a journal, a staging
+/// record), through the `unlink` fail points.
+pub(crate) fn remove_layer_file(path: &Path) -> io::Result<()> {
+    failpoint::check_io(Op::Unlink)?;
+    fs::remove_file(path)
+}
+
 /// What identifies a file across a crash: device, inode and length (on systems without inodes,
 /// the length and modification time).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -13,7 +13,21 @@
 //! 4. Renames, one per file. A failure here puts every renamed file back (the kept versions are
 //!    renamed over them) and removes the rest: nothing changed. A crash here leaves the journal,
 //!    which the next run's [`super::recover`] uses to finish the transaction.
-//! 5. Folders fsynced, then the hidden old versions and the journals removed.
+//! 5. Folders fsynced, then the hidden old versions and the journals removed. A removal that
+//!    fails here (the write itself is complete) is listed in [`Report::leftovers`], which the CLI
+//!    reports with exit code 1; the next run in that folder removes the leftover, and says so
+//!    without claiming to have finished the (complete) write.
+//!
+//! A transaction may also *remove* files ([`Transaction::remove`]): the old file is kept like a
+//! replaced one, the journal records it, and the removal is the "rename" of step 4, so removals
+//! are all-or-nothing with the writes (`ot restore` uses it).
+//!
+//! A transaction with a *home* ([`Transaction::home`]: the project or Set an operation changes)
+//! also writes, before the first staged file, a staging record into the home, updated as the
+//! transaction stages into new folders, and its journal into the home besides every folder. A
+//! crash while staging (10 MB samples into `AUDIO/x/y`, a backup folder being filled) thus
+//! leaves a record the next run finds by looking in the home alone, and it removes the staged
+//! files and created folders the record names.
 
 use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
@@ -39,6 +53,10 @@ pub enum IfExists {
     /// Keep the old content as `NAME.bak` (or `NAME.bak.N` when that exists) beside it, then
     /// replace it: what every command does to a file the user named.
     Backup,
+    /// Keep the old content as `NAME.bak`, replacing an earlier `NAME.bak` once the write is
+    /// complete: at most one backup, for outputs groovekit can make again (renders, conversions,
+    /// dumps, chains, previews).
+    SingleBackup,
     /// Refuse, before anything is written: for targets where replacing is unusual (the caller
     /// offers `--force`, which switches to [`IfExists::Backup`]).
     Refuse,
@@ -75,6 +93,7 @@ fn process_defaults() -> (IfExists, bool) {
     let p = match DEFAULT_POLICY.load(Ordering::Relaxed) {
         1 => IfExists::Backup,
         2 => IfExists::Refuse,
+        3 => IfExists::SingleBackup,
         _ => IfExists::Replace,
     };
     (p, PROCESS_DRY_RUN.load(Ordering::Relaxed))
@@ -91,6 +110,7 @@ pub fn set_process_defaults(if_exists: IfExists, dry_run: bool) {
         IfExists::Replace => 0,
         IfExists::Backup => 1,
         IfExists::Refuse => 2,
+        IfExists::SingleBackup => 3,
     };
     DEFAULT_POLICY.store(code, Ordering::Relaxed);
     PROCESS_DRY_RUN.store(dry_run, Ordering::Relaxed);
@@ -121,6 +141,8 @@ pub enum Change {
     Create,
     /// The target exists and is replaced.
     Replace,
+    /// The target exists and is removed ([`Transaction::remove`]).
+    Remove,
 }
 
 /// One file of a transaction, as planned (dry run) or as written.
@@ -145,6 +167,7 @@ impl std::fmt::Display for PlannedFile {
         let verb = match self.change {
             Change::Create => "create",
             Change::Replace => "replace",
+            Change::Remove => "remove",
         };
         write!(f, "{verb} {} ({} bytes", self.target.display(), self.bytes)?;
         if let Some(s) = &self.source {
@@ -168,6 +191,10 @@ pub struct Report {
     pub dry_run: bool,
     /// What the recovery of interrupted earlier runs did in the folders written to.
     pub recovered: Vec<Recovery>,
+    /// Clean-up that failed after the write was complete (every file new): what could not be
+    /// removed and why. The next groovekit run in that folder removes it; a caller reports it
+    /// (the CLI exits 1), since the folder holds files that are not the user's.
+    pub leftovers: Vec<String>,
 }
 
 impl Report {
@@ -212,6 +239,12 @@ fn backup_name(real: &Path) -> PathBuf {
         n += 1;
     }
     candidate
+}
+
+/// `NAME.bak`, whether or not it exists (policy [`IfExists::SingleBackup`] replaces it).
+fn single_backup_name(real: &Path) -> PathBuf {
+    let name = real.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    real.with_file_name(format!("{name}.bak"))
 }
 
 /// Creates the missing ancestors of `dir`, outermost first, and returns them.
@@ -304,6 +337,7 @@ impl StagedFile {
             change: if existing.is_some() { Change::Replace } else { Change::Create },
             backup: match (&existing, options.if_exists) {
                 (Some(_), IfExists::Backup) => Some(backup_name(&real)),
+                (Some(_), IfExists::SingleBackup) => Some(single_backup_name(&real)),
                 _ => None,
             },
             bytes: 0,
@@ -449,6 +483,17 @@ struct Entry {
     if_exists: IfExists,
     /// The kept old version, once made.
     old: Option<PathBuf>,
+    /// A removal ([`Transaction::remove`]): no staged file, the target goes.
+    remove: bool,
+}
+
+/// The staging record of a transaction with homes: the folders it stages into and the folders
+/// it created, written into each home before anything is staged there.
+#[derive(Debug, Default)]
+struct Record {
+    folders: Vec<PathBuf>,
+    created: Vec<PathBuf>,
+    written: bool,
 }
 
 /// Files written all together or not at all. See the module documentation for the steps.
@@ -465,7 +510,7 @@ struct Entry {
 /// let report = tx.commit()?; // all renamed, or nothing changed
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Transaction {
     options: StageOptions,
     entries: Vec<Entry>,
@@ -473,6 +518,32 @@ pub struct Transaction {
     recovered: Vec<Recovery>,
     /// Set by a simulated crash (test fail point): leave every file as it is.
     crashed: bool,
+    /// The folders that hold this transaction's staging record and journal besides the folders
+    /// it writes to ([`Transaction::home`]).
+    homes: Vec<PathBuf>,
+    /// `PID-SEQ`: names the journal and the staging record.
+    id: String,
+    record: Mutex<Record>,
+    leftovers: Vec<String>,
+    /// The journal stays in the homes for the next run (a copy elsewhere could not be removed).
+    keep_journal: bool,
+}
+
+impl Default for Transaction {
+    fn default() -> Transaction {
+        Transaction {
+            options: StageOptions::default(),
+            entries: Vec::new(),
+            created_dirs: Vec::new(),
+            recovered: Vec::new(),
+            crashed: false,
+            homes: Vec::new(),
+            id: names::unique(),
+            record: Mutex::new(Record::default()),
+            leftovers: Vec::new(),
+            keep_journal: false,
+        }
+    }
 }
 
 impl Transaction {
@@ -480,6 +551,60 @@ impl Transaction {
     /// the program set another default), missing folders created.
     pub fn new() -> Transaction {
         Transaction::default()
+    }
+
+    /// Adds a home: the folder (a project, a Set) where the next run looks for this transaction's
+    /// staging record and journal, besides the folders it writes to (see the module
+    /// documentation). Interrupted transactions recorded there are recovered now.
+    pub fn home(mut self, dir: &Path) -> Transaction {
+        let real = names::resolve(dir).unwrap_or_else(|_| dir.to_path_buf());
+        if !self.is_dry_run() {
+            self.recovered.extend(journal::prepare(&real));
+        }
+        if !self.homes.contains(&real) {
+            self.homes.push(real);
+        }
+        self
+    }
+
+    /// Writes the staging record into every home, once `folder` (and `created`) are in it.
+    fn note_staging(&self, folder: Option<&Path>, created: &[PathBuf]) -> Result<(), FsError> {
+        if self.homes.is_empty() || self.is_dry_run() {
+            return Ok(());
+        }
+        let mut r = self.record.lock().unwrap_or_else(|p| p.into_inner());
+        let mut changed = !r.written;
+        if let Some(f) = folder
+            && !r.folders.iter().any(|x| x == f)
+        {
+            r.folders.push(f.to_path_buf());
+            changed = true;
+        }
+        for c in created {
+            if !r.created.contains(c) {
+                r.created.push(c.clone());
+                changed = true;
+            }
+        }
+        if !changed {
+            return Ok(());
+        }
+        journal::set_active(&self.id, true);
+        let j = Journal {
+            format: journal::FORMAT.into(),
+            id: self.id.clone(),
+            pid: std::process::id(),
+            folders: r.folders.iter().map(|f| JPath::from(f.as_path())).collect(),
+            files: Vec::new(),
+            staging: true,
+            created_dirs: r.created.iter().map(|f| JPath::from(f.as_path())).collect(),
+        };
+        let text = serde_json::to_vec_pretty(&j).map_err(|e| err("writing journal in", &self.homes[0], e.into()))?; // ok: homes is not empty (checked above)
+        for h in &self.homes {
+            write_journal_file(h, &self.id, &text)?;
+        }
+        r.written = true;
+        Ok(())
     }
 
     /// Plan only: every check runs, nothing is written, [`Transaction::commit`] returns the plan.
@@ -537,9 +662,61 @@ impl Transaction {
     /// Starts a new file for `target`, to be written through the returned handle and handed back
     /// with [`Transaction::add`] (for writers that stream or seek, such as audio files).
     pub fn create(&self, target: &Path) -> Result<StagedFile, FsError> {
+        if !self.homes.is_empty() && !self.is_dry_run() {
+            // Recorded before anything is created, the folders about to be made included, so a
+            // crash at any point leaves a record of everything to remove.
+            let real = names::resolve(target).map_err(|e| err("resolving", target, e))?;
+            let folder = names::parent_of(&real);
+            let mut missing = Vec::new();
+            let mut d = Some(folder.as_path());
+            while let Some(p) = d {
+                if p.as_os_str().is_empty() || fs::symlink_metadata(p).is_ok() {
+                    break;
+                }
+                missing.push(p.to_path_buf());
+                d = p.parent();
+            }
+            self.note_staging(Some(&folder), &missing)?;
+        }
         let staged = StagedFile::begin(target, &self.options)?;
         self.check_duplicate(&staged.plan.real_target, target)?;
         Ok(staged)
+    }
+
+    /// Stages the removal of `target` (an existing file): it goes with the transaction's other
+    /// changes, all or none, and is recorded in the journal like them. With policy
+    /// [`IfExists::Backup`] its content stays as `NAME.bak`.
+    pub fn remove(&mut self, target: &Path) -> Result<(), FsError> {
+        let real = names::resolve(target).map_err(|e| err("resolving", target, e))?;
+        self.check_duplicate(&real, target)?;
+        let m = fs::symlink_metadata(&real).map_err(|e| err("removing", target, e))?;
+        if !m.is_file() {
+            return Err(err("removing", target, io::Error::other("it is not a regular file")));
+        }
+        if !self.is_dry_run() {
+            self.note_staging(Some(&names::parent_of(&real)), &[])?;
+            self.recovered.extend(journal::prepare(&names::parent_of(&real)));
+        }
+        let if_exists = match self.options.if_exists {
+            IfExists::Backup | IfExists::SingleBackup => IfExists::Backup,
+            _ => IfExists::Replace,
+        };
+        self.entries.push(Entry {
+            plan: PlannedFile {
+                target: target.to_path_buf(),
+                real_target: real.clone(),
+                change: Change::Remove,
+                backup: (if_exists == IfExists::Backup).then(|| backup_name(&real)),
+                bytes: 0,
+                source: None,
+            },
+            tmp: None,
+            existing: Some(m),
+            if_exists,
+            old: None,
+            remove: true,
+        });
+        Ok(())
     }
 
     /// Seals a file started with [`Transaction::create`] (or [`StagedFile::begin`]) and adds it to
@@ -556,6 +733,7 @@ impl Transaction {
             existing: staged.existing.take(),
             if_exists: staged.if_exists,
             old: None,
+            remove: false,
         });
         Ok(())
     }
@@ -615,19 +793,21 @@ impl Transaction {
             created_dirs: self.created_dirs.clone(),
             dry_run: self.is_dry_run(),
             recovered: std::mem::take(&mut self.recovered),
+            leftovers: Vec::new(),
         };
         if report.dry_run || self.entries.is_empty() {
             report.files = self.plan();
             log_report(&report);
             return Ok(report);
         }
-        let id = names::unique();
+        let id = self.id.clone();
         journal::set_active(&id, true);
         let result = self.run(&id);
         journal::set_active(&id, false);
         match result {
             Ok(()) => {
                 report.files = self.plan();
+                report.leftovers = std::mem::take(&mut self.leftovers);
                 self.entries.clear();
                 self.created_dirs.clear();
                 log_report(&report);
@@ -637,6 +817,7 @@ impl Transaction {
         }
     }
 
+    /// The folders written to (where the journal goes), sorted.
     fn folders(&self) -> Vec<PathBuf> {
         let mut v: Vec<PathBuf> = self.entries.iter().map(|e| names::parent_of(&e.plan.real_target)).collect();
         v.sort();
@@ -644,15 +825,25 @@ impl Transaction {
         v
     }
 
+    /// The folders written to and the homes: every place the journal goes.
+    fn journal_folders(&self) -> Vec<PathBuf> {
+        let mut v = self.folders();
+        v.extend(self.homes.iter().cloned());
+        v.sort();
+        v.dedup();
+        v
+    }
+
     fn run(&mut self, id: &str) -> Result<(), FsError> {
         let multi = self.entries.len() > 1;
-        let folders = self.folders();
+        let folders = self.journal_folders();
         // 1b. The staged files durable.
         self.sync_staged()?;
         // 2. Keep the old versions.
         for i in 0..self.entries.len() {
             let Some(e) = self.entries.get(i) else { break };
-            if e.existing.is_none() || !(multi || e.if_exists == IfExists::Backup) {
+            let keep = multi || e.remove || matches!(e.if_exists, IfExists::Backup | IfExists::SingleBackup);
+            if e.existing.is_none() || !keep {
                 continue;
             }
             let backup = e.if_exists == IfExists::Backup;
@@ -681,7 +872,8 @@ impl Transaction {
             let Some(e) = self.entries.get(i) else { break };
             let tmp = e.tmp.clone().unwrap_or_default();
             let real = e.plan.real_target.clone();
-            if let Err(fired) = names::rename(&tmp, &real) {
+            let moved = if e.remove { names::remove_target(&real) } else { names::rename(&tmp, &real) };
+            if let Err(fired) = moved {
                 let target = e.plan.target.clone();
                 return Err(match fired {
                     Fired::Crash(x) => {
@@ -733,12 +925,31 @@ impl Transaction {
             }
             return Err(e);
         }
-        for e in &self.entries {
-            if let (Some(o), IfExists::Replace | IfExists::Refuse) = (&e.old, e.if_exists) {
-                let _ = fs::remove_file(o);
+        // 6. Tidy up: the write is complete, so a failure here is a leftover to report, not an
+        // error of the write.
+        let mut leftovers = Vec::new();
+        for e in &mut self.entries {
+            let Some(o) = &e.old else { continue };
+            let done = match e.if_exists {
+                IfExists::Replace | IfExists::Refuse => names::remove_layer_file(o),
+                IfExists::SingleBackup => {
+                    let bak = single_backup_name(&e.plan.real_target);
+                    // Clean-up, not a step of the write: under the `unlink` fail points.
+                    let r = failpoint::check_io(Op::Unlink).and_then(|()| fs::rename(o, &bak));
+                    e.plan.backup = r.is_ok().then_some(bak);
+                    r
+                }
+                IfExists::Backup => Ok(()),
+            };
+            if let Err(x) = done {
+                leftovers.push(format!("{}: {x}", o.display()));
             }
         }
-        self.remove_journals(id, &folders);
+        let kept = self.remove_journals(id, &folders);
+        // A journal copy that could not be removed: the home's stays too (see remove_journals).
+        self.keep_journal = !kept.is_empty();
+        leftovers.extend(kept);
+        self.leftovers = leftovers;
         Ok(())
     }
 
@@ -788,9 +999,15 @@ impl Transaction {
     fn write_journals(&self, id: &str, folders: &[PathBuf]) -> Result<(), FsError> {
         let mut files = Vec::new();
         for e in &self.entries {
-            let tmp = e.tmp.clone().unwrap_or_default();
-            let staged_id = FileId::at(&tmp)
-                .ok_or_else(|| err("reading", &e.plan.target, io::Error::other("the staged file disappeared")))?;
+            let (staged, staged_id) = match &e.tmp {
+                Some(tmp) if !e.remove => {
+                    let sid = FileId::at(tmp).ok_or_else(|| {
+                        err("reading", &e.plan.target, io::Error::other("the staged file disappeared"))
+                    })?;
+                    (Some(JPath::from(tmp.as_path())), Some(sid))
+                }
+                _ => (None, None),
+            };
             let old_id = match &e.old {
                 Some(o) => Some(FileId::at(o).ok_or_else(|| {
                     err("reading", &e.plan.target, io::Error::other("the kept old file disappeared"))
@@ -799,7 +1016,7 @@ impl Transaction {
             };
             files.push(JEntry {
                 target: JPath::from(e.plan.real_target.as_path()),
-                staged: JPath::from(tmp.as_path()),
+                staged,
                 staged_id,
                 old: e.old.as_deref().map(JPath::from),
                 old_id,
@@ -812,31 +1029,24 @@ impl Transaction {
             pid: std::process::id(),
             folders: folders.iter().map(|f| JPath::from(f.as_path())).collect(),
             files,
+            staging: false,
+            created_dirs: self.record_created().iter().map(|f| JPath::from(f.as_path())).collect(),
         };
         let text =
             serde_json::to_vec_pretty(&j).map_err(|e| err("writing journal for", &self.plan_target0(), e.into()))?;
         for d in folders {
-            let name = journal::file_name(id);
-            let tmp = d.join(format!("{}.tmp", name.trim_end_matches(".json")));
-            let path = d.join(&name);
-            let write = || -> io::Result<()> {
-                failpoint::check_io(Op::Write)?;
-                let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-                f.write_all(&text)?;
-                names::sync_file(&f)?;
-                Ok(())
-            };
-            write().map_err(|e| {
-                let _ = fs::remove_file(&tmp);
-                err("writing journal in", d, e)
-            })?;
-            names::rename(&tmp, &path).map_err(|f| {
-                let _ = fs::remove_file(&tmp);
-                err("writing journal in", d, f.into_error())
-            })?;
-            names::sync_dir(d).map_err(|e| err("syncing folder", d, e))?;
+            write_journal_file(d, id, &text)?;
         }
         Ok(())
+    }
+
+    /// The folders this transaction created (for recovery to remove when it undoes).
+    fn record_created(&self) -> Vec<PathBuf> {
+        let mut v = self.created_dirs.clone();
+        v.extend(self.record.lock().unwrap_or_else(|p| p.into_inner()).created.iter().cloned());
+        v.sort();
+        v.dedup();
+        v
     }
 
     /// The first target (for errors that concern the whole transaction).
@@ -844,11 +1054,54 @@ impl Transaction {
         self.entries.first().map(|e| e.plan.target.clone()).unwrap_or_default()
     }
 
-    fn remove_journals(&self, id: &str, folders: &[PathBuf]) {
-        for d in folders {
-            let _ = fs::remove_file(d.join(journal::file_name(id)));
+    /// Removes the journal (and staging record) from `folders` and the homes; returns what could
+    /// not be removed.
+    fn remove_journals(&self, id: &str, folders: &[PathBuf]) -> Vec<String> {
+        let mut failed = Vec::new();
+        // The other folders first, the homes last: when a copy elsewhere stays, so does the
+        // home's, where the next run looks, and its recovery then removes every copy.
+        let remove = |d: &PathBuf, failed: &mut Vec<String>| {
+            let p = d.join(journal::file_name(id));
+            if let Err(e) = names::remove_layer_file(&p)
+                && e.kind() != io::ErrorKind::NotFound
+            {
+                failed.push(format!("{}: {e}", p.display()));
+            }
+        };
+        for d in folders.iter().filter(|d| !self.homes.contains(d)) {
+            remove(d, &mut failed);
         }
+        if failed.is_empty() {
+            for d in &self.homes {
+                remove(d, &mut failed);
+            }
+        }
+        failed
     }
+}
+
+/// Writes a journal (or staging record) `text` into `dir` under transaction `id`'s name:
+/// complete and fsynced under a temporary name, then renamed, then the folder fsynced.
+fn write_journal_file(dir: &Path, id: &str, text: &[u8]) -> Result<(), FsError> {
+    let name = journal::file_name(id);
+    let tmp = dir.join(journal::tmp_name(id));
+    let path = dir.join(&name);
+    let write = || -> io::Result<()> {
+        failpoint::check_io(Op::Write)?;
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(text)?;
+        names::sync_file(&f)?;
+        Ok(())
+    };
+    write().map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        err("writing journal in", dir, e)
+    })?;
+    names::rename(&tmp, &path).map_err(|f| {
+        let _ = fs::remove_file(&tmp);
+        err("writing journal in", dir, f.into_error())
+    })?;
+    names::sync_dir(dir).map_err(|e| err("syncing folder", dir, e))
 }
 
 /// Keeps the current content of `real` under a new name before it is replaced: `NAME.bak`
@@ -913,8 +1166,17 @@ impl Drop for Transaction {
                 let _ = fs::remove_file(t);
             }
         }
-        for d in self.created_dirs.iter().rev() {
+        let mut created = self.record_created();
+        created.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for d in &created {
             let _ = fs::remove_dir(d);
         }
+        // The staging record goes last: until then it names what is left to remove.
+        if !self.homes.is_empty() && !self.keep_journal {
+            for h in &self.homes {
+                let _ = fs::remove_file(h.join(journal::file_name(&self.id)));
+            }
+        }
+        journal::set_active(&self.id, false);
     }
 }

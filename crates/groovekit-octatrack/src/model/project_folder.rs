@@ -456,6 +456,8 @@ impl Project {
         let files = self.files(options.all);
         // One transaction: every file of the save is replaced, or none (a failure part way leaves
         // the project as it was), each existing file backed up first when asked.
+        // No other groovekit operation changes the project meanwhile (issue 23).
+        let _lock = crate::ops::lock::lock_project(&dir, false)?;
         let mut tx = groovekit_core::fs::Transaction::new().create_parents(true);
         tx.set_if_exists(if options.backup {
             groovekit_core::fs::IfExists::Backup

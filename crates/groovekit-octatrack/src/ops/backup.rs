@@ -5,19 +5,22 @@
 //! copy, files to remove), then [`apply`] runs it:
 //! 1. backup: every existing file the set will replace or remove is copied into
 //!    `PROJECT/backups/YYYYMMDD-HHMMSS-LABEL/`, with `manifest.json` listing each path and its
-//!    backup (or none, for files the operation creates), written before anything changes;
+//!    backup (or none, for files the operation creates);
 //! 2. stage: every new content is written to a temporary file beside its target and synced (the
 //!    big sample copies happen here, so a full disk stops the operation before any rename);
-//! 3. commit: the temporaries are renamed over their targets, removals last.
+//! 3. commit: the temporaries are renamed over their targets and the removed files go.
 //!
-//! If any step fails, the renames already done are undone from the backup (created files are
-//! removed first, which frees space), temporaries are deleted, and the error is returned: the
-//! files are as they were. This is the "plan, then apply" layer; it is meant to be replaced by the
-//! workspace's transactional write layer when that lands, without changing the operations.
+//! All three are one `groovekit_core::fs::Transaction` whose home is the project (and the Set
+//! for pool writes): the backup folder and its manifest appear together with the changes or not
+//! at all, a failure changes nothing, and a crash is finished or undone by the next run (the
+//! journal and staging record are in the project). `restore` runs through the same path, so it
+//! is all-or-nothing too. The project's lock ([`crate::ops::lock`]) is held throughout.
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+
+pub use groovekit_core::fs::lock::utc_civil;
 
 use crate::OtError;
 use crate::ops::project_dir::{invalid, io_error};
@@ -95,24 +98,6 @@ struct Manifest {
 /// The manifest's `kind`.
 const MANIFEST_KIND: &str = "groovekit-octatrack-backup";
 
-/// Year, month, day, hour, minute and second in UTC of a Unix time.
-pub fn utc_civil(secs: u64) -> (i64, u8, u8, u8, u8, u8) {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    // ok: m 1-12, d 1-31, h < 24, min and s < 60 by construction.
-    (y, m as u8, d as u8, (rem / 3600) as u8, (rem / 60 % 60) as u8, (rem % 60) as u8)
-}
-
 /// `YYYYMMDD-HHMMSS` in UTC for a Unix time.
 pub fn utc_stamp(secs: u64) -> String {
     let (y, m, d, h, min, s) = utc_civil(secs);
@@ -133,8 +118,11 @@ fn injected(step: usize, path: &Path) -> OtError {
     io_error("writing (fail point)", path, io::Error::other(format!("fail point at step {step}")))
 }
 
-/// Applies `changes` all-or-nothing with a backup in `project_dir/backups/` (see the module docs).
+/// Applies `changes` all-or-nothing with a backup in `project_dir/backups/` (see the module docs),
+/// holding the project's lock (and the Set's when a change is outside the project: the pool).
 pub fn apply(project_dir: &Path, label: &str, changes: &[Change], opts: ApplyOptions) -> Result<Applied, OtError> {
+    let outside = changes.iter().any(|c| !crate::ops::project_dir::is_inside(c.target(), project_dir));
+    let _lock = crate::ops::lock::lock_project(project_dir, outside)?;
     let root = project_dir.join("backups");
     let stamp = now_stamp();
     let mut backup = root.join(format!("{stamp}-{label}"));
@@ -143,65 +131,17 @@ pub fn apply(project_dir: &Path, label: &str, changes: &[Change], opts: ApplyOpt
         backup = root.join(format!("{stamp}-{label}-{n}"));
         n += 1;
     }
-    fs::create_dir_all(&backup).map_err(|e| io_error("creating", &backup, e))?;
-    let result = backup_and_apply(project_dir, &backup, label, &stamp, changes, opts);
-    match result {
-        Ok(files) => Ok(Applied { backup, files }),
-        // Undoing failed: files may have changed, and the backup is what puts them back.
-        Err(Failed { error, keep_backup: true }) => Err(error),
-        Err(Failed { error, keep_backup: false }) => {
-            let e = error;
-            // Nothing changed: the backup is of no use.
-            let _ = fs::remove_dir_all(&backup);
-            if root.read_dir().map(|mut d| d.next().is_none()).unwrap_or(false) {
-                let _ = fs::remove_dir(&root);
-            }
-            Err(e)
-        }
-    }
+    let files = backup_and_apply(project_dir, &backup, label, &stamp, changes, opts, outside)?;
+    Ok(Applied { backup, files })
 }
 
-/// A failed [`backup_and_apply`]: the error, and whether files may have changed (undoing failed),
-/// so that the backup folder must stay.
-struct Failed {
-    error: OtError,
-    keep_backup: bool,
-}
-
-impl From<OtError> for Failed {
-    fn from(error: OtError) -> Self {
-        Failed { error, keep_backup: false }
-    }
-}
-
-impl From<groovekit_core::fs::FsError> for Failed {
-    fn from(error: groovekit_core::fs::FsError) -> Self {
-        Failed { error: error.into(), keep_backup: false }
-    }
-}
-
-/// Puts the targets of the writes and copies back as the backup has them: a replaced file gets
-/// its backed-up bytes back when they differ, a created file is removed.
-fn undo_writes(changes: &[Change], backups: &[Option<PathBuf>]) -> Result<(), OtError> {
-    for (i, c) in changes.iter().enumerate() {
-        if matches!(c, Change::Remove { .. }) {
-            continue;
-        }
-        let target = c.target();
-        match backups.get(i) {
-            Some(Some(b)) => {
-                let old = fs::read(b).map_err(|e| io_error("reading", b, e))?;
-                if fs::read(target).ok().as_ref() != Some(&old) {
-                    groovekit_core::fs::write_atomic(target, &old)?;
-                }
-            }
-            _ if target.exists() => fs::remove_file(target).map_err(|e| io_error("removing", target, e))?,
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
+/// One transaction: the backup copies and `manifest.json` in the new backup folder, the writes,
+/// the copies and the removals. So a backup folder with its manifest exists exactly when its
+/// operation happened, and a crash anywhere leaves all old (the staged files and the new backup
+/// folder removed by the next run, from the staging record in the project) or all new (finished
+/// from the journal). The project (and the Set, for pool writes) is the transaction's home,
+/// where the next run finds both.
+#[allow(clippy::too_many_arguments)]
 fn backup_and_apply(
     project_dir: &Path,
     backup: &Path,
@@ -209,19 +149,28 @@ fn backup_and_apply(
     stamp: &str,
     changes: &[Change],
     opts: ApplyOptions,
-) -> Result<Vec<PathBuf>, Failed> {
-    // 1. Backups and manifest.
+    outside: bool,
+) -> Result<Vec<PathBuf>, OtError> {
+    // Every file this replaces is kept in the backup folder, so no `NAME.bak` beside it (whatever
+    // the process-wide policy of the CLI).
+    let mut txn = groovekit_core::fs::Transaction::new()
+        .home(project_dir)
+        .create_parents(true)
+        .if_exists(groovekit_core::fs::IfExists::Replace);
+    if outside && let Some(set) = std::path::absolute(project_dir).ok().as_deref().and_then(Path::parent) {
+        txn = txn.home(set);
+    }
+    // 1. Backups and manifest (in the transaction).
     let mut entries = Vec::new();
-    let mut backups: Vec<Option<PathBuf>> = Vec::new();
     for (i, c) in changes.iter().enumerate() {
         let target = c.target();
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let copy = if target.exists() && !matches!(c, Change::Copy { .. }) {
             let b = backup.join(format!("{i:03}-{name}"));
-            fs::copy(target, &b).map_err(|e| io_error("backing up", target, e))?;
+            txn.copy(&b, target).map_err(|e| io_error("backing up", target, e.source))?;
             Some(b)
         } else if target.exists() {
-            return Err(invalid(target, "already exists; a copy never overwrites a file").into());
+            return Err(invalid(target, "already exists; a copy never overwrites a file"));
         } else {
             None
         };
@@ -229,74 +178,24 @@ fn backup_and_apply(
             path: path_text(project_dir, target)?,
             backup: copy.as_ref().and_then(|b| b.file_name()).map(|n| n.to_string_lossy().into_owned()),
         });
-        backups.push(copy);
     }
     let manifest =
         Manifest { kind: MANIFEST_KIND.into(), label: label.into(), created_utc: stamp.into(), files: entries };
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| invalid(backup, e.to_string()))?;
-    groovekit_core::fs::write_atomic(&backup.join("manifest.json"), text.as_bytes())?;
-
-    // 2. Stage, 3. commit: the workspace's transaction layer (staged files beside their targets,
-    // journal, renames, rollback and crash recovery). Removals (only `restore` has them) run after
-    // the commit; a failure there is undone from this backup.
-    // Every file this replaces is already in the backup folder written above, so no `NAME.bak`
-    // beside it (whatever the process-wide policy of the CLI).
-    let mut txn =
-        groovekit_core::fs::Transaction::new().create_parents(true).if_exists(groovekit_core::fs::IfExists::Replace);
-    let mut removals = Vec::new();
+    txn.write(&backup.join("manifest.json"), text.as_bytes())?;
+    // 2. The changes.
     for (step, c) in changes.iter().enumerate() {
         if opts.fail_at_step == Some(step) {
-            return Err(injected(step, c.target()).into());
+            return Err(injected(step, c.target()));
         }
         match c {
             Change::Write { path, bytes } => txn.write(path, bytes)?,
             Change::Copy { from, to } => txn.copy(to, from)?,
-            Change::Remove { path } => removals.push(path.clone()),
+            Change::Remove { path } => txn.remove(path)?,
         }
     }
-    let written = !txn.is_empty();
-    if written && let Err(e) = txn.commit() {
-        // The transaction undoes its renames itself, except in one case: a single file replaced
-        // without a kept copy when syncing its folder fails after the rename (the new file
-        // stays). The backup written above puts it back, so that an error always means that
-        // nothing changed.
-        return Err(match undo_writes(changes, &backups) {
-            Ok(()) => Failed::from(OtError::from(e)),
-            Err(u) => Failed {
-                error: invalid(
-                    backup,
-                    format!("{e}; undoing it failed ({u}): run `groovekit ot restore {}`", backup.display()),
-                ),
-                keep_backup: true,
-            },
-        });
-    }
-    for (done, path) in removals.iter().enumerate() {
-        if let Err(e) = fs::remove_file(path) {
-            let undo: Result<(), OtError> = (|| {
-                for (i, c) in changes.iter().enumerate() {
-                    let Some(Some(b)) = backups.get(i) else { continue };
-                    let is_removed = removals.iter().take(done).any(|r| r == c.target());
-                    if is_removed || matches!(c, Change::Write { .. }) && written {
-                        let bytes = fs::read(b).map_err(|e| io_error("reading", b, e))?;
-                        groovekit_core::fs::write_atomic(c.target(), &bytes)?;
-                    }
-                }
-                Ok(())
-            })();
-            let e = io_error("removing", path, e);
-            return Err(match undo {
-                Ok(()) => Failed::from(e),
-                Err(u) => Failed {
-                    error: invalid(
-                        backup,
-                        format!("{e}; undoing it failed ({u}): run `groovekit ot restore {}`", backup.display()),
-                    ),
-                    keep_backup: true,
-                },
-            });
-        }
-    }
+    // 3. Commit: every file new, or (on error) every file as it was and no backup folder.
+    txn.commit()?;
     Ok(changes.iter().map(|c| c.target().to_path_buf()).collect())
 }
 
@@ -331,6 +230,8 @@ pub fn restore(backup: &Path, dry_run: bool, opts: ApplyOptions) -> Result<Resto
         .ok_or_else(|| invalid(backup, "a backup folder lives in PROJECT/backups/"))?
         .to_path_buf();
     let mut plan = RestorePlan { project: project.clone(), ..RestorePlan::default() };
+    let pool = manifest.files.iter().any(|e| e.path.starts_with("../"));
+    let _lock = if dry_run { None } else { Some(crate::ops::lock::lock_project(&project, pool)?) };
     let mut changes = Vec::new();
     for e in &manifest.files {
         let target = crate::ops::project_dir::resolve(&project, e.path.as_bytes());
@@ -352,6 +253,166 @@ pub fn restore(backup: &Path, dry_run: bool, opts: ApplyOptions) -> Result<Resto
         plan.backup = Some(apply(&project, "restore", &changes, opts)?.backup);
     }
     Ok(plan)
+}
+
+/// How many backups `ot backups prune` keeps when given neither `--keep` nor `--older-than`:
+/// the newest ten (about ten operations to undo, a few MB each unless samples were replaced).
+/// Nothing is pruned unless asked: backups travel to the card, and only the user decides.
+pub const DEFAULT_KEEP: usize = 10;
+
+/// One backup folder of a project (`PROJECT/backups/STAMP-LABEL`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BackupInfo {
+    /// The folder.
+    pub path: PathBuf,
+    /// The operation that made it (`copy-bank`, `restore`, ...), from its manifest.
+    pub label: String,
+    /// When it was made, `YYYYMMDD-HHMMSS` UTC (from the manifest, else the folder name).
+    pub created_utc: String,
+    /// The same as seconds since 1970, when readable.
+    pub created_secs: Option<u64>,
+    /// Whether it has a readable manifest: the operation happened and `ot restore` can undo it.
+    /// A folder without one is the leftover of an operation that never happened (older
+    /// versions left them after a crash) and restores nothing.
+    pub complete: bool,
+    /// Files kept in it (the manifest's backups).
+    pub files: usize,
+    /// Their total size in bytes.
+    pub bytes: u64,
+}
+
+/// Seconds since 1970 of a `YYYYMMDD-HHMMSS` UTC stamp.
+pub fn stamp_secs(stamp: &str) -> Option<u64> {
+    let b = stamp.as_bytes();
+    if b.len() < 15 || b.get(8) != Some(&b'-') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| stamp.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
+    let (h, min, sec) = (num(9..11)?, num(11..13)?, num(13..15)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || h > 23 || min > 59 || sec > 60 {
+        return None;
+    }
+    // Days from civil (H. Hinnant), the inverse of `utc_civil`.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days * 86_400 + h * 3600 + min * 60 + sec).ok()
+}
+
+/// The backup folders of the project `project_dir`, oldest first.
+pub fn list_backups(project_dir: &Path) -> Result<Vec<BackupInfo>, OtError> {
+    if !project_dir.is_dir() {
+        return Err(invalid(project_dir, "no such project folder"));
+    }
+    let root = project_dir.join("backups");
+    let rd = match fs::read_dir(&root) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_error("reading", &root, e)),
+    };
+    let mut out = Vec::new();
+    for e in rd {
+        let e = e.map_err(|e| io_error("reading", &root, e))?;
+        let path = e.path();
+        if !path.is_dir() {
+            continue;
+        }
+        let name = e.file_name().to_string_lossy().into_owned();
+        let manifest: Option<Manifest> = fs::read(path.join("manifest.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+            .filter(|m| m.kind == MANIFEST_KIND);
+        let (label, created_utc, complete, files) = match &manifest {
+            Some(m) => (
+                m.label.clone(),
+                m.created_utc.clone(),
+                true,
+                m.files.iter().filter_map(|f| f.backup.clone()).collect(),
+            ),
+            None => {
+                (name.get(16..).unwrap_or("").to_string(), name.get(..15).unwrap_or("").to_string(), false, Vec::new())
+            }
+        };
+        let bytes = files.iter().filter_map(|f: &String| fs::metadata(path.join(f)).ok()).map(|m| m.len()).sum();
+        out.push(BackupInfo {
+            created_secs: stamp_secs(&created_utc),
+            path,
+            label,
+            created_utc,
+            complete,
+            files: files.len(),
+            bytes,
+        });
+    }
+    out.sort_by(|a, b| (a.created_utc.as_str(), &a.path).cmp(&(b.created_utc.as_str(), &b.path)));
+    Ok(out)
+}
+
+/// What [`prune_backups`] removes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PruneOptions {
+    /// Keep the newest N complete backups (with `older_than`: remove only what both allow).
+    pub keep: Option<usize>,
+    /// Remove backups older than this many seconds.
+    pub older_than_secs: Option<u64>,
+    /// Only say what would go.
+    pub dry_run: bool,
+}
+
+/// What [`prune_backups`] did (or would do).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct PruneReport {
+    /// The backup folders removed.
+    pub removed: Vec<BackupInfo>,
+    /// The backup folders kept.
+    pub kept: Vec<BackupInfo>,
+    /// True when nothing was removed (a plan).
+    pub dry_run: bool,
+}
+
+/// Removes old backup folders of a project: incomplete ones always (they restore nothing), and
+/// complete ones beyond the newest `keep` and/or older than `older_than_secs` (with neither,
+/// beyond the newest [`DEFAULT_KEEP`]). Holds the project's lock.
+pub fn prune_backups(project_dir: &Path, opts: PruneOptions) -> Result<PruneReport, OtError> {
+    let _lock = crate::ops::lock::unless_dry_run(opts.dry_run, || crate::ops::lock::lock_project(project_dir, false))?;
+    let all = list_backups(project_dir)?;
+    let keep = match (opts.keep, opts.older_than_secs) {
+        (None, None) => Some(DEFAULT_KEEP),
+        (k, _) => k,
+    };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let complete = all.iter().filter(|b| b.complete).count();
+    let mut report = PruneReport { dry_run: opts.dry_run, ..PruneReport::default() };
+    let mut seen_complete = 0;
+    for b in all {
+        let go = if b.complete {
+            seen_complete += 1;
+            // Oldest first: the first `complete - keep` are beyond the newest `keep`.
+            let beyond_keep = keep.is_none_or(|k| seen_complete + k <= complete);
+            let old_enough = match (opts.older_than_secs, b.created_secs) {
+                (Some(limit), Some(t)) => now.saturating_sub(t) > limit,
+                (Some(_), None) => false,
+                (None, _) => true,
+            };
+            beyond_keep && old_enough
+        } else {
+            true
+        };
+        if !go {
+            report.kept.push(b);
+            continue;
+        }
+        if !opts.dry_run {
+            fs::remove_dir_all(&b.path).map_err(|e| io_error("removing", &b.path, e))?;
+        }
+        report.removed.push(b);
+    }
+    Ok(report)
 }
 
 #[cfg(test)]

@@ -262,6 +262,7 @@ fn project_write(path: PathBuf, before: &Project, after: &Project) -> Option<Cha
 /// slot's block is removed from `project.work` (a blank project lists no sample slots) and its
 /// markers record (trim, loop, slices) is reset to the blank project's.
 pub fn purge_slots(dir: &Path, pool: Option<SlotType>, opts: CleanupOptions) -> Result<CleanupPlan, OtError> {
+    let _lock = crate::ops::lock::unless_dry_run(opts.dry_run, || crate::ops::lock::lock_project(dir, false))?;
     let p = ProjectDir::open(dir)?;
     let used = used_slots(&p)?;
     let mut plan = CleanupPlan::new("purge-slots", &p.dir);
@@ -310,6 +311,7 @@ pub fn purge_slots(dir: &Path, pool: Option<SlotType>, opts: CleanupOptions) -> 
 /// folder. `path` is a project folder (its files; the slots of every project of its Set count,
 /// since a sibling may name them) or a Set folder (its `AUDIO` pool and every project folder).
 pub fn purge_files(path: &Path, opts: CleanupOptions) -> Result<CleanupPlan, OtError> {
+    let _lock = crate::ops::lock::unless_dry_run(opts.dry_run, || crate::ops::lock::lock_project_or_set(path, false))?;
     let (root, projects, scan): (PathBuf, Vec<ProjectDir>, Vec<PathBuf>) = if is_project(path) {
         let p = ProjectDir::open(path)?;
         // Siblings in the same Set may name this project's files (`../PROJ/x.wav`).
@@ -402,6 +404,7 @@ fn rewrite_paths(p: &ProjectDir, moves: &PathMoves, plan: &mut CleanupPlan) -> R
 /// the same name with other bytes is never overwritten: the copy gets a unique name
 /// (`name-2.wav`, as `copy-bank` does). Missing files are listed as warnings and left alone.
 pub fn collect(dir: &Path, to_pool: bool, opts: CleanupOptions) -> Result<CleanupPlan, OtError> {
+    let _lock = crate::ops::lock::unless_dry_run(opts.dry_run, || crate::ops::lock::lock_project(dir, to_pool))?;
     let p = ProjectDir::open(dir)?;
     let mut plan = CleanupPlan::new("collect", &p.dir);
     let pool = p.pool();
@@ -464,6 +467,7 @@ pub fn collect(dir: &Path, to_pool: bool, opts: CleanupOptions) -> Result<Cleanu
 /// first by name), rewrites every slot path of every project of the Set that names another member
 /// to the kept one, and moves the others (with their `.ot`) into `SET/backups/`.
 pub fn dedupe(set: &Path, opts: CleanupOptions) -> Result<CleanupPlan, OtError> {
+    let _lock = crate::ops::lock::unless_dry_run(opts.dry_run, || crate::ops::lock::lock_set(set))?;
     let projects = open_set(set)?;
     let pool = set.join("AUDIO");
     let mut files = audio_files(&pool)?;
@@ -557,6 +561,7 @@ fn ot_trim_end(ot: &Path) -> Option<u32> {
 /// project, as the device writes it; several different ones are reported as ambiguous and the
 /// slot is left as it is, as is a slot with no candidate.
 pub fn relink(dir: &Path, search: &Path, opts: CleanupOptions) -> Result<CleanupPlan, OtError> {
+    let _lock = crate::ops::lock::unless_dry_run(opts.dry_run, || crate::ops::lock::lock_project(dir, false))?;
     let p = ProjectDir::open(dir)?;
     if !search.is_dir() {
         return Err(invalid(search, "--search: no such folder"));
@@ -582,7 +587,8 @@ pub fn relink(dir: &Path, search: &Path, opts: CleanupOptions) -> Result<Cleanup
     // Known contents by file name: files of that name other projects of the Set name and have.
     let mut known: HashMap<String, BTreeSet<[u8; 32]>> = HashMap::new();
     let mut cache = ContentCache::new();
-    if let Some(set) = p.dir.parent() {
+    // A relative project folder's parent is "" (`relink MYPROJECT`): the current folder.
+    if let Some(set) = p.dir.parent().map(|d| if d.as_os_str().is_empty() { Path::new(".") } else { d }) {
         for d in set_projects(set)?.into_iter().filter(|d| normalize(d) != normalize(&p.dir)) {
             // A sibling saved on another OS still tells which file it names.
             let Ok(bytes) = std::fs::read(d.join("project.work")) else { continue };
@@ -696,6 +702,7 @@ const PART_BYTES: std::ops::Range<usize> = WORKING_PARTS_OFFSET..BANK_SIZE - 2;
 /// patterns, its parts, or both (the whole bank is then a fresh bank). The checksum is
 /// recomputed.
 pub fn clear(dir: &Path, n: usize, what: ClearWhat, opts: CleanupOptions) -> Result<CleanupPlan, OtError> {
+    let _lock = crate::ops::lock::unless_dry_run(opts.dry_run, || crate::ops::lock::lock_project(dir, false))?;
     check_bank_number(n)?;
     let what = if what.patterns || what.parts { what } else { ClearWhat { patterns: true, parts: true } };
     let p = ProjectDir::open(dir)?;

@@ -164,6 +164,9 @@ pub fn copy_bank(
     m: usize,
     opts: CopyBankOptions,
 ) -> Result<CopyPlan, OtError> {
+    // Held for the whole read-plan-write (issue 23): a concurrent operation cannot lose this one's slots.
+    let _lock =
+        crate::ops::lock::unless_dry_run(opts.dry_run, || crate::ops::lock::lock_project(dst_dir, opts.to_pool))?;
     let mut plan = plan_copy_bank(src_dir, n, dst_dir, m, opts)?;
     if !opts.dry_run {
         let Applied { backup, .. } = backup::apply(&plan.destination, "copy-bank", &plan.changes, opts.apply)?;

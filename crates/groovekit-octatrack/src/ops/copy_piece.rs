@@ -428,6 +428,8 @@ pub fn copy_pattern(
     with_part: bool,
     opts: PieceOptions,
 ) -> Result<PiecePlan, OtError> {
+    let _lock =
+        crate::ops::lock::unless_dry_run(opts.dry_run, || crate::ops::lock::lock_project(dst_dir, opts.to_pool))?;
     let ctx = load_pieces("pattern", 16, (src_dir, sb, sp), (dst_dir, db, dp))?;
     let (p, q) = (sp - 1, dp - 1);
     let part_no = part_of(&ctx.src_bank, p);
@@ -502,6 +504,8 @@ pub fn copy_part(
     working_only: bool,
     opts: PieceOptions,
 ) -> Result<PiecePlan, OtError> {
+    let _lock =
+        crate::ops::lock::unless_dry_run(opts.dry_run, || crate::ops::lock::lock_project(dst_dir, opts.to_pool))?;
     let ctx = load_pieces("part", 4, (src_dir, sb, si), (dst_dir, db, di))?;
     let (i, j) = (si - 1, di - 1);
     let def = Bank::new_default();
@@ -537,6 +541,8 @@ pub fn copy_track(
     midi: bool,
     opts: PieceOptions,
 ) -> Result<PiecePlan, OtError> {
+    let _lock =
+        crate::ops::lock::unless_dry_run(opts.dry_run, || crate::ops::lock::lock_project(dst_dir, opts.to_pool))?;
     for a in [from, to] {
         check("pattern", a.pattern, 16)?;
         check("track", a.track, 8)?;
@@ -651,6 +657,8 @@ pub fn copy_slots(
     to: Option<u16>,
     opts: PieceOptions,
 ) -> Result<PiecePlan, OtError> {
+    let _lock =
+        crate::ops::lock::unless_dry_run(opts.dry_run, || crate::ops::lock::lock_project(dst_dir, opts.to_pool))?;
     for &s in slots.iter().chain(&to) {
         check("slot", usize::from(s), 128)?;
     }

@@ -71,6 +71,7 @@ pub fn new_project(dir: &Path, options: NewProjectOptions) -> Result<NewProjectR
                 .into(),
         });
     }
+    let _lock = crate::ops::lock::unless_dry_run(options.dry_run, || crate::ops::lock::lock_project(dir, false))?;
     let files = new_project_files();
     let mut tx = Transaction::new().if_exists(IfExists::Backup).dry_run(options.dry_run);
     for (name, bytes) in &files {

@@ -346,6 +346,22 @@ fn required_files() -> Vec<String> {
     names
 }
 
+/// Whether `path` is a backup rather than a project file: a `backups/` folder (where project
+/// operations keep theirs) or a `NAME.bak` / `NAME.bak.N` file (what `verify --fix` and every
+/// write keep).
+pub fn is_backup(path: &Path) -> bool {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()) else { return false };
+    if name == "backups" {
+        return path.is_dir();
+    }
+    let mut parts = name.rsplit('.');
+    match (parts.next(), parts.next()) {
+        (Some("bak"), Some(stem)) => !stem.is_empty(),
+        (Some(n), Some("bak")) => !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()),
+        _ => false,
+    }
+}
+
 fn has_ext(p: &Path, ext: &str) -> bool {
     p.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
@@ -355,7 +371,9 @@ fn has_ext(p: &Path, ext: &str) -> bool {
 pub enum Folder {
     /// A project folder (holds `project.work` or `project.strd`).
     Project,
-    /// A Set: an `AUDIO` folder beside at least one project folder.
+    /// A Set: at least one project folder, usually beside an `AUDIO` folder (a Set copied
+    /// without its `AUDIO` is still checked as a Set, issue 24: its projects' missing files are
+    /// reported the same way).
     Set,
 }
 
@@ -363,7 +381,7 @@ pub enum Folder {
 pub fn folder_kind(dir: &Path) -> Option<Folder> {
     if dir.join("project.work").is_file() || dir.join("project.strd").is_file() {
         Some(Folder::Project)
-    } else if dir.join("AUDIO").is_dir() && !set_projects(dir).is_empty() {
+    } else if !set_projects(dir).is_empty() {
         Some(Folder::Set)
     } else {
         None
@@ -409,6 +427,11 @@ fn set_projects(dir: &Path) -> Vec<PathBuf> {
 /// `.ot` files in the folder are checked too. With `fix`, every repair is written in one
 /// transaction.
 pub fn verify_project(dir: &Path, fix: bool) -> Report {
+    // Repairs hold the project's lock like every operation that writes it (issue 23).
+    let _lock = match fix.then(|| crate::ops::lock::lock_project(dir, false)).transpose() {
+        Ok(l) => l,
+        Err(e) => return Report { problems: vec![Problem::new(dir, e.to_string())], ..Report::default() },
+    };
     applied(project_report(dir, fix))
 }
 
@@ -455,16 +478,29 @@ fn project_report(dir: &Path, fix: bool) -> Report {
 }
 
 /// Checks a Set: every `.ot` under `AUDIO` (at any depth), then every project folder. With
-/// `fix`, every repair in the Set is written in one transaction.
+/// `fix`, every repair in the Set is written in one transaction. Backups (`*.bak`, `backups/`)
+/// are not project files and are not checked. A Set without `AUDIO` gets a note, and its
+/// projects the same findings as with an empty `AUDIO`.
 pub fn verify_set(dir: &Path, fix: bool) -> Report {
+    let _lock = match fix.then(|| crate::ops::lock::lock_set(dir)).transpose() {
+        Ok(l) => l,
+        Err(e) => return Report { problems: vec![Problem::new(dir, e.to_string())], ..Report::default() },
+    };
     applied(set_report(dir, fix))
 }
 
 /// [`verify_set`] with the repairs prepared, not written.
 fn set_report(dir: &Path, fix: bool) -> Report {
     let mut report = Report::default();
+    if !dir.join("AUDIO").is_dir() {
+        report.notes.push(Problem::new(
+            dir,
+            "no AUDIO folder: a Set keeps its shared samples there (sample paths are checked all the same)",
+        ));
+    }
     let mut ot: Vec<PathBuf> = walkdir::WalkDir::new(dir.join("AUDIO"))
         .into_iter()
+        .filter_entry(|e| !is_backup(e.path()))
         .flatten()
         .filter(|e| e.file_type().is_file() && has_ext(e.path(), "ot"))
         .map(walkdir::DirEntry::into_path)

@@ -87,3 +87,44 @@ fn error_offsets_point_at_the_problem() {
     b[21] = 1;
     assert_eq!(error_offset(&crate::raw::bank::Bank::read(&b).unwrap_err()), Some(21));
 }
+
+#[test]
+fn backups_are_not_project_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("backups")).unwrap();
+    assert!(is_backup(&dir.path().join("backups")));
+    assert!(is_backup(Path::new("P/bank01.work.bak")));
+    assert!(is_backup(Path::new("P/bank01.work.bak.3")));
+    assert!(!is_backup(Path::new("P/bank01.work")));
+    assert!(!is_backup(Path::new("P/.bak")));
+    assert!(!is_backup(Path::new("P/bak.wav")));
+}
+
+#[test]
+fn a_set_without_audio_reports_its_projects_as_one_with_an_empty_audio() {
+    let Some(root) = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "set without AUDIO") else {
+        return;
+    };
+    let set = tempfile::tempdir().unwrap();
+    let project = set.path().join("MYPROJECT");
+    std::fs::create_dir(&project).unwrap();
+    for e in std::fs::read_dir(root.join("octatrack/real-device")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), project.join(e.file_name())).unwrap();
+    }
+    // A backup beside a bank is not checked as a bank.
+    std::fs::copy(project.join("bank01.work"), project.join("bank01.work.bak")).unwrap();
+    assert_eq!(folder_kind(set.path()), Some(Folder::Set));
+    let without = verify_set(set.path(), false);
+    std::fs::create_dir(set.path().join("AUDIO")).unwrap();
+    let with = verify_set(set.path(), false);
+    let lines = |r: &Report| r.problems.iter().map(|p| p.line()).collect::<Vec<_>>();
+    assert_eq!(lines(&without), lines(&with));
+    assert_eq!(without.checked, with.checked);
+    assert!(!with.checked.iter().any(|(p, _)| p.to_string_lossy().ends_with(".bak")));
+    // The real-device project has 4 of the 26 .work files: the 22 others are reported missing.
+    let missing = with.problems.iter().filter(|p| p.message.starts_with("missing ")).count();
+    assert_eq!(missing, 26 - 4, "{:#?}", lines(&with));
+    assert_eq!(without.notes.len(), 1, "a note says AUDIO is missing");
+    assert!(with.notes.is_empty());
+}

@@ -184,8 +184,16 @@ pub fn unzip(zip: &Path, dest: &Path, options: UnzipOptions) -> Result<UnzipRepo
         dry_run: options.dry_run,
         ..Default::default()
     };
+    // Before the lock: a refused archive leaves no trace in the Set.
     check_entries(&mut archive, zip, dest)?;
+    // The Set and its projects are locked for the whole unpacking, and the Set is the
+    // transaction's home: a crash while 10 MB samples are staged in `AUDIO/x/y` is cleaned up by
+    // the next command that looks at the Set (issue 23).
+    let _lock = crate::ops::lock::unless_dry_run(options.dry_run, || crate::ops::lock::lock_set(dest))?;
     let mut tx = Transaction::new().dry_run(options.dry_run).create_parents(true);
+    if dest.is_dir() {
+        tx = tx.home(dest);
+    }
     tx.set_if_exists(IfExists::Backup);
     let mut conflicts = Vec::new();
     for i in 0..archive.len() {
@@ -234,6 +242,8 @@ pub fn unzip(zip: &Path, dest: &Path, options: UnzipOptions) -> Result<UnzipRepo
         match f.change {
             groovekit_core::fs::Change::Create => report.created.push(f.target),
             groovekit_core::fs::Change::Replace => report.replaced.push((f.target, f.backup)),
+            // Unpacking never removes a file.
+            groovekit_core::fs::Change::Remove => {}
         }
     }
     Ok(report)

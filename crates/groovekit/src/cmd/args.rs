@@ -38,14 +38,29 @@ pub fn is_usage(report: &miette::Report) -> bool {
     report.downcast_ref::<Usage>().is_some()
 }
 
+/// A range as musicians write it: `1-16`, or `-96 to 95` when an end is negative (issue 24).
+pub fn range_text<T: fmt::Display>(low: T, high: T) -> String {
+    let (low, high) = (low.to_string(), high.to_string());
+    if low.starts_with('-') || high.starts_with('-') { format!("{low} to {high}") } else { format!("{low}-{high}") }
+}
+
 /// A number in `range`, with the range in the error.
 fn in_range<T>(s: &str, range: RangeInclusive<T>, what: &str) -> Result<T, String>
 where
     T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
 {
-    let v: T =
-        s.trim().parse().map_err(|_| format!("`{s}` is not a number ({what}: {}..={})", range.start(), range.end()))?;
-    if range.contains(&v) { Ok(v) } else { Err(format!("{v} is outside {}..={} ({what})", range.start(), range.end())) }
+    let span = || range_text(*range.start(), *range.end());
+    let v: T = s.trim().parse().map_err(|_| format!("`{s}` is not a number ({what}: {})", span()))?;
+    if range.contains(&v) { Ok(v) } else { Err(format!("{v} is outside {} ({what})", span())) }
+}
+
+/// A clap value parser for a whole number from `low` to `high` (`#[arg(value_parser =
+/// args::ranged(1u8, 16, "pattern"))]`): the error names the range as `1-16`, and clap exits 2.
+pub fn ranged<T>(low: T, high: T, what: &'static str) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync
+where
+    T: std::str::FromStr + PartialOrd + fmt::Display + Copy + Send + Sync + 'static,
+{
+    move |s: &str| in_range(s, low..=high, what)
 }
 
 /// A floating-point number in `range` (NaN and infinities refused).
@@ -78,7 +93,7 @@ pub fn ot_gain_db(s: &str) -> Result<f64, String> {
     Ok(v)
 }
 
-/// A percentage, 0..=100.
+/// A percentage, 0-100.
 pub fn percent(s: &str) -> Result<f64, String> {
     f64_in(s, 0.0..=100.0, "percent")
 }
@@ -126,6 +141,46 @@ pub fn ot_bank(s: &str) -> Result<usize, String> {
     in_range(t, 1..=16, "bank, or A-P")
 }
 
+/// An Octatrack bank as a `u8` (1-16 or A-P), for commands that keep banks in bytes.
+pub fn ot_bank_u8(s: &str) -> Result<u8, String> {
+    ot_bank(s).and_then(|n| u8::try_from(n).map_err(|e| e.to_string()))
+}
+
+/// What a file is, by its name, for the hint of [`ot_project_dir`].
+fn file_kind_by_name(path: &std::path::Path) -> &'static str {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or_default();
+    let numbered =
+        |prefix: &str| stem.strip_prefix(prefix).is_some_and(|n| n.len() == 2 && n.bytes().all(|b| b.is_ascii_digit()));
+    if numbered("bank") {
+        "an Octatrack bank file"
+    } else if numbered("arr") {
+        "an Octatrack arrangement file"
+    } else if stem == "markers" {
+        "the project's markers file"
+    } else if stem == "project" {
+        "the project file"
+    } else if name.ends_with(".ot") {
+        "a sample settings file"
+    } else {
+        "a file"
+    }
+}
+
+/// An Octatrack project folder (or Set) argument: a file given where the folder belongs
+/// (`MYSET/MYPROJECT/bank01.work`) is a usage error whose hint names the folder (issue 24).
+pub fn ot_project_dir(s: &str) -> Result<std::path::PathBuf, String> {
+    let p = std::path::PathBuf::from(s);
+    if !p.is_file() {
+        return Ok(p);
+    }
+    let parent = match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.display().to_string(),
+        _ => ".".to_string(),
+    };
+    Err(format!("`{s}` is {}; give its project folder, {parent}", file_kind_by_name(&p)))
+}
+
 /// A place in an Octatrack project: `PROJECT:BANK[:N[:M]]` (numbers from 1, as the device shows).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OtAt {
@@ -148,6 +203,7 @@ fn ot_at(s: &str, names: &[(&str, usize)]) -> Result<OtAt, String> {
     }
     parts.reverse();
     let project = parts.first().filter(|p| !p.is_empty()).ok_or_else(bad)?;
+    ot_project_dir(project)?;
     let bank = ot_bank(parts.get(1).ok_or_else(bad)?).map_err(|e| format!("`{s}`: {e}"))?;
     let mut numbers = Vec::new();
     for ((name, max), v) in names.iter().zip(parts.iter().skip(2)) {
@@ -203,6 +259,27 @@ pub fn ot_slot_list(s: &str) -> Result<Vec<u16>, String> {
 /// "problem")` "2 problems" (nouns whose plural is `+s`).
 pub fn count(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+/// An age such as `30d`, `12h`, `2w`, `90m` or `45s` (`--older-than`), in seconds: a whole number
+/// of 1 to 100 000 with one unit (s, m, h, d, w).
+pub fn age(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num.parse().map_err(|_| format!("`{s}`: expected a number with a unit, such as 30d or 12h"))?;
+    if !(1..=100_000).contains(&n) {
+        return Err(format!("`{s}`: the number must be 1-100000"));
+    }
+    let per = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return Err(format!("`{s}`: the unit must be s, m, h, d or w (30d = 30 days)")),
+    };
+    Ok(n * per)
 }
 
 #[cfg(test)]

@@ -47,3 +47,47 @@ fn octatrack_places_and_slot_lists() {
     assert_eq!(ot_slot_list("9, 1-4,3"), Ok(vec![1, 2, 3, 4, 9]));
     assert!(ot_slot_list("4-1").is_err() && ot_slot_list("129").is_err() && ot_slot_list("").is_err());
 }
+
+#[test]
+fn ranges_read_as_musicians_write_them() {
+    assert_eq!(range_text(1, 16), "1-16");
+    assert_eq!(range_text(-96, 95), "-96 to 95");
+    let pattern = ranged(1u8, 16, "pattern");
+    assert_eq!(pattern("16"), Ok(16));
+    let e = pattern("17").unwrap_err();
+    assert!(e.contains("1-16") && !e.contains("..="), "{e}");
+    assert!(ot_bank("0").unwrap_err().contains("1-16"));
+    assert_eq!(ot_bank_u8("a"), Ok(1));
+    assert_eq!(ot_bank_u8("16"), Ok(16));
+    assert!(ot_bank_u8("Q").is_err());
+}
+
+#[test]
+fn a_file_where_a_project_folder_belongs_gets_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("MYPROJECT");
+    std::fs::create_dir(&project).unwrap();
+    std::fs::write(project.join("bank01.work"), b"x").unwrap();
+    std::fs::write(project.join("project.work"), b"x").unwrap();
+    let bank = project.join("bank01.work");
+    let e = ot_project_dir(bank.to_str().unwrap()).unwrap_err();
+    assert!(
+        e.contains("an Octatrack bank file") && e.ends_with(&format!("give its project folder, {}", project.display())),
+        "{e}"
+    );
+    let e = ot_project_dir(project.join("project.work").to_str().unwrap()).unwrap_err();
+    assert!(e.contains("the project file"), "{e}");
+    assert_eq!(ot_project_dir(project.to_str().unwrap()), Ok(project.clone()));
+    assert!(ot_pattern_at(&format!("{}:1:1", bank.display())).unwrap_err().contains("give its project folder"));
+}
+
+#[test]
+fn ages_have_a_unit_and_a_range() {
+    assert_eq!(age("30d"), Ok(30 * 86_400));
+    assert_eq!(age("2w"), Ok(2 * 604_800));
+    assert_eq!(age("90m"), Ok(5400));
+    assert!(age("30").is_err());
+    assert!(age("0d").is_err());
+    assert!(age("3y").is_err());
+    assert!(age("-1d").is_err());
+}

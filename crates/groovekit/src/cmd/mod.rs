@@ -27,6 +27,25 @@ pub fn quiet() -> bool {
     QUIET.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// Prints a line that is not a result (a summary, "wrote X", a warning, a note) on standard
+/// error, or nothing with `--quiet`. Results go to standard output with `println!`; see
+/// [`result_or_info`] for lines that are a result only in a dry run.
+pub fn info(line: impl std::fmt::Display) {
+    if !quiet() {
+        eprintln!("{line}");
+    }
+}
+
+/// A line of a plan: with `--dry-run` the plan is what the user asked for (a result, standard
+/// output); after a real run it is a summary of what was done ([`info`]).
+pub fn result_or_info(dry_run: bool, line: impl std::fmt::Display) {
+    if dry_run {
+        println!("{line}");
+    } else {
+        info(line);
+    }
+}
+
 /// How a command ended, when it did not fail with an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -62,7 +81,7 @@ pub struct RenderArgs {
     /// The WAV file to write.
     #[arg(short, long)]
     pub output: PathBuf,
-    /// Output sample rate in Hz (8000..=192000).
+    /// Output sample rate in Hz (8000-192000).
     #[arg(long, default_value_t = 48_000, value_parser = args::rate)]
     pub rate: u32,
     /// Output sample format: 16, 24 or 32f.
@@ -143,6 +162,20 @@ pub trait Handler: Sync {
     /// prepared, not written, as in [`Handler::verify_file`].
     fn verify_dir(&self, dir: &Path, fix: bool) -> Option<miette::Result<VerifyReport>> {
         let _ = (dir, fix);
+        None
+    }
+
+    /// `groovekit inspect` of a folder: `Some` when this handler recognises the folder as a
+    /// whole (an Octatrack project or Set), with its summary.
+    fn inspect_dir(&self, dir: &Path) -> Option<miette::Result<Inspection>> {
+        let _ = dir;
+        None
+    }
+
+    /// `groovekit diff` of two folders: `Some` when this handler recognises them (two Octatrack
+    /// project folders or Sets), with the differences as lines.
+    fn diff_dirs(&self, a: &Path, b: &Path) -> Option<miette::Result<Vec<String>>> {
+        let _ = (a, b);
         None
     }
 
@@ -252,6 +285,50 @@ fn detect(path: &Path, bytes: &[u8]) -> miette::Result<&'static dyn Handler> {
     })
 }
 
+/// What the file at `path` is and which command fits it, for errors where a command was given a
+/// file of another kind (issue 24): "an Octatrack bank: try `groovekit ot pattern MYSET/MYPROJECT`".
+/// `None` when the content is not a kind groovekit knows.
+pub fn kind_hint(path: &Path, bytes: &[u8]) -> Option<String> {
+    use groovekit_octatrack::human;
+    let folder = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.display().to_string(),
+        _ => ".".to_string(),
+    };
+    let file = path.display();
+    if let Some(kind) = groovekit_octatrack::ops::verify::kind_of(bytes) {
+        return Some(match kind {
+            k if k == human::bank::KIND => {
+                format!("an Octatrack bank: try `groovekit ot pattern {folder} --bank 1` or `groovekit inspect {file}`")
+            }
+            k if k == human::sample_settings::KIND => {
+                format!("an Octatrack .ot (sample settings): try `groovekit ot slices {file}`")
+            }
+            k if k == human::project::KIND => {
+                format!("an Octatrack project file: try `groovekit inspect {folder}` (the project folder)")
+            }
+            k if k == human::arrangement::KIND => format!("an Octatrack arrangement: try `groovekit inspect {file}`"),
+            _ => format!("an Octatrack markers file: try `groovekit inspect {file}`"),
+        });
+    }
+    if groovekit_opz::kit::looks_like_kit(bytes) {
+        return Some(format!("an OP-Z sample pack: try `groovekit inspect {file}` or `groovekit opz kit split`"));
+    }
+    if let Some(h) = handlers().into_iter().find(|h| h.sniff(path, bytes)) {
+        return Some(match h.name() {
+            "opz" => format!("an OP-Z project: try `groovekit opz pattern {file}`"),
+            "okt" => {
+                format!("an Oktalyzer module: try `groovekit inspect {file}` or `groovekit render {file} -o song.wav`")
+            }
+            "track" => format!("a .track song: try `groovekit track check {file}`"),
+            other => format!("a {other} file: try `groovekit inspect {file}`"),
+        });
+    }
+    match bytes.get(..4) {
+        Some(b"RIFF") | Some(b"FORM") | Some(b"fLaC") => Some("an audio file".to_string()),
+        _ => None,
+    }
+}
+
 /// Prints `text` or pretty JSON.
 fn print_json_or(json: bool, value: &serde_json::Value, text: &str) {
     if json {
@@ -264,8 +341,25 @@ fn print_json_or(json: bool, value: &serde_json::Value, text: &str) {
     }
 }
 
-/// `groovekit inspect FILE`.
+/// The error for a folder no handler reads as a whole.
+fn not_a_known_folder(dir: &Path) -> miette::Report {
+    miette!(
+        help = "give a file, or an Octatrack project folder (with project.work) or Set (with project folders)",
+        "{} is a folder groovekit does not read as a whole",
+        dir.display()
+    )
+}
+
+/// `groovekit inspect FILE` (or a project folder or Set).
 pub fn inspect(path: &Path, json: bool) -> miette::Result<Outcome> {
+    if path.is_dir() {
+        let working = crate::progress::working("reading the folder");
+        let i = handlers().into_iter().find_map(|h| h.inspect_dir(path)).ok_or_else(|| not_a_known_folder(path));
+        drop(working);
+        let i = i??;
+        print_json_or(json, &i.json, &i.text);
+        return Ok(Outcome::Ok);
+    }
     let bytes = read_file(path)?;
     let h = detect(path, &bytes)?;
     let i = h.inspect(path, &bytes)?;
@@ -369,10 +463,13 @@ fn verify_one(path: &Path, fix: bool, in_folder: bool, report: &mut VerifyReport
     if in_folder { report.unrecognised.push(p) } else { report.problems.push(p) }
 }
 
-/// Checks every file under a folder that no format claims as a whole.
+/// Checks every file under a folder that no format claims as a whole. Backups (`*.bak`,
+/// `backups/`) are not checked: they are copies, not the files in use (issue 24).
 fn verify_tree(dir: &Path, fix: bool, report: &mut VerifyReport) {
+    use groovekit_octatrack::ops::verify::is_backup;
     let mut files: Vec<PathBuf> = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    let walk = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter();
+    for entry in walk.filter_entry(|e| e.depth() == 0 || !is_backup(e.path())) {
         match entry {
             Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
             Ok(_) => {}
@@ -420,6 +517,11 @@ fn verify_summary(report: &VerifyReport) -> String {
     if fixed > 0 {
         parts.push(format!("{fixed} fixed"));
     }
+    // `--fix --dry-run`: the repairs planned (the write layer's dry run marks them so).
+    let would = report.problems.iter().filter(|p| !p.fixed && p.message.contains("would be repaired")).count();
+    if would > 0 {
+        parts.push(format!("{would} would be fixed"));
+    }
     if !report.warnings.is_empty() {
         parts.push(args::count(report.warnings.len(), "warning"));
     }
@@ -441,7 +543,10 @@ pub fn verify(paths: &[PathBuf], opts: VerifyOpts) -> miette::Result<Outcome> {
     for p in paths {
         let mut here = VerifyReport::default();
         if p.is_dir() {
-            match handlers().into_iter().find_map(|h| h.verify_dir(p, opts.fix)) {
+            let working = crate::progress::working("checking the folder");
+            let whole = handlers().into_iter().find_map(|h| h.verify_dir(p, opts.fix));
+            drop(working);
+            match whole {
                 Some(r) => here.merge(r?),
                 None => verify_tree(p, opts.fix, &mut here),
             }
@@ -474,18 +579,17 @@ pub fn verify(paths: &[PathBuf], opts: VerifyOpts) -> miette::Result<Outcome> {
     for (p, n) in grouped(&report.problems) {
         println!("{}: {}{}", if p.fixed { "fixed" } else { "problem" }, p.line(), times(n));
     }
-    if !quiet() {
-        for (w, n) in grouped(&report.warnings) {
-            println!("warning: {}{}", w.line(), times(n));
-        }
-        for (w, n) in grouped(&report.notes) {
-            println!("note: {}{}", w.line(), times(n));
-        }
-        for u in &report.unrecognised {
-            println!("not recognised: {}", u.line());
-        }
-        println!("{}", verify_summary(&report));
+    // Problems are the result (stdout); warnings, notes and the summary go to stderr (issue 24).
+    for (w, n) in grouped(&report.warnings) {
+        info(format!("warning: {}{}", w.line(), times(n)));
     }
+    for (w, n) in grouped(&report.notes) {
+        info(format!("note: {}{}", w.line(), times(n)));
+    }
+    for u in &report.unrecognised {
+        info(format!("not recognised: {}", u.line()));
+    }
+    info(verify_summary(&report));
     Ok(if failed { Outcome::Failed } else { Outcome::Ok })
 }
 
@@ -522,8 +626,16 @@ fn write_dump(
     )
 }
 
-/// `groovekit build DOC -o FILE`.
-pub fn build(input: &Path, output: &Path) -> miette::Result<Outcome> {
+/// The kind of a file's content, to compare two files: the Octatrack kind (bank, project, ...) or
+/// the format family of the handler that reads it.
+fn content_kind(path: &Path, bytes: &[u8]) -> Option<&'static str> {
+    groovekit_octatrack::ops::verify::kind_of(bytes)
+        .or_else(|| handlers().into_iter().find(|h| h.sniff(path, bytes)).map(|h| h.name()))
+}
+
+/// `groovekit build DOC -o FILE`. An existing output of another kind (a module where a bank is
+/// built) is refused unless `force`, as `dump -o` refuses to replace a device file (issue 24).
+pub fn build(input: &Path, output: &Path, force: bool) -> miette::Result<Outcome> {
     let bytes = read_file(input)?;
     let text = String::from_utf8(bytes)
         .map_err(|e| miette!("{}: not UTF-8 text (byte {})", input.display(), e.utf8_error().valid_up_to()))?;
@@ -539,7 +651,23 @@ pub fn build(input: &Path, output: &Path) -> miette::Result<Outcome> {
         .find(|h| h.doc_kinds().contains(&kind.as_str()))
         .ok_or_else(|| miette!("{}: unknown document kind `{kind}`", input.display()))?;
     let out = h.build(&kind, &text, input).wrap_err_with(|| format!("building {}", input.display()))?;
-    groovekit_core::fs::write_atomic(output, &out).into_diagnostic()?;
+    let new_kind = content_kind(output, &out);
+    if !force
+        && let Ok(old) = std::fs::read(output)
+        && content_kind(output, &old) != new_kind
+    {
+        let what = kind_hint(output, &old).map_or_else(
+            || "a file of another kind".to_string(),
+            |h| h.split(':').next().unwrap_or_default().to_string(),
+        );
+        return Err(miette!(
+            "{} is {what}, and {} builds {}: not replaced (give another -o, or --force to replace it after a backup)",
+            output.display(),
+            input.display(),
+            kind
+        ));
+    }
+    crate::output::write_guarded(output, &out, true, |_| true, &[])?;
     Ok(Outcome::Ok)
 }
 
@@ -620,7 +748,10 @@ pub fn convert(input: &Path, output: &Path, options: &[String], json: bool) -> m
         }
         return Ok(outcome);
     }
-    match h.convert(input, &bytes, output, options) {
+    let working = crate::progress::working("converting");
+    let converted = h.convert(input, &bytes, output, options);
+    drop(working);
+    match converted {
         Some(r) => {
             let outcome = r?;
             if json && outcome == Outcome::Ok {
@@ -638,14 +769,33 @@ pub fn convert(input: &Path, output: &Path, options: &[String], json: bool) -> m
     }
 }
 
-/// `groovekit diff A B`.
+/// `groovekit diff A B` (two files, or two project folders or Sets).
 pub fn diff(a: &Path, b: &Path, json: bool) -> miette::Result<Outcome> {
-    let (ab, bb) = (read_file(a)?, read_file(b)?);
-    let h = detect(a, &ab)?;
-    if !h.sniff(b, &bb) {
-        return Err(miette!("{} and {} are not files of the same kind", a.display(), b.display()));
-    }
-    let lines = h.diff((a, &ab), (b, &bb))?;
+    let lines = match (a.is_dir(), b.is_dir()) {
+        (true, true) => {
+            let working = crate::progress::working("comparing the folders");
+            let lines = handlers().into_iter().find_map(|h| h.diff_dirs(a, b)).ok_or_else(|| not_a_known_folder(a));
+            drop(working);
+            lines??
+        }
+        (false, false) => {
+            let (ab, bb) = (read_file(a)?, read_file(b)?);
+            let h = detect(a, &ab)?;
+            if !h.sniff(b, &bb) {
+                return Err(miette!("{} and {} are not files of the same kind", a.display(), b.display()));
+            }
+            h.diff((a, &ab), (b, &bb))?
+        }
+        (dir_a, _) => {
+            let (dir, file) = if dir_a { (a, b) } else { (b, a) };
+            return Err(miette!(
+                help = "compare two files, or two folders",
+                "{} is a folder but {} is a file",
+                dir.display(),
+                file.display()
+            ));
+        }
+    };
     let v = serde_json::json!({ "same": lines.is_empty(), "differences": lines });
     print_json_or(json, &v, &if lines.is_empty() { "no differences\n".to_string() } else { lines.join("\n") + "\n" });
     // Like diff(1): 0 same, 1 different.

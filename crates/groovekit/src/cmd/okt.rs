@@ -62,20 +62,20 @@ pub struct OktRenderOpts {
     #[arg(long, default_value = "linear", value_name = "nearest|linear|cubic|sinc")]
     pub interpolation: Interpolation,
     /// Stereo separation in percent (100 = hard left/right as on the Amiga: channels L R R L).
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u8).range(0..=100))]
+    #[arg(long, default_value_t = 100, value_parser = super::args::ranged(0u8, 100, "stereo separation in percent"))]
     pub stereo_separation: u8,
     /// Output channels: 1 (mono) or 2 (stereo).
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=2))]
+    #[arg(long, default_value_t = 2, value_parser = super::args::ranged(1u16, 2, "output channels"))]
     pub channels: u16,
     /// How many times to play the song (each pass ends at the first revisited position).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, default_value_t = 1, value_parser = super::args::ranged(1u32, 100, "loops"))]
     pub loops: u32,
-    /// Play only these channels (numbered 1..8 in pattern order as Oktalyzer shows them; a
+    /// Play only these channels (numbered 1-8 in pattern order as Oktalyzer shows them; a
     /// split Paula channel has two; repeatable).
-    #[arg(long, value_name = "CHANNEL", value_parser = clap::value_parser!(u8).range(1..=8))]
+    #[arg(long, value_name = "CHANNEL", value_parser = super::args::ranged(1u8, 8, "channel"))]
     pub solo: Vec<u8>,
-    /// Silence these channels (1..8, as --solo; repeatable).
-    #[arg(long, value_name = "CHANNEL", value_parser = clap::value_parser!(u8).range(1..=8))]
+    /// Silence these channels (1-8, as --solo; repeatable).
+    #[arg(long, value_name = "CHANNEL", value_parser = super::args::ranged(1u8, 8, "channel"))]
     pub mute: Vec<u8>,
     /// Play as the original Oktalyzer 1.57 replayer (default) or as a reference player does:
     /// openmpt (50 Hz ticks, row 0 first, notes on their tick, portamento on split voices, R
@@ -90,7 +90,7 @@ pub struct OktRenderOpts {
     pub no_pair_note_clamp: bool,
     /// Refuse to render more than this many seconds of audio (a hostile module can ask for
     /// hours; the longest real songs last about 16 minutes).
-    #[arg(long, default_value_t = render::DEFAULT_MAX_SECONDS, value_parser = clap::value_parser!(u32).range(1..=86_400))]
+    #[arg(long, default_value_t = render::DEFAULT_MAX_SECONDS, value_parser = super::args::ranged(1u32, 86_400, "seconds"))]
     pub max_seconds: u32,
 }
 
@@ -491,6 +491,7 @@ pub fn handlers() -> Vec<&'static dyn Handler> {
 fn samples(module: &Path, dir: &Path) -> miette::Result<Outcome> {
     let bytes = read_file(module)?;
     let (m, _) = load(module, &bytes)?;
+    let working = crate::progress::working("writing samples");
     // All samples in one transaction: every file appears, or none.
     let mut tx = groovekit_core::fs::Transaction::new();
     let mut written = Vec::new();
@@ -528,6 +529,7 @@ fn samples(module: &Path, dir: &Path) -> miette::Result<Outcome> {
         written.push(path);
     }
     tx.commit().map_err(|e| miette!("{e}"))?;
+    drop(working);
     for p in &written {
         println!("{}", p.display());
     }

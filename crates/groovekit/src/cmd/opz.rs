@@ -17,17 +17,23 @@ use miette::{IntoDiagnostic, miette};
 
 use super::{Handler, Inspection, Outcome, VerifyReport, read_file};
 
-/// A pattern number on the command line: 1..=16.
+/// A pattern number on the command line: 1-16.
 fn pattern_arg(s: &str) -> Result<u8, String> {
-    s.parse::<u8>().ok().filter(|n| (1..=16).contains(n)).ok_or_else(|| format!("`{s}` is not a pattern number 1..=16"))
+    super::args::ranged(1u8, 16, "pattern")(s)
 }
 
-/// A step number on the command line: 1..=16.
+/// A step number on the command line: 1-16.
 fn step_arg(s: &str) -> Result<u8, String> {
-    s.parse::<u8>().ok().filter(|n| (1..=16).contains(n)).ok_or_else(|| format!("`{s}` is not a step number 1..=16"))
+    super::args::ranged(1u8, 16, "step")(s)
 }
 
-/// A saved chain number for `chain select`: 1..=15, or `none`.
+/// A track on the command line: its name (kick ... motion) or number 1-16, as a track index.
+fn track_arg(s: &str) -> Result<usize, String> {
+    groovekit_opz::model::track_index(s)
+        .ok_or_else(|| format!("`{s}` is not a track: {}, or 1-16", TRACK_NAMES.join(", ")))
+}
+
+/// A saved chain number for `chain select`: 1-15, or `none`.
 /// (0 stands for none).
 fn saved_chain_arg(s: &str) -> Result<u8, String> {
     if s.eq_ignore_ascii_case("none") {
@@ -36,7 +42,7 @@ fn saved_chain_arg(s: &str) -> Result<u8, String> {
     s.parse::<u8>()
         .ok()
         .filter(|n| (1..=15).contains(n))
-        .ok_or_else(|| format!("`{s}` is not a saved chain 1..=15 (or `none`)"))
+        .ok_or_else(|| format!("`{s}` is not a saved chain 1-15 (or `none`)"))
 }
 
 /// Flags every OP-Z edit takes.
@@ -57,7 +63,7 @@ pub enum OpzCommand {
     Pattern {
         /// The project (.opz).
         project: PathBuf,
-        /// Pattern 1..=16.
+        /// Pattern 1-16.
         #[arg(long, default_value = "1", value_parser = pattern_arg)]
         pattern: u8,
         /// Also draw the grid as SVG to this file.
@@ -73,12 +79,12 @@ pub enum OpzCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Set the tempo (whole BPM, 40..=200).
+    /// Set the tempo (whole BPM, 40-200).
     SetTempo {
         /// The project (.opz).
         project: PathBuf,
-        /// Beats per minute, 40..=200.
-        #[arg(value_parser = clap::value_parser!(u16).range(40..=200))]
+        /// Beats per minute, 40-200.
+        #[arg(value_parser = super::args::ranged(40u16, 200, "OP-Z tempo in BPM"))]
         bpm: u16,
         #[command(flatten)]
         flags: EditFlags,
@@ -100,7 +106,7 @@ pub enum OpzCommand {
     ClearPattern {
         /// The project (.opz).
         project: PathBuf,
-        /// Pattern 1..=16.
+        /// Pattern 1-16.
         #[arg(long, value_parser = pattern_arg)]
         pattern: u8,
         #[command(flatten)]
@@ -110,27 +116,27 @@ pub enum OpzCommand {
     AddNote {
         /// The project (.opz).
         project: PathBuf,
-        /// Pattern 1..=16.
+        /// Pattern 1-16.
         #[arg(long, value_parser = pattern_arg)]
         pattern: u8,
-        /// Track name (kick, snare, ..., motion) or number 1..=16.
-        #[arg(long)]
-        track: String,
-        /// Step 1..=16.
+        /// Track name (kick, snare, ..., motion) or number 1-16.
+        #[arg(long, value_parser = track_arg)]
+        track: usize,
+        /// Step 1-16.
         #[arg(long, value_parser = step_arg)]
         step: u8,
-        /// Note name (C4 = 60, F#3, Bb2) or MIDI number 0..=127.
+        /// Note name (C4 = 60, F#3, Bb2) or MIDI number 0-127.
         note: String,
-        /// Velocity 1..=127.
-        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u8).range(1..=127))]
+        /// Velocity 1-127.
+        #[arg(long, default_value_t = 100, value_parser = super::args::ranged(1u8, 127, "velocity"))]
         velocity: u8,
         /// Length in ticks (3072 = one sixteenth). The default, 2560 (5/6 of a sixteenth), is what
         /// the device's step entry writes (1 474 notes in the corpus).
         #[arg(long, default_value_t = 2560, value_parser = clap::value_parser!(i32).range(1..))]
         length: i32,
-        /// Micro-timing -96..=95 (192 per step).
+        /// Micro-timing -96 to 95 (192 per step).
         #[arg(long, default_value_t = 0, allow_negative_numbers = true,
-              value_parser = clap::value_parser!(i8).range(-96..=95))]
+              value_parser = super::args::ranged(-96i8, 95, "micro-timing"))]
         micro: i8,
         #[command(flatten)]
         flags: EditFlags,
@@ -143,11 +149,11 @@ pub enum OpzCommand {
         midi: PathBuf,
         /// The project (.opz) to write into.
         project: PathBuf,
-        /// Pattern 1..=16.
+        /// Pattern 1-16.
         #[arg(long, value_parser = pattern_arg)]
         pattern: u8,
         /// Map a MIDI track or channel to an OP-Z track: `SRC=TRACK`, SRC a track name or `chN`
-        /// (channel 1..=16), TRACK an OP-Z track name or number (repeatable).
+        /// (channel 1-16), TRACK an OP-Z track name or number (repeatable).
         #[arg(long = "track-map", value_name = "SRC=TRACK")]
         track_map: Vec<String>,
         /// Do not remove swing from odd sixteenths (by default the project's swing is removed, as
@@ -169,7 +175,7 @@ pub enum ChainCommand {
     Set {
         /// The project (.opz).
         project: PathBuf,
-        /// Pattern numbers 1..=16 in play order (at most 32).
+        /// Pattern numbers 1-16 in play order (at most 32).
         #[arg(required = true, num_args = 1..)]
         patterns: Vec<String>,
         /// Which chain (16 = the one playing).
@@ -178,11 +184,11 @@ pub enum ChainCommand {
         #[command(flatten)]
         flags: EditFlags,
     },
-    /// Select a saved chain (1..=15), or `none` (header byte 568).
+    /// Select a saved chain (1-15), or `none` (header byte 568).
     Select {
         /// The project (.opz).
         project: PathBuf,
-        /// Saved chain 1..=15, or `none`.
+        /// Saved chain 1-15, or `none`.
         #[arg(value_parser = saved_chain_arg)]
         chain: u8,
         #[command(flatten)]
@@ -245,13 +251,9 @@ pub fn run(command: OpzCommand) -> miette::Result<Outcome> {
         OpzCommand::Chain(ChainCommand::Set { project, patterns, chain, flags }) => {
             let mut entries = Vec::new();
             for item in patterns.iter().flat_map(|s| s.split(',')).filter(|s| !s.trim().is_empty()) {
-                let n: u8 = item.trim().parse().map_err(|_| miette!("`{item}` is not a pattern number"))?;
-                if !(1..=16).contains(&n) {
-                    return Err(miette!(
-                        "chain {chain}, entry {}: pattern {n} is outside 1..=16 (stored values above 15 are not patterns)",
-                        entries.len() + 1
-                    ));
-                }
+                // Out of range is a usage error (exit 2), as for every argument value.
+                let n = pattern_arg(item)
+                    .map_err(|e| super::args::usage(format!("chain {chain}, entry {}: {e}", entries.len() + 1)))?;
                 entries.push(n - 1);
             }
             let text: Vec<String> = entries.iter().map(|e| (e + 1).to_string()).collect();
@@ -266,8 +268,7 @@ pub fn run(command: OpzCommand) -> miette::Result<Outcome> {
             edit(&project, flags, &format!("clear pattern {pattern}"), |pr| ops::clear_pattern(pr, p))
         }
         OpzCommand::AddNote { project, pattern, track, step, note, velocity, length, micro, flags } => {
-            let t = groovekit_opz::model::track_index(&track)
-                .ok_or_else(|| miette!("`{track}` is not a track (kick, snare, ..., motion, or 1..=16)"))?;
+            let t = track;
             let (p, s) = (usize::from(pattern) - 1, usize::from(step) - 1);
             let place = ops::place(p, t, s);
             let number =
@@ -293,7 +294,13 @@ fn load(path: &Path) -> miette::Result<Project> {
 }
 
 fn load_bytes(path: &Path, bytes: &[u8]) -> miette::Result<Project> {
-    Project::parse(bytes).map_err(|e| file_err(path, e))
+    Project::parse(bytes).map_err(|e| match super::kind_hint(path, bytes) {
+        // Another kind of file altogether: say what it is and which command fits (issue 24).
+        Some(hint) if !hint.starts_with("an OP-Z project") => {
+            miette!("{} is {hint}, not an OP-Z project", path.display())
+        }
+        _ => file_err(path, e),
+    })
 }
 
 fn changed_bytes(a: &[u8], b: &[u8]) -> usize {
@@ -312,7 +319,8 @@ fn save(path: &Path, before: &[u8], project: &Project, flags: EditFlags, what: &
             });
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         } else {
-            println!("{text}");
+            // What a dry run would do is its result; after a real run a summary (stderr).
+            super::result_or_info(flags.dry_run, text);
         }
     };
     if flags.dry_run {
@@ -375,7 +383,7 @@ fn import_midi_cmd(
         });
         eprintln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
-        eprintln!(
+        super::info(format!(
             "{}: into pattern {}: {} ({}); {} replaced; {} repeating the loop; {} rounded to the micro-timing grid",
             midi_path.display(),
             p + 1,
@@ -384,12 +392,12 @@ fn import_midi_cmd(
             plural(r.replaced, "old note"),
             plural(r.repeats, "note"),
             plural(r.rounded, "note")
-        );
+        ));
         for d in &r.dropped {
-            eprintln!("not imported: {d}");
+            super::info(format!("not imported: {d}"));
         }
         for w in &r.warnings {
-            eprintln!("warning: {w}");
+            super::info(format!("warning: {w}"));
         }
     }
     let what = format!("import {} into pattern {}", midi_path.display(), p + 1);
@@ -431,7 +439,7 @@ fn pattern_cmd(path: &Path, p: usize, svg: Option<&Path>, all: bool, json: bool)
     if let Some(out) = svg {
         let drawing = view::svg(&project, p).map_err(|e| file_err(path, e))?;
         groovekit_core::fs::write_atomic(out, drawing.as_bytes()).into_diagnostic()?;
-        eprintln!("wrote {}", out.display());
+        super::info(format!("wrote {}", out.display()));
     }
     Ok(Outcome::Ok)
 }
@@ -480,23 +488,26 @@ fn kit_build(inputs: &[PathBuf], output: &Path, name: Option<String>) -> miette:
     }
     let mut notes = Vec::new();
     let mut samples = Vec::with_capacity(inputs.len());
+    let bar = crate::progress::bar(inputs.len() as u64, "reading samples");
     for path in inputs {
+        bar.inc(1);
         let frames = to_kit_frames(path, &mut notes)?;
         samples.push(kit::KitSample { name: path.display().to_string(), frames });
     }
+    bar.finish_and_clear();
     let name = name.unwrap_or_else(|| output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
     let built = kit::build_drum_kit(&samples, &name).map_err(|e| miette!("{}: {e}", output.display()))?;
     groovekit_core::fs::write_atomic(output, &built.to_bytes()).into_diagnostic()?;
     for n in &notes {
-        println!("converted {n}");
+        super::info(format!("converted {n}"));
     }
     let total: usize = samples.iter().map(|s| s.frames.len()).sum();
-    println!(
+    super::info(format!(
         "wrote {}: {} slices, {:.3} s of 12 s",
         output.display(),
         samples.len(),
         total as f64 / f64::from(kit::KIT_RATE)
-    );
+    ));
     Ok(Outcome::Ok)
 }
 
@@ -504,6 +515,7 @@ fn kit_split(path: &Path, out: &Path) -> miette::Result<Outcome> {
     let bytes = read_file(path)?;
     let k = Kit::parse(&bytes).map_err(|e| file_err(path, e))?;
     let rate = k.aiff.format().map_err(|e| file_err(path, e))?.rate.round() as u32;
+    let working = crate::progress::working("splitting");
     let slices = kit::slice_frames(&k).map_err(|e| file_err(path, e))?;
     // All slices in one transaction: every file appears, or none.
     let mut tx = groovekit_core::fs::Transaction::new();
@@ -512,10 +524,11 @@ fn kit_split(path: &Path, out: &Path) -> miette::Result<Outcome> {
         tx.write(&file, &kit::wav_bytes(frames, rate)).into_diagnostic()?;
     }
     tx.commit().into_diagnostic()?;
+    drop(working);
     for (i, frames) in &slices {
-        println!("wrote {} ({} frames)", out.join(format!("{:02}.wav", i + 1)).display(), frames.len());
+        super::info(format!("wrote {} ({} frames)", out.join(format!("{:02}.wav", i + 1)).display(), frames.len()));
     }
-    println!("{} slices written to {}", slices.len(), out.display());
+    super::info(format!("{} slices written to {}", slices.len(), out.display()));
     Ok(Outcome::Ok)
 }
 
@@ -524,6 +537,25 @@ fn kit_split(path: &Path, out: &Path) -> miette::Result<Outcome> {
 fn sixteenths_text(ticks: i32) -> String {
     let steps = f64::from(ticks) / f64::from(TICKS_PER_STEP);
     format!("{steps:.3}").trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// An OP-Z configuration file (`config/general.json`, ...): its settings, one per line.
+fn inspect_config(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
+    let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        miette!(
+            "{}: OP-Z configuration, not valid JSON at line {} column {}: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    let mut text = format!("{}: OP-Z configuration\n", path.display());
+    if let Some(map) = v.as_object() {
+        for (k, x) in map {
+            let _ = writeln!(text, "  {k}: {x}");
+        }
+    }
+    Ok(Inspection { text, json: serde_json::json!({ "kind": groovekit_opz::verify::CONFIG_KIND, "settings": v }) })
 }
 
 fn inspect_project(path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
@@ -837,10 +869,18 @@ impl Handler for OpzHandler {
     fn sniff(&self, path: &Path, bytes: &[u8]) -> bool {
         // `.opz` files of any size are claimed so that empty and truncated projects get the
         // OP-Z error message rather than "not recognised".
-        is_project(bytes) || is_kit(bytes) || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("opz"))
+        // The device's own `config/*.json` are claimed so that `verify` of a disk names them
+        // (issue 24) rather than listing them as not recognised.
+        is_project(bytes)
+            || is_kit(bytes)
+            || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("opz"))
+            || groovekit_opz::verify::is_config(path, bytes)
     }
 
     fn inspect(&self, path: &Path, bytes: &[u8]) -> miette::Result<Inspection> {
+        if groovekit_opz::verify::is_config(path, bytes) {
+            return inspect_config(path, bytes);
+        }
         if is_kit(bytes) { inspect_kit(path, bytes) } else { inspect_project(path, bytes) }
     }
 

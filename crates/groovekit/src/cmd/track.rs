@@ -49,7 +49,7 @@ pub enum TrackCommand {
         /// The WAV file to write.
         #[arg(short, long)]
         output: PathBuf,
-        /// Output sample rate in Hz (8000..=192000).
+        /// Output sample rate in Hz (8000-192000).
         #[arg(long, default_value_t = 48_000, value_parser = super::args::rate)]
         rate: u32,
         /// Output sample format: 16, 24 or 32f.
@@ -186,9 +186,12 @@ fn song_dir(path: &Path) -> PathBuf {
     }
 }
 
-/// Warnings for undeclared names (`--strict`).
+/// Warnings for undeclared names (`--strict`). `NOTE_*` names need no declaration (README,
+/// docs/track-format.md: they are generated tones), so `--strict` leaves them alone (issue 24:
+/// the demo's eight notes were warned about).
 fn strict_warnings(song: &Song) -> Vec<Diagnostic> {
     song.undeclared()
+        .filter(|s| !s.name.starts_with("NOTE_"))
         .map(|s| {
             Diagnostic::warning(s.span, format!("`{}` is used without a SAMPLE line", s.name))
                 .with_help(format!("add `SAMPLE {}`", s.name))
@@ -249,12 +252,12 @@ fn check_cmd(path: &Path, assets: Option<&Path>, strict: bool, json: bool) -> mi
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
         print_diagnostics(path, &text, &diags);
-        println!(
+        super::info(format!(
             "{}: {}, {}",
             path.display(),
             super::args::count(errors, "error"),
             super::args::count(warnings, "warning")
-        );
+        ));
     }
     Ok(if errors > 0 { Outcome::Failed } else { Outcome::Ok })
 }
@@ -284,11 +287,11 @@ fn fmt_cmd(path: &Path, check: bool, dry_run: bool) -> miette::Result<Outcome> {
         return Ok(Outcome::Ok);
     }
     if same {
-        println!("{}: already formatted", path.display());
+        super::info(format!("{}: already formatted", path.display()));
         return Ok(Outcome::Ok);
     }
     let backup = crate::output::replace_reported(path, formatted.as_bytes())?.unwrap_or_default();
-    println!("formatted {} (backup: {})", path.display(), backup.display());
+    super::info(format!("formatted {} (backup: {})", path.display(), backup.display()));
     Ok(Outcome::Ok)
 }
 
@@ -337,7 +340,7 @@ fn print_report(out: &Path, r: &RenderReport, opts: &RenderOptions, json: bool) 
     }
     if r.clipped > 0 {
         let what = if r.clipped == 1 { "1 sample was".to_string() } else { format!("{} samples were", r.clipped) };
-        eprintln!("warning: {what} clipped; lower the volumes or use --normalize");
+        super::info(format!("warning: {what} clipped; lower the volumes or use --normalize"));
     }
     if r.non_finite > 0 {
         let what = if r.non_finite == 1 {
@@ -345,7 +348,7 @@ fn print_report(out: &Path, r: &RenderReport, opts: &RenderOptions, json: bool) 
         } else {
             format!("{} NaN or infinite samples were", r.non_finite)
         };
-        eprintln!("warning: {what} replaced by silence");
+        super::info(format!("warning: {what} replaced by silence"));
     }
 }
 
@@ -418,7 +421,7 @@ fn watch_cmd(
                 watcher.watch(d, notify::RecursiveMode::NonRecursive).into_diagnostic()?;
             }
         }
-        println!("watching {} ({} files); Ctrl-C to stop", path.display(), set.files.len());
+        super::info(format!("watching {} ({} files); Ctrl-C to stop", path.display(), set.files.len()));
         let relevant = |ev: &notify::Result<notify::Event>| match ev {
             Ok(e) => {
                 !matches!(e.kind, notify::EventKind::Access(_))

@@ -27,6 +27,7 @@ pub enum CleanupCommand {
     /// and no sample lock); recorder slots stay. Their markers records are reset.
     PurgeSlots {
         /// The project folder.
+        #[arg(value_parser = crate::cmd::args::ot_project_dir)]
         project: PathBuf,
         /// Only this pool.
         #[arg(long, value_enum)]
@@ -42,6 +43,7 @@ pub enum CleanupCommand {
     /// folder (never deleted; `ot restore` puts them back). PATH is a project or a Set.
     PurgeFiles {
         /// A project folder, or a Set folder (its AUDIO pool and every project).
+        #[arg(value_parser = crate::cmd::args::ot_project_dir)]
         path: PathBuf,
         /// Print the plan; change nothing.
         #[arg(long)]
@@ -54,6 +56,7 @@ pub enum CleanupCommand {
     /// from outside the Set into its AUDIO pool) and rewrite the slot paths.
     Collect {
         /// The project folder.
+        #[arg(value_parser = crate::cmd::args::ot_project_dir)]
         project: PathBuf,
         /// Collect into the Set's AUDIO pool instead of the project folder.
         #[arg(long)]
@@ -69,6 +72,7 @@ pub enum CleanupCommand {
     /// shortest path), point every project's slots at it and move the others to backups/.
     Dedupe {
         /// The Set folder.
+        #[arg(value_parser = crate::cmd::args::ot_project_dir)]
         set: PathBuf,
         /// Print the plan; change nothing.
         #[arg(long)]
@@ -81,6 +85,7 @@ pub enum CleanupCommand {
     /// known) and rewrite their slot paths; ambiguous matches are listed and left alone.
     Relink {
         /// The project folder.
+        #[arg(value_parser = crate::cmd::args::ot_project_dir)]
         project: PathBuf,
         /// The folder to search (recursively).
         #[arg(long)]
@@ -95,9 +100,10 @@ pub enum CleanupCommand {
     /// Reset a bank's patterns and/or parts to a blank project's (both when neither is given).
     Clear {
         /// The project folder.
+        #[arg(value_parser = crate::cmd::args::ot_project_dir)]
         project: PathBuf,
-        /// Bank 1-16.
-        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=16))]
+        /// Bank 1-16 or A-P.
+        #[arg(long, value_parser = crate::cmd::args::ot_bank_u8)]
         bank: u8,
         /// Only the 16 patterns.
         #[arg(long)]
@@ -141,6 +147,14 @@ pub fn run(command: CleanupCommand) -> miette::Result<Outcome> {
     drop(working);
     let plan = plan.map_err(|e| miette!("{e}"))?;
     print_plan(&plan, json)?;
+    // A relink that found none of the missing samples did nothing it was asked to: exit 1.
+    if plan.operation == "relink" && plan.slots.is_empty() && !plan.unresolved.is_empty() {
+        crate::cmd::info(format!(
+            "relink: none of the {} was found",
+            crate::cmd::args::count(plan.unresolved.len(), "missing sample")
+        ));
+        return Ok(Outcome::Failed);
+    }
     Ok(Outcome::Ok)
 }
 
@@ -150,62 +164,72 @@ fn print_plan(plan: &CleanupPlan, json: bool) -> miette::Result<()> {
         return Ok(());
     }
     let dry = plan.dry_run;
+    // The plan is the result of a dry run (stdout); after a real run it is a summary (stderr).
+    let say = |line: String| crate::cmd::result_or_info(dry, line);
     if plan.is_empty() {
-        println!("{}: nothing to do in {}", plan.operation, plan.root.display());
+        say(format!("{}: nothing to do in {}", plan.operation, plan.root.display()));
     } else {
-        println!("{}{}: {}", plan.operation, if dry { " (plan, nothing changed)" } else { "" }, plan.root.display());
+        say(format!(
+            "{}{}: {}",
+            plan.operation,
+            if dry { " (plan, nothing changed)" } else { "" },
+            plan.root.display()
+        ));
     }
     for c in &plan.cleared {
-        println!("  {} {c}", if dry { "would clear" } else { "cleared" });
+        say(format!("  {} {c}", if dry { "would clear" } else { "cleared" }));
     }
     for s in &plan.slots {
         let project = s.project.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if s.to.is_empty() {
             let verb = if dry { "would clear" } else { "cleared" };
-            println!("  {verb} {project} {} slot {:>3}  {}", s.slot_type.describe(), s.slot, s.from);
+            say(format!("  {verb} {project} {} slot {:>3}  {}", s.slot_type.describe(), s.slot, s.from));
         } else {
-            println!("  {project} {} slot {:>3}  {} -> {}", s.slot_type.describe(), s.slot, s.from, s.to);
+            say(format!("  {project} {} slot {:>3}  {} -> {}", s.slot_type.describe(), s.slot, s.from, s.to));
         }
     }
     for f in &plan.files {
         match f.action {
-            FileAction::MoveToBackup => println!(
+            FileAction::MoveToBackup => say(format!(
                 "  {} {} ({})",
                 if dry { "would move to backups/" } else { "moved to backups/" },
                 f.path.display(),
                 f.reason
-            ),
-            FileAction::Copy => println!(
+            )),
+            FileAction::Copy => say(format!(
                 "  {} {} -> {}{}",
                 if dry { "would copy" } else { "copied" },
                 f.path.display(),
                 f.to.as_ref().map(|t| t.display().to_string()).unwrap_or_default(),
                 if f.reason.starts_with("renamed") { " (renamed: another file has the name)" } else { "" }
-            ),
+            )),
         }
     }
     for u in &plan.unresolved {
         if u.candidates.is_empty() {
-            println!("  not found: {} slot {} {}", u.slot_type.describe(), u.slot, u.path);
+            say(format!("  not found: {} slot {} {}", u.slot_type.describe(), u.slot, u.path));
         } else {
-            println!(
+            say(format!(
                 "  ambiguous, left as it is: {} slot {} {} could be any of:",
                 u.slot_type.describe(),
                 u.slot,
                 u.path
-            );
+            ));
             for c in &u.candidates {
-                println!("      {}", c.display());
+                say(format!("      {}", c.display()));
             }
         }
     }
     for w in &plan.warnings {
-        println!("  warning: {w}");
+        crate::cmd::info(format!("warning: {w}"));
     }
     if let Some(b) = &plan.backup {
-        println!("  backup: {} (`groovekit ot restore {}` puts everything back)", b.display(), b.display());
+        say(format!("  backup: {} (`groovekit ot restore {}` puts everything back)", b.display(), b.display()));
     } else if dry && !plan.is_empty() {
-        println!("  a real run first backs up every file it changes or moves into {}/backups/", plan.root.display());
+        say(format!(
+            "  a real run first backs up every file it changes or moves into {}/backups/",
+            plan.root.display()
+        ));
     }
     Ok(())
 }

@@ -207,7 +207,16 @@ fn print_plan(plan: &PiecePlan, json: bool) -> miette::Result<()> {
         return Ok(());
     }
     let head = if plan.dry_run { "plan" } else { "copied" };
-    println!("{head}: {} {} -> {} {}", plan.source.display(), plan.from, plan.destination.display(), plan.to);
+    crate::cmd::result_or_info(
+        plan.dry_run,
+        format!(
+            "{head}: {} {} -> {} {}",
+            super::ops::tidy(&plan.source).display(),
+            plan.from,
+            super::ops::tidy(&plan.destination).display(),
+            plan.to
+        ),
+    );
     super::ops::print_plan_body(&plan.replaces, &plan.import, &plan.writes, plan.dry_run, plan.backup.as_deref());
     Ok(())
 }

@@ -6,8 +6,10 @@
 //! - [`ops`]: project operations (slots, copy-bank, restore);
 //! - [`cleanup`]: clean-up operations (purge-slots, purge-files, collect, dedupe, relink, clear);
 //! - [`copy`]: copy-pattern, copy-part, copy-track, copy-slots;
-//! - [`zip`]: zip and unzip (a project with its samples in one archive).
+//! - [`zip`]: zip and unzip (a project with its samples in one archive);
+//! - [`backups`]: list and prune a project's backup folders.
 
+pub mod backups;
 pub mod binary;
 pub mod cleanup;
 pub mod copy;
@@ -43,6 +45,12 @@ pub enum OtCommand {
     /// Zip and unzip.
     #[command(flatten)]
     Zip(zip::ZipCommand),
+    /// List and prune a project's backup folders (PROJECT/backups/).
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  groovekit ot backups list SET/PROJECT\n  groovekit ot backups prune SET/PROJECT --keep 3"
+    )]
+    Backups(backups::BackupsCommand),
 }
 
 /// Runs a `groovekit ot` subcommand.
@@ -55,6 +63,7 @@ pub fn run(command: OtCommand) -> miette::Result<Outcome> {
         OtCommand::Cleanup(c) => cleanup::run(c),
         OtCommand::Copy(c) => copy::run(c),
         OtCommand::Zip(c) => zip::run(c),
+        OtCommand::Backups(c) => backups::run(c),
     }
 }
 

@@ -19,15 +19,16 @@ pub enum OpsCommand {
     /// pattern / track / step) and missing files.
     Slots {
         /// The project folder.
+        #[arg(value_parser = crate::cmd::args::ot_project_dir)]
         project: PathBuf,
-        /// Only references in this bank (1-16).
-        #[arg(long)]
+        /// Only references in this bank (1-16 or A-P).
+        #[arg(long, value_parser = crate::cmd::args::ot_bank)]
         bank: Option<usize>,
         /// Only this part (1-4) of the bank.
-        #[arg(long, requires = "bank", conflicts_with = "pattern")]
+        #[arg(long, requires = "bank", conflicts_with = "pattern", value_parser = crate::cmd::args::ranged(1u8, 4, "part"))]
         part: Option<u8>,
         /// Only this pattern (1-16) of the bank.
-        #[arg(long, requires = "bank")]
+        #[arg(long, requires = "bank", value_parser = crate::cmd::args::ranged(1u8, 16, "pattern"))]
         pattern: Option<u8>,
         /// Only slots nothing uses.
         #[arg(long)]
@@ -42,7 +43,7 @@ pub enum OpsCommand {
     /// Copy a bank within a project, across projects or across Sets, remapping every sample slot
     /// (working and saved parts, sample locks) and copying the samples, their .ot and markers.
     CopyBank {
-        /// SOURCE_PROJECT:BANK (bank 1-16).
+        /// SOURCE_PROJECT:BANK (bank 1-16 or A-P).
         #[arg(required_unless_present = "config")]
         from: Option<String>,
         /// DESTINATION_PROJECT:BANK.
@@ -104,6 +105,9 @@ pub fn run(command: OpsCommand) -> miette::Result<Outcome> {
             }
         }
         OpsCommand::Restore { backup, dry_run, json } => {
+            if !backup.exists() {
+                return Err(missing_backup(&backup));
+            }
             let working = crate::progress::working("restoring");
             let plan = restore(&backup, dry_run, ApplyOptions::default());
             drop(working);
@@ -112,19 +116,45 @@ pub fn run(command: OpsCommand) -> miette::Result<Outcome> {
                 println!("{}", serde_json::to_string_pretty(&plan).map_err(|e| miette!("{e}"))?);
             } else {
                 let (a, b) = if dry_run { ("would restore", "would remove") } else { ("restored", "removed") };
+                let say = |line: String| crate::cmd::result_or_info(dry_run, line);
                 for p in &plan.restore {
-                    println!("{a} {}", p.display());
+                    say(format!("{a} {}", tidy(p).display()));
                 }
                 for p in &plan.remove {
-                    println!("{b} {}", p.display());
+                    say(format!("{b} {}", tidy(p).display()));
                 }
                 if let Some(b) = &plan.backup {
-                    println!("backup of the files before the restore: {}", b.display());
+                    say(format!("backup of the files before the restore: {}", b.display()));
                 }
             }
             Ok(Outcome::Ok)
         }
     }
+}
+
+/// The error for a backup folder that does not exist: the backups that do (issue 24), newest
+/// last, from the folder it names (`PROJECT/backups/`).
+fn missing_backup(backup: &Path) -> miette::Report {
+    let folder = backup.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .map(|rd| {
+            rd.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    if names.is_empty() {
+        return miette!("{}: no such backup, and {} holds none", backup.display(), folder.display());
+    }
+    miette!(
+        help = format!(
+            "for example `groovekit ot restore {}`",
+            folder.join(names.last().map_or("", String::as_str)).display()
+        ),
+        "{}: no such backup; {} holds: {}",
+        backup.display(),
+        folder.display(),
+        names.join(", ")
+    )
 }
 
 /// Parses `PROJECT:N`. A malformed argument or a bank outside 1-16 is a usage error (exit 2).
@@ -135,10 +165,10 @@ fn project_bank(s: &str) -> miette::Result<(PathBuf, usize)> {
         ))
     };
     let (p, n) = s.rsplit_once(':').ok_or_else(bad)?;
-    let n: usize = n.trim().parse().map_err(|_| bad())?;
-    if !(1..=16).contains(&n) {
-        return Err(crate::cmd::args::usage(format!("`{s}`: banks are numbered 1-16")));
+    if p.is_empty() {
+        return Err(bad());
     }
+    let n = crate::cmd::args::ot_bank(n).map_err(|e| crate::cmd::args::usage(format!("`{s}`: {e}")))?;
     Ok((PathBuf::from(p), n))
 }
 
@@ -176,19 +206,42 @@ fn print_plan(plan: &CopyPlan, json: bool) -> miette::Result<()> {
         return Ok(());
     }
     let head = if plan.dry_run { "plan" } else { "copied" };
-    println!(
-        "{head}: {} bank {} -> {} bank {}",
-        plan.source.display(),
-        plan.source_bank,
-        plan.destination.display(),
-        plan.destination_bank
+    crate::cmd::result_or_info(
+        plan.dry_run,
+        format!(
+            "{head}: {} bank {} -> {} bank {}",
+            tidy(&plan.source).display(),
+            plan.source_bank,
+            tidy(&plan.destination).display(),
+            plan.destination_bank
+        ),
     );
     print_plan_body(&plan.replaces, &plan.import, &plan.writes, plan.dry_run, plan.backup.as_deref());
     Ok(())
 }
 
+/// `path` with `.` and `name/..` steps removed, for showing (`OTHERSET/LIVE/../AUDIO/a.wav` is
+/// `OTHERSET/AUDIO/a.wav`); lexical only, the file system is not asked.
+pub(crate) fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() { PathBuf::from(".") } else { out.iter().collect() }
+}
+
 /// The lines every copy plan prints under its head line (copy-bank and the piece copies): what
-/// it replaces, the slot map, the files it copies and writes, warnings and the backup.
+/// it replaces, the slot map, the files it copies and writes, warnings and the backup. Only what
+/// matters (issue 24): source slots that are empty and stay empty are counted, not listed, and a
+/// file already listed as copied is not listed again as written. The plan is the result of a dry
+/// run (stdout); after a real run it is a summary (stderr, silenced by `--quiet`).
 pub(super) fn print_plan_body(
     replaces: &[String],
     import: &Import,
@@ -196,38 +249,48 @@ pub(super) fn print_plan_body(
     dry_run: bool,
     backup: Option<&Path>,
 ) {
+    let say = |line: String| crate::cmd::result_or_info(dry_run, line);
     for r in replaces {
-        println!("  replaces: {r}");
+        say(format!("  replaces: {r}"));
     }
+    let mut empty = 0;
     for m in import.slots.iter().filter(|m| m.action != SlotAction::Same) {
         let why = match m.action {
             SlotAction::New => format!("new slot, {}", m.path),
             SlotAction::Reuse => format!("reuses the destination's identical slot ({})", m.path),
-            SlotAction::Empty => "empty in the source: an empty slot".to_string(),
+            SlotAction::Empty => {
+                empty += 1;
+                continue;
+            }
             SlotAction::Kept => "empty in the source, no empty slot left: number kept".to_string(),
             SlotAction::Same => String::new(),
         };
-        println!("  {} {:>3} -> {:>3}  {why}", m.slot_type.describe(), m.from, m.to);
+        say(format!("  {} {:>3} -> {:>3}  {why}", m.slot_type.describe(), m.from, m.to));
+    }
+    if empty > 0 {
+        say(format!("  {} empty in the source: empty in the destination too", crate::cmd::args::count(empty, "slot")));
     }
     let verb = if dry_run { "would copy" } else { "copied" };
     for f in &import.files {
         let renamed = if f.renamed { " (renamed: a different file has the name)" } else { "" };
-        println!("  {verb} {} -> {}{renamed}", f.from.display(), f.to.display());
+        say(format!("  {verb} {} -> {}{renamed}", tidy(&f.from).display(), tidy(&f.to).display()));
     }
     let verb = if dry_run { "would write" } else { "wrote" };
-    for w in writes {
-        println!("  {verb} {}", w.display());
+    for w in writes.iter().filter(|w| !import.files.iter().any(|f| tidy(&f.to) == tidy(w))) {
+        say(format!("  {verb} {}", tidy(w).display()));
     }
     for w in &import.warnings {
-        println!("  warning: {w}");
+        crate::cmd::info(format!("warning: {w}"));
     }
     if let Some(b) = backup {
-        println!("  backup: {} (`groovekit ot restore` puts it back)", b.display());
+        say(format!("  backup: {} (`groovekit ot restore` puts it back)", b.display()));
     }
 }
 
 fn slots(dir: &Path, filter: SlotsFilter, unused: bool, missing: bool, json: bool) -> miette::Result<Outcome> {
+    let working = crate::progress::working("reading the banks");
     let report = list_slots(dir, filter).map_err(|e| miette!("{e}"))?;
+    drop(working);
     let shown: Vec<&SlotInfo> = if unused {
         report.unused().collect()
     } else if missing {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use groovekit_octatrack::ops::verify;
+use groovekit_octatrack::ops::{folder, verify};
 
 use groovekit_octatrack::human::project as human;
 use groovekit_octatrack::model::project::{Project, SlotType, fmt_bpm};
@@ -35,12 +35,13 @@ pub fn run(command: ProjectCommand) -> miette::Result<Outcome> {
         ProjectCommand::NewProject { dir, force, dry_run } => {
             let report = new_project(&dir, NewProjectOptions { force, dry_run })
                 .map_err(|e| miette!(help = "see `groovekit ot new-project --help`", "{e}"))?;
+            // The file list is the result of a dry run; after a real run a summary (stderr).
             for b in &report.backups {
-                println!("backed up {}", b.display());
+                crate::cmd::info(format!("backed up {}", b.display()));
             }
             let verb = if dry_run { "would write" } else { "wrote" };
             for (path, size) in &report.files {
-                println!("{verb} {} ({size} bytes)", path.display());
+                crate::cmd::result_or_info(dry_run, format!("{verb} {} ({size} bytes)", path.display()));
             }
             Ok(Outcome::Ok)
         }
@@ -57,6 +58,52 @@ const KIND: &str = human::KIND;
 
 /// `project.work` / `project.strd`.
 struct ProjectHandler;
+
+/// The text `inspect` prints for a project folder.
+fn project_summary_text(s: &folder::ProjectSummary) -> String {
+    let mut t = format!(
+        "project {} ({}): OS {}, tempo {}\n",
+        s.name,
+        s.dir.display(),
+        s.os.as_deref().unwrap_or("unknown"),
+        s.tempo.map_or("unknown".to_string(), |b| format!("{b} BPM"))
+    );
+    let with_content: Vec<String> = s
+        .banks
+        .iter()
+        .filter(|b| !b.patterns.is_empty())
+        .map(|b| {
+            let ps: Vec<String> = b.patterns.iter().map(u8::to_string).collect();
+            format!("{} ({}): patterns {}", b.bank, b.letter, ps.join(", "))
+        })
+        .collect();
+    t += &format!(
+        "banks: {} saved, {} with patterns{}\n",
+        s.banks.len(),
+        with_content.len(),
+        if with_content.is_empty() { String::new() } else { ":".to_string() }
+    );
+    for line in &with_content {
+        t += &format!("  bank {line}\n");
+    }
+    t += &format!("sample slots in use: {} flex, {} static\n", s.flex_slots, s.static_slots);
+    if !s.missing_samples.is_empty() {
+        t += &format!("missing samples: {}\n", s.missing_samples.len());
+        for m in &s.missing_samples {
+            t += &format!("  {m}\n");
+        }
+    }
+    // The first problems; `groovekit verify` lists them all (missing samples are listed above).
+    const SHOWN: usize = 10;
+    t += &format!("problems: {}\n", s.problems.len());
+    for p in s.problems.iter().take(SHOWN) {
+        t += &format!("  {p}\n");
+    }
+    if s.problems.len() > SHOWN {
+        t += &format!("  ... {} more: groovekit verify {}\n", s.problems.len() - SHOWN, s.dir.display());
+    }
+    t
+}
 
 fn parse(path: &Path, bytes: &[u8]) -> miette::Result<Project> {
     Project::parse(bytes).map_err(|e| miette!("{}: {e}", path.display()))
@@ -115,6 +162,39 @@ impl Handler for ProjectHandler {
 
     fn verify_dir(&self, dir: &Path, fix: bool) -> Option<miette::Result<VerifyReport>> {
         verify::check_folder(dir, fix).map(Ok)
+    }
+
+    fn inspect_dir(&self, dir: &Path) -> Option<miette::Result<Inspection>> {
+        let err = |e: groovekit_octatrack::OtError| miette!("{}: {e}", dir.display());
+        Some(match verify::folder_kind(dir)? {
+            verify::Folder::Project => folder::summarise_project(dir).map_err(err).map(|s| Inspection {
+                text: project_summary_text(&s),
+                json: serde_json::json!({ "kind": "octatrack-project-folder", "project": s }),
+            }),
+            verify::Folder::Set => folder::summarise_set(dir).map_err(err).map(|s| {
+                let mut text = format!(
+                    "Octatrack Set ({}): {}, AUDIO: {}\n",
+                    dir.display(),
+                    crate::cmd::args::count(s.projects.len(), "project"),
+                    if s.has_audio {
+                        crate::cmd::args::count(s.audio_files, "audio file")
+                    } else {
+                        "none (no AUDIO folder)".to_string()
+                    }
+                );
+                for p in &s.projects {
+                    text.push('\n');
+                    text.push_str(&project_summary_text(p));
+                }
+                Inspection { text, json: serde_json::json!({ "kind": "octatrack-set", "set": s }) }
+            }),
+        })
+    }
+
+    fn diff_dirs(&self, a: &Path, b: &Path) -> Option<miette::Result<Vec<String>>> {
+        verify::folder_kind(a)?;
+        verify::folder_kind(b)?;
+        Some(folder::diff_folders(a, b).map_err(|e| miette!("{} vs {}: {e}", a.display(), b.display())))
     }
 
     fn dump(

@@ -52,13 +52,13 @@ pub enum SamplesCommand {
         mode: GridMode,
         /// The audio file.
         audio: PathBuf,
-        /// Number of slices (1..=64).
+        /// Number of slices (1-64).
         #[arg(value_parser = args::ot_slice_count)]
         slices: usize,
         /// Seed for `random`.
         #[arg(long, default_value_t = 0)]
         seed: u64,
-        /// Tempo for a new .ot, 30..=300 BPM (an existing .ot keeps its own).
+        /// Tempo for a new .ot, 30-300 BPM (an existing .ot keeps its own).
         #[arg(long, value_parser = args::ot_bpm)]
         bpm: Option<f64>,
         /// Show what would be written; change nothing.
@@ -86,10 +86,10 @@ pub enum SamplesCommand {
         /// OUT.png or OUT.svg.
         #[arg(short, long)]
         output: PathBuf,
-        /// Width in pixels (16..=16384).
+        /// Width in pixels (16-16384).
         #[arg(long, default_value_t = 1200, value_parser = args::preview_width)]
         width: usize,
-        /// Height in pixels (40..=4096).
+        /// Height in pixels (40-4096).
         #[arg(long, default_value_t = 240, value_parser = args::preview_height)]
         height: usize,
         /// Show what would be written; change nothing.
@@ -133,7 +133,7 @@ pub struct ChainArgs {
     /// Output folder (with --config: overrides the file's folders).
     #[arg(short, long, required_unless_present = "config")]
     pub output: Option<PathBuf>,
-    /// Tempo written to the .ot (30..=300 BPM; default 120).
+    /// Tempo written to the .ot (30-300 BPM; default 120).
     #[arg(long, value_parser = args::ot_bpm)]
     pub bpm: Option<f64>,
     /// Gain in dB (-24..24 in 0.5 dB steps; default 0).
@@ -142,7 +142,7 @@ pub struct ChainArgs {
     /// Timestretch: off, normal (default) or beat.
     #[arg(long, value_parser = ["off", "normal", "beat"])]
     pub timestretch: Option<String>,
-    /// Loop: off (default), normal or ping-pong.
+    /// Loop: off (default), normal (also written `on`) or ping-pong.
     #[arg(long = "loop", value_parser = ["off", "normal", "on", "ping-pong"])]
     pub loop_mode: Option<String>,
     /// Trig quantisation: direct (default), pattern-length or a step count (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256).
@@ -154,10 +154,10 @@ pub struct ChainArgs {
     /// Scale each input to full scale (goes through floating point).
     #[arg(long)]
     pub normalize: bool,
-    /// Fade in, percent of each slice (0..=100).
+    /// Fade in, percent of each slice (0-100).
     #[arg(long, value_parser = args::percent)]
     pub fade_in: Option<f64>,
-    /// Fade out, percent of each slice (0..=100).
+    /// Fade out, percent of each slice (0-100).
     #[arg(long, value_parser = args::percent)]
     pub fade_out: Option<f64>,
     /// Resample inputs that are not 44.1 kHz (otherwise they are refused).
@@ -252,17 +252,21 @@ fn chain(args: &ChainArgs) -> miette::Result<Outcome> {
         );
     } else {
         for (p, s) in plans.iter().zip(&summary) {
-            println!(
-                "{}{} + {}: {} slices, {} frames, {} ch, {}-bit, {} bars at {} BPM",
-                if args.dry_run { "would write " } else { "" },
-                p.audio.display(),
-                p.ot.display(),
-                p.inputs.len(),
-                p.frames(),
-                p.channels,
-                p.format.bits(),
-                s["bars"],
-                p.settings.bpm()
+            // What a dry run would write is its result; after a real run a summary (stderr).
+            crate::cmd::result_or_info(
+                args.dry_run,
+                format!(
+                    "{}{} + {}: {} slices, {} frames, {} ch, {}-bit, {} bars at {} BPM",
+                    if args.dry_run { "would write " } else { "" },
+                    p.audio.display(),
+                    p.ot.display(),
+                    p.inputs.len(),
+                    p.frames(),
+                    p.channels,
+                    p.format.bits(),
+                    s["bars"],
+                    p.settings.bpm()
+                ),
             );
         }
     }
@@ -275,15 +279,40 @@ fn read_settings(path: &Path) -> miette::Result<SampleSettings> {
     SampleSettings::from_bytes(&bytes).map_err(|e| miette!("{}: {e}", path.display()))
 }
 
-fn split(chain: &Path, ot: Option<&Path>, out: &Path, json: bool) -> miette::Result<Outcome> {
+/// The settings of the chain `chain` (its `.ot`, or `ot`), with the errors a musician can act on
+/// (issue 24): the `.ot` given instead of the audio names the audio, and audio without a `.ot`
+/// names the command that makes one.
+fn chain_settings(chain: &Path, ot: Option<&Path>) -> miette::Result<SampleSettings> {
+    if chain.extension().is_some_and(|e| e.eq_ignore_ascii_case("ot")) {
+        let audio = ["wav", "aif", "aiff"].iter().map(|e| chain.with_extension(e)).find(|p| p.is_file());
+        return Err(crate::cmd::args::usage(format!(
+            "{} is the .ot (sample settings), not the audio: give {}",
+            chain.display(),
+            audio.map_or_else(|| "the audio file beside it".to_string(), |a| a.display().to_string())
+        )));
+    }
     let ot = ot.map(Path::to_path_buf).unwrap_or_else(|| ot_path_for(chain));
-    let settings = read_settings(&ot)?;
+    if !ot.exists() && chain.is_file() {
+        return Err(miette!(
+            "{} has no .ot (looked for {}): make one with `groovekit ot grid linear {} 16` (equal slices) or join files with `groovekit ot chain`",
+            chain.display(),
+            ot.display(),
+            chain.display()
+        ));
+    }
+    read_settings(&ot)
+}
+
+fn split(chain: &Path, ot: Option<&Path>, out: &Path, json: bool) -> miette::Result<Outcome> {
+    let settings = chain_settings(chain, ot)?;
+    let working = crate::progress::working("splitting");
     let files = slices::split(chain, &settings, out).map_err(|e| miette!("{}: {e}", chain.display()))?;
+    drop(working);
     if json {
         println!("{}", serde_json::to_string_pretty(&files).unwrap_or_default());
     } else {
         for f in &files {
-            println!("slice {:>2}: {} ({} frames)", f.slice, f.path.display(), f.frames);
+            crate::cmd::info(format!("slice {:>2}: {} ({} frames)", f.slice, f.path.display(), f.frames));
         }
     }
     Ok(Outcome::Ok)
@@ -339,15 +368,16 @@ fn grid(g: GridArgs<'_>) -> miette::Result<Outcome> {
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return Ok(Outcome::Ok);
     }
+    // The slices made are the result; "wrote" and the backup are summaries (stderr).
     print!("{}", table_text(&settings));
     if g.dry_run {
         println!("dry run: {} not written", ot.display());
         return Ok(Outcome::Ok);
     }
     if let Some(b) = backup {
-        println!("backup: {}", b.display());
+        crate::cmd::info(format!("backup: {}", b.display()));
     }
-    println!("wrote {}", ot.display());
+    crate::cmd::info(format!("wrote {}", ot.display()));
     Ok(Outcome::Ok)
 }
 
@@ -377,12 +407,13 @@ fn slice_table(file: &Path, json: bool) -> miette::Result<Outcome> {
 }
 
 fn preview(chain: &Path, ot: Option<&Path>, out: &Path, width: usize, height: usize) -> miette::Result<Outcome> {
-    let ot = ot.map(Path::to_path_buf).unwrap_or_else(|| ot_path_for(chain));
-    let settings = read_settings(&ot)?;
+    let settings = chain_settings(chain, ot)?;
     if !(16..=16_384).contains(&width) || !(40..=4096).contains(&height) {
-        return Err(miette!("--width must be 16..16384 and --height 40..4096"));
+        return Err(args::usage("--width must be 16-16384 and --height 40-4096"));
     }
+    let working = crate::progress::working("reading the audio");
     let peaks = chain_preview::peaks(chain, width).map_err(|e| miette!("{e}"))?;
+    drop(working);
     let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let bytes = match ext.as_deref() {
         Some("svg") => chain_preview::svg(&peaks, &settings.slices, height).into_bytes(),
@@ -390,12 +421,16 @@ fn preview(chain: &Path, ot: Option<&Path>, out: &Path, width: usize, height: us
         _ => return Err(miette!("{}: the output must end in .png or .svg", out.display())),
     };
     groovekit_core::fs::write_atomic(out, &bytes).map_err(|e| miette!("{e}"))?;
-    println!("wrote {} ({} slices)", out.display(), settings.slices.len());
+    crate::cmd::info(format!("wrote {} ({} slices)", out.display(), settings.slices.len()));
     Ok(Outcome::Ok)
 }
 
 fn find(dir: &Path, json: bool, only_unusable: bool) -> miette::Result<Outcome> {
+    let working = crate::progress::working("looking at audio files");
     let mut all = find_audio::find_audio(dir).map_err(|e| miette!("{e}"))?;
+    drop(working);
+    // Counted before --unusable filters the list: the summary is about every file looked at.
+    let (looked_at, usable) = (all.len(), all.iter().filter(|c| c.usable).count());
     if only_unusable {
         all.retain(|c| !c.usable);
     }
@@ -403,7 +438,6 @@ fn find(dir: &Path, json: bool, only_unusable: bool) -> miette::Result<Outcome> 
         println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
         return Ok(Outcome::Ok);
     }
-    let usable = all.iter().filter(|c| c.usable).count();
     for c in &all {
         let spec = match (&c.format, c.channels, c.sample_rate, c.bits) {
             (Some(f), Some(ch), Some(r), Some(b)) => {
@@ -417,7 +451,11 @@ fn find(dir: &Path, json: bool, only_unusable: bool) -> miette::Result<Outcome> 
             println!("NO   {} ({spec}): {}", c.path.display(), c.reasons.join("; "));
         }
     }
-    println!("{} audio files, {usable} usable on the Octatrack", all.len());
+    crate::cmd::info(format!(
+        "{} looked at, {usable} usable on the Octatrack, {} not",
+        args::count(looked_at, "audio file"),
+        looked_at - usable
+    ));
     Ok(Outcome::Ok)
 }
 
@@ -501,55 +539,12 @@ impl Handler for OtHandler {
     }
 
     fn diff(&self, a: (&Path, &[u8]), b: (&Path, &[u8])) -> miette::Result<Vec<String>> {
-        let value = |(p, bytes): (&Path, &[u8])| -> miette::Result<serde_json::Value> {
+        let read = |(p, bytes): (&Path, &[u8])| -> miette::Result<SampleSettings> {
             let (file, _) = SampleSettingsFile::read(bytes, ChecksumPolicy::Lenient)
                 .map_err(|e| miette!("{}: {e}", p.display()))?;
-            let s = SampleSettings::from_file(&file).map_err(|e| miette!("{}: {e}", p.display()))?;
-            Ok(serde_json::to_value(SampleSettingsDoc::from_model(&s)).unwrap_or_default())
+            SampleSettings::from_file(&file).map_err(|e| miette!("{}: {e}", p.display()))
         };
-        let (va, vb) = (value(a)?, value(b)?);
-        let mut out = Vec::new();
-        json_diff("", &va, &vb, &mut out);
-        Ok(out)
-    }
-}
-
-/// Lines `path: old -> new` for every leaf that differs.
-fn json_diff(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
-    use serde_json::Value;
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
-            keys.sort();
-            keys.dedup();
-            for k in keys {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
-                json_diff(&p, x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null), out);
-            }
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            for i in 0..x.len().max(y.len()) {
-                json_diff(
-                    &format!("{path}[{}]", i + 1),
-                    x.get(i).unwrap_or(&Value::Null),
-                    y.get(i).unwrap_or(&Value::Null),
-                    out,
-                );
-            }
-        }
-        _ if a != b => out.push(format!("{path}: {a} -> {b}")),
-        _ => {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_diff_names_leaves() {
-        let mut out = Vec::new();
-        json_diff("", &json!({"a": 1, "s": [{"x": 1}]}), &json!({"a": 2, "s": [{"x": 1}, {"x": 3}]}), &mut out);
-        assert_eq!(out, vec!["a: 1 -> 2".to_string(), "s[2]: null -> {\"x\":3}".to_string()]);
+        // In the units musicians read (`slice 6: added 440641-557322`), from the library.
+        Ok(groovekit_octatrack::ops::folder::sample_settings_differences_of(&read(a)?, &read(b)?))
     }
 }

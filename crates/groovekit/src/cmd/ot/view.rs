@@ -22,12 +22,13 @@ pub enum ViewCommand {
     /// marked, a bar every 16 steps, track lengths.
     Pattern {
         /// The project folder.
+        #[arg(value_parser = crate::cmd::args::ot_project_dir)]
         project: PathBuf,
-        /// Bank 1-16.
-        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=16))]
+        /// Bank 1-16 or A-P.
+        #[arg(long, value_parser = crate::cmd::args::ot_bank_u8)]
         bank: u8,
-        /// Pattern 1-16.
-        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=16))]
+        /// Pattern 1-16 (default 1, as `groovekit opz pattern`).
+        #[arg(long, default_value = "1", value_parser = crate::cmd::args::ranged(1u8, 16, "pattern"))]
         pattern: u8,
         /// Also draw the grid as an SVG file.
         #[arg(long)]
@@ -42,12 +43,13 @@ pub enum ViewCommand {
     /// Show a part: machines, slots with sample names, pages by parameter name.
     Part {
         /// The project folder.
+        #[arg(value_parser = crate::cmd::args::ot_project_dir)]
         project: PathBuf,
-        /// Bank 1-16.
-        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=16))]
+        /// Bank 1-16 or A-P.
+        #[arg(long, value_parser = crate::cmd::args::ot_bank_u8)]
         bank: u8,
         /// Part 1-4.
-        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=4))]
+        #[arg(long, value_parser = crate::cmd::args::ranged(1u8, 4, "part"))]
         part: u8,
         /// Show the saved copy (PART > RELOAD) instead of the working one.
         #[arg(long)]

@@ -19,6 +19,7 @@ pub enum ZipCommand {
     /// (AUDIO/...). Missing samples and samples outside the Set are listed, not included.
     Zip {
         /// The project folder.
+        #[arg(value_parser = crate::cmd::args::ot_project_dir)]
         project: PathBuf,
         /// The archive to write (an existing one is backed up first).
         #[arg(short, long)]
@@ -73,18 +74,37 @@ pub fn run(command: ZipCommand) -> miette::Result<Outcome> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&r).map_err(|e| miette!("{e}"))?);
             } else {
+                // The entry list is the result of a dry run; after a real run a summary (stderr).
                 for e in &r.project_files {
-                    println!("{e}");
+                    crate::cmd::result_or_info(r.dry_run, e);
                 }
                 for s in &r.samples {
-                    println!("{} ({} bytes, from {})", s.entry, s.bytes, s.source.display());
+                    crate::cmd::result_or_info(
+                        r.dry_run,
+                        format!("{} ({} bytes, from {})", s.entry, s.bytes, s.source.display()),
+                    );
                 }
             }
+            // Files the folder lacks go into the archive as the blank ones the device would make:
+            // say so, as the archive then differs from the folder (issue 24).
+            let blank: Vec<&str> = r
+                .project_files
+                .iter()
+                .filter_map(|e| e.split_once('/').map(|(_, f)| f))
+                .filter(|f| !project.join(f).exists())
+                .collect();
+            if !blank.is_empty() {
+                crate::cmd::info(format!(
+                    "note: {} the project folder lacks added as blank: {}",
+                    crate::cmd::args::count(blank.len(), "file"),
+                    blank.join(", ")
+                ));
+            }
             for m in &r.missing {
-                eprintln!("warning: missing, not in the archive: {m}");
+                crate::cmd::info(format!("warning: missing, not in the archive: {m}"));
             }
             for m in &r.outside {
-                eprintln!("warning: outside the Set folder, not in the archive: {m}");
+                crate::cmd::info(format!("warning: outside the Set folder, not in the archive: {m}"));
             }
             if !crate::cmd::quiet() {
                 let verb = if r.dry_run { "would write" } else { "wrote" };
@@ -109,10 +129,10 @@ pub fn run(command: ZipCommand) -> miette::Result<Outcome> {
             } else {
                 let (c, rep) = if dry_run { ("would create", "would replace") } else { ("created", "replaced") };
                 for p in &r.created {
-                    println!("{c} {}", p.display());
+                    crate::cmd::result_or_info(dry_run, format!("{c} {}", p.display()));
                 }
                 for (p, _) in &r.replaced {
-                    println!("{rep} {}", p.display());
+                    crate::cmd::result_or_info(dry_run, format!("{rep} {}", p.display()));
                 }
             }
             if !crate::cmd::quiet() {
