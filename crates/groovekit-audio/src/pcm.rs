@@ -210,7 +210,7 @@ pub fn probe_reader<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<
             // message names no device: it says what was found, as text and as bytes.
             format!(
                 "not a WAV, AIFF or FLAC file: it starts with \"{}\" ({:02X?}) where a RIFF, FORM or fLaC header \
-                 was expected",
+                 was expected at byte 0",
                 head[..got.min(4)]
                     .iter()
                     .map(|&b| if b.is_ascii_graphic() { b as char } else { '.' })
@@ -289,8 +289,11 @@ fn parse_wav<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<AudioIn
         }
         Ok(true)
     })?;
-    let fmt = fmt.ok_or_else(|| decode_err(path, "WAV file has no `fmt ` chunk"))?;
-    let (data_at, data_size) = data.ok_or_else(|| decode_err(path, "WAV file has no `data` chunk (no audio)"))?;
+    let fmt = fmt
+        .ok_or_else(|| decode_err(path, format!("WAV file has no `fmt ` chunk (chunks read from byte 12 to {len})")))?;
+    let (data_at, data_size) = data.ok_or_else(|| {
+        decode_err(path, format!("WAV file has no `data` chunk (no audio; chunks read from byte 12 to {len})"))
+    })?;
     let bad_fmt = || decode_err(path, format!("`fmt ` chunk at byte {fmt_at} is too short ({} bytes)", fmt.len()));
     let mut tag = u16_le(&fmt, 0).ok_or_else(bad_fmt)?;
     let channels = u16_le(&fmt, 2).ok_or_else(bad_fmt)?;
@@ -307,7 +310,10 @@ fn parse_wav<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<AudioIn
         })?;
     }
     if channels == 0 {
-        return Err(decode_err(path, "WAV header says 0 channels"));
+        return Err(decode_err(
+            path,
+            format!("`fmt ` chunk at byte {fmt_at}: 0 channels (field at byte {})", fmt_at + 2),
+        ));
     }
     if let Some(why) = crate::limits::rate_problem(sample_rate) {
         return Err(decode_err(
@@ -319,12 +325,19 @@ fn parse_wav<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<AudioIn
     let encoding = match (tag, bytes) {
         (1, 1..=4) => Encoding::Int { bytes: bytes as u8, big_endian: false, unsigned: bytes == 1 },
         (3, 4 | 8) => Encoding::Float { bytes: bytes as u8, big_endian: false },
-        (1, _) => return Err(decode_err(path, format!("unsupported PCM bit depth {bits}"))),
-        (3, _) => return Err(decode_err(path, format!("unsupported float bit depth {bits}"))),
+        (1, _) => {
+            return Err(decode_err(path, format!("unsupported PCM bit depth {bits} (byte {})", fmt_at + 14)));
+        }
+        (3, _) => {
+            return Err(decode_err(path, format!("unsupported float bit depth {bits} (byte {})", fmt_at + 14)));
+        }
         (t, _) => {
+            let tag_at = if u16_le(&fmt, 0) == Some(0xFFFE) { fmt_at + 24 } else { fmt_at };
             return Err(decode_err(
                 path,
-                format!("unsupported WAV encoding (format tag 0x{t:04X}); only PCM and IEEE float are read"),
+                format!(
+                    "unsupported WAV encoding (format tag 0x{t:04X} at byte {tag_at}); only PCM and IEEE float are read"
+                ),
             ));
         }
     };
@@ -332,7 +345,10 @@ fn parse_wav<R: Read + Seek>(r: &mut R, len: u64, path: &Path) -> Result<AudioIn
     if u64::from(block_align) != frame {
         return Err(decode_err(
             path,
-            format!("WAV block align {block_align} does not match {channels} channels of {bits} bits"),
+            format!(
+                "WAV block align {block_align} (byte {}) does not match {channels} channels of {bits} bits",
+                fmt_at + 12
+            ),
         ));
     }
     let available = len.saturating_sub(data_at);
@@ -368,7 +384,9 @@ fn parse_aiff<R: Read + Seek>(r: &mut R, len: u64, path: &Path, container: Conta
         }
         Ok(true)
     })?;
-    let (comm, comm_at) = comm.ok_or_else(|| decode_err(path, "AIFF file has no `COMM` chunk"))?;
+    let (comm, comm_at) = comm.ok_or_else(|| {
+        decode_err(path, format!("AIFF file has no `COMM` chunk (chunks read from byte 12 to {len})"))
+    })?;
     let bad = || decode_err(path, format!("`COMM` chunk at byte {comm_at} is too short ({} bytes)", comm.len()));
     let channels = u16_be(&comm, 0).ok_or_else(bad)?;
     let frames_declared = u32_be(&comm, 2).ok_or_else(bad)?;
@@ -382,7 +400,7 @@ fn parse_aiff<R: Read + Seek>(r: &mut R, len: u64, path: &Path, container: Conta
         *b"NONE"
     };
     if channels == 0 {
-        return Err(decode_err(path, "AIFF header says 0 channels"));
+        return Err(decode_err(path, format!("`COMM` chunk at byte {comm_at}: 0 channels (field at byte {comm_at})")));
     }
     if let Some(why) = crate::limits::rate_problem(sample_rate) {
         return Err(decode_err(
@@ -400,13 +418,16 @@ fn parse_aiff<R: Read + Seek>(r: &mut R, len: u64, path: &Path, container: Conta
         }
         b"fl32" | b"FL32" => Encoding::Float { bytes: 4, big_endian: true },
         b"fl64" | b"FL64" => Encoding::Float { bytes: 8, big_endian: true },
-        b"NONE" | b"twos" | b"sowt" => return Err(decode_err(path, format!("unsupported AIFF bit depth {bits}"))),
+        b"NONE" | b"twos" | b"sowt" => {
+            return Err(decode_err(path, format!("unsupported AIFF bit depth {bits} (byte {})", comm_at + 6)));
+        }
         other => {
             return Err(decode_err(
                 path,
                 format!(
-                    "unsupported AIFF-C compression '{}'; only NONE, twos, sowt, fl32 and fl64 are read",
-                    String::from_utf8_lossy(other)
+                    "unsupported AIFF-C compression '{}' (byte {}); only NONE, twos, sowt, fl32 and fl64 are read",
+                    String::from_utf8_lossy(other),
+                    comm_at + 18
                 ),
             ));
         }
@@ -420,7 +441,9 @@ fn parse_aiff<R: Read + Seek>(r: &mut R, len: u64, path: &Path, container: Conta
     let data_offset = if frames_declared == 0 {
         ssnd.map(|(a, _)| a + 8).unwrap_or(0)
     } else {
-        let (ssnd_at, ssnd_size) = ssnd.ok_or_else(|| decode_err(path, "AIFF file has no `SSND` chunk (no audio)"))?;
+        let (ssnd_at, ssnd_size) = ssnd.ok_or_else(|| {
+            decode_err(path, format!("AIFF file has no `SSND` chunk (no audio; chunks read from byte 12 to {len})"))
+        })?;
         let head = read_chunk(r, ssnd_at, 8, 8, path)?;
         let offset = u32_be(&head, 0).unwrap_or(0);
         let data_offset = ssnd_at + 8 + u64::from(offset);

@@ -103,9 +103,17 @@ pub(crate) fn probe_flac<R: Read + Seek>(r: &mut R, path: &Path) -> Result<Audio
     // 5 bits bits-1, 36 bits total samples.
     let mut b = [0u8; 4 + 4 + 18];
     r.seek(SeekFrom::Start(0)).map_err(|e| decode_err(path, format!("seek: {e}")))?;
-    r.read_exact(&mut b).map_err(|_| decode_err(path, "truncated FLAC header (no STREAMINFO block)"))?;
+    r.read_exact(&mut b).map_err(|_| {
+        decode_err(
+            path,
+            "truncated FLAC header: the file ends before byte 26, inside the STREAMINFO block (bytes 8 to 41)",
+        )
+    })?;
     if b[4] & 0x7F != 0 {
-        return Err(decode_err(path, "FLAC file does not start with a STREAMINFO block"));
+        return Err(decode_err(
+            path,
+            format!("the first FLAC metadata block (byte 4) is of type {}, not STREAMINFO (0)", b[4] & 0x7F),
+        ));
     }
     let s = &b[8..];
     let rate = (u32::from(s[10]) << 12) | (u32::from(s[11]) << 4) | (u32::from(s[12]) >> 4);

@@ -249,6 +249,82 @@ fn unzip_refuses_entries_outside_the_destination_and_writes_nothing() {
     assert!(snapshot(tmp.path()).keys().all(|k| k == Path::new("evil.zip")), "{:?}", snapshot(tmp.path()).keys());
 }
 
+/// Issue 23, item 5: each bad entry, beside a valid project, refuses the whole archive with an
+/// error naming it, and nothing is written (before, `/tmp/x` became `SET/tmp/x`, `//tmp/x` and
+/// `C:/x` became `SET/x`, a repeated name let the last entry win and a link became a plain file).
+#[test]
+fn unzip_refuses_absolute_names_drive_letters_duplicates_and_links_naming_the_entry() {
+    let Some(fx) = fixtures("zip_refusals") else { return };
+    let project = std::fs::read(fx.join("octatrack/real-device/project.work")).unwrap();
+    let bank = std::fs::read(fx.join("octatrack/real-device/bank01.work")).unwrap();
+    let cases: Vec<(&str, &str, &[u8], &str)> = vec![
+        ("absolute", "/tmp/x", b"x", "`/tmp/x` is an absolute path"),
+        ("double slash", "//tmp/x", b"x", "`//tmp/x` is an absolute path"),
+        ("backslash", "\\tmp\\x", b"x", "is an absolute path"),
+        ("drive letter", "C:/x", b"x", "`C:/x` starts with a drive letter"),
+        ("drive letter, no slash", "c:x.wav", b"x", "`c:x.wav` starts with a drive letter"),
+        ("colon", "P/a:b.wav", b"x", "`P/a:b.wav` holds a `:`"),
+        ("parent inside", "P/../../x", b"x", "`P/../../x` names a parent folder"),
+        ("case", "P/BANK01.work", b"short", "`P/bank01.work` and `P/BANK01.work` are the same file"),
+        ("normalised", "P//./bank01.work", b"short", "`P/bank01.work` and `P//./bank01.work`"),
+        ("backslash separator", "P\\Bank01.work", b"short", "and `P\\Bank01.work` are the same file"),
+    ];
+    for (what, name, extra, expected) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let zip = tmp.path().join("evil.zip");
+        let mut files: Vec<(&str, &[u8])> = vec![("P/project.work", &project), ("P/bank01.work", &bank)];
+        files.push((name, extra));
+        hand_made(&zip, &files);
+        let set = tmp.path().join("SET");
+        let err = unzip(&zip, &set, UnzipOptions::default()).unwrap_err().to_string();
+        assert!(err.contains(expected) && err.contains("refused"), "{what}: {err}");
+        assert_eq!(snapshot(tmp.path()).len(), 1, "{what}: something was written");
+    }
+
+    // The same name twice (a valid bank, then 17 bytes): zip writers refuse to make one, so the
+    // second entry is written under a name of the same length and renamed in the bytes.
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = tmp.path().join("dup.zip");
+    hand_made(&zip, &[("P/project.work", &project), ("P/bank01.work", &bank), ("P/bank0X.work", b"seventeen bytes!!")]);
+    let mut bytes = std::fs::read(&zip).unwrap();
+    let (from, to) = (b"P/bank0X.work", b"P/bank01.work");
+    let mut renamed = 0;
+    for i in 0..bytes.len() - from.len() {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i..i + to.len()].copy_from_slice(to);
+            renamed += 1;
+        }
+    }
+    assert_eq!(renamed, 2, "local and central headers");
+    std::fs::write(&zip, &bytes).unwrap();
+    let set = tmp.path().join("SET");
+    let err = unzip(&zip, &set, UnzipOptions::default()).unwrap_err().to_string();
+    assert!(err.contains("`P/bank01.work` is in the archive twice"), "{err}");
+    assert!(!set.exists(), "something was written");
+
+    // A symbolic link entry (a Unix zip's link to /etc/passwd).
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = tmp.path().join("link.zip");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&zip).unwrap());
+    let o = zip::write::SimpleFileOptions::default();
+    w.start_file("P/project.work", o).unwrap();
+    w.write_all(&project).unwrap();
+    w.add_symlink("P/bank02.work", "/etc/passwd", o).unwrap();
+    w.finish().unwrap();
+    let set = tmp.path().join("SET");
+    let err = unzip(&zip, &set, UnzipOptions::default()).unwrap_err().to_string();
+    assert!(err.contains("`P/bank02.work` is a symbolic link"), "{err}");
+    assert!(!set.exists(), "something was written");
+
+    // And the valid project alone unpacks (the refusals above are the entries, not the project).
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = tmp.path().join("good.zip");
+    hand_made(&zip, &[("P/project.work", &project), ("P/bank01.work", &bank), ("P/sub/./a.wav", b"x")]);
+    let report = unzip(&zip, &tmp.path().join("SET"), UnzipOptions::default()).unwrap();
+    assert_eq!(report.created.len(), 3);
+    assert_eq!(std::fs::read(tmp.path().join("SET/P/sub/a.wav")).unwrap(), b"x");
+}
+
 #[test]
 fn unzip_refuses_other_content_unless_forced_and_then_backs_it_up() {
     let Some(fx) = fixtures("zip_conflict") else { return };

@@ -70,3 +70,17 @@ fn built_kits_need_no_stored_text_and_bad_documents_are_refused() {
     bad.op1["start"] = Value::from(vec![0]);
     assert!(from_doc(&bad, &mut load_inline).unwrap_err().to_string().contains("keep one"));
 }
+
+#[test]
+fn hex_round_trips_every_byte_and_refuses_what_is_not_hex() {
+    let all: Vec<u8> = (0..=255u8).collect();
+    let h = to_hex(&all);
+    let reference: String = all.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(h, reference);
+    assert_eq!(from_hex(&h).unwrap(), all);
+    assert_eq!(from_hex("DE ad\nBE\tef").unwrap(), vec![0xDE, 0xAD, 0xBE, 0xEF]);
+    assert_eq!(from_hex("").unwrap(), Vec::<u8>::new());
+    assert!(from_hex("abc").is_none(), "odd number of digits");
+    assert!(from_hex("0g").is_none());
+    assert!(from_hex("+1").is_none(), "from_str_radix would take a sign; hex does not");
+}

@@ -349,3 +349,72 @@ fn export_import_export_gives_the_same_notes() {
         assert!(report.placed.values().sum::<usize>() > 20, "{name}");
     }
 }
+
+/// The byte offset of track chunk `n` (0-based) of a Standard MIDI File.
+fn track_chunk_at(bytes: &[u8], n: usize) -> usize {
+    let mut at = 8 + u32::from_be_bytes(bytes[4..8].try_into().unwrap()) as usize;
+    for _ in 0..n {
+        at += 8 + u32::from_be_bytes(bytes[at + 4..at + 8].try_into().unwrap()) as usize;
+    }
+    assert_eq!(&bytes[at..at + 4], b"MTrk");
+    at
+}
+
+/// `event` (delta time and event bytes) inserted as the first event of track chunk `n`, its
+/// chunk length raised to match; returns the file and the offset of the event's status byte.
+fn with_first_event(bytes: &[u8], n: usize, event: &[u8]) -> (Vec<u8>, usize) {
+    let at = track_chunk_at(bytes, n);
+    let mut out = bytes.to_vec();
+    let len = u32::from_be_bytes(out[at + 4..at + 8].try_into().unwrap()) + event.len() as u32;
+    out[at + 4..at + 8].copy_from_slice(&len.to_be_bytes());
+    out.splice(at + 8..at + 8, event.iter().copied());
+    (out, at + 8 + 1)
+}
+
+/// Issue 23, item 7: a MIDI file with a huge meta, sysex or track length was read as "0 notes"
+/// (midly is lenient) and the import exited 0; now the damage is named with its byte offset, and
+/// the project is unchanged.
+#[test]
+fn damaged_midi_files_are_refused_naming_the_byte() {
+    let Some(dir) = fixtures("damaged_midi_files_are_refused_naming_the_byte") else { return };
+    use groovekit_opz::import::{ImportOptions, import};
+    let project = load(&dir, "error-garden/project05.opz");
+    let options = ExportOptions { order: Order::Pattern(0), mutes: Mutes::Keep, ..Default::default() };
+    let good = groovekit_audio::midi::to_smf_bytes(&midi::render(&project, &options).unwrap().song).unwrap();
+    let opts = ImportOptions { pattern: 0, map: vec![], remove_swing: true };
+    let mut target = project.clone();
+    assert!(import(&mut target, &good, &opts).unwrap().placed.values().sum::<usize>() > 20);
+
+    let mut cases: Vec<(&str, Vec<u8>, String)> = Vec::new();
+    // A track chunk that declares 4 GB.
+    let mut huge_track = good.clone();
+    let t2 = track_chunk_at(&good, 2);
+    huge_track[t2 + 4..t2 + 8].copy_from_slice(&0xFFFF_FFF0u32.to_be_bytes());
+    cases.push((
+        "track length",
+        huge_track,
+        format!("damaged MIDI file at byte {t2}: chunk `MTrk` (track 3) declares 4294967280 bytes"),
+    ));
+    // A text meta event of 2^28 - 1 bytes on the kick track (the largest a 4-byte length holds).
+    let (meta, at) = with_first_event(&good, 1, &[0x00, 0xFF, 0x01, 0xFF, 0xFF, 0xFF, 0x7F]);
+    cases.push((
+        "meta length",
+        meta,
+        format!("damaged MIDI file at byte {at}: meta event (type 0x01) declares 268435455"),
+    ));
+    // A sysex event of 2^21 bytes.
+    let (sysex, at) = with_first_event(&good, 1, &[0x00, 0xF0, 0x81, 0x80, 0x80, 0x00]);
+    cases.push(("sysex length", sysex, format!("damaged MIDI file at byte {at}: sysex event declares 2097152")));
+    // A file cut short in a track's events.
+    let cut = good[..t2 + 20].to_vec();
+    cases.push(("truncated", cut, format!("damaged MIDI file at byte {t2}: chunk `MTrk` (track 3) declares")));
+    for (what, bytes, expected) in cases {
+        let mut target = project.clone();
+        let err = import(&mut target, &bytes, &opts).unwrap_err().to_string();
+        assert!(err.contains(&expected), "{what}: {err}\nexpected: {expected}");
+        assert!(err.contains("nothing was imported"), "{what}: {err}");
+        assert_eq!(target.as_bytes(), project.as_bytes(), "{what}: the project changed");
+        // midly alone reads the damaged file leniently (the old "0 notes, exit 0").
+        assert!(midly::Smf::parse(&bytes).is_ok(), "{what}: midly refuses it anyway");
+    }
+}

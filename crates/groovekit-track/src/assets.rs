@@ -76,7 +76,11 @@ pub fn parse_manifest(text: &str, path: &Path) -> Result<Manifest, TrackError> {
             d(format!("`{name}` is listed twice"), "keep one line per name");
         }
     }
-    if diags.is_empty() { Ok(Manifest { path: path.to_path_buf(), entries }) } else { Err(TrackError::Invalid(diags)) }
+    if diags.is_empty() {
+        Ok(Manifest { path: path.to_path_buf(), entries })
+    } else {
+        Err(TrackError::Invalid(crate::error::cap_repeated(diags, crate::error::MAX_REPEATS)))
+    }
 }
 
 impl AssetLocator {

@@ -158,7 +158,8 @@ pub struct Checked {
     /// What could be built despite errors (lines with errors left out): lets a checker go on to
     /// look for missing assets.
     pub draft: Song,
-    /// Errors and warnings, sorted by position.
+    /// Errors and warnings, sorted by position; repeated ones capped
+    /// ([`crate::error::cap_repeated`]: count with [`Diagnostic::count`]).
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -241,6 +242,7 @@ pub fn check(text: &str) -> Checked {
     let (doc, mut diags) = raw::parse(text);
     let draft = build(&doc, &mut diags);
     diags.sort_by_key(|d| (d.span.start, d.severity));
+    let diags = crate::error::cap_repeated(diags, crate::error::MAX_REPEATS);
     let ok = !diags.iter().any(Diagnostic::is_error);
     Checked { song: ok.then(|| draft.clone()), draft, diagnostics: diags }
 }

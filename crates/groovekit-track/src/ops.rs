@@ -85,7 +85,7 @@ pub fn format(text: &str) -> Result<String, TrackError> {
     let (doc, diags) = raw::parse(text);
     let errors: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
     if !errors.is_empty() {
-        return Err(TrackError::Invalid(errors));
+        return Err(TrackError::Invalid(crate::error::cap_repeated(errors, crate::error::MAX_REPEATS)));
     }
     let mut out = String::with_capacity(text.len());
     let mut pending_blank = false;

@@ -250,21 +250,25 @@ pub fn parse_number(s: &str) -> Option<f64> {
 }
 
 /// Splits a line into its content and its comment (from the `#` that starts it). A `#` starts a
-/// comment at the start of the line or after whitespace only.
+/// comment where a token would start: at the start of the line, after whitespace or after a
+/// comma. No token may begin with `#` (numbers and names do not), so this takes nothing away,
+/// and `0.25,#x` and `0.25, #x` mean the same (issue 23, item 9: before, the first read as a
+/// sample named `#x` and its formatted form, with `, `, as a comment, so `fmt` changed the song).
+/// Inside a token `#` is part of it (`NOTE_A#3`).
 pub fn split_comment(line: &str) -> (&str, Option<&str>) {
-    let mut prev_ws = true;
+    let mut token_start = true;
     for (i, c) in line.char_indices() {
-        if c == '#' && prev_ws {
+        if c == '#' && token_start {
             return (line.get(..i).unwrap_or(""), line.get(i..));
         }
-        prev_ws = c.is_whitespace();
+        token_start = c.is_whitespace() || c == ',';
     }
     (line, None)
 }
 
 /// Splits `content` (starting at byte `base` of the text) into tokens separated by commas
 /// and/or whitespace. Reports empty fields (`1,,2`, a leading or trailing comma).
-fn tokenize<'a>(ctx: &mut LineCtx<'_>, content: &'a str, base: usize) -> Vec<Tok<'a>> {
+fn tokenize<'a>(ctx: &mut LineCtx<'_>, content: &'a str, base: usize, comment_follows: bool) -> Vec<Tok<'a>> {
     let mut toks = Vec::new();
     let mut start: Option<usize> = None;
     // Whether a token was seen since the last comma (or the line start).
@@ -296,7 +300,12 @@ fn tokenize<'a>(ctx: &mut LineCtx<'_>, content: &'a str, base: usize) -> Vec<Tok
     }
     if any_token && !field_open {
         let sp = ctx.span(base + content.trim_end().len().saturating_sub(1), 1);
-        ctx.err(sp, "trailing comma: a field is missing after it");
+        let mut d = Diagnostic::error(sp, "trailing comma: a field is missing after it");
+        if comment_follows && content.ends_with(',') {
+            d = d
+                .with_help("a `#` right after a comma starts a comment; a sharp belongs inside a note name (NOTE_A#3)");
+        }
+        ctx.diags.push(d);
     }
     toks
 }
@@ -337,7 +346,7 @@ pub fn parse(text: &str) -> (Document, Vec<Diagnostic>) {
         }
         let (content, comment) = split_comment(line);
         let comment = comment.map(|c| c.trim_end().to_string());
-        let toks = tokenize(&mut ctx, content, line_start);
+        let toks = tokenize(&mut ctx, content, line_start, comment.is_some());
         let statement = if toks.is_empty() { None } else { parse_statement(&mut ctx, &toks, &mut block) };
         doc.lines.push(Line { number, statement, comment, span });
     }
@@ -591,7 +600,9 @@ mod tests {
         assert_eq!(split_comment("0.75, NOTE_A#4, 0.6, 0.0"), ("0.75, NOTE_A#4, 0.6, 0.0", None));
         assert_eq!(split_comment("0.0, x # c"), ("0.0, x ", Some("# c")));
         assert_eq!(split_comment("# all"), ("", Some("# all")));
-        assert_eq!(split_comment("x,# y"), ("x,# y", None));
+        // Issue 23, item 9: after a comma too, as after a space (no token starts with `#`).
+        assert_eq!(split_comment("x,# y"), ("x,", Some("# y")));
+        assert_eq!(split_comment("x,y#z"), ("x,y#z", None));
     }
 
     #[test]

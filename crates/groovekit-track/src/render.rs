@@ -182,7 +182,7 @@ pub fn load_sources(song: &Song, locator: &AssetLocator, rate: u32) -> Result<(V
         song.samples.iter().filter(|s| s.used).map(|s| s.span.start).collect();
     let missing: Vec<_> = diags.into_iter().filter(|d| used_spans.contains(&d.span.start)).collect();
     if !missing.is_empty() {
-        return Err(TrackError::Invalid(missing));
+        return Err(TrackError::Invalid(crate::error::cap_repeated(missing, crate::error::MAX_REPEATS)));
     }
     let mut tone_frames = 0usize;
     let mut asset_samples = 0u64;

@@ -105,6 +105,53 @@ fn hash_starts_a_comment_only_at_line_start_or_after_whitespace() {
     assert!((model::note_hz(58) - 233.081_880_759).abs() < 1e-6);
 }
 
+/// The fuzz targets' two properties, on the inputs that broke them (issue 23, item 9):
+/// `track_parse` (formatting never changes whether a song is valid, and is idempotent) and
+/// `track_doc` (a song's document builds back to its canonical text).
+fn assert_fuzz_properties(text: &str) {
+    if let Ok(f) = groovekit_track::ops::format(text) {
+        assert_eq!(groovekit_track::ops::format(&f).ok().as_deref(), Some(f.as_str()), "{text:?}");
+        assert_eq!(check(text).song.is_some(), check(&f).song.is_some(), "fmt changed the song: {text:?} -> {f:?}");
+    }
+    if let Ok(doc) = groovekit_track::doc::to_text(text, groovekit_core::doc::Syntax::Json) {
+        assert_eq!(groovekit_track::doc::from_text(&doc).ok(), groovekit_track::ops::format(text).ok(), "{text:?}");
+    }
+}
+
+#[test]
+fn hash_right_after_a_comma_starts_a_comment_as_after_a_space() {
+    // The two crash inputs of the fuzz targets: the line alone, and in a song.
+    let crash_parse = "0.25,#NOTE_E4, 0.7, -0.5";
+    let crash_doc = "PATTERN p\n0.25,#NOTE_E4, 0.7, -0.5\nSCORE\n0, p\n";
+    for text in [crash_parse, crash_doc, "PATTERN p\n0.25, #NOTE_E4, 0.7, -0.5\nSCORE\n0, p\n"] {
+        assert_fuzz_properties(text);
+    }
+    // `0.25,#...` is `0.25,` and a comment, exactly as its formatted form `0.25, #...`: a
+    // trailing comma (before, an unknown sample `#NOTE_E4`), with a hint about the `#`.
+    let e = check(crash_doc);
+    let d = e.diagnostics.iter().find(|d| d.is_error()).unwrap();
+    assert_eq!((d.span.line, d.span.col, d.message.as_str()), (2, 5, "trailing comma: a field is missing after it"));
+    assert!(d.help.as_deref().unwrap_or("").contains("right after a comma starts a comment"), "{d:?}");
+    // The same errors as its formatted form (the column of the end of the line aside).
+    let same = |t: &str| errors(t).into_iter().map(|(l, _, m)| (l, m)).collect::<Vec<_>>();
+    assert_eq!(same(crash_doc), same("PATTERN p\n0.25, #NOTE_E4, 0.7, -0.5\nSCORE\n0, p\n"));
+    assert!(groovekit_track::ops::format(crash_doc).is_err(), "fmt refuses a song with syntax errors");
+    // A comment after the last field, with or without a space, and a `#` inside a name.
+    for text in [
+        "PATTERN p\n0.25, NOTE_A#3, 0.7, -0.5,# x\nSCORE\n0, p\n",
+        "PATTERN p\n0.25, NOTE_A#3, 0.7, -0.5 #x\nSCORE\n0, p\n",
+        "PATTERN p\n0.25,NOTE_A#3,0.7,-0.5#x\nSCORE\n0, p\n",
+    ] {
+        assert_fuzz_properties(text);
+    }
+    assert_eq!(errors("PATTERN p\n0.25, NOTE_A#3, 0.7, -0.5 #x\nSCORE\n0, p\n"), vec![]);
+    let c = check("PATTERN p\n0.25,NOTE_A#3,0.7,-0.5#x\nSCORE\n0, p\n");
+    // `-0.5#x` is one token (the `#` does not start one): not a number.
+    assert!(c.diagnostics.iter().any(|d| d.message.contains("`-0.5#x` is not a number")), "{:?}", c.diagnostics);
+    let f = groovekit_track::ops::format("PATTERN p\n0.25,NOTE_A#3,0.7,-0.5 #x\nSCORE\n0, p\n").unwrap();
+    assert_eq!(f, "PATTERN p\n0.25, NOTE_A#3, 0.7, -0.5 #x\nSCORE\n0, p\n");
+}
+
 #[test]
 fn notes_are_generated_without_declaration_and_flats_work() {
     let song = Song::parse("PATTERN p\n0, NOTE_Eb2, 1, 0\n0, NOTE_C-1, 1, 0\n0, NOTE_G9, 1, 0\nSCORE\n0, p\n").unwrap();
@@ -368,4 +415,40 @@ fn watch_set_covers_the_song_its_manifest_and_its_asset_files() {
     assert!(!w.is_relevant(&d.join("notes.txt")));
     assert!(!w.is_relevant(&d.join("elsewhere/x.wav")));
     assert!(w.dirs.contains(&d.join("kit")));
+}
+
+/// Issue 23, item 7: a 5 MB song with 400 000 SCORE lines past the time limit gives ten of those
+/// errors and one that sums up the other 399 990, in the library's report (not only in printing);
+/// counts stay exact.
+#[test]
+fn repeated_diagnostics_are_capped_in_the_report() {
+    let mut text = String::from("BPM 120\nPATTERN p\n0, NOTE_C4, 1, 0\nSCORE\n0, p\n");
+    for i in 0..400_000 {
+        text.push_str(&format!("{}.25, p\n", 2000 + i % 1000));
+    }
+    assert!(text.len() > 4_000_000, "{}", text.len());
+    let c = check(&text);
+    assert!(c.song.is_none());
+    let errors: Vec<_> = c.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), groovekit_track::error::MAX_REPEATS + 1, "{:?}", &errors[..3]);
+    assert_eq!(errors.iter().map(|d| d.count()).sum::<usize>(), 400_000);
+    let last = errors.last().unwrap();
+    assert_eq!(last.more, 399_990);
+    assert!(last.message.starts_with("and 399 990 more like this, lines 16 to 400 005"), "{}", last.message);
+    assert_eq!(last.span.line, 16, "it points at the first one left out");
+    assert!(errors[0].message.contains("would end at"), "{}", errors[0].message);
+    // The library error's summary counts them all.
+    let e = Song::parse(&text).unwrap_err().to_string();
+    assert!(e.contains("and 399999 more errors"), "{e}");
+    // Different kinds are capped separately; a few of a kind are all kept.
+    let mut mixed = String::from("PATTERN p\n0, NOTE_C4, 1, 0\nSCORE\n0, p\n");
+    for i in 0..30 {
+        mixed.push_str(&format!("{i}, nosuch{i}\n"));
+    }
+    mixed.push_str("-1, p\n-2, p\n");
+    let c = check(&mixed);
+    let unknown: Vec<_> = c.diagnostics.iter().filter(|d| d.message.contains("nosuch")).collect();
+    assert_eq!(unknown.len(), 11);
+    assert_eq!(unknown[10].more, 20);
+    assert_eq!(c.diagnostics.iter().filter(|d| d.message.contains("is negative")).count(), 2);
 }

@@ -3,8 +3,12 @@
 //! Thin by design: it parses arguments, finds the format of each file by its content, calls the
 //! format's handler (see [`cmd`]) and prints. Exit codes: 0 ok, 1 failed or invalid data,
 //! 2 usage error (clap's own code, and [`cmd::args::usage`] for checks that need the input);
-//! `diff` as diff(1): 0 same, 1 different, 2 trouble.
+//! `diff` as diff(1): 0 same, 1 different, 2 trouble; 74 when the output could not be written
+//! ([`console::OUTPUT_ERROR_EXIT`]).
 
+// First, so that its non-panicking `println!` & co. replace the standard ones in every module.
+#[macro_use]
+mod console;
 mod cmd;
 mod examples;
 mod output;
@@ -227,7 +231,9 @@ fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Convert { input, output, options, json, dry_run: _ } => cmd::convert(&input, &output, &options, json),
         Command::Diff { a, b, json } => cmd::diff(&a, &b, json),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut command(), "groovekit", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command(), "groovekit", &mut script);
+            console::write_stdout_bytes(&script);
             Ok(Outcome::Ok)
         }
         Command::Ot(c) => cmd::ot::run(c),
@@ -291,15 +297,23 @@ fn main() -> ExitCode {
     let result = output::start(cli.no_backup).and_then(|_| run(cli));
     // A write whose clean-up failed is complete, but the command says so and exits 1.
     let clean = output::finish();
-    match result {
-        Ok(Outcome::Ok) if !clean => ExitCode::from(1),
-        Ok(Outcome::Ok) => ExitCode::SUCCESS,
-        Ok(Outcome::Failed) => ExitCode::from(1),
+    let code = match result {
+        Ok(Outcome::Ok) if !clean => 1,
+        Ok(Outcome::Ok) => 0,
+        Ok(Outcome::Failed) => 1,
         Err(report) => {
             eprintln!("{report:?}");
-            ExitCode::from(if cmd::args::is_usage(&report) { 2 } else { trouble })
+            // The command's own error says more than a lost line of output: its code stands.
+            return ExitCode::from(if cmd::args::is_usage(&report) { 2 } else { trouble });
         }
+    };
+    // Output that could not be written (a full disk): reported once the work is done, with its
+    // own exit code, whether the command found problems (1) or not (0), since its results are lost.
+    if let Some(message) = console::failure() {
+        console::report_failure(&message);
+        return ExitCode::from(console::OUTPUT_ERROR_EXIT);
     }
+    ExitCode::from(code)
 }
 
 #[cfg(test)]

@@ -253,3 +253,28 @@ fn watch_rerenders_when_the_song_changes() {
         assert!((y - 2.0 * x).abs() <= 2.0 / 32767.0, "{x} {y}");
     }
 }
+
+/// Issue 23, item 7: `track check` of a 5 MB song with 400 000 SCORE lines past the time limit
+/// printed about 50 MB of diagnostics; now the library caps them, the output stays small, and the
+/// counts (text and JSON) are still exact.
+#[test]
+fn check_caps_repeated_diagnostics_and_counts_them_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let song = tmp.path().join("long.track");
+    let mut text = String::from("BPM 120\nPATTERN p\n0, NOTE_C4, 1, 0\nSCORE\n0, p\n");
+    for i in 0..400_000 {
+        text.push_str(&format!("{}.25, p\n", 2000 + i % 1000));
+    }
+    std::fs::write(&song, &text).unwrap();
+    let out = gk().args(["track", "check"]).arg(&song).assert().code(1).get_output().clone();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("400000 errors, 0 warnings"), "{stdout}");
+    assert!(stderr.len() < 100_000, "{} bytes of diagnostics", stderr.len());
+    assert!(stderr.contains("and 399 990 more like this"), "{stderr}");
+    let out = gk().args(["track", "check", "--json"]).arg(&song).assert().code(1).get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["errors"], 400_000);
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 11);
+    assert_eq!(diags[10]["more"], 399_990);
+}

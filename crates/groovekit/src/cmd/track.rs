@@ -236,6 +236,7 @@ fn full_check(path: &Path, text: &str, assets: Option<&Path>, strict: bool) -> (
         },
     }
     diags.sort_by_key(|d| (d.file.is_some(), d.span.start, d.severity));
+    let diags = groovekit_track::error::cap_repeated(diags, groovekit_track::error::MAX_REPEATS);
     let ok = !diags.iter().any(Diagnostic::is_error);
     (ok.then_some(song), diags)
 }
@@ -243,8 +244,9 @@ fn full_check(path: &Path, text: &str, assets: Option<&Path>, strict: bool) -> (
 fn check_cmd(path: &Path, assets: Option<&Path>, strict: bool, json: bool) -> miette::Result<Outcome> {
     let text = song_text(path, super::read_file(path)?)?;
     let (_, diags) = full_check(path, &text, assets, strict);
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.len() - errors;
+    // Counted with `count`: a line that sums up repeated diagnostics stands for all of them.
+    let errors: usize = diags.iter().filter(|d| d.is_error()).map(Diagnostic::count).sum();
+    let warnings: usize = diags.iter().filter(|d| !d.is_error()).map(Diagnostic::count).sum();
     if json {
         let v = serde_json::json!({ "ok": errors == 0, "errors": errors, "warnings": warnings, "diagnostics": diags });
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
