@@ -86,7 +86,7 @@ fn item_2_verify_of_a_set_answers_by_what_is_in_it() {
     assert!(!with.contains(".bak") && !with.contains("backups"), "backups are not project files: {with}");
     assert_eq!(with.lines().filter(|l| l.contains(": missing ")).count(), 22, "{with}");
     assert!(err_with.contains("5 files checked, 48 problems"), "{err_with}");
-    assert!(err_without.contains("5 files checked, 48 problems, 1 note"), "{err_without}");
+    assert!(err_without.contains("5 files checked, 48 problems, 1 warning, 1 note"), "{err_without}");
     assert!(err_without.contains("no AUDIO folder"), "{err_without}");
     // OP-Z: the device's config/*.json are recognised.
     let (code, out, err) = run(d, "groovekit verify -v projects");

@@ -103,6 +103,10 @@ pub fn make(fixtures: &Path, root: &Path) {
         "output: chains\ndefaults:\n  bpm: 120\nchains:\n  - name: hats\n    files: [kick.wav, snare.wav, hat.wav]\n    options:\n      trig_quantization: 16\n",
     )
     .unwrap();
+    // The MIDI files the `ot import-midi` examples name: pattern 1 of the real-device project
+    // exported by groovekit itself.
+    let out = sh(root, "groovekit ot midi MYPROJECT --bank 1 --pattern 1 -o song.mid && cp song.mid drums.mid");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// A shell command line run in `dir` with the groovekit binary under test first on `PATH`.

@@ -67,7 +67,7 @@ pub enum MidiCommand {
     /// fills the next patterns (and, with --arrangement, the arrangement's rows). What does not
     /// fit is reported. A backup is kept; --dry-run shows the plan.
     #[command(after_help = "Examples:\n  \
-        groovekit ot import-midi song.mid MYPROJECT --bank A --pattern 1 --dry-run\n  \
+        groovekit ot import-midi song.mid MYPROJECT --bank A --pattern 9 --dry-run\n  \
         groovekit ot import-midi drums.mid MYPROJECT --bank 2 --pattern 5 --track-map ch10:36=T1\n  \
         groovekit ot import-midi song.mid MYPROJECT --bank 1 --pattern 1 --arrangement 1 --force --json")]
     ImportMidi {
@@ -189,7 +189,7 @@ fn print_export(output: &Path, r: &ExportReport, json: bool) -> miette::Result<(
         }
     }
     for line in r.not_exported.iter() {
-        eprintln!("not exported: {line}");
+        crate::cmd::info(format!("not exported: {line}"));
     }
     Ok(())
 }
