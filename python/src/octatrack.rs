@@ -299,7 +299,8 @@ impl Project {
     /// disk: its files under `NAME/` (`name`, default the project's name, else `PROJECT`) and,
     /// with `samples`, the samples (from the Set on disk for a project in a folder, or carried
     /// over from the archive the project was read from). The GIL is released while writing.
-    #[pyo3(signature = (also_strd=false, samples=true, name=None))]
+    /// Samples whose files are missing refuse the archive unless `missing="keep"` (as save_zip).
+    #[pyo3(signature = (also_strd=false, samples=true, name=None, missing="refuse"))]
     #[allow(clippy::wrong_self_convention)] // the Python name; unread files are read first (&mut)
     fn to_zip_bytes<'py>(
         &mut self,
@@ -307,8 +308,10 @@ impl Project {
         also_strd: bool,
         samples: bool,
         name: Option<String>,
+        missing: &str,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let options = ZipOptions { strd: also_strd, samples, name, dry_run: false };
+        let missing = crate::ot_ops::missing_samples(missing)?;
+        let options = ZipOptions { strd: also_strd, samples, name, dry_run: false, missing };
         let inner = &mut self.inner;
         let (bytes, _) = py.detach(|| inner.to_zip_bytes(&options)).map_err(err)?;
         Ok(PyBytes::new(py, &bytes))
