@@ -201,44 +201,53 @@ fn print_import(plan: &ImportPlan, json: bool) -> miette::Result<()> {
     }
     let r = &plan.report;
     let head = if plan.dry_run { "plan" } else { "imported" };
-    println!(
-        "{head}: {} -> {}: {} of {} notes onto {} ({} steps a pattern{})",
-        plan.source.display(),
-        plan.project.display(),
-        r.placed,
-        r.notes,
-        if r.patterns.is_empty() { "no pattern".to_string() } else { r.patterns.join(" ") },
-        r.length,
-        r.tempo.map(|t| format!(", {t} BPM")).unwrap_or_default()
+    crate::cmd::result_or_info(
+        plan.dry_run,
+        format!(
+            "{head}: {} -> {}: {} of {} notes onto {} ({} steps a pattern{})",
+            plan.source.display(),
+            plan.project.display(),
+            r.placed,
+            r.notes,
+            if r.patterns.is_empty() { "no pattern".to_string() } else { r.patterns.join(" ") },
+            r.length,
+            r.tempo.map(|t| format!(", {t} BPM")).unwrap_or_default()
+        ),
     );
     for route in &r.routing {
-        println!(
-            "  MIDI track {} {:?} channel {}: {} notes -> {}",
-            route.midi_track + 1,
-            route.name,
-            route.channel,
-            route.notes,
-            route.to.as_deref().unwrap_or("(none)")
+        crate::cmd::result_or_info(
+            plan.dry_run,
+            format!(
+                "  MIDI track {} {:?} channel {}: {} notes -> {}",
+                route.midi_track + 1,
+                route.name,
+                route.channel,
+                route.notes,
+                route.to.as_deref().unwrap_or("(none)")
+            ),
         );
     }
     for c in &r.changed {
-        println!("  change: {c}");
+        crate::cmd::result_or_info(plan.dry_run, format!("  change: {c}"));
     }
     for row in &r.arrangement_rows {
-        println!("  arrangement {row}");
+        crate::cmd::result_or_info(plan.dry_run, format!("  arrangement {row}"));
     }
     for w in &plan.writes {
-        println!("  {} {}", if plan.dry_run { "would write" } else { "wrote" }, w.display());
+        crate::cmd::result_or_info(
+            plan.dry_run,
+            format!("  {} {}", if plan.dry_run { "would write" } else { "wrote" }, w.display()),
+        );
     }
     if let Some(b) = &plan.backup {
-        println!("  backup: {}", b.display());
+        crate::cmd::result_or_info(plan.dry_run, format!("  backup: {}", b.display()));
     }
     for (what, list) in [("approximated", &r.approximated), ("not imported", &r.not_imported)] {
         for line in list.iter().take(SHOWN) {
-            eprintln!("{what}: {line}");
+            crate::cmd::info(format!("{what}: {line}"));
         }
         if list.len() > SHOWN {
-            eprintln!("{what}: ... and {} more (--json lists them all)", list.len() - SHOWN);
+            crate::cmd::info(format!("{what}: ... and {} more (--json lists them all)", list.len() - SHOWN));
         }
     }
     Ok(())
