@@ -377,6 +377,9 @@ fn recipes() -> BTreeMap<&'static str, Recipe> {
 
 /// Commands that write no file.
 const READ_ONLY: &[&str] = &[
+    "ot set",
+    "ot usage",
+    "serve",
     "ot backups list",
     "inspect",
     "diff",
@@ -437,6 +440,16 @@ const EXEMPT: &[(&str, &str)] = &[
     ("ot dedupe", "backs up into SET/backups/; tests/ot_cleanup.rs and groovekit-octatrack tests/ops_cleanup.rs"),
     ("ot relink", "backs up into backups/; tests/ot_cleanup.rs and groovekit-octatrack tests/ops_cleanup.rs"),
     ("ot clear", "backs up into backups/; groovekit-octatrack tests/ops_cleanup.rs clear_* tests"),
+    (
+        "ot midi",
+        "writes OUT.mid through the one output path (output::start, single backup); tests/ot_midi.rs \
+             checks the file, --dry-run and --json",
+    ),
+    (
+        "ot import-midi",
+        "needs a MIDI file made by `ot midi` first; tests/ot_midi.rs checks --dry-run (nothing changed) and the \
+             backup, groovekit-octatrack tests/midi.rs the fail point",
+    ),
     (
         "opz import-midi",
         "needs a MIDI file made by `convert` first; tests/opz.rs import_midi_round_trip_with_backup_and_dry_run \
