@@ -799,6 +799,9 @@ pub fn copy_slot_settings(
     to: Option<u16>,
     opts: PieceOptions,
 ) -> Result<PiecePlan, OtError> {
+    // Held for the whole read-plan-write, as every copy (issue 23): apply takes it again (re-entrant).
+    let _lock =
+        crate::ops::lock::unless_dry_run(opts.dry_run, || crate::ops::lock::lock_project(dst_dir, opts.to_pool))?;
     let (src, dst, pools, listed) =
         open_slots(src_dir, dst_dir, slots, pool, to, "give --to N to copy the settings onto slots N, N+1, ...")?;
     let mut project = dst.project.clone();
