@@ -63,9 +63,10 @@ fn tree() -> Vec<(Vec<String>, String)> {
 }
 
 /// Commands whose exit code 1 is an answer rather than a failure: `diff` (different), `verify`
-/// (problems found), `opz import-midi` (notes that do not fit were left out and listed).
+/// (problems found). (`opz import-midi` exits 1 when notes do not fit; its examples use a MIDI
+/// file that fits, so they exit 0.)
 fn one_is_an_answer(line: &str) -> bool {
-    ["groovekit diff ", "groovekit verify ", "groovekit opz import-midi "].iter().any(|p| line.starts_with(p))
+    ["groovekit diff ", "groovekit verify "].iter().any(|p| line.starts_with(p))
 }
 
 /// Lines that are not results and must not be on stdout.
