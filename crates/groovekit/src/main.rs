@@ -202,6 +202,18 @@ fn audio_option_where_decoded(mut cmd: clap::Command, path: &str) -> clap::Comma
     cmd
 }
 
+/// The command that runs, as typed: `groovekit ot slots`.
+fn command_path(matches: &clap::ArgMatches) -> String {
+    let mut path = String::from("groovekit");
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        path.push(' ');
+        path.push_str(name);
+        m = sub;
+    }
+    path
+}
+
 /// `--max-audio-mb` of the command that runs (or before it), in MB.
 fn audio_limit(matches: &clap::ArgMatches, before: Option<u64>) -> Option<u64> {
     let mut m = matches;
@@ -277,6 +289,7 @@ fn main() -> ExitCode {
     reset_sigpipe();
     let matches = command().try_get_matches().unwrap_or_else(|e| usage_exit(e));
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| usage_exit(e));
+    cmd::args::set_command(command_path(&matches));
     let max_audio_mb = audio_limit(&matches, cli.max_audio_mb);
     // `diff` follows diff(1): 0 same, 1 different, 2 trouble (a file that cannot be read).
     let trouble = if matches!(cli.command, Command::Diff { .. }) { 2 } else { 1 };

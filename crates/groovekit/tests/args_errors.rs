@@ -103,3 +103,26 @@ fn help_and_version_still_exit_0_on_stdout() {
         assert!(stdout.contains("groovekit"), "{args}: {stdout}");
     }
 }
+
+#[test]
+fn usage_errors_found_by_the_command_have_the_same_help() {
+    let Some(fixtures) = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "usage help") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("project01.opz");
+    std::fs::copy(fixtures.join("opz/error-garden/project01.opz"), &p).unwrap();
+    // The pattern numbers of a chain are checked by the command (exit 2, as clap's errors).
+    let out = Command::cargo_bin("groovekit")
+        .unwrap()
+        .args(["opz", "chain", "set"])
+        .arg(&p)
+        .args(["1", "17"])
+        .output()
+        .unwrap();
+    let raw = String::from_utf8_lossy(&out.stderr);
+    let e = parse(&raw);
+    assert_eq!(out.status.code(), Some(2), "{raw}");
+    assert!(e.message.contains("17 is outside 1-16"), "{raw}");
+    assert_eq!(e.help, "`groovekit opz chain set --help` shows every option", "{raw}");
+}
