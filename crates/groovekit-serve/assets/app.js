@@ -48,6 +48,20 @@
     }));
   }
 
+  // OP-Z kit slices: each button loads its slice (a WAV cut by the server) into the page's one
+  // player and plays it; the player's duration is the slice's length.
+  function playKitSlices() {
+    const player = document.getElementById("kit-player");
+    if (!player) return;
+    document.querySelectorAll("button.play-kit-slice").forEach(b => b.addEventListener("click", () => {
+      document.querySelectorAll("button.play-kit-slice.playing").forEach(x => x.classList.remove("playing"));
+      b.classList.add("playing");
+      player.dataset.slice = b.dataset.src;
+      player.src = b.dataset.src;
+      player.play().catch(() => {});
+    }));
+  }
+
   function formJson(form) {
     const body = { root: Number(form.dataset.root) };
     form.querySelectorAll("input, select").forEach(el => {
@@ -122,9 +136,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    const c = document.getElementById("wave");
-    if (c) drawWave(c);
+    document.querySelectorAll("canvas.wave").forEach(drawWave);
     playSlices();
+    playKitSlices();
     edits();
   });
 })();

@@ -105,6 +105,7 @@ pub fn page(app: &App, view: &str, root: &Root, rel: &str, req: &Request) -> Res
         "sample" => sample_page(app, root, rel),
         "folder" => folder_page(app, root, rel),
         "opz" => opz_page(app, root, rel, req),
+        "kit" => kit_page(app, root, rel),
         "okt" => okt_page(app, root, rel),
         "track" => track_page(app, root, rel),
         "file" => file(app, root, rel, req),
@@ -125,6 +126,39 @@ fn root_crumbs(root: &Root) -> Vec<(String, String)> {
 
 fn size_text(n: u64) -> String {
     if n >= 1_000_000 { format!("{:.1} MB", n as f64 / 1e6) } else { format!("{:.1} kB", n as f64 / 1e3) }
+}
+
+/// One row of [`table`]: its cells (HTML, escaped by the caller) and the row's class.
+struct Row {
+    class: &'static str,
+    cells: Vec<String>,
+}
+
+impl From<Vec<String>> for Row {
+    fn from(cells: Vec<String>) -> Row {
+        Row { class: "", cells }
+    }
+}
+
+/// A table with a header row (`head`, HTML) and one row per item of `rows`.
+fn table<R: Into<Row>>(class: &str, head: &[&str], rows: impl IntoIterator<Item = R>) -> String {
+    let mut t = if class.is_empty() { "<table><tr>".to_string() } else { format!("<table class=\"{class}\"><tr>") };
+    for h in head {
+        let _ = write!(t, "<th>{h}</th>");
+    }
+    t.push_str("</tr>");
+    for r in rows {
+        let r: Row = r.into();
+        t.push_str(
+            if r.class.is_empty() { "<tr>".to_string() } else { format!("<tr class=\"{}\">", r.class) }.as_str(),
+        );
+        for c in r.cells {
+            let _ = write!(t, "<td>{c}</td>");
+        }
+        t.push_str("</tr>");
+    }
+    t.push_str("</table>");
+    t
 }
 
 fn sample_link(root: &Root, name: &str, rel: Option<&str>) -> String {
@@ -591,7 +625,7 @@ fn sample_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> 
     let slices = v.ot.as_ref().and_then(|o| o.get("slices")).cloned().unwrap_or(Value::Array(Vec::new()));
     let _ = write!(
         b,
-        "<canvas id=\"wave\" width=\"1200\" height=\"200\" data-peaks=\"/api/peaks/{id}/{erel}?n=1200\" data-frames=\"{}\" data-rate=\"{}\" data-slices=\"{}\" data-trim=\"{}\"></canvas>\
+        "<canvas id=\"wave\" class=\"wave\" width=\"1200\" height=\"200\" data-peaks=\"/api/peaks/{id}/{erel}?n=1200\" data-frames=\"{}\" data-rate=\"{}\" data-slices=\"{}\" data-trim=\"{}\"></canvas>\
          <p><audio id=\"player\" controls preload=\"metadata\" src=\"/file/{id}/{erel}\"></audio></p>",
         a.frames.unwrap_or(0),
         a.sample_rate.unwrap_or(44_100),
@@ -666,6 +700,7 @@ fn folder_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> 
             "okt" => format!("/okt/{}/{er}", root.id),
             "track" => format!("/track/{}/{er}", root.id),
             "opz-project" => format!("/opz/{}/{er}", root.id),
+            "opz-kit" => format!("/kit/{}/{er}", root.id),
             _ => format!("/file/{}/{er}", root.id),
         };
         let _ = write!(
@@ -721,12 +756,112 @@ fn opz_page(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response
     }
     b.push_str("</ol>");
     // The SVG comes from groovekit_opz::view::svg (markup only, no script; the CSP forbids any).
+    let _ = write!(b, "<div class=\"opz-grid\">{svg}</div>");
+    let (kits, problems) = views::disk_kits(root, &path);
+    b.push_str("<h2 id=\"kits\">Kits</h2>");
+    if kits.is_empty() {
+        b.push_str("<p class=\"note\">No sample packs: none in a <code>samplepacks</code> folder beside the project's folder or above it.</p>");
+    } else {
+        b.push_str(
+            "<p class=\"note\">The sample packs of this OP-Z disk (<code>samplepacks/</code>); the project names user packs by IDs that do not give their files.</p>",
+        );
+        b.push_str(KIT_PLAYER);
+    }
+    for p in &problems {
+        let _ = write!(b, "<p class=\"bad\">{}</p>", esc(p));
+    }
+    for k in &kits {
+        b.push_str(&kit_section(root, k, 600));
+    }
     let _ = write!(
         b,
-        "<div class=\"opz-grid\">{svg}</div><h2>Pattern data</h2><pre class=\"json\">{}</pre>",
+        "<h2>Pattern data</h2><pre class=\"json\">{}</pre>",
         esc(&serde_json::to_string_pretty(&v).unwrap_or_default())
     );
     Ok(layout(app, &shown(rel), &root_crumbs(root), &b))
+}
+
+/// The one player of a page's kit slices (each Play button loads its slice's WAV into it).
+const KIT_PLAYER: &str = "<p><audio id=\"kit-player\" controls preload=\"none\"></audio></p>";
+
+/// A sample pack: its waveform (`width` columns of peaks) with the slice starts marked, and
+/// its slices, each with a Play button that plays that slice alone (`/api/kit-slice`).
+fn kit_section(root: &Root, k: &views::KitView, width: usize) -> String {
+    let er = esc(&encode_path(&k.rel));
+    let id = root.id;
+    let rate = f64::from(k.sample_rate.max(1));
+    let marks: Vec<Value> =
+        k.slices.iter().filter(|s| s.frames > 0).map(|s| serde_json::json!({"start": s.start, "end": s.end})).collect();
+    let mut b = format!(
+        "<section class=\"kit\"><h3><a href=\"/kit/{id}/{er}\">{}</a> <span class=\"kind\">{} {}, {} Hz {}-bit {} ch, {:.3} s</span></h3>\
+         <canvas class=\"wave kit-wave\" width=\"{width}\" height=\"100\" data-peaks=\"/api/peaks/{id}/{er}?n={width}\" data-frames=\"{}\" data-rate=\"{}\" data-slices=\"{}\" data-trim=\"\"></canvas>",
+        esc(&k.rel),
+        esc(&k.name),
+        esc(&k.kind),
+        k.sample_rate,
+        k.bits,
+        k.channels,
+        k.frames as f64 / rate,
+        k.frames,
+        k.sample_rate,
+        esc(&Value::Array(marks).to_string()),
+    );
+    for p in &k.problems {
+        let _ = write!(b, "<p class=\"warn\">{}</p>", esc(p));
+    }
+    if k.slices.is_empty() {
+        b.push_str("<p class=\"note\">A synth sampler pack: one sound, no slices.</p>");
+    }
+    let rows = k.slices.iter().map(|s| {
+        let play = if s.playable == 0 {
+            "empty".to_string()
+        } else {
+            format!(
+                "<button class=\"play-kit-slice\" data-src=\"/api/kit-slice/{id}/{er}?slice={}\" data-frames=\"{}\" data-rate=\"{}\">Play</button>",
+                s.slice, s.playable, k.sample_rate
+            )
+        };
+        let length = if s.playable == s.frames {
+            format!("{} ({:.3} s)", s.frames, s.frames as f64 / rate)
+        } else {
+            format!("{} ({} play)", s.frames, s.playable)
+        };
+        vec![s.slice.to_string(), s.start.to_string(), s.end.to_string(), length, play]
+    });
+    if !k.slices.is_empty() {
+        b.push_str(&table("slices kit-slices", &["Slice", "Start", "End", "Length (frames)", ""], rows));
+    }
+    b.push_str("</section>");
+    b
+}
+
+/// `/kit/R/PATH`: one sample pack.
+fn kit_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> {
+    let path = app.resolve(root, rel)?;
+    let k = views::kit_view(&root.rel(&path).unwrap_or_default(), &path)?;
+    let mut b = format!("<h1>OP-Z sample pack {}</h1>{KIT_PLAYER}", esc(&shown(rel)));
+    b.push_str(&kit_section(root, &k, 1200));
+    let mut crumbs = root_crumbs(root);
+    crumbs.push((format!("/kit/{}/{}", root.id, rel), shown(rel)));
+    Ok(layout(app, &shown(rel), &crumbs, &b))
+}
+
+/// `GET /api/kit-slice/R/PATH?slice=N`: one slice of a drum kit as a WAV, cut in Rust and cached
+/// in the render folder, so that it is served like a file (with `Range`). Why not the kit file
+/// with a Range: Chromium does not decode AIFF (`canPlayType("audio/aiff")` is empty), a byte
+/// range of a file is not a playable file, and stopping a whole-file player at the slice's end
+/// is only as exact as `timeupdate` (about 250 ms).
+pub fn kit_slice(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, Response> {
+    let path = app.resolve(root, rel)?;
+    let slice: usize = req
+        .param("slice")
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| Response::error(400, "slice=N (1-24) is required"))?;
+    let out = cached(app, &path, &format!("slice{slice}"), |out| {
+        let wav = views::kit_slice_wav(&path, slice)?;
+        std::fs::write(out, wav).map_err(|e| Response::error(500, &e.to_string()))
+    })?;
+    serve_file(&out, req)
 }
 
 fn okt_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> {
@@ -854,25 +989,45 @@ fn file(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, Re
 /// Renders a module or song to a WAV in the render folder (cached by path, size and time).
 fn render(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, Response> {
     let path = app.resolve(root, rel)?;
-    let meta = std::fs::metadata(&path).map_err(|e| Response::error(404, &e.to_string()))?;
+    let out = cached(app, &path, "render", |out| {
+        let rendered = match views::entry_kind(&path) {
+            "okt" => render_okt(&path, out),
+            "track" => render_track(&path, out),
+            _ => Err(format!("{rel}: only Oktalyzer modules and .track songs render")),
+        };
+        rendered.map_err(|e| Response::error(400, &e))
+    })?;
+    serve_file(&out, req)
+}
+
+/// The WAV in the render folder made from `path` by `make` (`what` tells the WAVs of one file
+/// apart), made when absent: keyed by the path, size and time of `path`, so an edited file
+/// gets a new one.
+fn cached(
+    app: &App,
+    path: &Path,
+    what: &str,
+    make: impl FnOnce(&Path) -> Result<(), Response>,
+) -> Result<std::path::PathBuf, Response> {
+    let meta = std::fs::metadata(path).map_err(|e| Response::error(404, &e.to_string()))?;
     let mut h = blake3::Hasher::new();
     h.update(path.to_string_lossy().as_bytes());
     h.update(&meta.len().to_le_bytes());
     if let Ok(t) = meta.modified().map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default()) {
         h.update(&t.as_nanos().to_le_bytes());
     }
+    h.update(what.as_bytes());
     let out = app.render_dir.join(format!("{}.wav", &h.finalize().to_hex()[..32]));
     if !out.is_file() {
         std::fs::create_dir_all(&app.render_dir).map_err(|e| Response::error(500, &e.to_string()))?;
-        let kind = views::entry_kind(&path);
-        let rendered = match kind {
-            "okt" => render_okt(&path, &out),
-            "track" => render_track(&path, &out),
-            _ => Err(format!("{rel}: only Oktalyzer modules and .track songs render")),
-        };
-        rendered.map_err(|e| Response::error(400, &e))?;
+        // Made under a temporary name and renamed: a concurrent request never serves half a file.
+        static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = out.with_extension(format!("{}-{n}.part", std::process::id()));
+        make(&tmp)?;
+        std::fs::rename(&tmp, &out).map_err(|e| Response::error(500, &e.to_string()))?;
     }
-    serve_file(&out, req)
+    Ok(out)
 }
 
 fn render_okt(path: &Path, out: &Path) -> Result<(), String> {

@@ -3,7 +3,8 @@
 //! chromedriver and the server on free loopback ports, opens the Set page of a copy of the
 //! real-device project (with generated WAVs at its slot paths), clicks through to bank 1
 //! pattern 1 and checks the grid, plays a sample (the audio element reports the file's
-//! duration), runs a copy-bank from the project page (plan shown, then applied; the files verify
+//! duration), plays one slice of an OP-Z drum kit from an OP-Z project page (the player reports
+//! the slice's length), runs a copy-bank from the project page (plan shown, then applied; the files verify
 //! afterwards), and fails on any console error. Screenshots of each page go to
 //! `target/serve-screenshots/`.
 //!
@@ -233,7 +234,17 @@ fn the_set_in_a_real_browser() {
     let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/serve-screenshots");
     std::fs::create_dir_all(&shots).unwrap();
 
-    let config = groovekit_serve::Config { roots: vec![set.clone()], allow_edits: true, ..Default::default() };
+    // An OP-Z disk beside the Set (root 1): a project and a drum kit, laid out as on the device.
+    let corpus = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "browser").unwrap();
+    let disk = tmp.path().join("OPZ");
+    std::fs::create_dir_all(disk.join("projects")).unwrap();
+    std::fs::create_dir_all(disk.join("samplepacks/1-kick/01")).unwrap();
+    std::fs::copy(corpus.join("opz/error-garden/project01.opz"), disk.join("projects/project01.opz")).unwrap();
+    let kit_file = disk.join("samplepacks/1-kick/01/perc-kick076_patch.aif");
+    std::fs::copy(corpus.join("opz/samplepacks/perc-kick076_patch.aif"), &kit_file).unwrap();
+
+    let config =
+        groovekit_serve::Config { roots: vec![set.clone(), disk.clone()], allow_edits: true, ..Default::default() };
     let server = groovekit_serve::Server::bind(&config).unwrap();
     let base = server.url();
     std::thread::spawn(move || server.run());
@@ -282,6 +293,28 @@ fn the_set_in_a_real_browser() {
     d.js("document.getElementById('player').play(); return true;");
     d.wait_for("playback", "return document.getElementById('player').currentTime > 0;");
     d.screenshot(&shots, "sample");
+    errors.extend(d.console_errors());
+
+    // The OP-Z project page: its disk's kit, its waveform, and one slice played alone (the player
+    // holds exactly that slice: its duration is the slice's length, within a frame).
+    let kit = groovekit_opz::kit::Kit::parse(&std::fs::read(&kit_file).unwrap()).unwrap();
+    let slice = kit.slices().unwrap()[2];
+    let frames = (slice.end_frame() - slice.start_frame()) as f64;
+    d.go(&format!("{base}opz/1/projects/project01.opz"));
+    d.wait_for(
+        "the kit's waveform",
+        "const c = document.querySelector('canvas.kit-wave'); return c && c.dataset.drawn === '600';",
+    );
+    d.click("button.play-kit-slice[data-src$='slice=3']");
+    let duration = d.wait_for(
+        "the slice's duration",
+        "const a = document.getElementById('kit-player'); return a.readyState >= 1 && a.src.endsWith('slice=3') ? a.duration : null;",
+    );
+    let want = frames / 44_100.0;
+    assert!((duration.as_f64().unwrap() - want).abs() <= 1.0 / 44_100.0, "duration {duration}, slice {want} s");
+    d.wait_for("the slice playing", "return document.getElementById('kit-player').currentTime > 0;");
+    d.js("document.getElementById('kits').scrollIntoView(); return true;");
+    d.screenshot(&shots, "opz-kits");
     errors.extend(d.console_errors());
 
     // Copy bank 1 of REAL to bank 2 of OTHER from the page: plan, then apply.

@@ -421,3 +421,96 @@ fn non_loopback_needs_expose() {
     let e = groovekit_serve::Server::bind(&config).unwrap_err().to_string();
     assert!(e.contains("--expose-to-network"), "{e}");
 }
+
+/// The bytes of a response, read from its file when it is one.
+fn body_bytes(r: &groovekit_serve::http::Response) -> Vec<u8> {
+    match &r.body {
+        Body::Bytes(b) => b.clone(),
+        Body::File { path, start, len, .. } => {
+            let all = std::fs::read(path).unwrap();
+            all[*start as usize..(*start + *len) as usize].to_vec()
+        }
+    }
+}
+
+#[test]
+fn opz_kits_show_their_slices_and_play_one() {
+    let Some(fx) = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "opz_kits") else {
+        return;
+    };
+    let app = app(std::slice::from_ref(&fx), false);
+    let rel = "opz/samplepacks/perc-kick076_patch.aif";
+    let kit = groovekit_opz::kit::Kit::parse(&std::fs::read(fx.join(rel)).unwrap()).unwrap();
+    let slices = kit.slices().unwrap();
+    assert_eq!(slices.len(), 24);
+
+    // The API gives the slice boundaries the library reads.
+    let r = get(&app, &format!("/api/kit/0/{rel}"));
+    assert_eq!((r.status, r.content_type.as_str()), (200, "application/json"), "{}", r.text());
+    let v = json(&r);
+    assert_eq!(
+        (v["kind"].as_str(), v["name"].as_str(), v["sample_rate"].as_u64()),
+        (Some("drum"), Some("boombap1"), Some(44_100))
+    );
+    let shown = v["slices"].as_array().unwrap();
+    assert_eq!(shown.len(), 24);
+    for (s, w) in slices.iter().zip(shown) {
+        assert_eq!((w["start"].as_u64().unwrap(), w["end"].as_u64().unwrap()), (s.start_frame(), s.end_frame()));
+    }
+    assert_eq!(shown[0]["frames"], 16_876);
+
+    // The page shows the same boundaries, a Play button per slice and the waveform.
+    let r = get(&app, &format!("/kit/0/{rel}"));
+    assert_eq!((r.status, r.content_type.as_str()), (200, "text/html; charset=utf-8"));
+    let html = r.text();
+    for (i, s) in slices.iter().enumerate() {
+        let row = format!("<td>{}</td><td>{}</td><td>{}</td>", i + 1, s.start_frame(), s.end_frame());
+        assert!(html.contains(&row), "{row}");
+        assert!(html.contains(&format!("data-src=\"/api/kit-slice/0/{rel}?slice={}\"", i + 1)));
+    }
+    assert!(html.contains(&format!("data-peaks=\"/api/peaks/0/{rel}?n=1200\"")));
+    assert!(html.contains("id=\"kit-player\""));
+    let peaks = json(&get(&app, &format!("/api/peaks/0/{rel}?n=100")));
+    assert_eq!(peaks["frames"], u64::from(kit.aiff.format().unwrap().frames));
+
+    // One slice as a WAV: exactly the frames `opz kit split` writes for it.
+    let r = get(&app, &format!("/api/kit-slice/0/{rel}?slice=2"));
+    assert_eq!((r.status, r.content_type.as_str()), (200, "audio/wav"), "{}", r.text());
+    assert_eq!(r.header("Accept-Ranges"), Some("bytes"));
+    let cut = groovekit_opz::kit::slice_frames(&kit).unwrap();
+    let (_, frames) = cut.iter().find(|(i, _)| *i == 1).unwrap();
+    assert_eq!(frames.len() as u64, slices[1].end_frame() - slices[1].start_frame());
+    assert_eq!(body_bytes(&r), groovekit_opz::kit::wav_bytes(frames, 44_100));
+    let r = app.handle(
+        &Request::new("GET", &format!("/api/kit-slice/0/{rel}?slice=2"))
+            .header("Host", HOST)
+            .header("Range", "bytes=0-43"),
+    );
+    assert_eq!((r.status, body_bytes(&r).len()), (206, 44));
+    for bad in ["slice=0", "slice=25", "slice=x", ""] {
+        assert_eq!(get(&app, &format!("/api/kit-slice/0/{rel}?{bad}")).status, 400, "{bad}");
+    }
+    assert_eq!(get(&app, "/api/kit-slice/0/opz/error-garden/project01.opz?slice=1").status, 400, "not a kit");
+    assert_eq!(get(&app, "/api/kit-slice/0/%2e%2e/x.aif?slice=1").status, 403);
+
+    // A kit that points past its audio: the slice is cut at the end, and the page says so.
+    let v = json(&get(&app, "/api/kit/0/opz/samplepacks/kick-combo_patch.aif"));
+    let last = &v["slices"][23];
+    assert_eq!((last["end"].as_u64(), last["playable"].as_u64()), (Some(500_889), Some(481_779 - 158_363)));
+    let problems: Vec<&str> = v["problems"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    assert!(problems.iter().any(|p| p.starts_with("slice 24 ends at frame 500889")), "{problems:?}");
+    let r = get(&app, "/kit/0/opz/samplepacks/kick-combo_patch.aif");
+    assert!(r.text().contains("342526 (323416 play)"), "{}", r.text());
+
+    // The OP-Z project page lists the kits of its disk (`opz/samplepacks`), each playable.
+    let r = get(&app, "/opz/0/opz/error-garden/project01.opz");
+    assert_eq!(r.status, 200);
+    let html = r.text();
+    assert!(html.contains("href=\"/kit/0/opz/samplepacks/kick-combo_patch.aif\""));
+    assert_eq!(html.matches("class=\"play-kit-slice\"").count(), 48, "24 slices in each of 2 kits");
+    let v = json(&get(&app, "/api/opz/0/opz/error-garden/project01.opz"));
+    let kits: Vec<&str> = v["kits"].as_array().unwrap().iter().map(|k| k["rel"].as_str().unwrap()).collect();
+    assert_eq!(kits, ["opz/samplepacks/kick-combo_patch.aif", rel]);
+    let listed = json(&get(&app, "/api/folder/0/opz/samplepacks"));
+    assert!(listed.as_array().unwrap().iter().all(|e| e["kind"] == "opz-kit"), "{listed}");
+}
