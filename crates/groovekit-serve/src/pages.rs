@@ -440,57 +440,119 @@ fn edit_forms(app: &App, root: &Root, rel: &str) -> String {
         .index(root, false)
         .map(|i| i.projects.iter().filter_map(|p| root.rel(&p.dir)).map(|r| encode_path(&r)).collect())
         .unwrap_or_else(|_| vec![rel.to_string()]);
-    let options = |sel: &str| -> String {
-        projects
+    let options: String = projects
+        .iter()
+        .map(|p| {
+            format!(
+                "<option value=\"{}\"{}>{}</option>",
+                esc(p),
+                if p == rel { " selected" } else { "" },
+                esc(&shown(p))
+            )
+        })
+        .collect();
+    let to_project = format!("<label>to project <select name=\"to_project\">{options}</select></label>");
+    // A numbered field; `text` is its label.
+    let num = |text: &str, name: &str, max: u8, v: u8| {
+        format!("<label>{text} <input type=\"number\" name=\"{name}\" min=\"1\" max=\"{max}\" value=\"{v}\"></label>")
+    };
+    let check = |name: &str, text: &str| format!("<label><input type=\"checkbox\" name=\"{name}\"> {text}</label>");
+    let select = |text: &str, name: &str, choices: &[(&str, &str)]| {
+        let opts: String = choices
             .iter()
-            .map(|p| {
-                format!(
-                    "<option value=\"{}\"{}>{}</option>",
-                    esc(p),
-                    if p == sel { " selected" } else { "" },
-                    esc(&shown(p))
-                )
-            })
-            .collect()
+            .enumerate()
+            .map(|(i, (v, t))| format!("<option value=\"{v}\"{}>{t}</option>", if i == 0 { " selected" } else { "" }))
+            .collect();
+        format!("<label>{text} <select name=\"{name}\">{opts}</select></label>")
     };
-    let num = |name: &str, max: u8, v: u8| {
-        format!("<input type=\"number\" name=\"{name}\" min=\"1\" max=\"{max}\" value=\"{v}\">")
+    // One form: its fields become the JSON the script posts to /api/edit/OP (plan first).
+    let form = |op: &str, title: &str, fields: &[String]| {
+        format!(
+            "<form class=\"edit-form\" data-op=\"{op}\" data-root=\"{}\"><h3>{title}</h3>\
+             <input type=\"hidden\" name=\"project\" value=\"{}\">{}<button type=\"submit\" id=\"{op}-plan\">Plan</button></form>",
+            root.id,
+            esc(rel),
+            fields.concat()
+        )
     };
+    // Relink searches the Set's pool by default, else the whole served folder.
+    let search = if root.dir.join("AUDIO").is_dir() { "AUDIO" } else { "" };
+    let forms = [
+        form(
+            "copy-bank",
+            "Copy a bank",
+            &[
+                num("bank", "bank", 16, 1).replace("name=\"bank\"", "name=\"bank\" id=\"copy-bank-from\""),
+                to_project.clone(),
+                num("bank", "to_bank", 16, 2).replace("name=\"to_bank\"", "name=\"to_bank\" id=\"copy-bank-to\""),
+                check("force", "replace a bank that is not blank"),
+            ],
+        ),
+        form(
+            "copy-pattern",
+            "Copy a pattern",
+            &[
+                num("bank", "bank", 16, 1),
+                num("pattern", "pattern", 16, 1),
+                to_project.clone(),
+                num("bank", "to_bank", 16, 1),
+                num("pattern", "to_pattern", 16, 2),
+                check("force", "replace"),
+            ],
+        ),
+        form(
+            "copy-part",
+            "Copy a part",
+            &[
+                num("bank", "bank", 16, 1),
+                num("part", "part", 4, 1),
+                to_project.clone(),
+                num("bank", "to_bank", 16, 1),
+                num("part", "to_part", 4, 2),
+                check("force", "replace"),
+            ],
+        ),
+        form(
+            "copy-track",
+            "Copy a track",
+            &[
+                num("bank", "bank", 16, 1),
+                num("pattern", "pattern", 16, 1),
+                num("track", "track", 8, 1),
+                check("midi", "MIDI tracks (else audio)"),
+                to_project.clone(),
+                num("bank", "to_bank", 16, 1),
+                num("pattern", "to_pattern", 16, 1),
+                num("track", "to_track", 8, 2),
+                select("copy", "what", &[("both", "steps and part settings"), ("steps", "steps"), ("settings", "part settings")]),
+                check("force", "replace a track that holds data"),
+            ],
+        ),
+        form(
+            "copy-slots",
+            "Copy sample slots",
+            &[
+                "<label>slots <input type=\"text\" name=\"slots\" data-list=\"numbers\" placeholder=\"1 2 5\" size=\"10\"></label>".into(),
+                select("pool", "pool", &[("", "Flex and Static"), ("flex", "Flex"), ("static", "Static")]),
+                to_project.clone(),
+                "<label>to slot <input type=\"number\" name=\"to_slot\" min=\"1\" max=\"128\" placeholder=\"auto\"></label>".into(),
+                check("force", "replace slots in use"),
+            ],
+        ),
+        form("purge", "Purge unused slots", &[]),
+        form("collect", "Collect samples", &[check("to_pool", "into the Set's AUDIO pool (else into the project folder)")]),
+        form(
+            "relink",
+            "Relink missing samples",
+            &[format!(
+                "<label>search <input type=\"text\" name=\"search\" value=\"{search}\" placeholder=\"a folder under the served folder\" size=\"16\"></label>"
+            )],
+        ),
+    ];
     format!(
-        "<h2>Edit</h2><div class=\"edits\">\
-         <form class=\"edit-form\" data-op=\"copy-bank\" data-root=\"{id}\">\
-         <h3>Copy a bank</h3><input type=\"hidden\" name=\"project\" value=\"{p}\">\
-         <label>bank {b1}</label><label>to project <select name=\"to_project\">{opts}</select></label>\
-         <label>bank {b2}</label><label><input type=\"checkbox\" name=\"force\"> replace a bank that is not blank</label>\
-         <button type=\"submit\" id=\"copy-bank-plan\">Plan</button></form>\
-         <form class=\"edit-form\" data-op=\"copy-pattern\" data-root=\"{id}\">\
-         <h3>Copy a pattern</h3><input type=\"hidden\" name=\"project\" value=\"{p}\">\
-         <label>bank {b3}</label><label>pattern {p1}</label><label>to project <select name=\"to_project\">{opts}</select></label>\
-         <label>bank {b4}</label><label>pattern {p2}</label><label><input type=\"checkbox\" name=\"force\"> replace</label>\
-         <button type=\"submit\">Plan</button></form>\
-         <form class=\"edit-form\" data-op=\"copy-part\" data-root=\"{id}\">\
-         <h3>Copy a part</h3><input type=\"hidden\" name=\"project\" value=\"{p}\">\
-         <label>bank {b5}</label><label>part {q1}</label><label>to project <select name=\"to_project\">{opts}</select></label>\
-         <label>bank {b6}</label><label>part {q2}</label><label><input type=\"checkbox\" name=\"force\"> replace</label>\
-         <button type=\"submit\">Plan</button></form>\
-         <form class=\"edit-form\" data-op=\"purge\" data-root=\"{id}\">\
-         <h3>Purge unused slots</h3><input type=\"hidden\" name=\"project\" value=\"{p}\">\
-         <button type=\"submit\">Plan</button></form>\
-         </div><div id=\"plan\" class=\"plan\" hidden><h3>Plan</h3><pre id=\"plan-text\"></pre>\
+        "<h2>Edit</h2><div class=\"edits\">{}</div><div id=\"plan\" class=\"plan\" hidden><h3>Plan</h3><pre id=\"plan-text\"></pre>\
          <button id=\"apply\">Apply</button> <button id=\"cancel\">Cancel</button></div>",
-        id = root.id,
-        p = esc(rel),
-        opts = options(rel),
-        b1 = num("bank", 16, 1).replace("name=\"bank\"", "name=\"bank\" id=\"copy-bank-from\""),
-        b2 = num("to_bank", 16, 2).replace("name=\"to_bank\"", "name=\"to_bank\" id=\"copy-bank-to\""),
-        b3 = num("bank", 16, 1),
-        b4 = num("to_bank", 16, 1),
-        p1 = num("pattern", 16, 1),
-        p2 = num("to_pattern", 16, 2),
-        b5 = num("bank", 16, 1),
-        b6 = num("to_bank", 16, 1),
-        q1 = num("part", 4, 1),
-        q2 = num("to_part", 4, 2),
+        forms.concat()
     )
 }
 

@@ -4,8 +4,8 @@
 //! real-device project (with generated WAVs at its slot paths), clicks through to bank 1
 //! pattern 1 and checks the grid, plays a sample (the audio element reports the file's
 //! duration), plays one slice of an OP-Z drum kit from an OP-Z project page (the player reports
-//! the slice's length), runs a copy-bank from the project page (plan shown, then applied; the files verify
-//! afterwards), and fails on any console error. Screenshots of each page go to
+//! the slice's length), runs a copy-bank and a copy-track from the project page (plan shown, then
+//! applied; the files verify afterwards), and fails on any console error. Screenshots of each page go to
 //! `target/serve-screenshots/`.
 //!
 //! Without chromium or chromedriver the test is skipped with a notice, except under `CI=true`,
@@ -335,6 +335,34 @@ fn the_set_in_a_real_browser() {
     d.wait_for("the copy", "const p = document.getElementById('plan'); return p && p.dataset.state === 'applied';");
     let after = std::fs::read(set.join("OTHER/bank02.work")).unwrap();
     assert_ne!(after, before);
+    let report = groovekit_octatrack::ops::verify::verify_project(&set.join("OTHER"), false);
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    errors.extend(d.console_errors());
+
+    // Copy track 1 of REAL's A01 to track 3 of OTHER's A01 from the page: plan, then apply.
+    let before = std::fs::read(set.join("OTHER/bank01.work")).unwrap();
+    d.go(&format!("{base}project/0/REAL"));
+    d.wait_for("the copy-track form", "return document.getElementById('copy-track-plan') !== null");
+    d.js(
+        "const f = document.querySelector(\"form[data-op='copy-track']\"); f.querySelector(\"select[name='to_project']\").value = 'OTHER';\
+         f.querySelector(\"input[name='to_track']\").value = '3'; return true;",
+    );
+    d.click("#copy-track-plan");
+    let plan = d.wait_for("the copy-track plan", "const p = document.getElementById('plan'); return p && p.dataset.state === 'planned' ? document.getElementById('plan-text').textContent : null;");
+    assert!(plan.as_str().unwrap().contains("copy-track") && plan.as_str().unwrap().contains("bank01.work"), "{plan}");
+    assert_eq!(std::fs::read(set.join("OTHER/bank01.work")).unwrap(), before, "the plan changed nothing");
+    d.js("document.querySelector(\"form[data-op='copy-track']\").scrollIntoView(); return true;");
+    d.screenshot(&shots, "copy-track-plan");
+    d.click("#apply");
+    d.wait_for(
+        "the track copy",
+        "const p = document.getElementById('plan'); return p && p.dataset.state === 'applied';",
+    );
+    let track = |p: &str, t: u8| -> Vec<u8> {
+        support::raw_trigs(&set.join(p), 1).into_iter().filter(|&(tr, _)| tr == t).map(|(_, s)| s).collect()
+    };
+    assert!(!track("REAL", 1).is_empty());
+    assert_eq!(track("OTHER", 3), track("REAL", 1), "OTHER's track 3 plays REAL's track 1");
     let report = groovekit_octatrack::ops::verify::verify_project(&set.join("OTHER"), false);
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     errors.extend(d.console_errors());

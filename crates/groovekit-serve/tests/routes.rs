@@ -514,3 +514,168 @@ fn opz_kits_show_their_slices_and_play_one() {
     let listed = json(&get(&app, "/api/folder/0/opz/samplepacks"));
     assert!(listed.as_array().unwrap().iter().all(|e| e["kind"] == "opz-kit"), "{listed}");
 }
+
+/// The value of attribute `name` in the tag `tag` (`<input ...>`), when present.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    tag[at..].split('"').next()
+}
+
+/// The JSON the page's script (`formJson` in assets/app.js) posts for the edit form `op`, with
+/// each field as the page gives it: checkboxes as booleans, numbers as numbers (empty ones left
+/// out), `data-list` fields as lists of numbers, selects as their selected option.
+fn form_body(html: &str, op: &str) -> serde_json::Value {
+    let start =
+        html.find(&format!("<form class=\"edit-form\" data-op=\"{op}\"")).unwrap_or_else(|| panic!("no {op} form"));
+    let form = &html[start..start + html[start..].find("</form>").unwrap()];
+    let mut body = json!({"root": attr(form, "data-root").unwrap().parse::<u64>().unwrap()});
+    for tag in form.split('<').skip(1) {
+        let tag = tag.split('>').next().unwrap();
+        // `rest` keeps the space before the first attribute, which `attr` looks for.
+        if let Some(rest) = tag.strip_prefix("input") {
+            let Some(name) = attr(rest, "name") else { continue };
+            let value = attr(rest, "value").unwrap_or_default();
+            body[name] = match attr(rest, "type") {
+                Some("checkbox") => json!(rest.contains(" checked")),
+                Some("number") if value.is_empty() => continue,
+                Some("number") => json!(value.parse::<u64>().unwrap()),
+                _ if attr(rest, "data-list").is_some() => {
+                    json!(
+                        value
+                            .split([' ', ','])
+                            .filter(|s| !s.is_empty())
+                            .map(|s| s.parse::<u64>().unwrap())
+                            .collect::<Vec<_>>()
+                    )
+                }
+                _ => json!(value),
+            };
+        } else if let Some(rest) = tag.strip_prefix("select") {
+            let name = attr(rest, "name").unwrap();
+            let options = &form[form.find(&format!("<select name=\"{name}\"")).unwrap()..];
+            let options = &options[..options.find("</select>").unwrap()];
+            let chosen = options
+                .split("<option ")
+                .skip(1)
+                .find(|o| o.split('>').next().unwrap().contains(" selected"))
+                .or_else(|| options.split("<option ").nth(1))
+                .unwrap();
+            body[name] = json!(attr(&format!(" {chosen}"), "value").unwrap());
+        }
+    }
+    body
+}
+
+/// Plans then applies `body` as the page does (the same request, `apply` false then true);
+/// checks that the plan changes nothing in `watched` and returns the applied answer.
+fn plan_then_apply(
+    app: &groovekit_serve::App,
+    op: &str,
+    body: &serde_json::Value,
+    watched: &std::path::Path,
+) -> serde_json::Value {
+    let mut body = body.clone();
+    body["apply"] = json!(false);
+    let url = format!("/api/edit/{op}");
+    assert_eq!(post(app, &url, &body, None).status, 403, "{op} without the token");
+    let before = std::fs::read(watched).unwrap();
+    let r = post(app, &url, &body, Some(&app.token));
+    assert_eq!(r.status, 200, "{op}: {}", r.text());
+    let plan = json(&r);
+    assert_eq!(plan["applied"], false, "{op}");
+    assert!(!plan["plan"]["writes"].as_array().unwrap().is_empty(), "{op}: {plan}");
+    assert_eq!(std::fs::read(watched).unwrap(), before, "{op}: the plan changed nothing");
+    body["apply"] = json!(true);
+    let r = post(app, &url, &body, Some(&app.token));
+    assert_eq!(r.status, 200, "{op}: {}", r.text());
+    let done = json(&r);
+    assert_eq!(done["applied"], true, "{op}");
+    assert_ne!(std::fs::read(watched).unwrap(), before, "{op}: applied");
+    done
+}
+
+#[test]
+fn track_slot_collect_and_relink_forms_plan_then_apply() {
+    use groovekit_octatrack::ops::project_dir::ProjectDir;
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(set) = real_device_set(tmp.path()) else { return };
+    let ops = ["copy-track", "copy-slots", "collect", "relink"];
+
+    // Read-only: no form.
+    let page = get(&app(std::slice::from_ref(&set), false), "/project/0/REAL").text();
+    for op in ops {
+        assert!(!page.contains(&format!("data-op=\"{op}\"")), "{op} form without --allow-edits");
+    }
+    let app = app(std::slice::from_ref(&set), true);
+    let page = get(&app, "/project/0/REAL").text();
+
+    // copy-track: REAL bank 1 pattern 1 track 1 -> OTHER track 2, as the form sends it.
+    let mut body = form_body(&page, "copy-track");
+    assert_eq!(
+        (&body["project"], &body["bank"], &body["pattern"], &body["track"], &body["what"], &body["midi"]),
+        (&json!("REAL"), &json!(1), &json!(1), &json!(1), &json!("both"), &json!(false))
+    );
+    body["to_project"] = json!("OTHER");
+    plan_then_apply(&app, "copy-track", &body, &set.join("OTHER/bank01.work"));
+    let trigs = |p: &str, t: u8| -> Vec<u8> {
+        support::raw_trigs(&set.join(p), 1).into_iter().filter(|&(tr, _)| tr == t).map(|(_, s)| s).collect()
+    };
+    assert!(!trigs("REAL", 1).is_empty());
+    assert_eq!(trigs("OTHER", 2), trigs("REAL", 1));
+    let report = groovekit_octatrack::ops::verify::verify_project(&set.join("OTHER"), false);
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+
+    // copy-slots: the first listed slot of REAL into OTHER at slot 100.
+    let real = ProjectDir::open(&set.join("REAL")).unwrap();
+    let first = real.project.samples().into_iter().find(|s| !s.path.is_empty() && s.slot <= 128).unwrap();
+    let mut body = form_body(&page, "copy-slots");
+    assert_eq!(body["slots"], json!([]), "the slots field starts empty");
+    assert!(body.get("to_slot").is_none(), "an empty to_slot is left out");
+    body["slots"] = json!([first.slot]);
+    body["pool"] =
+        json!(if first.slot_type == groovekit_octatrack::model::project::SlotType::Flex { "flex" } else { "static" });
+    body["to_project"] = json!("OTHER");
+    body["to_slot"] = json!(100);
+    plan_then_apply(&app, "copy-slots", &body, &set.join("OTHER/project.work"));
+    let other = ProjectDir::open(&set.join("OTHER")).unwrap();
+    let copied = other.project.samples().into_iter().find(|s| s.slot_type == first.slot_type && s.slot == 100).unwrap();
+    assert_eq!(other.sample_path(&copied).unwrap().file_name(), real.sample_path(&first).unwrap().file_name());
+
+    // relink: a sample moved to AUDIO/moved/ is found again under AUDIO (the form's default).
+    let file = groovekit_octatrack::ops::project_dir::normalize(&real.sample_path(&first).unwrap());
+    let moved = set.join("AUDIO/moved").join(file.file_name().unwrap());
+    std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
+    std::fs::rename(&file, &moved).unwrap();
+    let body = form_body(&page, "relink");
+    assert_eq!((&body["project"], &body["search"]), (&json!("REAL"), &json!("AUDIO")));
+    let done = plan_then_apply(&app, "relink", &body, &set.join("REAL/project.work"));
+    assert!(
+        done["plan"]["slots"].as_array().unwrap().iter().any(|s| s["to"].as_str().unwrap().contains("moved")),
+        "{done}"
+    );
+    let real = ProjectDir::open(&set.join("REAL")).unwrap();
+    let relinked =
+        real.project.samples().into_iter().find(|s| s.slot_type == first.slot_type && s.slot == first.slot).unwrap();
+    assert_eq!(
+        groovekit_octatrack::ops::project_dir::normalize(&real.sample_path(&relinked).unwrap()),
+        moved.canonicalize().unwrap()
+    );
+
+    // collect: every sample of REAL copied into its folder, the slots pointing there, and no
+    // new problem (the fixture is a partial card dump: it lacks banks 2-16 from the start).
+    let problems = |p: &str| -> Vec<String> {
+        let report = groovekit_octatrack::ops::verify::verify_project(&set.join(p), false);
+        report.problems.iter().map(|p| p.message.clone()).collect()
+    };
+    let before = problems("REAL");
+    let body = form_body(&page, "collect");
+    assert_eq!((&body["project"], &body["to_pool"]), (&json!("REAL"), &json!(false)));
+    plan_then_apply(&app, "collect", &body, &set.join("REAL/project.work"));
+    let real = ProjectDir::open(&set.join("REAL")).unwrap();
+    let inside = set.join("REAL").canonicalize().unwrap();
+    for s in real.project.samples().into_iter().filter(|s| !s.path.is_empty()) {
+        let f = groovekit_octatrack::ops::project_dir::normalize(&real.sample_path(&s).unwrap());
+        assert!(f.starts_with(&inside) && f.is_file(), "{}", f.display());
+    }
+    assert_eq!(problems("REAL"), before);
+}
