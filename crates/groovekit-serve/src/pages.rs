@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use groovekit_octatrack::model::project::SlotType;
+use groovekit_octatrack::ops::set_index::FileUse;
 use serde_json::Value;
 
 use crate::App;
@@ -130,14 +131,22 @@ fn size_text(n: u64) -> String {
 
 /// One row of [`table`]: its cells (HTML, escaped by the caller) and the row's class.
 struct Row {
-    class: &'static str,
+    class: String,
     cells: Vec<String>,
 }
 
 impl From<Vec<String>> for Row {
     fn from(cells: Vec<String>) -> Row {
-        Row { class: "", cells }
+        Row { class: String::new(), cells }
     }
+}
+
+/// The slots that use a file, in words (`PROJECT Flex 3, ...`), with their use counts or not.
+fn slot_names(slots: &[FileUse], counts: bool) -> String {
+    let name = |s: &FileUse| format!("{} {} {}", esc(&s.project), s.slot_type.describe(), s.slot);
+    let names: Vec<String> =
+        slots.iter().map(|s| if counts { format!("{} ({} uses)", name(s), s.uses.len()) } else { name(s) }).collect();
+    names.join(", ")
 }
 
 /// A table with a header row (`head`, HTML) and one row per item of `rows`.
@@ -190,35 +199,40 @@ fn set_page(app: &App, root: &Root, req: &Request) -> Result<Response, Response>
         report.problems.len(),
         root.id
     );
-    b.push_str("<h2>Projects</h2><table class=\"projects\"><tr><th>Project</th><th>Tempo</th><th>Banks</th><th>Patterns with trigs</th><th>Slots</th><th>Arrangements</th><th>RELOAD would drop</th></tr>");
-    for p in &index.projects {
+    let projects = index.projects.iter().map(|p| {
         let rel = root.rel(&p.dir).unwrap_or_default();
-        let pats: usize = p.banks.iter().map(|x| x.patterns.len()).sum();
         let drops: Vec<String> = p
             .banks
             .iter()
             .filter(|x| !x.reload_drops.is_empty())
             .map(|x| format!("bank {}: {}", x.bank, x.reload_drops.join(", ")))
             .collect();
-        let _ = write!(
-            b,
-            "<tr><td><a class=\"project\" href=\"/project/{}/{}\">{}</a>{}</td><td>{}</td><td>{}</td><td>{pats}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            root.id,
-            esc(&encode_path(&rel)),
-            esc(&p.name),
-            if p.problems.is_empty() {
-                String::new()
-            } else {
-                format!(" <span class=\"bad\">{}</span>", esc(&p.problems.join("; ")))
-            },
+        let problems = if p.problems.is_empty() {
+            String::new()
+        } else {
+            format!(" <span class=\"bad\">{}</span>", esc(&p.problems.join("; ")))
+        };
+        vec![
+            format!(
+                "<a class=\"project\" href=\"/project/{}/{}\">{}</a>{problems}",
+                root.id,
+                esc(&encode_path(&rel)),
+                esc(&p.name)
+            ),
             p.tempo.map(|t| format!("{t}")).unwrap_or_default(),
-            p.banks.len(),
-            p.slots,
-            p.arrangements.len(),
-            esc(&drops.join("; "))
-        );
-    }
-    b.push_str("</table>");
+            p.banks.len().to_string(),
+            p.banks.iter().map(|x| x.patterns.len()).sum::<usize>().to_string(),
+            p.slots.to_string(),
+            p.arrangements.len().to_string(),
+            esc(&drops.join("; ")),
+        ]
+    });
+    b.push_str("<h2>Projects</h2>");
+    b.push_str(&table(
+        "projects",
+        &["Project", "Tempo", "Banks", "Patterns with trigs", "Slots", "Arrangements", "RELOAD would drop"],
+        projects,
+    ));
     if !report.problems.is_empty() {
         b.push_str("<h2>Problems (verify)</h2><ul class=\"problems\">");
         for p in &report.problems {
@@ -226,21 +240,15 @@ fn set_page(app: &App, root: &Root, req: &Request) -> Result<Response, Response>
         }
         b.push_str("</ul>");
     }
-    b.push_str("<h2 id=\"unplayable\">Not playable on the Octatrack</h2><table><tr><th>File</th><th>Why</th><th>Used by</th></tr>");
-    for f in unplayable.iter().take(500) {
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+    b.push_str("<h2 id=\"unplayable\">Not playable on the Octatrack</h2>");
+    let rows = unplayable.iter().take(500).map(|f| {
+        vec![
             sample_link(root, &f.name, root.rel(&f.path).as_deref()),
             esc(&f.audio.reasons.join("; ")),
-            f.slots
-                .iter()
-                .map(|s| format!("{} {} {}", esc(&s.project), s.slot_type.describe(), s.slot))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    b.push_str("</table>");
+            slot_names(&f.slots, false),
+        ]
+    });
+    b.push_str(&table("", &["File", "Why", "Used by"], rows));
     if unplayable.len() > 500 {
         let _ = write!(
             b,
@@ -249,20 +257,9 @@ fn set_page(app: &App, root: &Root, req: &Request) -> Result<Response, Response>
             root.id
         );
     }
-    b.push_str("<h2 id=\"missing\">Missing files</h2><table><tr><th>Path</th><th>Slots pointing at it</th></tr>");
-    for m in &index.missing {
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td></tr>",
-            esc(&m.name),
-            m.slots
-                .iter()
-                .map(|s| format!("{} {} {}", esc(&s.project), s.slot_type.describe(), s.slot))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    b.push_str("</table>");
+    b.push_str("<h2 id=\"missing\">Missing files</h2>");
+    let rows = index.missing.iter().map(|m| vec![esc(&m.name), slot_names(&m.slots, false)]);
+    b.push_str(&table("", &["Path", "Slots pointing at it"], rows));
     b.push_str("<h2 id=\"unused\">Files nothing uses</h2><ul class=\"files\">");
     for f in unused.iter().take(500) {
         let _ = write!(
@@ -276,25 +273,22 @@ fn set_page(app: &App, root: &Root, req: &Request) -> Result<Response, Response>
     if unused.len() > 500 {
         let _ = write!(b, "<p class=\"note\">and {} more</p>", unused.len() - 500);
     }
-    b.push_str("<h2>Used files</h2><table class=\"pool\"><tr><th>File</th><th>Format</th><th>Slots</th></tr>");
-    for f in index.files.iter().filter(|f| f.used()).take(1000) {
+    b.push_str("<h2>Used files</h2>");
+    let rows = index.files.iter().filter(|f| f.used()).take(1000).map(|f| {
         let a = &f.audio;
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{} {} Hz {}-bit {} ch</td><td>{}</td></tr>",
+        vec![
             sample_link(root, &f.name, root.rel(&f.path).as_deref()),
-            esc(a.format.as_deref().unwrap_or("?")),
-            a.sample_rate.unwrap_or(0),
-            a.bits.unwrap_or(0),
-            a.channels.unwrap_or(0),
-            f.slots
-                .iter()
-                .map(|s| format!("{} {} {} ({} uses)", esc(&s.project), s.slot_type.describe(), s.slot, s.uses.len()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    b.push_str("</table>");
+            format!(
+                "{} {} Hz {}-bit {} ch",
+                esc(a.format.as_deref().unwrap_or("?")),
+                a.sample_rate.unwrap_or(0),
+                a.bits.unwrap_or(0),
+                a.channels.unwrap_or(0)
+            ),
+            slot_names(&f.slots, true),
+        ]
+    });
+    b.push_str(&table("pool", &["File", "Format", "Slots"], rows));
     let name = index.root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(layout(app, &format!("Set {name}"), &root_crumbs(root), &b))
 }
@@ -345,61 +339,56 @@ fn project_page(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Resp
         let _ = write!(b, "<td>{}</td></tr>", summary.map(|s| esc(&s.reload_drops.join(", "))).unwrap_or_default());
     }
     b.push_str("</table>");
-    let _ = write!(
-        b,
-        "<h2>Parts of bank {}</h2><table class=\"parts\"><tr><th>Part</th><th>Patterns</th>",
-        bank_letter(v.parts_bank)
-    );
-    for t in 1..=8 {
-        let _ = write!(b, "<th>T{t}</th>");
-    }
-    b.push_str("</tr>");
-    for part in &v.parts {
-        let _ = write!(
-            b,
-            "<tr><th>{} {}</th><td>{}</td>",
-            part.part,
-            esc(&part.name),
-            part.patterns.iter().map(u8::to_string).collect::<Vec<_>>().join(" ")
-        );
-        for t in &part.tracks {
+    let _ = write!(b, "<h2>Parts of bank {}</h2>", bank_letter(v.parts_bank));
+    let parts = v.parts.iter().map(|part| {
+        let mut cells = vec![
+            format!("{} {}", part.part, esc(&part.name)),
+            part.patterns.iter().map(u8::to_string).collect::<Vec<_>>().join(" "),
+        ];
+        cells.extend(part.tracks.iter().map(|t| {
             let slot = match t.machine.as_str() {
                 "Static" => format!(" S{}", t.static_slot),
                 "Flex" => format!(" F{}", t.flex_slot),
                 _ => String::new(),
             };
-            let _ = write!(b, "<td>{}{slot}</td>", esc(&t.machine));
-        }
-        b.push_str("</tr>");
-    }
-    b.push_str("</table><h2>Sample slots</h2><table class=\"slots\"><tr><th>Slot</th><th>File</th><th>Status</th><th>Used by</th></tr>");
-    for s in &v.slots {
+            format!("{}{slot}", esc(&t.machine))
+        }));
+        cells
+    });
+    b.push_str(&table("parts", &["Part", "Patterns", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8"], parts));
+    b.push_str("<h2>Sample slots</h2>");
+    let slots = v.slots.iter().map(|s| {
         let tag = if s.slot_type == SlotType::Flex { "F" } else { "S" };
-        let _ = write!(
-            b,
-            "<tr class=\"{}\"><td>{tag}{}</td><td>{}</td><td>{}{}</td><td title=\"{}\">{}</td></tr>",
-            esc(&s.status),
-            s.slot,
-            sample_link(root, &s.path, s.file.as_deref().filter(|_| s.status != "missing")),
-            esc(&s.status),
-            if s.reasons.is_empty() { String::new() } else { format!(": {}", esc(&s.reasons.join("; "))) },
-            esc(&s.uses.join("\n")),
-            if s.uses.is_empty() {
-                "unused".to_string()
-            } else {
-                format!("{} uses{}", s.uses.len(), if s.audible { "" } else { " (silent)" })
-            }
-        );
-    }
-    b.push_str("</table><h2>Arrangements</h2><ul>");
+        let used = if s.uses.is_empty() {
+            "unused".to_string()
+        } else {
+            format!("{} uses{}", s.uses.len(), if s.audible { "" } else { " (silent)" })
+        };
+        Row {
+            class: esc(&s.status),
+            cells: vec![
+                format!("{tag}{}", s.slot),
+                sample_link(root, &s.path, s.file.as_deref().filter(|_| s.status != "missing")),
+                format!(
+                    "{}{}",
+                    esc(&s.status),
+                    if s.reasons.is_empty() { String::new() } else { format!(": {}", esc(&s.reasons.join("; "))) }
+                ),
+                // Every use on hover.
+                format!("<span title=\"{}\">{used}</span>", esc(&s.uses.join("\n"))),
+            ],
+        }
+    });
+    b.push_str(&table("slots", &["Slot", "File", "Status", "Used by"], slots));
+    b.push_str("<h2>Arrangements</h2><ul>");
     for a in &v.arrangements {
         let _ = write!(b, "<li>{} {}: {} rows</li>", a.arrangement, esc(&a.name), a.rows);
     }
     if v.arrangements.is_empty() {
         b.push_str("<li>none with rows</li>");
     }
-    b.push_str("</ul><h2>Backups</h2><table class=\"backups\"><tr><th>Backup</th><th>Operation</th><th>When (UTC)</th><th>Changed</th><th>Created</th><th></th></tr>");
-    for bk in &v.backups {
+    b.push_str("</ul><h2>Backups</h2>");
+    let backups = v.backups.iter().map(|bk| {
         let restore = if app.allow_edits {
             format!(
                 "<button class=\"edit\" data-op=\"restore\" data-args=\"{}\">Restore…</button>",
@@ -408,17 +397,16 @@ fn project_page(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Resp
         } else {
             String::new()
         };
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{restore}</td></tr>",
+        vec![
             esc(&bk.name),
             esc(&bk.label),
             esc(&bk.created_utc),
             esc(&bk.changed.join(", ")),
-            esc(&bk.created.join(", "))
-        );
-    }
-    b.push_str("</table>");
+            esc(&bk.created.join(", ")),
+            restore,
+        ]
+    });
+    b.push_str(&table("backups", &["Backup", "Operation", "When (UTC)", "Changed", "Created", ""], backups));
     if app.allow_edits {
         b.push_str(&edit_forms(app, root, rel));
     }
@@ -710,19 +698,16 @@ fn sample_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> 
             o.get("loop_point").unwrap_or(&Value::Null)
         );
         if let Some(list) = slices.as_array().filter(|l| !l.is_empty()) {
-            b.push_str("<table class=\"slices\"><tr><th>Slice</th><th>Start</th><th>End</th><th></th></tr>");
-            for (i, s) in list.iter().enumerate() {
-                let _ = write!(
-                    b,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td><button class=\"play-slice\" data-start=\"{}\" data-end=\"{}\">Play</button></td></tr>",
-                    i + 1,
-                    s.get("start").unwrap_or(&Value::Null),
-                    s.get("end").unwrap_or(&Value::Null),
-                    s.get("start").unwrap_or(&Value::Null),
-                    s.get("end").unwrap_or(&Value::Null)
-                );
-            }
-            b.push_str("</table>");
+            let rows = list.iter().enumerate().map(|(i, s)| {
+                let (start, end) = (s.get("start").unwrap_or(&Value::Null), s.get("end").unwrap_or(&Value::Null));
+                vec![
+                    (i + 1).to_string(),
+                    start.to_string(),
+                    end.to_string(),
+                    format!("<button class=\"play-slice\" data-start=\"{start}\" data-end=\"{end}\">Play</button>"),
+                ]
+            });
+            b.push_str(&table("slices", &["Slice", "Start", "End", ""], rows));
         }
     }
     if let Some(p) = &v.ot_problem {
@@ -933,7 +918,7 @@ fn okt_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> {
     let mut b = format!(
         "<h1>Oktalyzer module {}</h1><p class=\"summary\">{} channels, speed {}, {:.1} s</p>\
          <p><audio id=\"player\" controls preload=\"none\" src=\"/render/{}/{erel}\"></audio></p><h2>Order</h2><p>{}</p>\
-         <h2>Samples</h2><table><tr><th>#</th><th>Name</th><th>Length</th><th>Volume</th><th>Loop</th></tr>",
+         <h2>Samples</h2>",
         esc(&shown(rel)),
         v["channels"],
         v["speed"],
@@ -944,19 +929,18 @@ fn okt_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> {
             .map(|o| o.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" "))
             .unwrap_or_default()
     );
-    for s in v["samples"].as_array().cloned().unwrap_or_default() {
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}+{}</td></tr>",
-            s["number"],
+    let samples = v["samples"].as_array().cloned().unwrap_or_default();
+    let rows = samples.iter().map(|s| {
+        vec![
+            s["number"].to_string(),
             esc(s["name"].as_str().unwrap_or_default()),
-            s["length"],
-            s["volume"],
-            s["repeat_start"],
-            s["repeat_length"]
-        );
-    }
-    let _ = write!(b, "</table><p>{} patterns</p>", v["patterns"].as_array().map_or(0, Vec::len));
+            s["length"].to_string(),
+            s["volume"].to_string(),
+            format!("{}+{}", s["repeat_start"], s["repeat_length"]),
+        ]
+    });
+    b.push_str(&table("", &["#", "Name", "Length", "Volume", "Loop"], rows));
+    let _ = write!(b, "<p>{} patterns</p>", v["patterns"].as_array().map_or(0, Vec::len));
     for w in v["warnings"].as_array().cloned().unwrap_or_default() {
         let _ = write!(b, "<p class=\"warn\">{}</p>", esc(w.as_str().unwrap_or_default()));
     }

@@ -176,6 +176,34 @@ impl Driver {
         path
     }
 
+    /// Runs the edit form `op` of REAL's project page as a musician would: sets `fields` (name,
+    /// value), clicks Plan, checks that the plan changed nothing in `watched`, takes a screenshot
+    /// `OP-plan`, clicks Apply and checks that `watched` changed. Returns the plan's text.
+    fn edit_from_page(&self, base: &str, op: &str, fields: &[(&str, &str)], watched: &Path, shots: &Path) -> String {
+        let before = std::fs::read(watched).unwrap();
+        self.go(&format!("{base}project/0/REAL"));
+        self.wait_for("the edit form", &format!("return document.getElementById('{op}-plan') !== null"));
+        let form = format!("document.querySelector(\"form[data-op='{op}']\")");
+        for (name, value) in fields {
+            self.js(&format!("{form}.querySelector(\"[name='{name}']\").value = '{value}'; return true;"));
+        }
+        self.click(&format!("#{op}-plan"));
+        let plan = self.wait_for(
+            "the plan",
+            "const p = document.getElementById('plan'); return p && p.dataset.state === 'planned' ? document.getElementById('plan-text').textContent : null;",
+        );
+        assert_eq!(std::fs::read(watched).unwrap(), before, "{op}: the plan changed nothing");
+        self.js(&format!("{form}.scrollIntoView(); return true;"));
+        self.screenshot(shots, &format!("{op}-plan"));
+        self.click("#apply");
+        self.wait_for(
+            "the edit",
+            "const p = document.getElementById('plan'); return p && p.dataset.state === 'applied';",
+        );
+        assert_ne!(std::fs::read(watched).unwrap(), before, "{op}: applied");
+        plan.as_str().unwrap().to_string()
+    }
+
     /// Console messages at level SEVERE since the last call.
     fn console_errors(&self) -> Vec<String> {
         let v =
@@ -318,46 +346,17 @@ fn the_set_in_a_real_browser() {
     errors.extend(d.console_errors());
 
     // Copy bank 1 of REAL to bank 2 of OTHER from the page: plan, then apply.
-    let before = std::fs::read(set.join("OTHER/bank02.work")).unwrap();
-    d.go(&format!("{base}project/0/REAL"));
-    d.wait_for("the edit forms", "return document.getElementById('copy-bank-plan') !== null");
-    d.js(
-        "const f = document.querySelector(\"form[data-op='copy-bank']\"); f.querySelector(\"select[name='to_project']\").value = 'OTHER';\
-         document.getElementById('copy-bank-to').value = '2'; return true;",
-    );
-    d.click("#copy-bank-plan");
-    let plan = d.wait_for("the plan", "const p = document.getElementById('plan'); return p && p.dataset.state === 'planned' ? document.getElementById('plan-text').textContent : null;");
-    assert!(plan.as_str().unwrap().contains("bank02.work"), "{plan}");
-    assert_eq!(std::fs::read(set.join("OTHER/bank02.work")).unwrap(), before, "the plan changed nothing");
-    d.js("document.getElementById('plan').scrollIntoView(); return true;");
-    d.screenshot(&shots, "plan");
-    d.click("#apply");
-    d.wait_for("the copy", "const p = document.getElementById('plan'); return p && p.dataset.state === 'applied';");
-    let after = std::fs::read(set.join("OTHER/bank02.work")).unwrap();
-    assert_ne!(after, before);
+    let fields = [("to_project", "OTHER"), ("to_bank", "2")];
+    let plan = d.edit_from_page(&base, "copy-bank", &fields, &set.join("OTHER/bank02.work"), &shots);
+    assert!(plan.contains("bank02.work"), "{plan}");
     let report = groovekit_octatrack::ops::verify::verify_project(&set.join("OTHER"), false);
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     errors.extend(d.console_errors());
 
     // Copy track 1 of REAL's A01 to track 3 of OTHER's A01 from the page: plan, then apply.
-    let before = std::fs::read(set.join("OTHER/bank01.work")).unwrap();
-    d.go(&format!("{base}project/0/REAL"));
-    d.wait_for("the copy-track form", "return document.getElementById('copy-track-plan') !== null");
-    d.js(
-        "const f = document.querySelector(\"form[data-op='copy-track']\"); f.querySelector(\"select[name='to_project']\").value = 'OTHER';\
-         f.querySelector(\"input[name='to_track']\").value = '3'; return true;",
-    );
-    d.click("#copy-track-plan");
-    let plan = d.wait_for("the copy-track plan", "const p = document.getElementById('plan'); return p && p.dataset.state === 'planned' ? document.getElementById('plan-text').textContent : null;");
-    assert!(plan.as_str().unwrap().contains("copy-track") && plan.as_str().unwrap().contains("bank01.work"), "{plan}");
-    assert_eq!(std::fs::read(set.join("OTHER/bank01.work")).unwrap(), before, "the plan changed nothing");
-    d.js("document.querySelector(\"form[data-op='copy-track']\").scrollIntoView(); return true;");
-    d.screenshot(&shots, "copy-track-plan");
-    d.click("#apply");
-    d.wait_for(
-        "the track copy",
-        "const p = document.getElementById('plan'); return p && p.dataset.state === 'applied';",
-    );
+    let fields = [("to_project", "OTHER"), ("to_track", "3")];
+    let plan = d.edit_from_page(&base, "copy-track", &fields, &set.join("OTHER/bank01.work"), &shots);
+    assert!(plan.contains("copy-track") && plan.contains("bank01.work"), "{plan}");
     let track = |p: &str, t: u8| -> Vec<u8> {
         support::raw_trigs(&set.join(p), 1).into_iter().filter(|&(tr, _)| tr == t).map(|(_, s)| s).collect()
     };
