@@ -1070,7 +1070,10 @@ fn cached(
         static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let tmp = out.with_extension(format!("{}-{n}.part", std::process::id()));
-        make(&tmp)?;
+        if let Err(e) = make(&tmp) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
         std::fs::rename(&tmp, &out).map_err(|e| Response::error(500, &e.to_string()))?;
     }
     Ok(out)

@@ -609,6 +609,11 @@ fn kit_rate(rate: f64) -> u32 {
 /// `groovekit opz kit split` writes for it (the same library call).
 pub fn kit_slice_wav(file: &Path, slice: usize) -> Result<Vec<u8>, Response> {
     let kit = read_kit(file)?;
+    let kind = kit.kit_type().map_err(|e| fail(400, e))?;
+    if kind != "drum" {
+        // A sampler pack keeps whatever start/end arrays its maker left; the OP-Z plays it whole.
+        return Err(Response::error(400, &format!("a `{kind}` pack, not a drum kit: it has no slices to play")));
+    }
     let rate = kit_rate(kit.aiff.format().map_err(|e| fail(400, e))?.rate);
     let count = kit.slices().map_err(|e| fail(400, e))?.len();
     if slice == 0 || slice > count {
@@ -678,12 +683,14 @@ fn find_kits(root: &Root, dir: &Path, depth: usize, out: &mut Vec<(String, PathB
     }
 }
 
-/// Whether an AIFF file is an OP-Z/OP-1 sample pack, from its first 64 KiB (the `op-1` chunk
-/// comes before the audio in every pack seen: device-written, teoperator's and groovekit's).
+/// Whether an AIFF file is an OP-Z/OP-1 sample pack, from its first 4 KiB: the `op-1` chunk
+/// comes right after `COMM`, before the audio, in every pack seen (device-written,
+/// teoperator's, groovekit's), and `looks_like_kit` answers at its header. One block per file
+/// keeps a folder of thousands of Octatrack AIFFs quick to list.
 fn is_kit(path: &Path) -> bool {
     let mut head = Vec::new();
     let read = std::fs::File::open(path)
-        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 1 << 16), &mut head));
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut head));
     read.is_ok() && groovekit_opz::kit::looks_like_kit(&head)
 }
 

@@ -679,3 +679,64 @@ fn track_slot_collect_and_relink_forms_plan_then_apply() {
     }
     assert_eq!(problems("REAL"), before);
 }
+
+#[test]
+fn an_opz_disk_lists_its_packs_empty_slices_and_sampler_packs() {
+    use groovekit_opz::kit::{KitSample, build_drum_kit};
+    let Some(fx) = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "opz_disk") else {
+        return;
+    };
+    // A disk as the device lays it out, with packs written by the library: a drum kit of two
+    // sounds (slices 3-24 empty), a synth sampler pack, and an AIFF without the op-1 chunk.
+    let tmp = tempfile::tempdir().unwrap();
+    let disk = tmp.path().join("disk");
+    for d in ["projects", "samplepacks/1-kick/01", "samplepacks/6-lead/01", "samplepacks/2-snare/01"] {
+        std::fs::create_dir_all(disk.join(d)).unwrap();
+    }
+    std::fs::copy(fx.join("opz/error-garden/project01.opz"), disk.join("projects/project01.opz")).unwrap();
+    let sounds = [
+        KitSample { name: "a".into(), frames: vec![1000; 4410] },
+        KitSample { name: "b".into(), frames: vec![-1000; 2205] },
+    ];
+    let drum = build_drum_kit(&sounds, "two").unwrap();
+    std::fs::write(disk.join("samplepacks/1-kick/01/two.aif"), drum.to_bytes()).unwrap();
+    let mut synth = build_drum_kit(&sounds[..1], "lead").unwrap();
+    let mut j = synth.json().unwrap();
+    j["type"] = json!("sampler");
+    synth.set_json(&j).unwrap();
+    std::fs::write(disk.join("samplepacks/6-lead/01/lead.aif"), synth.to_bytes()).unwrap();
+    let mut plain = drum.clone();
+    plain.aiff.chunks.retain(|c| &c.id != b"APPL");
+    plain.aiff.fix_form_size();
+    std::fs::write(disk.join("samplepacks/2-snare/01/plain.aif"), plain.to_bytes()).unwrap();
+
+    let app = app(std::slice::from_ref(&disk), false);
+    let v = json(&get(&app, "/api/opz/0/projects/project01.opz"));
+    let kits = v["kits"].as_array().unwrap();
+    let rels: Vec<&str> = kits.iter().map(|k| k["rel"].as_str().unwrap()).collect();
+    assert_eq!(rels, ["samplepacks/1-kick/01/two.aif", "samplepacks/6-lead/01/lead.aif"], "the plain AIFF is no pack");
+    let slices = kits[0]["slices"].as_array().unwrap();
+    assert_eq!(
+        (slices[0]["frames"].as_u64(), slices[1]["frames"].as_u64(), slices[2]["frames"].as_u64()),
+        (Some(4410), Some(2205), Some(0))
+    );
+    assert_eq!((kits[1]["kind"].as_str(), kits[1]["slices"].as_array().unwrap().len()), (Some("sampler"), 0));
+
+    let html = get(&app, "/opz/0/projects/project01.opz").text();
+    assert_eq!(html.matches("class=\"play-kit-slice\"").count(), 2, "only the two sounding slices play");
+    assert!(html.contains("<td>3</td><td>6615</td><td>6615</td><td>0 (0.000 s)</td><td>empty</td>"), "{html}");
+    assert!(html.contains("A synth sampler pack: one sound, no slices."));
+
+    let r = get(&app, "/api/kit-slice/0/samplepacks/1-kick/01/two.aif?slice=1");
+    assert_eq!((r.status, r.content_type.as_str()), (200, "audio/wav"));
+    assert_eq!(body_bytes(&r), groovekit_opz::kit::wav_bytes(&[1000; 4410], 44_100));
+    assert_eq!(get(&app, "/api/kit-slice/0/samplepacks/1-kick/01/two.aif?slice=3").status, 404, "an empty slice");
+    assert_eq!(
+        get(&app, "/api/kit-slice/0/samplepacks/6-lead/01/lead.aif?slice=1").status,
+        400,
+        "a sampler pack has no drum slices to play"
+    );
+    assert_eq!(get(&app, "/api/kit/0/samplepacks/2-snare/01/plain.aif").status, 400);
+    let listed = json(&get(&app, "/api/folder/0/samplepacks/2-snare/01"));
+    assert_eq!(listed[0]["kind"], "audio");
+}
