@@ -906,7 +906,7 @@ pub fn kit_slice(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Res
         .ok_or_else(|| Response::error(400, "slice=N (1-24) is required"))?;
     let out = cached(app, &path, &format!("slice{slice}"), |out| {
         let wav = views::kit_slice_wav(&path, slice)?;
-        std::fs::write(out, wav).map_err(|e| Response::error(500, &e.to_string()))
+        groovekit_core::fs::write_atomic(out, &wav).map_err(|e| Response::error(500, &e.to_string()))
     })?;
     serve_file(&out, req)
 }
@@ -1074,7 +1074,9 @@ fn cached(
             let _ = std::fs::remove_file(&tmp);
             return Err(e);
         }
-        std::fs::rename(&tmp, &out).map_err(|e| Response::error(500, &e.to_string()))?;
+        // The cache is in the OS temporary folder, outside every served root: no user data.
+        let published = std::fs::rename(&tmp, &out); // ok: publishes a finished WAV of the render cache
+        published.map_err(|e| Response::error(500, &e.to_string()))?;
     }
     Ok(out)
 }
