@@ -336,9 +336,17 @@ impl Project {
     }
 
     /// Copies pattern `src` of `source` over pattern `dst` of this project.
-    fn copy_pattern(&mut self, source: &Project, src: Int, dst: Int) -> PyResult<()> {
+    /// `source` may be this project itself (a copy inside one project).
+    fn copy_pattern(slf: &Bound<'_, Self>, source: &Bound<'_, Project>, src: Int, dst: Int) -> PyResult<()> {
         let (s, d) = (from_one("pattern", src, PATTERNS)?, from_one("pattern", dst, PATTERNS)?);
-        ops::copy_pattern(&source.inner, s, &mut self.inner, d).map_err(err)
+        // One object cannot be borrowed for reading and writing at once: a copy inside one
+        // project reads from a snapshot of it.
+        if slf.is(source) {
+            let snapshot = source.borrow().inner.clone();
+            return ops::copy_pattern(&snapshot, s, &mut slf.borrow_mut().inner, d).map_err(err);
+        }
+        let from = source.borrow();
+        ops::copy_pattern(&from.inner, s, &mut slf.borrow_mut().inner, d).map_err(err)
     }
 
     /// A Standard MIDI File of a pattern (1..=16) or a chain (1..=16, default 16: the playing

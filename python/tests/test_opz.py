@@ -100,3 +100,15 @@ def test_kits(fixtures: pathlib.Path) -> None:
         assert k.kit_type == k.json["type"]
         if k.kit_type == "drum":
             assert k.slices and all(s["end_frame"] >= s["start_frame"] for s in k.slices)
+
+
+def test_copy_pattern_inside_one_project(fixtures: pathlib.Path) -> None:
+    """A project may be its own source (it raised "Already mutably borrowed" before)."""
+    p = opz.Project.open(fixtures / "opz" / "error-garden" / "project01.opz")
+    notes = [repr(n) for t in p.pattern(1) for n in t.notes]
+    assert notes
+    p.copy_pattern(p, 1, 2)
+    assert [repr(n) for t in p.pattern(2) for n in t.notes] == notes
+    other = opz.Project.open(fixtures / "opz" / "error-garden" / "project02.opz")
+    other.copy_pattern(p, 2, 3)
+    assert [repr(n) for t in other.pattern(3) for n in t.notes] == notes

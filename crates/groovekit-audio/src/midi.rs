@@ -367,6 +367,138 @@ pub struct SmfContent {
     pub end: u64,
 }
 
+fn damaged(at: usize, what: String) -> AudioError {
+    AudioError::Invalid(format!("damaged MIDI file at byte {at}: {what}; nothing was imported"))
+}
+
+fn be_u32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
+}
+
+/// A variable-length quantity at `at` that must end before `end`: (value, bytes used); `None`
+/// when it runs past `end` or is longer than the 4 bytes the format allows.
+fn vlq(b: &[u8], at: usize, end: usize) -> Option<(u32, usize)> {
+    let mut v = 0u32;
+    for i in 0..4 {
+        let pos = at.checked_add(i).filter(|&p| p < end)?;
+        let byte = *b.get(pos)?;
+        v = (v << 7) | u32::from(byte & 0x7F);
+        if byte & 0x80 == 0 {
+            return Some((v, i + 1));
+        }
+    }
+    None
+}
+
+/// Checks the events of one track chunk (bytes `start..end` of the file).
+fn check_track_events(b: &[u8], start: usize, end: usize) -> Result<(), AudioError> {
+    let mut at = start;
+    let mut running: Option<u8> = None;
+    while at < end {
+        let (_, n) = vlq(b, at, end).ok_or_else(|| {
+            damaged(
+                at,
+                format!("a delta time runs past the end of its track chunk (byte {end}) or is longer than 4 bytes"),
+            )
+        })?;
+        at += n;
+        let event_at = at;
+        let Some(&status) = b.get(at).filter(|_| at < end) else {
+            return Err(damaged(at, format!("an event is cut off by the end of its track chunk (byte {end})")));
+        };
+        let (data_at, data_len) = match status {
+            0xFF | 0xF0 | 0xF7 => {
+                let (what, len_at) = if status == 0xFF {
+                    (format!("meta event (type 0x{:02X})", b.get(at + 1).copied().unwrap_or(0)), at + 2)
+                } else {
+                    ("sysex event".to_string(), at + 1)
+                };
+                let (len, n) = vlq(b, len_at, end).ok_or_else(|| {
+                    damaged(event_at, format!("{what} is cut off by the end of its track chunk (byte {end})"))
+                })?;
+                let data_at = len_at + n;
+                let len = len as usize;
+                if len > end - data_at {
+                    return Err(damaged(
+                        event_at,
+                        format!(
+                            "{what} declares {len} data bytes; only {} remain in its track chunk (which ends at byte {end})",
+                            end - data_at
+                        ),
+                    ));
+                }
+                if status == 0xFF && b.get(at + 1) == Some(&0x2F) {
+                    return Ok(()); // End of Track: what follows in the chunk is not read
+                }
+                (data_at, len)
+            }
+            0x80..=0xEF => {
+                running = Some(status);
+                (at + 1, if (0xC0..=0xDF).contains(&status) { 1 } else { 2 })
+            }
+            0xF1..=0xFE => {
+                return Err(damaged(event_at, format!("status byte 0x{status:02X} is not allowed in a MIDI file")));
+            }
+            _ => match running {
+                Some(r) => (at, if (0xC0..=0xDF).contains(&r) { 1 } else { 2 }),
+                None => return Err(damaged(event_at, "a data byte with no status byte before it".to_string())),
+            },
+        };
+        if data_len > end - data_at.min(end) {
+            return Err(damaged(event_at, format!("an event is cut off by the end of its track chunk (byte {end})")));
+        }
+        at = data_at + data_len;
+    }
+    Ok(())
+}
+
+/// Checks the layout of a Standard MIDI File before its notes are read: every chunk length, and
+/// in track chunks every meta and sysex length and every event, inside the file. midly reads a
+/// damaged file leniently (issue 23, item 7: a meta, sysex or track length past the end gave "0
+/// notes" and exit 0); this names the damage and its byte offset instead. Files that do not start
+/// with `MThd` (RIFF-wrapped ones) are left to midly.
+pub fn check_smf_layout(b: &[u8]) -> Result<(), AudioError> {
+    if b.get(..4) != Some(b"MThd") {
+        return Ok(());
+    }
+    let header_len = be_u32(b, 4).ok_or_else(|| damaged(4, "the header chunk is cut off".into()))? as usize;
+    if header_len < 6 {
+        return Err(damaged(4, format!("the header chunk declares {header_len} bytes; it needs 6")));
+    }
+    if header_len > b.len() - 8 {
+        return Err(damaged(4, format!("the header chunk declares {header_len} bytes; only {} remain", b.len() - 8)));
+    }
+    let declared = b.get(10..12).and_then(|t| t.try_into().ok()).map_or(0, u16::from_be_bytes);
+    let mut tracks = 0u32;
+    let mut at = 8 + header_len;
+    // Fewer than 8 bytes after the last chunk (padding some writers add) are not a chunk.
+    while b.len() - at >= 8 {
+        let id = b.get(at..at + 4).unwrap_or_default();
+        let len = be_u32(b, at + 4).unwrap_or(0) as usize;
+        let body = at + 8;
+        if len > b.len() - body {
+            return Err(damaged(
+                at,
+                format!(
+                    "chunk `{}` (track {}) declares {len} bytes; only {} remain in the file",
+                    String::from_utf8_lossy(id),
+                    tracks + 1,
+                    b.len() - body
+                ),
+            ));
+        }
+        if id == b"MTrk" {
+            tracks += 1;
+            check_track_events(b, body, body + len)?;
+        }
+        at = body + len;
+    }
+    if tracks < u32::from(declared) {
+        return Err(damaged(10, format!("the header declares {declared} tracks; the file holds {tracks}")));
+    }
+    Ok(())
+}
+
 /// Reads a Standard MIDI File (type 0, 1 or 2; running status and note-on velocity 0 as
 /// note-off included): its notes, tempo map, time signatures and markers.
 ///
@@ -374,8 +506,10 @@ pub struct SmfContent {
 /// out); a note never released ends with its track.
 ///
 /// # Errors
-/// A file midly cannot parse, or SMPTE timing (a step grid needs ticks per quarter note).
+/// A damaged file ([`check_smf_layout`], naming the byte), a file midly cannot parse, or SMPTE
+/// timing (a step grid needs ticks per quarter note).
 pub fn read_smf(bytes: &[u8]) -> Result<SmfContent, AudioError> {
+    check_smf_layout(bytes)?;
     let smf = Smf::parse(bytes).map_err(|e| invalid(format!("not a Standard MIDI File: {e}")))?;
     let ppq = match smf.header.timing {
         Timing::Metrical(t) if t.as_int() > 0 => t.as_int(),

@@ -172,7 +172,10 @@ fn reader_closes_overlapping_notes_first_in_first_out_and_refuses_garbage() {
     // Offs at 100 and 150 close the notes in the order they began.
     let got: Vec<(u64, u64, u8)> = back.notes.iter().map(|n| (n.start, n.length, n.velocity)).collect();
     assert_eq!(got, vec![(0, 100, 10), (50, 100, 20)]);
-    assert!(read_smf(b"MThd garbage").unwrap_err().to_string().contains("not a Standard MIDI File"));
+    // A header chunk whose length runs past the file is named by its byte (the layout check).
+    let e = read_smf(b"MThd garbage").unwrap_err().to_string();
+    assert!(e.starts_with("damaged MIDI file at byte 4: the header chunk declares"), "{e}");
+    assert!(read_smf(b"MThd\0\0\0\x06\0\x03\0\0\0\x60").unwrap_err().to_string().contains("not a Standard MIDI File"));
     let bad = MidiSong {
         time_signatures: vec![TimeSignature { tick: 0, numerator: 4, denominator: 3 }],
         ..MidiSong::default()

@@ -48,12 +48,29 @@
     }));
   }
 
+  // OP-Z kit slices: each button loads its slice (a WAV cut by the server) into the page's one
+  // player and plays it; the player's duration is the slice's length.
+  function playKitSlices() {
+    const player = document.getElementById("kit-player");
+    if (!player) return;
+    document.querySelectorAll("button.play-kit-slice").forEach(b => b.addEventListener("click", () => {
+      document.querySelectorAll("button.play-kit-slice.playing").forEach(x => x.classList.remove("playing"));
+      b.classList.add("playing");
+      player.dataset.slice = b.dataset.src;
+      player.src = b.dataset.src;
+      player.play().catch(() => {});
+    }));
+  }
+
   function formJson(form) {
     const body = { root: Number(form.dataset.root) };
+    // Empty number fields are left out (the server's default, e.g. copy-slots' `to_slot`);
+    // `data-list` text fields are lists of numbers ("1 2 5" or "1,2,5").
     form.querySelectorAll("input, select").forEach(el => {
       if (!el.name) return;
       if (el.type === "checkbox") body[el.name] = el.checked;
-      else if (el.type === "number") body[el.name] = Number(el.value);
+      else if (el.type === "number") { if (el.value !== "") body[el.name] = Number(el.value); }
+      else if (el.dataset.list !== undefined) body[el.name] = el.value.split(/[\s,]+/).filter(Boolean).map(Number);
       else body[el.name] = el.value;
     });
     return body;
@@ -76,8 +93,13 @@
     (p.replaces || []).forEach(r => lines.push("replaces: " + r));
     (p.slots || []).filter(s => s.action !== "empty").forEach(s => lines.push(s.from !== undefined && s.action
       ? "slot: " + s.slot_type + " " + s.from + " -> " + s.to + " (" + s.action + ") " + (s.path || "")
-      : "slot: " + JSON.stringify(s)));
-    (p.files || []).forEach(f => lines.push("file: " + (f.from ? f.from + " -> " + f.to : JSON.stringify(f))));
+      : typeof s.from === "string" && typeof s.to === "string"
+        ? "slot: " + s.slot_type + " " + s.slot + ": " + (s.from || "(empty)") + " -> " + (s.to || "(cleared)")
+        : "slot: " + JSON.stringify(s)));
+    (p.files || []).forEach(f => lines.push("file: " + (f.from ? f.from + " -> " + f.to
+      : f.path ? f.action + " " + f.path + (f.to ? " -> " + f.to : "") : JSON.stringify(f))));
+    (p.unresolved || []).forEach(u => lines.push("not found: " + u.slot_type + " " + u.slot + " " + u.path +
+      (u.candidates.length ? " (" + u.candidates.length + " different candidates)" : "")));
     (p.restore || []).forEach(s => lines.push("restore: " + s));
     (p.remove || []).forEach(s => lines.push("remove: " + s));
     (p.writes || []).forEach(w => lines.push("writes: " + w));
@@ -122,9 +144,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    const c = document.getElementById("wave");
-    if (c) drawWave(c);
+    document.querySelectorAll("canvas.wave").forEach(drawWave);
     playSlices();
+    playKitSlices();
     edits();
   });
 })();

@@ -274,6 +274,10 @@ impl App {
                     Ok(r) => r,
                     Err(e) => return e,
                 };
+                if view == "kit-slice" {
+                    // Audio, not JSON: answered by the page module, which serves files.
+                    return pages::kit_slice(self, root, rel, req).unwrap_or_else(|e| e);
+                }
                 views::api(self, view, root, rel, req)
             }
             (view, Some(id)) => {

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use groovekit_octatrack::model::project::SlotType;
+use groovekit_octatrack::ops::set_index::FileUse;
 use serde_json::Value;
 
 use crate::App;
@@ -105,6 +106,7 @@ pub fn page(app: &App, view: &str, root: &Root, rel: &str, req: &Request) -> Res
         "sample" => sample_page(app, root, rel),
         "folder" => folder_page(app, root, rel),
         "opz" => opz_page(app, root, rel, req),
+        "kit" => kit_page(app, root, rel),
         "okt" => okt_page(app, root, rel),
         "track" => track_page(app, root, rel),
         "file" => file(app, root, rel, req),
@@ -125,6 +127,47 @@ fn root_crumbs(root: &Root) -> Vec<(String, String)> {
 
 fn size_text(n: u64) -> String {
     if n >= 1_000_000 { format!("{:.1} MB", n as f64 / 1e6) } else { format!("{:.1} kB", n as f64 / 1e3) }
+}
+
+/// One row of [`table`]: its cells (HTML, escaped by the caller) and the row's class.
+struct Row {
+    class: String,
+    cells: Vec<String>,
+}
+
+impl From<Vec<String>> for Row {
+    fn from(cells: Vec<String>) -> Row {
+        Row { class: String::new(), cells }
+    }
+}
+
+/// The slots that use a file, in words (`PROJECT Flex 3, ...`), with their use counts or not.
+fn slot_names(slots: &[FileUse], counts: bool) -> String {
+    let name = |s: &FileUse| format!("{} {} {}", esc(&s.project), s.slot_type.describe(), s.slot);
+    let names: Vec<String> =
+        slots.iter().map(|s| if counts { format!("{} ({} uses)", name(s), s.uses.len()) } else { name(s) }).collect();
+    names.join(", ")
+}
+
+/// A table with a header row (`head`, HTML) and one row per item of `rows`.
+fn table<R: Into<Row>>(class: &str, head: &[&str], rows: impl IntoIterator<Item = R>) -> String {
+    let mut t = if class.is_empty() { "<table><tr>".to_string() } else { format!("<table class=\"{class}\"><tr>") };
+    for h in head {
+        let _ = write!(t, "<th>{h}</th>");
+    }
+    t.push_str("</tr>");
+    for r in rows {
+        let r: Row = r.into();
+        t.push_str(
+            if r.class.is_empty() { "<tr>".to_string() } else { format!("<tr class=\"{}\">", r.class) }.as_str(),
+        );
+        for c in r.cells {
+            let _ = write!(t, "<td>{c}</td>");
+        }
+        t.push_str("</tr>");
+    }
+    t.push_str("</table>");
+    t
 }
 
 fn sample_link(root: &Root, name: &str, rel: Option<&str>) -> String {
@@ -156,35 +199,40 @@ fn set_page(app: &App, root: &Root, req: &Request) -> Result<Response, Response>
         report.problems.len(),
         root.id
     );
-    b.push_str("<h2>Projects</h2><table class=\"projects\"><tr><th>Project</th><th>Tempo</th><th>Banks</th><th>Patterns with trigs</th><th>Slots</th><th>Arrangements</th><th>RELOAD would drop</th></tr>");
-    for p in &index.projects {
+    let projects = index.projects.iter().map(|p| {
         let rel = root.rel(&p.dir).unwrap_or_default();
-        let pats: usize = p.banks.iter().map(|x| x.patterns.len()).sum();
         let drops: Vec<String> = p
             .banks
             .iter()
             .filter(|x| !x.reload_drops.is_empty())
             .map(|x| format!("bank {}: {}", x.bank, x.reload_drops.join(", ")))
             .collect();
-        let _ = write!(
-            b,
-            "<tr><td><a class=\"project\" href=\"/project/{}/{}\">{}</a>{}</td><td>{}</td><td>{}</td><td>{pats}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            root.id,
-            esc(&encode_path(&rel)),
-            esc(&p.name),
-            if p.problems.is_empty() {
-                String::new()
-            } else {
-                format!(" <span class=\"bad\">{}</span>", esc(&p.problems.join("; ")))
-            },
+        let problems = if p.problems.is_empty() {
+            String::new()
+        } else {
+            format!(" <span class=\"bad\">{}</span>", esc(&p.problems.join("; ")))
+        };
+        vec![
+            format!(
+                "<a class=\"project\" href=\"/project/{}/{}\">{}</a>{problems}",
+                root.id,
+                esc(&encode_path(&rel)),
+                esc(&p.name)
+            ),
             p.tempo.map(|t| format!("{t}")).unwrap_or_default(),
-            p.banks.len(),
-            p.slots,
-            p.arrangements.len(),
-            esc(&drops.join("; "))
-        );
-    }
-    b.push_str("</table>");
+            p.banks.len().to_string(),
+            p.banks.iter().map(|x| x.patterns.len()).sum::<usize>().to_string(),
+            p.slots.to_string(),
+            p.arrangements.len().to_string(),
+            esc(&drops.join("; ")),
+        ]
+    });
+    b.push_str("<h2>Projects</h2>");
+    b.push_str(&table(
+        "projects",
+        &["Project", "Tempo", "Banks", "Patterns with trigs", "Slots", "Arrangements", "RELOAD would drop"],
+        projects,
+    ));
     if !report.problems.is_empty() {
         b.push_str("<h2>Problems (verify)</h2><ul class=\"problems\">");
         for p in &report.problems {
@@ -192,21 +240,15 @@ fn set_page(app: &App, root: &Root, req: &Request) -> Result<Response, Response>
         }
         b.push_str("</ul>");
     }
-    b.push_str("<h2 id=\"unplayable\">Not playable on the Octatrack</h2><table><tr><th>File</th><th>Why</th><th>Used by</th></tr>");
-    for f in unplayable.iter().take(500) {
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+    b.push_str("<h2 id=\"unplayable\">Not playable on the Octatrack</h2>");
+    let rows = unplayable.iter().take(500).map(|f| {
+        vec![
             sample_link(root, &f.name, root.rel(&f.path).as_deref()),
             esc(&f.audio.reasons.join("; ")),
-            f.slots
-                .iter()
-                .map(|s| format!("{} {} {}", esc(&s.project), s.slot_type.describe(), s.slot))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    b.push_str("</table>");
+            slot_names(&f.slots, false),
+        ]
+    });
+    b.push_str(&table("", &["File", "Why", "Used by"], rows));
     if unplayable.len() > 500 {
         let _ = write!(
             b,
@@ -215,20 +257,9 @@ fn set_page(app: &App, root: &Root, req: &Request) -> Result<Response, Response>
             root.id
         );
     }
-    b.push_str("<h2 id=\"missing\">Missing files</h2><table><tr><th>Path</th><th>Slots pointing at it</th></tr>");
-    for m in &index.missing {
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td></tr>",
-            esc(&m.name),
-            m.slots
-                .iter()
-                .map(|s| format!("{} {} {}", esc(&s.project), s.slot_type.describe(), s.slot))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    b.push_str("</table>");
+    b.push_str("<h2 id=\"missing\">Missing files</h2>");
+    let rows = index.missing.iter().map(|m| vec![esc(&m.name), slot_names(&m.slots, false)]);
+    b.push_str(&table("", &["Path", "Slots pointing at it"], rows));
     b.push_str("<h2 id=\"unused\">Files nothing uses</h2><ul class=\"files\">");
     for f in unused.iter().take(500) {
         let _ = write!(
@@ -242,25 +273,22 @@ fn set_page(app: &App, root: &Root, req: &Request) -> Result<Response, Response>
     if unused.len() > 500 {
         let _ = write!(b, "<p class=\"note\">and {} more</p>", unused.len() - 500);
     }
-    b.push_str("<h2>Used files</h2><table class=\"pool\"><tr><th>File</th><th>Format</th><th>Slots</th></tr>");
-    for f in index.files.iter().filter(|f| f.used()).take(1000) {
+    b.push_str("<h2>Used files</h2>");
+    let rows = index.files.iter().filter(|f| f.used()).take(1000).map(|f| {
         let a = &f.audio;
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{} {} Hz {}-bit {} ch</td><td>{}</td></tr>",
+        vec![
             sample_link(root, &f.name, root.rel(&f.path).as_deref()),
-            esc(a.format.as_deref().unwrap_or("?")),
-            a.sample_rate.unwrap_or(0),
-            a.bits.unwrap_or(0),
-            a.channels.unwrap_or(0),
-            f.slots
-                .iter()
-                .map(|s| format!("{} {} {} ({} uses)", esc(&s.project), s.slot_type.describe(), s.slot, s.uses.len()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    b.push_str("</table>");
+            format!(
+                "{} {} Hz {}-bit {} ch",
+                esc(a.format.as_deref().unwrap_or("?")),
+                a.sample_rate.unwrap_or(0),
+                a.bits.unwrap_or(0),
+                a.channels.unwrap_or(0)
+            ),
+            slot_names(&f.slots, true),
+        ]
+    });
+    b.push_str(&table("pool", &["File", "Format", "Slots"], rows));
     let name = index.root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(layout(app, &format!("Set {name}"), &root_crumbs(root), &b))
 }
@@ -311,61 +339,56 @@ fn project_page(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Resp
         let _ = write!(b, "<td>{}</td></tr>", summary.map(|s| esc(&s.reload_drops.join(", "))).unwrap_or_default());
     }
     b.push_str("</table>");
-    let _ = write!(
-        b,
-        "<h2>Parts of bank {}</h2><table class=\"parts\"><tr><th>Part</th><th>Patterns</th>",
-        bank_letter(v.parts_bank)
-    );
-    for t in 1..=8 {
-        let _ = write!(b, "<th>T{t}</th>");
-    }
-    b.push_str("</tr>");
-    for part in &v.parts {
-        let _ = write!(
-            b,
-            "<tr><th>{} {}</th><td>{}</td>",
-            part.part,
-            esc(&part.name),
-            part.patterns.iter().map(u8::to_string).collect::<Vec<_>>().join(" ")
-        );
-        for t in &part.tracks {
+    let _ = write!(b, "<h2>Parts of bank {}</h2>", bank_letter(v.parts_bank));
+    let parts = v.parts.iter().map(|part| {
+        let mut cells = vec![
+            format!("{} {}", part.part, esc(&part.name)),
+            part.patterns.iter().map(u8::to_string).collect::<Vec<_>>().join(" "),
+        ];
+        cells.extend(part.tracks.iter().map(|t| {
             let slot = match t.machine.as_str() {
                 "Static" => format!(" S{}", t.static_slot),
                 "Flex" => format!(" F{}", t.flex_slot),
                 _ => String::new(),
             };
-            let _ = write!(b, "<td>{}{slot}</td>", esc(&t.machine));
-        }
-        b.push_str("</tr>");
-    }
-    b.push_str("</table><h2>Sample slots</h2><table class=\"slots\"><tr><th>Slot</th><th>File</th><th>Status</th><th>Used by</th></tr>");
-    for s in &v.slots {
+            format!("{}{slot}", esc(&t.machine))
+        }));
+        cells
+    });
+    b.push_str(&table("parts", &["Part", "Patterns", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8"], parts));
+    b.push_str("<h2>Sample slots</h2>");
+    let slots = v.slots.iter().map(|s| {
         let tag = if s.slot_type == SlotType::Flex { "F" } else { "S" };
-        let _ = write!(
-            b,
-            "<tr class=\"{}\"><td>{tag}{}</td><td>{}</td><td>{}{}</td><td title=\"{}\">{}</td></tr>",
-            esc(&s.status),
-            s.slot,
-            sample_link(root, &s.path, s.file.as_deref().filter(|_| s.status != "missing")),
-            esc(&s.status),
-            if s.reasons.is_empty() { String::new() } else { format!(": {}", esc(&s.reasons.join("; "))) },
-            esc(&s.uses.join("\n")),
-            if s.uses.is_empty() {
-                "unused".to_string()
-            } else {
-                format!("{} uses{}", s.uses.len(), if s.audible { "" } else { " (silent)" })
-            }
-        );
-    }
-    b.push_str("</table><h2>Arrangements</h2><ul>");
+        let used = if s.uses.is_empty() {
+            "unused".to_string()
+        } else {
+            format!("{} uses{}", s.uses.len(), if s.audible { "" } else { " (silent)" })
+        };
+        Row {
+            class: esc(&s.status),
+            cells: vec![
+                format!("{tag}{}", s.slot),
+                sample_link(root, &s.path, s.file.as_deref().filter(|_| s.status != "missing")),
+                format!(
+                    "{}{}",
+                    esc(&s.status),
+                    if s.reasons.is_empty() { String::new() } else { format!(": {}", esc(&s.reasons.join("; "))) }
+                ),
+                // Every use on hover.
+                format!("<span title=\"{}\">{used}</span>", esc(&s.uses.join("\n"))),
+            ],
+        }
+    });
+    b.push_str(&table("slots", &["Slot", "File", "Status", "Used by"], slots));
+    b.push_str("<h2>Arrangements</h2><ul>");
     for a in &v.arrangements {
         let _ = write!(b, "<li>{} {}: {} rows</li>", a.arrangement, esc(&a.name), a.rows);
     }
     if v.arrangements.is_empty() {
         b.push_str("<li>none with rows</li>");
     }
-    b.push_str("</ul><h2>Backups</h2><table class=\"backups\"><tr><th>Backup</th><th>Operation</th><th>When (UTC)</th><th>Changed</th><th>Created</th><th></th></tr>");
-    for bk in &v.backups {
+    b.push_str("</ul><h2>Backups</h2>");
+    let backups = v.backups.iter().map(|bk| {
         let restore = if app.allow_edits {
             format!(
                 "<button class=\"edit\" data-op=\"restore\" data-args=\"{}\">Restore…</button>",
@@ -374,17 +397,16 @@ fn project_page(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Resp
         } else {
             String::new()
         };
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{restore}</td></tr>",
+        vec![
             esc(&bk.name),
             esc(&bk.label),
             esc(&bk.created_utc),
             esc(&bk.changed.join(", ")),
-            esc(&bk.created.join(", "))
-        );
-    }
-    b.push_str("</table>");
+            esc(&bk.created.join(", ")),
+            restore,
+        ]
+    });
+    b.push_str(&table("backups", &["Backup", "Operation", "When (UTC)", "Changed", "Created", ""], backups));
     if app.allow_edits {
         b.push_str(&edit_forms(app, root, rel));
     }
@@ -406,57 +428,119 @@ fn edit_forms(app: &App, root: &Root, rel: &str) -> String {
         .index(root, false)
         .map(|i| i.projects.iter().filter_map(|p| root.rel(&p.dir)).map(|r| encode_path(&r)).collect())
         .unwrap_or_else(|_| vec![rel.to_string()]);
-    let options = |sel: &str| -> String {
-        projects
+    let options: String = projects
+        .iter()
+        .map(|p| {
+            format!(
+                "<option value=\"{}\"{}>{}</option>",
+                esc(p),
+                if p == rel { " selected" } else { "" },
+                esc(&shown(p))
+            )
+        })
+        .collect();
+    let to_project = format!("<label>to project <select name=\"to_project\">{options}</select></label>");
+    // A numbered field; `text` is its label.
+    let num = |text: &str, name: &str, max: u8, v: u8| {
+        format!("<label>{text} <input type=\"number\" name=\"{name}\" min=\"1\" max=\"{max}\" value=\"{v}\"></label>")
+    };
+    let check = |name: &str, text: &str| format!("<label><input type=\"checkbox\" name=\"{name}\"> {text}</label>");
+    let select = |text: &str, name: &str, choices: &[(&str, &str)]| {
+        let opts: String = choices
             .iter()
-            .map(|p| {
-                format!(
-                    "<option value=\"{}\"{}>{}</option>",
-                    esc(p),
-                    if p == sel { " selected" } else { "" },
-                    esc(&shown(p))
-                )
-            })
-            .collect()
+            .enumerate()
+            .map(|(i, (v, t))| format!("<option value=\"{v}\"{}>{t}</option>", if i == 0 { " selected" } else { "" }))
+            .collect();
+        format!("<label>{text} <select name=\"{name}\">{opts}</select></label>")
     };
-    let num = |name: &str, max: u8, v: u8| {
-        format!("<input type=\"number\" name=\"{name}\" min=\"1\" max=\"{max}\" value=\"{v}\">")
+    // One form: its fields become the JSON the script posts to /api/edit/OP (plan first).
+    let form = |op: &str, title: &str, fields: &[String]| {
+        format!(
+            "<form class=\"edit-form\" data-op=\"{op}\" data-root=\"{}\"><h3>{title}</h3>\
+             <input type=\"hidden\" name=\"project\" value=\"{}\">{}<button type=\"submit\" id=\"{op}-plan\">Plan</button></form>",
+            root.id,
+            esc(rel),
+            fields.concat()
+        )
     };
+    // Relink searches the Set's pool by default, else the whole served folder.
+    let search = if root.dir.join("AUDIO").is_dir() { "AUDIO" } else { "" };
+    let forms = [
+        form(
+            "copy-bank",
+            "Copy a bank",
+            &[
+                num("bank", "bank", 16, 1).replace("name=\"bank\"", "name=\"bank\" id=\"copy-bank-from\""),
+                to_project.clone(),
+                num("bank", "to_bank", 16, 2).replace("name=\"to_bank\"", "name=\"to_bank\" id=\"copy-bank-to\""),
+                check("force", "replace a bank that is not blank"),
+            ],
+        ),
+        form(
+            "copy-pattern",
+            "Copy a pattern",
+            &[
+                num("bank", "bank", 16, 1),
+                num("pattern", "pattern", 16, 1),
+                to_project.clone(),
+                num("bank", "to_bank", 16, 1),
+                num("pattern", "to_pattern", 16, 2),
+                check("force", "replace"),
+            ],
+        ),
+        form(
+            "copy-part",
+            "Copy a part",
+            &[
+                num("bank", "bank", 16, 1),
+                num("part", "part", 4, 1),
+                to_project.clone(),
+                num("bank", "to_bank", 16, 1),
+                num("part", "to_part", 4, 2),
+                check("force", "replace"),
+            ],
+        ),
+        form(
+            "copy-track",
+            "Copy a track",
+            &[
+                num("bank", "bank", 16, 1),
+                num("pattern", "pattern", 16, 1),
+                num("track", "track", 8, 1),
+                check("midi", "MIDI tracks (else audio)"),
+                to_project.clone(),
+                num("bank", "to_bank", 16, 1),
+                num("pattern", "to_pattern", 16, 1),
+                num("track", "to_track", 8, 2),
+                select("copy", "what", &[("both", "steps and part settings"), ("steps", "steps"), ("settings", "part settings")]),
+                check("force", "replace a track that holds data"),
+            ],
+        ),
+        form(
+            "copy-slots",
+            "Copy sample slots",
+            &[
+                "<label>slots <input type=\"text\" name=\"slots\" data-list=\"numbers\" placeholder=\"1 2 5\" size=\"10\"></label>".into(),
+                select("pool", "pool", &[("", "Flex and Static"), ("flex", "Flex"), ("static", "Static")]),
+                to_project.clone(),
+                "<label>to slot <input type=\"number\" name=\"to_slot\" min=\"1\" max=\"128\" placeholder=\"auto\"></label>".into(),
+                check("force", "replace slots in use"),
+            ],
+        ),
+        form("purge", "Purge unused slots", &[]),
+        form("collect", "Collect samples", &[check("to_pool", "into the Set's AUDIO pool (else into the project folder)")]),
+        form(
+            "relink",
+            "Relink missing samples",
+            &[format!(
+                "<label>search <input type=\"text\" name=\"search\" value=\"{search}\" placeholder=\"a folder under the served folder\" size=\"16\"></label>"
+            )],
+        ),
+    ];
     format!(
-        "<h2>Edit</h2><div class=\"edits\">\
-         <form class=\"edit-form\" data-op=\"copy-bank\" data-root=\"{id}\">\
-         <h3>Copy a bank</h3><input type=\"hidden\" name=\"project\" value=\"{p}\">\
-         <label>bank {b1}</label><label>to project <select name=\"to_project\">{opts}</select></label>\
-         <label>bank {b2}</label><label><input type=\"checkbox\" name=\"force\"> replace a bank that is not blank</label>\
-         <button type=\"submit\" id=\"copy-bank-plan\">Plan</button></form>\
-         <form class=\"edit-form\" data-op=\"copy-pattern\" data-root=\"{id}\">\
-         <h3>Copy a pattern</h3><input type=\"hidden\" name=\"project\" value=\"{p}\">\
-         <label>bank {b3}</label><label>pattern {p1}</label><label>to project <select name=\"to_project\">{opts}</select></label>\
-         <label>bank {b4}</label><label>pattern {p2}</label><label><input type=\"checkbox\" name=\"force\"> replace</label>\
-         <button type=\"submit\">Plan</button></form>\
-         <form class=\"edit-form\" data-op=\"copy-part\" data-root=\"{id}\">\
-         <h3>Copy a part</h3><input type=\"hidden\" name=\"project\" value=\"{p}\">\
-         <label>bank {b5}</label><label>part {q1}</label><label>to project <select name=\"to_project\">{opts}</select></label>\
-         <label>bank {b6}</label><label>part {q2}</label><label><input type=\"checkbox\" name=\"force\"> replace</label>\
-         <button type=\"submit\">Plan</button></form>\
-         <form class=\"edit-form\" data-op=\"purge\" data-root=\"{id}\">\
-         <h3>Purge unused slots</h3><input type=\"hidden\" name=\"project\" value=\"{p}\">\
-         <button type=\"submit\">Plan</button></form>\
-         </div><div id=\"plan\" class=\"plan\" hidden><h3>Plan</h3><pre id=\"plan-text\"></pre>\
+        "<h2>Edit</h2><div class=\"edits\">{}</div><div id=\"plan\" class=\"plan\" hidden><h3>Plan</h3><pre id=\"plan-text\"></pre>\
          <button id=\"apply\">Apply</button> <button id=\"cancel\">Cancel</button></div>",
-        id = root.id,
-        p = esc(rel),
-        opts = options(rel),
-        b1 = num("bank", 16, 1).replace("name=\"bank\"", "name=\"bank\" id=\"copy-bank-from\""),
-        b2 = num("to_bank", 16, 2).replace("name=\"to_bank\"", "name=\"to_bank\" id=\"copy-bank-to\""),
-        b3 = num("bank", 16, 1),
-        b4 = num("to_bank", 16, 1),
-        p1 = num("pattern", 16, 1),
-        p2 = num("to_pattern", 16, 2),
-        b5 = num("bank", 16, 1),
-        b6 = num("to_bank", 16, 1),
-        q1 = num("part", 4, 1),
-        q2 = num("to_part", 4, 2),
+        forms.concat()
     )
 }
 
@@ -591,7 +675,7 @@ fn sample_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> 
     let slices = v.ot.as_ref().and_then(|o| o.get("slices")).cloned().unwrap_or(Value::Array(Vec::new()));
     let _ = write!(
         b,
-        "<canvas id=\"wave\" width=\"1200\" height=\"200\" data-peaks=\"/api/peaks/{id}/{erel}?n=1200\" data-frames=\"{}\" data-rate=\"{}\" data-slices=\"{}\" data-trim=\"{}\"></canvas>\
+        "<canvas id=\"wave\" class=\"wave\" width=\"1200\" height=\"200\" data-peaks=\"/api/peaks/{id}/{erel}?n=1200\" data-frames=\"{}\" data-rate=\"{}\" data-slices=\"{}\" data-trim=\"{}\"></canvas>\
          <p><audio id=\"player\" controls preload=\"metadata\" src=\"/file/{id}/{erel}\"></audio></p>",
         a.frames.unwrap_or(0),
         a.sample_rate.unwrap_or(44_100),
@@ -614,19 +698,16 @@ fn sample_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> 
             o.get("loop_point").unwrap_or(&Value::Null)
         );
         if let Some(list) = slices.as_array().filter(|l| !l.is_empty()) {
-            b.push_str("<table class=\"slices\"><tr><th>Slice</th><th>Start</th><th>End</th><th></th></tr>");
-            for (i, s) in list.iter().enumerate() {
-                let _ = write!(
-                    b,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td><button class=\"play-slice\" data-start=\"{}\" data-end=\"{}\">Play</button></td></tr>",
-                    i + 1,
-                    s.get("start").unwrap_or(&Value::Null),
-                    s.get("end").unwrap_or(&Value::Null),
-                    s.get("start").unwrap_or(&Value::Null),
-                    s.get("end").unwrap_or(&Value::Null)
-                );
-            }
-            b.push_str("</table>");
+            let rows = list.iter().enumerate().map(|(i, s)| {
+                let (start, end) = (s.get("start").unwrap_or(&Value::Null), s.get("end").unwrap_or(&Value::Null));
+                vec![
+                    (i + 1).to_string(),
+                    start.to_string(),
+                    end.to_string(),
+                    format!("<button class=\"play-slice\" data-start=\"{start}\" data-end=\"{end}\">Play</button>"),
+                ]
+            });
+            b.push_str(&table("slices", &["Slice", "Start", "End", ""], rows));
         }
     }
     if let Some(p) = &v.ot_problem {
@@ -666,6 +747,7 @@ fn folder_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> 
             "okt" => format!("/okt/{}/{er}", root.id),
             "track" => format!("/track/{}/{er}", root.id),
             "opz-project" => format!("/opz/{}/{er}", root.id),
+            "opz-kit" => format!("/kit/{}/{er}", root.id),
             _ => format!("/file/{}/{er}", root.id),
         };
         let _ = write!(
@@ -721,12 +803,112 @@ fn opz_page(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response
     }
     b.push_str("</ol>");
     // The SVG comes from groovekit_opz::view::svg (markup only, no script; the CSP forbids any).
+    let _ = write!(b, "<div class=\"opz-grid\">{svg}</div>");
+    let (kits, problems) = views::disk_kits(root, &path);
+    b.push_str("<h2 id=\"kits\">Kits</h2>");
+    if kits.is_empty() {
+        b.push_str("<p class=\"note\">No sample packs: none in a <code>samplepacks</code> folder beside the project's folder or above it.</p>");
+    } else {
+        b.push_str(
+            "<p class=\"note\">The sample packs of this OP-Z disk (<code>samplepacks/</code>); the project names user packs by IDs that do not give their files.</p>",
+        );
+        b.push_str(KIT_PLAYER);
+    }
+    for p in &problems {
+        let _ = write!(b, "<p class=\"bad\">{}</p>", esc(p));
+    }
+    for k in &kits {
+        b.push_str(&kit_section(root, k, 600));
+    }
     let _ = write!(
         b,
-        "<div class=\"opz-grid\">{svg}</div><h2>Pattern data</h2><pre class=\"json\">{}</pre>",
+        "<h2>Pattern data</h2><pre class=\"json\">{}</pre>",
         esc(&serde_json::to_string_pretty(&v).unwrap_or_default())
     );
     Ok(layout(app, &shown(rel), &root_crumbs(root), &b))
+}
+
+/// The one player of a page's kit slices (each Play button loads its slice's WAV into it).
+const KIT_PLAYER: &str = "<p><audio id=\"kit-player\" controls preload=\"none\"></audio></p>";
+
+/// A sample pack: its waveform (`width` columns of peaks) with the slice starts marked, and
+/// its slices, each with a Play button that plays that slice alone (`/api/kit-slice`).
+fn kit_section(root: &Root, k: &views::KitView, width: usize) -> String {
+    let er = esc(&encode_path(&k.rel));
+    let id = root.id;
+    let rate = f64::from(k.sample_rate.max(1));
+    let marks: Vec<Value> =
+        k.slices.iter().filter(|s| s.frames > 0).map(|s| serde_json::json!({"start": s.start, "end": s.end})).collect();
+    let mut b = format!(
+        "<section class=\"kit\"><h3><a href=\"/kit/{id}/{er}\">{}</a> <span class=\"kind\">{} {}, {} Hz {}-bit {} ch, {:.3} s</span></h3>\
+         <canvas class=\"wave kit-wave\" width=\"{width}\" height=\"100\" data-peaks=\"/api/peaks/{id}/{er}?n={width}\" data-frames=\"{}\" data-rate=\"{}\" data-slices=\"{}\" data-trim=\"\"></canvas>",
+        esc(&k.rel),
+        esc(&k.name),
+        esc(&k.kind),
+        k.sample_rate,
+        k.bits,
+        k.channels,
+        k.frames as f64 / rate,
+        k.frames,
+        k.sample_rate,
+        esc(&Value::Array(marks).to_string()),
+    );
+    for p in &k.problems {
+        let _ = write!(b, "<p class=\"warn\">{}</p>", esc(p));
+    }
+    if k.slices.is_empty() {
+        b.push_str("<p class=\"note\">A synth sampler pack: one sound, no slices.</p>");
+    }
+    let rows = k.slices.iter().map(|s| {
+        let play = if s.playable == 0 {
+            "empty".to_string()
+        } else {
+            format!(
+                "<button class=\"play-kit-slice\" data-src=\"/api/kit-slice/{id}/{er}?slice={}\" data-frames=\"{}\" data-rate=\"{}\">Play</button>",
+                s.slice, s.playable, k.sample_rate
+            )
+        };
+        let length = if s.playable == s.frames {
+            format!("{} ({:.3} s)", s.frames, s.frames as f64 / rate)
+        } else {
+            format!("{} ({} play)", s.frames, s.playable)
+        };
+        vec![s.slice.to_string(), s.start.to_string(), s.end.to_string(), length, play]
+    });
+    if !k.slices.is_empty() {
+        b.push_str(&table("slices kit-slices", &["Slice", "Start", "End", "Length (frames)", ""], rows));
+    }
+    b.push_str("</section>");
+    b
+}
+
+/// `/kit/R/PATH`: one sample pack.
+fn kit_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> {
+    let path = app.resolve(root, rel)?;
+    let k = views::kit_view(&root.rel(&path).unwrap_or_default(), &path)?;
+    let mut b = format!("<h1>OP-Z sample pack {}</h1>{KIT_PLAYER}", esc(&shown(rel)));
+    b.push_str(&kit_section(root, &k, 1200));
+    let mut crumbs = root_crumbs(root);
+    crumbs.push((format!("/kit/{}/{}", root.id, rel), shown(rel)));
+    Ok(layout(app, &shown(rel), &crumbs, &b))
+}
+
+/// `GET /api/kit-slice/R/PATH?slice=N`: one slice of a drum kit as a WAV, cut in Rust and cached
+/// in the render folder, so that it is served like a file (with `Range`). Why not the kit file
+/// with a Range: Chromium does not decode AIFF (`canPlayType("audio/aiff")` is empty), a byte
+/// range of a file is not a playable file, and stopping a whole-file player at the slice's end
+/// is only as exact as `timeupdate` (about 250 ms).
+pub fn kit_slice(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, Response> {
+    let path = app.resolve(root, rel)?;
+    let slice: usize = req
+        .param("slice")
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| Response::error(400, "slice=N (1-24) is required"))?;
+    let out = cached(app, &path, &format!("slice{slice}"), |out| {
+        let wav = views::kit_slice_wav(&path, slice)?;
+        groovekit_core::fs::write_atomic(out, &wav).map_err(|e| Response::error(500, &e.to_string()))
+    })?;
+    serve_file(&out, req)
 }
 
 fn okt_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> {
@@ -736,7 +918,7 @@ fn okt_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> {
     let mut b = format!(
         "<h1>Oktalyzer module {}</h1><p class=\"summary\">{} channels, speed {}, {:.1} s</p>\
          <p><audio id=\"player\" controls preload=\"none\" src=\"/render/{}/{erel}\"></audio></p><h2>Order</h2><p>{}</p>\
-         <h2>Samples</h2><table><tr><th>#</th><th>Name</th><th>Length</th><th>Volume</th><th>Loop</th></tr>",
+         <h2>Samples</h2>",
         esc(&shown(rel)),
         v["channels"],
         v["speed"],
@@ -747,19 +929,18 @@ fn okt_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> {
             .map(|o| o.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" "))
             .unwrap_or_default()
     );
-    for s in v["samples"].as_array().cloned().unwrap_or_default() {
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}+{}</td></tr>",
-            s["number"],
+    let samples = v["samples"].as_array().cloned().unwrap_or_default();
+    let rows = samples.iter().map(|s| {
+        vec![
+            s["number"].to_string(),
             esc(s["name"].as_str().unwrap_or_default()),
-            s["length"],
-            s["volume"],
-            s["repeat_start"],
-            s["repeat_length"]
-        );
-    }
-    let _ = write!(b, "</table><p>{} patterns</p>", v["patterns"].as_array().map_or(0, Vec::len));
+            s["length"].to_string(),
+            s["volume"].to_string(),
+            format!("{}+{}", s["repeat_start"], s["repeat_length"]),
+        ]
+    });
+    b.push_str(&table("", &["#", "Name", "Length", "Volume", "Loop"], rows));
+    let _ = write!(b, "<p>{} patterns</p>", v["patterns"].as_array().map_or(0, Vec::len));
     for w in v["warnings"].as_array().cloned().unwrap_or_default() {
         let _ = write!(b, "<p class=\"warn\">{}</p>", esc(w.as_str().unwrap_or_default()));
     }
@@ -854,25 +1035,50 @@ fn file(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, Re
 /// Renders a module or song to a WAV in the render folder (cached by path, size and time).
 fn render(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, Response> {
     let path = app.resolve(root, rel)?;
-    let meta = std::fs::metadata(&path).map_err(|e| Response::error(404, &e.to_string()))?;
+    let out = cached(app, &path, "render", |out| {
+        let rendered = match views::entry_kind(&path) {
+            "okt" => render_okt(&path, out),
+            "track" => render_track(&path, out),
+            _ => Err(format!("{rel}: only Oktalyzer modules and .track songs render")),
+        };
+        rendered.map_err(|e| Response::error(400, &e))
+    })?;
+    serve_file(&out, req)
+}
+
+/// The WAV in the render folder made from `path` by `make` (`what` tells the WAVs of one file
+/// apart), made when absent: keyed by the path, size and time of `path`, so an edited file
+/// gets a new one.
+fn cached(
+    app: &App,
+    path: &Path,
+    what: &str,
+    make: impl FnOnce(&Path) -> Result<(), Response>,
+) -> Result<std::path::PathBuf, Response> {
+    let meta = std::fs::metadata(path).map_err(|e| Response::error(404, &e.to_string()))?;
     let mut h = blake3::Hasher::new();
     h.update(path.to_string_lossy().as_bytes());
     h.update(&meta.len().to_le_bytes());
     if let Ok(t) = meta.modified().map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default()) {
         h.update(&t.as_nanos().to_le_bytes());
     }
+    h.update(what.as_bytes());
     let out = app.render_dir.join(format!("{}.wav", &h.finalize().to_hex()[..32]));
     if !out.is_file() {
         std::fs::create_dir_all(&app.render_dir).map_err(|e| Response::error(500, &e.to_string()))?;
-        let kind = views::entry_kind(&path);
-        let rendered = match kind {
-            "okt" => render_okt(&path, &out),
-            "track" => render_track(&path, &out),
-            _ => Err(format!("{rel}: only Oktalyzer modules and .track songs render")),
-        };
-        rendered.map_err(|e| Response::error(400, &e))?;
+        // Made under a temporary name and renamed: a concurrent request never serves half a file.
+        static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = out.with_extension(format!("{}-{n}.part", std::process::id()));
+        if let Err(e) = make(&tmp) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        // The cache is in the OS temporary folder, outside every served root: no user data.
+        let published = std::fs::rename(&tmp, &out); // ok: publishes a finished WAV of the render cache
+        published.map_err(|e| Response::error(500, &e.to_string()))?;
     }
-    serve_file(&out, req)
+    Ok(out)
 }
 
 fn render_okt(path: &Path, out: &Path) -> Result<(), String> {

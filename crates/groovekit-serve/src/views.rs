@@ -465,7 +465,8 @@ pub struct Entry {
     pub name: String,
     /// Path under the root.
     pub rel: String,
-    /// `folder`, `ot-project`, `audio`, `opz-project`, `okt`, `track`, `file`.
+    /// `folder`, `ot-project`, `audio`, `opz-kit` (a sample pack), `opz-project`, `okt`, `track`,
+    /// `file`.
     pub kind: &'static str,
 }
 
@@ -476,6 +477,7 @@ pub fn entry_kind(path: &Path) -> &'static str {
     }
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
     match ext.as_str() {
+        "aif" | "aiff" | "aifc" if is_kit(path) => "opz-kit",
         "wav" | "wave" | "aif" | "aiff" | "aifc" | "flac" => "audio",
         "okt" => "okt",
         "track" => "track",
@@ -507,6 +509,189 @@ pub fn folder_view(root: &Root, rel: &str, dir: &Path) -> Result<Vec<Entry>, Res
         .collect();
     out.sort_by(|a, b| ((a.kind != "folder") as u8, &a.name).cmp(&((b.kind != "folder") as u8, &b.name)));
     Ok(out)
+}
+
+/// One slice of an OP-Z drum kit, in frames (read by `groovekit_opz::kit`: a position's full
+/// scale is 12 s at 44.1 kHz, whatever the file's length).
+#[derive(Debug, Clone, Serialize)]
+pub struct KitSliceView {
+    /// Slice 1-24 (the OP-Z's keys, counted from 1).
+    pub slice: usize,
+    /// First frame.
+    pub start: u64,
+    /// The frame after the last.
+    pub end: u64,
+    /// `end - start` (0: an empty slice, nothing to play).
+    pub frames: u64,
+    /// Frames that play: the slice clamped to the audio, as `groovekit opz kit split` cuts it
+    /// (kits written by the device can point past their last frame).
+    pub playable: u64,
+}
+
+/// An OP-Z / OP-1 sample pack (an AIFF with the `op-1` JSON).
+#[derive(Debug, Clone, Serialize)]
+pub struct KitView {
+    /// Path under the root (not encoded).
+    pub rel: String,
+    /// The JSON's `name`.
+    pub name: String,
+    /// The JSON's `type`: `drum` (24 slices) or `sampler` (one sound, no slices).
+    pub kind: String,
+    /// Sample rate (Hz, rounded).
+    pub sample_rate: u32,
+    /// Channels.
+    pub channels: u16,
+    /// Bits per sample.
+    pub bits: u16,
+    /// Frames of audio.
+    pub frames: u64,
+    /// The drum slices (empty for a sampler pack).
+    pub slices: Vec<KitSliceView>,
+    /// What is odd about it (slices past the audio).
+    pub problems: Vec<String>,
+}
+
+/// Reads the sample pack `file` through `groovekit_opz::kit`.
+fn read_kit(file: &Path) -> Result<groovekit_opz::kit::Kit, Response> {
+    let bytes = std::fs::read(file).map_err(|e| fail(404, format!("{}: {e}", file.display())))?;
+    groovekit_opz::kit::Kit::parse(&bytes).map_err(|e| fail(400, format!("{}: {e}", file.display())))
+}
+
+/// The kit view of the sample pack `file`, `rel` (not encoded) under its root.
+pub fn kit_view(rel: &str, file: &Path) -> Result<KitView, Response> {
+    let kit = read_kit(file)?;
+    let format = kit.aiff.format().map_err(|e| fail(400, e))?;
+    let json = kit.json().map_err(|e| fail(400, e))?;
+    let kind = json.get("type").and_then(Value::as_str).unwrap_or_default().to_string();
+    let frames = u64::from(format.frames);
+    let mut problems = Vec::new();
+    let slices = if kind == "drum" { kit.slices().map_err(|e| fail(400, e))? } else { Vec::new() };
+    let slices = slices
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (start, end) = (s.start_frame(), s.end_frame());
+            let playable = end.min(frames).saturating_sub(start.min(frames));
+            // Positions round to the nearest frame, so a slice that ends with the audio can land
+            // one frame past it (perc-kick076_patch.aif's slice 24): only more is worth a word.
+            if end > frames + 1 && end > start {
+                problems.push(format!(
+                    "slice {} ends at frame {end}, after the audio's {frames} frames: {playable} of its frames play",
+                    i + 1
+                ));
+            }
+            KitSliceView { slice: i + 1, start, end, frames: end.saturating_sub(start), playable }
+        })
+        .collect();
+    Ok(KitView {
+        rel: rel.to_string(),
+        name: json.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
+        kind,
+        sample_rate: kit_rate(format.rate),
+        channels: format.channels,
+        bits: format.bits,
+        frames,
+        slices,
+        problems,
+    })
+}
+
+/// A kit's rate as a whole number of Hz (44.1 kHz when the header's is unusable).
+fn kit_rate(rate: f64) -> u32 {
+    if rate.is_finite() && (1.0..=768_000.0).contains(&rate) {
+        rate.round() as u32 // ok: in range
+    } else {
+        groovekit_opz::kit::KIT_RATE
+    }
+}
+
+/// Slice `slice` (1-24) of the drum kit `file` as a mono 16-bit WAV: the frames
+/// `groovekit opz kit split` writes for it (the same library call).
+pub fn kit_slice_wav(file: &Path, slice: usize) -> Result<Vec<u8>, Response> {
+    let kit = read_kit(file)?;
+    let kind = kit.kit_type().map_err(|e| fail(400, e))?;
+    if kind != "drum" {
+        // A sampler pack keeps whatever start/end arrays its maker left; the OP-Z plays it whole.
+        return Err(Response::error(400, &format!("a `{kind}` pack, not a drum kit: it has no slices to play")));
+    }
+    let rate = kit_rate(kit.aiff.format().map_err(|e| fail(400, e))?.rate);
+    let count = kit.slices().map_err(|e| fail(400, e))?.len();
+    if slice == 0 || slice > count {
+        return Err(Response::error(400, &format!("slice={slice}: this kit has slices 1-{count}")));
+    }
+    let parts = groovekit_opz::kit::slice_frames(&kit).map_err(|e| fail(400, e))?;
+    let (_, frames) = parts
+        .iter()
+        .find(|(i, _)| *i + 1 == slice)
+        .ok_or_else(|| Response::error(404, &format!("slice {slice} is empty: nothing to play")))?;
+    Ok(groovekit_opz::kit::wav_bytes(frames, rate))
+}
+
+/// Folders searched for sample packs below an OP-Z disk's `samplepacks/` (`1-kick/01/x.aif`).
+const KIT_DEPTH: usize = 3;
+/// Most kits listed on a project page (a disk holds 8 tracks x 10 slots).
+const MAX_KITS: usize = 100;
+
+/// The sample packs of the OP-Z disk a project belongs to: the `samplepacks` folder of the
+/// nearest folder, from the project's own up to the root, that has one (on the device the
+/// projects are in `projects/` beside `samplepacks/`). Packs are not tied to a project: the
+/// project names user packs by IDs nobody has decoded (reference/opz.md, "user sample packs").
+pub fn disk_kits(root: &Root, project: &Path) -> (Vec<KitView>, Vec<String>) {
+    let mut dir = project.parent();
+    let packs = loop {
+        match dir {
+            Some(d) if root.contain(d).is_ok() => {
+                if d.join("samplepacks").is_dir() {
+                    break Some(d.join("samplepacks"));
+                }
+                dir = d.parent();
+            }
+            _ => break None,
+        }
+    };
+    let mut files = Vec::new();
+    if let Some(p) = packs {
+        find_kits(root, &p, KIT_DEPTH, &mut files);
+    }
+    files.sort();
+    let (mut kits, mut problems) = (Vec::new(), Vec::new());
+    for (rel, path) in files.iter().take(MAX_KITS) {
+        match kit_view(rel, path) {
+            Ok(k) => kits.push(k),
+            Err(e) => problems.push(e.text()),
+        }
+    }
+    if files.len() > MAX_KITS {
+        problems.push(format!("{} more sample packs are not shown", files.len() - MAX_KITS));
+    }
+    (kits, problems)
+}
+
+fn find_kits(root: &Root, dir: &Path, depth: usize, out: &mut Vec<(String, PathBuf)>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let Ok(path) = root.contain(&e.path()) else { continue }; // symlinks out are not read
+        if path.is_dir() {
+            if depth > 0 {
+                find_kits(root, &path, depth - 1, out);
+            }
+        } else if entry_kind(&path) == "opz-kit"
+            && let Some(rel) = root.rel(&path)
+        {
+            out.push((rel, path));
+        }
+    }
+}
+
+/// Whether an AIFF file is an OP-Z/OP-1 sample pack, from its first 4 KiB: the `op-1` chunk
+/// comes right after `COMM`, before the audio, in every pack seen (device-written,
+/// teoperator's, groovekit's), and `looks_like_kit` answers at its header. One block per file
+/// keeps a folder of thousands of Octatrack AIFFs quick to list.
+fn is_kit(path: &Path) -> bool {
+    let mut head = Vec::new();
+    let read = std::fs::File::open(path)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut head));
+    read.is_ok() && groovekit_opz::kit::looks_like_kit(&head)
 }
 
 /// An OP-Z project: the pattern grid of pattern `p` (1-16) as JSON and SVG.
@@ -574,13 +759,15 @@ pub fn api_doc() -> Value {
             {"get": "/api/sample/R/PATH", "returns": "an audio file: header facts, playability, .ot settings and slices, slots using it"},
             {"get": "/api/peaks/R/PATH?n=N", "returns": "waveform peaks: N (min, max) columns"},
             {"get": "/api/folder/R/PATH", "returns": "a folder's entries with their kinds"},
-            {"get": "/api/opz/R/PATH?pattern=N", "returns": "an OP-Z project pattern grid"},
+            {"get": "/api/opz/R/PATH?pattern=N", "returns": "an OP-Z project pattern grid, chains, mutes, and the sample packs of its disk (kits with their slices)"},
+            {"get": "/api/kit/R/PATH", "returns": "an OP-Z sample pack: name, type, format, slices (start, end, frames, playable frames)"},
+            {"get": "/api/kit-slice/R/PATH?slice=N", "returns": "slice N (1-24) of a drum kit as a mono 16-bit WAV (HTTP Range supported)"},
             {"get": "/api/okt/R/PATH", "returns": "an Oktalyzer module: order, patterns, samples"},
             {"get": "/api/track/R/PATH", "returns": "a .track song: problems with line:col"},
             {"get": "/file/R/PATH", "returns": "the file as it is (HTTP Range supported)"},
             {"get": "/render/R/PATH", "returns": "an Oktalyzer module or .track song rendered to WAV"},
             {"post": "/api/edit/OP", "body": "JSON: root, parameters, apply (false: the plan only)", "header": "X-Groovekit-Token: the token of the page's <meta name=gk-token>",
-             "ops": ["copy-bank", "copy-pattern", "copy-part", "copy-track", "copy-slots", "purge", "restore"],
+             "ops": crate::edits::OPS,
              "returns": "the plan (apply false) or what was done; refused (403) unless the server runs with --allow-edits"}
         ]
     })
@@ -623,8 +810,15 @@ pub fn api(app: &App, view: &str, root: &Root, rel: &str, req: &Request) -> Resp
             "folder" => Ok(to_json(&folder_view(root, rel, &path)?)),
             "opz" => {
                 let p = req.param("pattern").and_then(|p| p.parse().ok()).unwrap_or(1);
-                Ok(opz_view(&path, p)?.0)
+                let mut v = opz_view(&path, p)?.0;
+                let (kits, problems) = disk_kits(root, &path);
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("kits".into(), to_json(&kits));
+                    o.insert("kit_problems".into(), json!(problems));
+                }
+                Ok(v)
             }
+            "kit" => Ok(to_json(&kit_view(&root.rel(&path).unwrap_or_default(), &path)?)),
             "okt" => okt_view(&path),
             "track" => track_view(&path),
             _ => Err(Response::error(404, &format!("no API view `{view}` (GET /api lists them)"))),

@@ -3,8 +3,9 @@
 //! chromedriver and the server on free loopback ports, opens the Set page of a copy of the
 //! real-device project (with generated WAVs at its slot paths), clicks through to bank 1
 //! pattern 1 and checks the grid, plays a sample (the audio element reports the file's
-//! duration), runs a copy-bank from the project page (plan shown, then applied; the files verify
-//! afterwards), and fails on any console error. Screenshots of each page go to
+//! duration), plays one slice of an OP-Z drum kit from an OP-Z project page (the player reports
+//! the slice's length), runs a copy-bank and a copy-track from the project page (plan shown, then
+//! applied; the files verify afterwards), and fails on any console error. Screenshots of each page go to
 //! `target/serve-screenshots/`.
 //!
 //! Without chromium or chromedriver the test is skipped with a notice, except under `CI=true`,
@@ -175,6 +176,34 @@ impl Driver {
         path
     }
 
+    /// Runs the edit form `op` of REAL's project page as a musician would: sets `fields` (name,
+    /// value), clicks Plan, checks that the plan changed nothing in `watched`, takes a screenshot
+    /// `OP-plan`, clicks Apply and checks that `watched` changed. Returns the plan's text.
+    fn edit_from_page(&self, base: &str, op: &str, fields: &[(&str, &str)], watched: &Path, shots: &Path) -> String {
+        let before = std::fs::read(watched).unwrap();
+        self.go(&format!("{base}project/0/REAL"));
+        self.wait_for("the edit form", &format!("return document.getElementById('{op}-plan') !== null"));
+        let form = format!("document.querySelector(\"form[data-op='{op}']\")");
+        for (name, value) in fields {
+            self.js(&format!("{form}.querySelector(\"[name='{name}']\").value = '{value}'; return true;"));
+        }
+        self.click(&format!("#{op}-plan"));
+        let plan = self.wait_for(
+            "the plan",
+            "const p = document.getElementById('plan'); return p && p.dataset.state === 'planned' ? document.getElementById('plan-text').textContent : null;",
+        );
+        assert_eq!(std::fs::read(watched).unwrap(), before, "{op}: the plan changed nothing");
+        self.js(&format!("{form}.scrollIntoView(); return true;"));
+        self.screenshot(shots, &format!("{op}-plan"));
+        self.click("#apply");
+        self.wait_for(
+            "the edit",
+            "const p = document.getElementById('plan'); return p && p.dataset.state === 'applied';",
+        );
+        assert_ne!(std::fs::read(watched).unwrap(), before, "{op}: applied");
+        plan.as_str().unwrap().to_string()
+    }
+
     /// Console messages at level SEVERE since the last call.
     fn console_errors(&self) -> Vec<String> {
         let v =
@@ -233,7 +262,17 @@ fn the_set_in_a_real_browser() {
     let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/serve-screenshots");
     std::fs::create_dir_all(&shots).unwrap();
 
-    let config = groovekit_serve::Config { roots: vec![set.clone()], allow_edits: true, ..Default::default() };
+    // An OP-Z disk beside the Set (root 1): a project and a drum kit, laid out as on the device.
+    let corpus = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "browser").unwrap();
+    let disk = tmp.path().join("OPZ");
+    std::fs::create_dir_all(disk.join("projects")).unwrap();
+    std::fs::create_dir_all(disk.join("samplepacks/1-kick/01")).unwrap();
+    std::fs::copy(corpus.join("opz/error-garden/project01.opz"), disk.join("projects/project01.opz")).unwrap();
+    let kit_file = disk.join("samplepacks/1-kick/01/perc-kick076_patch.aif");
+    std::fs::copy(corpus.join("opz/samplepacks/perc-kick076_patch.aif"), &kit_file).unwrap();
+
+    let config =
+        groovekit_serve::Config { roots: vec![set.clone(), disk.clone()], allow_edits: true, ..Default::default() };
     let server = groovekit_serve::Server::bind(&config).unwrap();
     let base = server.url();
     std::thread::spawn(move || server.run());
@@ -284,24 +323,45 @@ fn the_set_in_a_real_browser() {
     d.screenshot(&shots, "sample");
     errors.extend(d.console_errors());
 
-    // Copy bank 1 of REAL to bank 2 of OTHER from the page: plan, then apply.
-    let before = std::fs::read(set.join("OTHER/bank02.work")).unwrap();
-    d.go(&format!("{base}project/0/REAL"));
-    d.wait_for("the edit forms", "return document.getElementById('copy-bank-plan') !== null");
-    d.js(
-        "const f = document.querySelector(\"form[data-op='copy-bank']\"); f.querySelector(\"select[name='to_project']\").value = 'OTHER';\
-         document.getElementById('copy-bank-to').value = '2'; return true;",
+    // The OP-Z project page: its disk's kit, its waveform, and one slice played alone (the player
+    // holds exactly that slice: its duration is the slice's length, within a frame).
+    let kit = groovekit_opz::kit::Kit::parse(&std::fs::read(&kit_file).unwrap()).unwrap();
+    let slice = kit.slices().unwrap()[2];
+    let frames = (slice.end_frame() - slice.start_frame()) as f64;
+    d.go(&format!("{base}opz/1/projects/project01.opz"));
+    d.wait_for(
+        "the kit's waveform",
+        "const c = document.querySelector('canvas.kit-wave'); return c && c.dataset.drawn === '600';",
     );
-    d.click("#copy-bank-plan");
-    let plan = d.wait_for("the plan", "const p = document.getElementById('plan'); return p && p.dataset.state === 'planned' ? document.getElementById('plan-text').textContent : null;");
-    assert!(plan.as_str().unwrap().contains("bank02.work"), "{plan}");
-    assert_eq!(std::fs::read(set.join("OTHER/bank02.work")).unwrap(), before, "the plan changed nothing");
-    d.js("document.getElementById('plan').scrollIntoView(); return true;");
-    d.screenshot(&shots, "plan");
-    d.click("#apply");
-    d.wait_for("the copy", "const p = document.getElementById('plan'); return p && p.dataset.state === 'applied';");
-    let after = std::fs::read(set.join("OTHER/bank02.work")).unwrap();
-    assert_ne!(after, before);
+    d.click("button.play-kit-slice[data-src$='slice=3']");
+    let duration = d.wait_for(
+        "the slice's duration",
+        "const a = document.getElementById('kit-player'); return a.readyState >= 1 && a.src.endsWith('slice=3') ? a.duration : null;",
+    );
+    let want = frames / 44_100.0;
+    assert!((duration.as_f64().unwrap() - want).abs() <= 1.0 / 44_100.0, "duration {duration}, slice {want} s");
+    d.wait_for("the slice playing", "return document.getElementById('kit-player').currentTime > 0;");
+    d.js("document.getElementById('kits').scrollIntoView(); return true;");
+    d.screenshot(&shots, "opz-kits");
+    errors.extend(d.console_errors());
+
+    // Copy bank 1 of REAL to bank 2 of OTHER from the page: plan, then apply.
+    let fields = [("to_project", "OTHER"), ("to_bank", "2")];
+    let plan = d.edit_from_page(&base, "copy-bank", &fields, &set.join("OTHER/bank02.work"), &shots);
+    assert!(plan.contains("bank02.work"), "{plan}");
+    let report = groovekit_octatrack::ops::verify::verify_project(&set.join("OTHER"), false);
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    errors.extend(d.console_errors());
+
+    // Copy track 1 of REAL's A01 to track 3 of OTHER's A01 from the page: plan, then apply.
+    let fields = [("to_project", "OTHER"), ("to_track", "3")];
+    let plan = d.edit_from_page(&base, "copy-track", &fields, &set.join("OTHER/bank01.work"), &shots);
+    assert!(plan.contains("copy-track") && plan.contains("bank01.work"), "{plan}");
+    let track = |p: &str, t: u8| -> Vec<u8> {
+        support::raw_trigs(&set.join(p), 1).into_iter().filter(|&(tr, _)| tr == t).map(|(_, s)| s).collect()
+    };
+    assert!(!track("REAL", 1).is_empty());
+    assert_eq!(track("OTHER", 3), track("REAL", 1), "OTHER's track 3 plays REAL's track 1");
     let report = groovekit_octatrack::ops::verify::verify_project(&set.join("OTHER"), false);
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     errors.extend(d.console_errors());

@@ -421,3 +421,322 @@ fn non_loopback_needs_expose() {
     let e = groovekit_serve::Server::bind(&config).unwrap_err().to_string();
     assert!(e.contains("--expose-to-network"), "{e}");
 }
+
+/// The bytes of a response, read from its file when it is one.
+fn body_bytes(r: &groovekit_serve::http::Response) -> Vec<u8> {
+    match &r.body {
+        Body::Bytes(b) => b.clone(),
+        Body::File { path, start, len, .. } => {
+            let all = std::fs::read(path).unwrap();
+            all[*start as usize..(*start + *len) as usize].to_vec()
+        }
+    }
+}
+
+#[test]
+fn opz_kits_show_their_slices_and_play_one() {
+    let Some(fx) = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "opz_kits") else {
+        return;
+    };
+    let app = app(std::slice::from_ref(&fx), false);
+    let rel = "opz/samplepacks/perc-kick076_patch.aif";
+    let kit = groovekit_opz::kit::Kit::parse(&std::fs::read(fx.join(rel)).unwrap()).unwrap();
+    let slices = kit.slices().unwrap();
+    assert_eq!(slices.len(), 24);
+
+    // The API gives the slice boundaries the library reads.
+    let r = get(&app, &format!("/api/kit/0/{rel}"));
+    assert_eq!((r.status, r.content_type.as_str()), (200, "application/json"), "{}", r.text());
+    let v = json(&r);
+    assert_eq!(
+        (v["kind"].as_str(), v["name"].as_str(), v["sample_rate"].as_u64()),
+        (Some("drum"), Some("boombap1"), Some(44_100))
+    );
+    let shown = v["slices"].as_array().unwrap();
+    assert_eq!(shown.len(), 24);
+    for (s, w) in slices.iter().zip(shown) {
+        assert_eq!((w["start"].as_u64().unwrap(), w["end"].as_u64().unwrap()), (s.start_frame(), s.end_frame()));
+    }
+    assert_eq!(shown[0]["frames"], 16_876);
+
+    // The page shows the same boundaries, a Play button per slice and the waveform.
+    let r = get(&app, &format!("/kit/0/{rel}"));
+    assert_eq!((r.status, r.content_type.as_str()), (200, "text/html; charset=utf-8"));
+    let html = r.text();
+    for (i, s) in slices.iter().enumerate() {
+        let row = format!("<td>{}</td><td>{}</td><td>{}</td>", i + 1, s.start_frame(), s.end_frame());
+        assert!(html.contains(&row), "{row}");
+        assert!(html.contains(&format!("data-src=\"/api/kit-slice/0/{rel}?slice={}\"", i + 1)));
+    }
+    assert!(html.contains(&format!("data-peaks=\"/api/peaks/0/{rel}?n=1200\"")));
+    assert!(html.contains("id=\"kit-player\""));
+    let peaks = json(&get(&app, &format!("/api/peaks/0/{rel}?n=100")));
+    assert_eq!(peaks["frames"], u64::from(kit.aiff.format().unwrap().frames));
+
+    // One slice as a WAV: exactly the frames `opz kit split` writes for it.
+    let r = get(&app, &format!("/api/kit-slice/0/{rel}?slice=2"));
+    assert_eq!((r.status, r.content_type.as_str()), (200, "audio/wav"), "{}", r.text());
+    assert_eq!(r.header("Accept-Ranges"), Some("bytes"));
+    let cut = groovekit_opz::kit::slice_frames(&kit).unwrap();
+    let (_, frames) = cut.iter().find(|(i, _)| *i == 1).unwrap();
+    assert_eq!(frames.len() as u64, slices[1].end_frame() - slices[1].start_frame());
+    assert_eq!(body_bytes(&r), groovekit_opz::kit::wav_bytes(frames, 44_100));
+    let r = app.handle(
+        &Request::new("GET", &format!("/api/kit-slice/0/{rel}?slice=2"))
+            .header("Host", HOST)
+            .header("Range", "bytes=0-43"),
+    );
+    assert_eq!((r.status, body_bytes(&r).len()), (206, 44));
+    for bad in ["slice=0", "slice=25", "slice=x", ""] {
+        assert_eq!(get(&app, &format!("/api/kit-slice/0/{rel}?{bad}")).status, 400, "{bad}");
+    }
+    assert_eq!(get(&app, "/api/kit-slice/0/opz/error-garden/project01.opz?slice=1").status, 400, "not a kit");
+    assert_eq!(get(&app, "/api/kit-slice/0/%2e%2e/x.aif?slice=1").status, 403);
+
+    // A kit that points past its audio: the slice is cut at the end, and the page says so.
+    let v = json(&get(&app, "/api/kit/0/opz/samplepacks/kick-combo_patch.aif"));
+    let last = &v["slices"][23];
+    assert_eq!((last["end"].as_u64(), last["playable"].as_u64()), (Some(500_889), Some(481_779 - 158_363)));
+    let problems: Vec<&str> = v["problems"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    assert!(problems.iter().any(|p| p.starts_with("slice 24 ends at frame 500889")), "{problems:?}");
+    let r = get(&app, "/kit/0/opz/samplepacks/kick-combo_patch.aif");
+    assert!(r.text().contains("342526 (323416 play)"), "{}", r.text());
+
+    // The OP-Z project page lists the kits of its disk (`opz/samplepacks`), each playable.
+    let r = get(&app, "/opz/0/opz/error-garden/project01.opz");
+    assert_eq!(r.status, 200);
+    let html = r.text();
+    assert!(html.contains("href=\"/kit/0/opz/samplepacks/kick-combo_patch.aif\""));
+    assert_eq!(html.matches("class=\"play-kit-slice\"").count(), 48, "24 slices in each of 2 kits");
+    let v = json(&get(&app, "/api/opz/0/opz/error-garden/project01.opz"));
+    let kits: Vec<&str> = v["kits"].as_array().unwrap().iter().map(|k| k["rel"].as_str().unwrap()).collect();
+    assert_eq!(kits, ["opz/samplepacks/kick-combo_patch.aif", rel]);
+    let listed = json(&get(&app, "/api/folder/0/opz/samplepacks"));
+    assert!(listed.as_array().unwrap().iter().all(|e| e["kind"] == "opz-kit"), "{listed}");
+}
+
+/// The value of attribute `name` in the tag `tag` (`<input ...>`), when present.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    tag[at..].split('"').next()
+}
+
+/// The JSON the page's script (`formJson` in assets/app.js) posts for the edit form `op`, with
+/// each field as the page gives it: checkboxes as booleans, numbers as numbers (empty ones left
+/// out), `data-list` fields as lists of numbers, selects as their selected option.
+fn form_body(html: &str, op: &str) -> serde_json::Value {
+    let start =
+        html.find(&format!("<form class=\"edit-form\" data-op=\"{op}\"")).unwrap_or_else(|| panic!("no {op} form"));
+    let form = &html[start..start + html[start..].find("</form>").unwrap()];
+    let mut body = json!({"root": attr(form, "data-root").unwrap().parse::<u64>().unwrap()});
+    for tag in form.split('<').skip(1) {
+        let tag = tag.split('>').next().unwrap();
+        // `rest` keeps the space before the first attribute, which `attr` looks for.
+        if let Some(rest) = tag.strip_prefix("input") {
+            let Some(name) = attr(rest, "name") else { continue };
+            let value = attr(rest, "value").unwrap_or_default();
+            body[name] = match attr(rest, "type") {
+                Some("checkbox") => json!(rest.contains(" checked")),
+                Some("number") if value.is_empty() => continue,
+                Some("number") => json!(value.parse::<u64>().unwrap()),
+                _ if attr(rest, "data-list").is_some() => {
+                    json!(
+                        value
+                            .split([' ', ','])
+                            .filter(|s| !s.is_empty())
+                            .map(|s| s.parse::<u64>().unwrap())
+                            .collect::<Vec<_>>()
+                    )
+                }
+                _ => json!(value),
+            };
+        } else if let Some(rest) = tag.strip_prefix("select") {
+            let name = attr(rest, "name").unwrap();
+            let options = &form[form.find(&format!("<select name=\"{name}\"")).unwrap()..];
+            let options = &options[..options.find("</select>").unwrap()];
+            let chosen = options
+                .split("<option ")
+                .skip(1)
+                .find(|o| o.split('>').next().unwrap().contains(" selected"))
+                .or_else(|| options.split("<option ").nth(1))
+                .unwrap();
+            body[name] = json!(attr(&format!(" {chosen}"), "value").unwrap());
+        }
+    }
+    body
+}
+
+/// Plans then applies `body` as the page does (the same request, `apply` false then true);
+/// checks that the plan changes nothing in `watched` and returns the applied answer.
+fn plan_then_apply(
+    app: &groovekit_serve::App,
+    op: &str,
+    body: &serde_json::Value,
+    watched: &std::path::Path,
+) -> serde_json::Value {
+    let mut body = body.clone();
+    body["apply"] = json!(false);
+    let url = format!("/api/edit/{op}");
+    assert_eq!(post(app, &url, &body, None).status, 403, "{op} without the token");
+    let before = std::fs::read(watched).unwrap();
+    let r = post(app, &url, &body, Some(&app.token));
+    assert_eq!(r.status, 200, "{op}: {}", r.text());
+    let plan = json(&r);
+    assert_eq!(plan["applied"], false, "{op}");
+    assert!(!plan["plan"]["writes"].as_array().unwrap().is_empty(), "{op}: {plan}");
+    assert_eq!(std::fs::read(watched).unwrap(), before, "{op}: the plan changed nothing");
+    body["apply"] = json!(true);
+    let r = post(app, &url, &body, Some(&app.token));
+    assert_eq!(r.status, 200, "{op}: {}", r.text());
+    let done = json(&r);
+    assert_eq!(done["applied"], true, "{op}");
+    assert_ne!(std::fs::read(watched).unwrap(), before, "{op}: applied");
+    done
+}
+
+#[test]
+fn track_slot_collect_and_relink_forms_plan_then_apply() {
+    use groovekit_octatrack::ops::project_dir::ProjectDir;
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(set) = real_device_set(tmp.path()) else { return };
+    let ops = ["copy-track", "copy-slots", "collect", "relink"];
+
+    // Read-only: no form.
+    let page = get(&app(std::slice::from_ref(&set), false), "/project/0/REAL").text();
+    for op in ops {
+        assert!(!page.contains(&format!("data-op=\"{op}\"")), "{op} form without --allow-edits");
+    }
+    let app = app(std::slice::from_ref(&set), true);
+    let page = get(&app, "/project/0/REAL").text();
+
+    // copy-track: REAL bank 1 pattern 1 track 1 -> OTHER track 2, as the form sends it.
+    let mut body = form_body(&page, "copy-track");
+    assert_eq!(
+        (&body["project"], &body["bank"], &body["pattern"], &body["track"], &body["what"], &body["midi"]),
+        (&json!("REAL"), &json!(1), &json!(1), &json!(1), &json!("both"), &json!(false))
+    );
+    body["to_project"] = json!("OTHER");
+    plan_then_apply(&app, "copy-track", &body, &set.join("OTHER/bank01.work"));
+    let trigs = |p: &str, t: u8| -> Vec<u8> {
+        support::raw_trigs(&set.join(p), 1).into_iter().filter(|&(tr, _)| tr == t).map(|(_, s)| s).collect()
+    };
+    assert!(!trigs("REAL", 1).is_empty());
+    assert_eq!(trigs("OTHER", 2), trigs("REAL", 1));
+    let report = groovekit_octatrack::ops::verify::verify_project(&set.join("OTHER"), false);
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+
+    // copy-slots: the first listed slot of REAL into OTHER at slot 100.
+    let real = ProjectDir::open(&set.join("REAL")).unwrap();
+    let first = real.project.samples().into_iter().find(|s| !s.path.is_empty() && s.slot <= 128).unwrap();
+    let mut body = form_body(&page, "copy-slots");
+    assert_eq!(body["slots"], json!([]), "the slots field starts empty");
+    assert!(body.get("to_slot").is_none(), "an empty to_slot is left out");
+    body["slots"] = json!([first.slot]);
+    body["pool"] =
+        json!(if first.slot_type == groovekit_octatrack::model::project::SlotType::Flex { "flex" } else { "static" });
+    body["to_project"] = json!("OTHER");
+    body["to_slot"] = json!(100);
+    plan_then_apply(&app, "copy-slots", &body, &set.join("OTHER/project.work"));
+    let other = ProjectDir::open(&set.join("OTHER")).unwrap();
+    let copied = other.project.samples().into_iter().find(|s| s.slot_type == first.slot_type && s.slot == 100).unwrap();
+    assert_eq!(other.sample_path(&copied).unwrap().file_name(), real.sample_path(&first).unwrap().file_name());
+
+    // relink: a sample moved to AUDIO/moved/ is found again under AUDIO (the form's default).
+    let file = groovekit_octatrack::ops::project_dir::normalize(&real.sample_path(&first).unwrap());
+    let moved = set.join("AUDIO/moved").join(file.file_name().unwrap());
+    std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
+    std::fs::rename(&file, &moved).unwrap();
+    let body = form_body(&page, "relink");
+    assert_eq!((&body["project"], &body["search"]), (&json!("REAL"), &json!("AUDIO")));
+    let done = plan_then_apply(&app, "relink", &body, &set.join("REAL/project.work"));
+    assert!(
+        done["plan"]["slots"].as_array().unwrap().iter().any(|s| s["to"].as_str().unwrap().contains("moved")),
+        "{done}"
+    );
+    let real = ProjectDir::open(&set.join("REAL")).unwrap();
+    let relinked =
+        real.project.samples().into_iter().find(|s| s.slot_type == first.slot_type && s.slot == first.slot).unwrap();
+    assert_eq!(
+        groovekit_octatrack::ops::project_dir::normalize(&real.sample_path(&relinked).unwrap()),
+        moved.canonicalize().unwrap()
+    );
+
+    // collect: every sample of REAL copied into its folder, the slots pointing there, and no
+    // new problem (the fixture is a partial card dump: it lacks banks 2-16 from the start).
+    let problems = |p: &str| -> Vec<String> {
+        let report = groovekit_octatrack::ops::verify::verify_project(&set.join(p), false);
+        report.problems.iter().map(|p| p.message.clone()).collect()
+    };
+    let before = problems("REAL");
+    let body = form_body(&page, "collect");
+    assert_eq!((&body["project"], &body["to_pool"]), (&json!("REAL"), &json!(false)));
+    plan_then_apply(&app, "collect", &body, &set.join("REAL/project.work"));
+    let real = ProjectDir::open(&set.join("REAL")).unwrap();
+    let inside = set.join("REAL").canonicalize().unwrap();
+    for s in real.project.samples().into_iter().filter(|s| !s.path.is_empty()) {
+        let f = groovekit_octatrack::ops::project_dir::normalize(&real.sample_path(&s).unwrap());
+        assert!(f.starts_with(&inside) && f.is_file(), "{}", f.display());
+    }
+    assert_eq!(problems("REAL"), before);
+}
+
+#[test]
+fn an_opz_disk_lists_its_packs_empty_slices_and_sampler_packs() {
+    use groovekit_opz::kit::{KitSample, build_drum_kit};
+    let Some(fx) = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "opz_disk") else {
+        return;
+    };
+    // A disk as the device lays it out, with packs written by the library: a drum kit of two
+    // sounds (slices 3-24 empty), a synth sampler pack, and an AIFF without the op-1 chunk.
+    let tmp = tempfile::tempdir().unwrap();
+    let disk = tmp.path().join("disk");
+    for d in ["projects", "samplepacks/1-kick/01", "samplepacks/6-lead/01", "samplepacks/2-snare/01"] {
+        std::fs::create_dir_all(disk.join(d)).unwrap();
+    }
+    std::fs::copy(fx.join("opz/error-garden/project01.opz"), disk.join("projects/project01.opz")).unwrap();
+    let sounds = [
+        KitSample { name: "a".into(), frames: vec![1000; 4410] },
+        KitSample { name: "b".into(), frames: vec![-1000; 2205] },
+    ];
+    let drum = build_drum_kit(&sounds, "two").unwrap();
+    std::fs::write(disk.join("samplepacks/1-kick/01/two.aif"), drum.to_bytes()).unwrap();
+    let mut synth = build_drum_kit(&sounds[..1], "lead").unwrap();
+    let mut j = synth.json().unwrap();
+    j["type"] = json!("sampler");
+    synth.set_json(&j).unwrap();
+    std::fs::write(disk.join("samplepacks/6-lead/01/lead.aif"), synth.to_bytes()).unwrap();
+    let mut plain = drum.clone();
+    plain.aiff.chunks.retain(|c| &c.id != b"APPL");
+    plain.aiff.fix_form_size();
+    std::fs::write(disk.join("samplepacks/2-snare/01/plain.aif"), plain.to_bytes()).unwrap();
+
+    let app = app(std::slice::from_ref(&disk), false);
+    let v = json(&get(&app, "/api/opz/0/projects/project01.opz"));
+    let kits = v["kits"].as_array().unwrap();
+    let rels: Vec<&str> = kits.iter().map(|k| k["rel"].as_str().unwrap()).collect();
+    assert_eq!(rels, ["samplepacks/1-kick/01/two.aif", "samplepacks/6-lead/01/lead.aif"], "the plain AIFF is no pack");
+    let slices = kits[0]["slices"].as_array().unwrap();
+    assert_eq!(
+        (slices[0]["frames"].as_u64(), slices[1]["frames"].as_u64(), slices[2]["frames"].as_u64()),
+        (Some(4410), Some(2205), Some(0))
+    );
+    assert_eq!((kits[1]["kind"].as_str(), kits[1]["slices"].as_array().unwrap().len()), (Some("sampler"), 0));
+
+    let html = get(&app, "/opz/0/projects/project01.opz").text();
+    assert_eq!(html.matches("class=\"play-kit-slice\"").count(), 2, "only the two sounding slices play");
+    assert!(html.contains("<td>3</td><td>6615</td><td>6615</td><td>0 (0.000 s)</td><td>empty</td>"), "{html}");
+    assert!(html.contains("A synth sampler pack: one sound, no slices."));
+
+    let r = get(&app, "/api/kit-slice/0/samplepacks/1-kick/01/two.aif?slice=1");
+    assert_eq!((r.status, r.content_type.as_str()), (200, "audio/wav"));
+    assert_eq!(body_bytes(&r), groovekit_opz::kit::wav_bytes(&[1000; 4410], 44_100));
+    assert_eq!(get(&app, "/api/kit-slice/0/samplepacks/1-kick/01/two.aif?slice=3").status, 404, "an empty slice");
+    assert_eq!(
+        get(&app, "/api/kit-slice/0/samplepacks/6-lead/01/lead.aif?slice=1").status,
+        400,
+        "a sampler pack has no drum slices to play"
+    );
+    assert_eq!(get(&app, "/api/kit/0/samplepacks/2-snare/01/plain.aif").status, 400);
+    let listed = json(&get(&app, "/api/folder/0/samplepacks/2-snare/01"));
+    assert_eq!(listed[0]["kind"], "audio");
+}

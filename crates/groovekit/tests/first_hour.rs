@@ -215,6 +215,12 @@ fn item_7_plans_that_read_well() {
     let (code, out, err) = run(d, "groovekit verify --fix --dry-run MYSET/LIVE/bank02.work");
     assert_eq!(code, 1);
     assert!(out.contains("would be repaired") && err.contains("1 would be fixed"), "{out}{err}");
+    // verify's missing-sample lines show the path looked at without `name/..` steps.
+    let (code, out, err) = run(d, "groovekit verify MYPROJECT");
+    assert_eq!(code, 1);
+    let all = format!("{out}{err}");
+    assert!(all.contains("(looked for AUDIO/"), "{all}");
+    assert!(!all.contains("/../"), "{all}");
 }
 
 #[test]

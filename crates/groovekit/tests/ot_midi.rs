@@ -61,17 +61,23 @@ fn bank_bytes(dir: &Path) -> Vec<u8> {
     std::fs::read(dir.join("bank01.work")).unwrap()
 }
 
-#[test]
-fn import_midi_dry_run_changes_nothing_then_imports_with_a_backup() {
-    let Some((tmp, dir)) = project("import_midi_dry_run_changes_nothing_then_imports_with_a_backup") else { return };
-    let mid = tmp.path().join("a.mid");
+/// Bank 1 pattern 1 of `dir` as `<into>/a.mid`.
+fn export_pattern_1(dir: &Path, into: &Path) -> PathBuf {
+    let mid = into.join("a.mid");
     groovekit()
         .args(["ot", "midi"])
-        .arg(&dir)
+        .arg(dir)
         .args(["--bank", "1", "--pattern", "1", "-o"])
         .arg(&mid)
         .assert()
         .success();
+    mid
+}
+
+#[test]
+fn import_midi_dry_run_changes_nothing_then_imports_with_a_backup() {
+    let Some((tmp, dir)) = project("import_midi_dry_run_changes_nothing_then_imports_with_a_backup") else { return };
+    let mid = export_pattern_1(&dir, tmp.path());
     let before = bank_bytes(&dir);
     let out = groovekit()
         .args(["ot", "import-midi"])
@@ -123,4 +129,28 @@ fn help_ends_with_examples() {
         let text = String::from_utf8(out).unwrap();
         assert!(text.trim_end().lines().rev().take(3).all(|l| l.trim_start().starts_with("groovekit ot")), "{text}");
     }
+}
+
+/// A damaged MIDI file is named by byte (the shared SMF layout check, as for OP-Z imports):
+/// the first track chunk's length made larger than the file.
+#[test]
+fn import_midi_names_the_byte_of_a_damaged_file() {
+    let Some((tmp, dir)) = project("import_midi_names_the_byte_of_a_damaged_file") else { return };
+    let mid = export_pattern_1(&dir, tmp.path());
+    let mut b = std::fs::read(&mid).unwrap();
+    assert_eq!(&b[14..18], b"MTrk");
+    b[18..22].copy_from_slice(&0x00FF_FFFFu32.to_be_bytes());
+    std::fs::write(&mid, &b).unwrap();
+    let before = bank_bytes(&dir);
+    let out = groovekit()
+        .args(["ot", "import-midi"])
+        .arg(&mid)
+        .arg(&dir)
+        .args(["--bank", "1", "--pattern", "2"])
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).replace('│', " ");
+    let err = err.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(err.contains("damaged MIDI file at byte 14: chunk `MTrk` (track 1) declares 16777215 bytes"), "{err}");
+    assert_eq!(bank_bytes(&dir), before);
 }

@@ -170,3 +170,46 @@ fn pattern_view_draws_data_past_the_length_and_the_master_length() {
     assert!(text.contains("per-track scale, master length 64"), "{text}");
     assert!(text.lines().any(|l| l.starts_with("T2 ") && l.ends_with("len 12 1X")), "{text}");
 }
+
+/// Issue 21: `groovekit build` of a bank says what it holds that can never sound, as saves and
+/// copies do: data past a track's length always; with a project beside the output, trigs that
+/// play a slot the project leaves empty too (a bank built alone cannot know its slots).
+#[test]
+fn build_of_a_bank_warns_of_data_that_never_plays() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = tmp.path().join("SET/P49");
+    let mut p = Project::create(&proj);
+    let bank = p.bank_mut(1).unwrap();
+    for s in [1u8, 49] {
+        let mut step = bank.audio_step(1, 3, s).unwrap();
+        step.trig = true;
+        bank.set_audio_step(1, 3, s, &step).unwrap();
+    }
+    p.save().unwrap();
+    let doc = tmp.path().join("bank01.yaml");
+    gk().arg("dump").arg(proj.join("bank01.work")).arg("-o").arg(&doc).assert().success();
+    let past = "bank 1 pattern 1 track T3: step(s) 49 hold data that never plays (the track is 16 steps long)";
+    let empty = "which is empty in this project";
+
+    // Alone: the bank's own notes, no slot notes.
+    let alone = tmp.path().join("ALONE/bank01.work");
+    std::fs::create_dir_all(alone.parent().unwrap()).unwrap();
+    let out = gk().arg("build").arg(&doc).arg("-o").arg(&alone).assert().success();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.lines().any(|l| l == format!("warning: {past}")), "{err}");
+    assert!(!err.contains(empty), "{err}");
+    assert!(out.get_output().stdout.is_empty());
+
+    // Into a project whose slot the trigs play is empty: both; -q silences them.
+    let into = proj.join("bank02.work");
+    let out = gk().arg("build").arg(&doc).arg("-o").arg(&into).assert().success();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("bank 2 pattern 1 track T3: step(s) 49 hold data that never plays"), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("warning: bank 2 pattern 1 track T3: trig(s) on step(s) 1") && l.contains(empty)),
+        "{err}"
+    );
+    let out = gk().args(["-q", "build"]).arg(&doc).arg("-o").arg(&into).assert().success();
+    assert!(!String::from_utf8_lossy(&out.get_output().stderr).contains("never plays"));
+}

@@ -338,9 +338,6 @@ pub fn song_of(t: &Timeline, trig_channels: &[u8; 8], sample_name: &dyn Fn(SlotT
                         "T{n} locks other than AMP VOL (pitch, filter, sample, ...): the notes carry no sound changes"
                     ));
                 }
-                if a.count > 1 {
-                    skip(format!("T{n} trig counts above 1 (one note each)"));
-                }
                 let track = tracks.entry((e.track, ch)).or_default();
                 track.notes.push(MidiNote {
                     start,

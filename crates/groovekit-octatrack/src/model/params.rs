@@ -400,23 +400,31 @@ impl PartParam {
 /// pages).
 pub fn part_params(pages: &[PartPage], ctx: &AudioContext) -> Vec<PartParam> {
     let mut out = Vec::new();
+    let mut first = 0;
     for p in pages {
-        let fx = match p.page {
-            "fx1" => Some(fx_names(ctx.fx1)),
-            "fx2" => Some(fx_names(ctx.fx2)),
-            _ => None,
-        };
-        for (i, n) in p.names.iter().enumerate() {
-            let named = match fx {
-                Some(f) => f.get(i).copied().flatten(),
-                None => Some(*n).filter(|s| !s.is_empty()),
-            };
-            let name = paged(p.page, named, i);
-            let max = NAME_MAX.iter().find(|(n, _)| *n == name).map_or(p.max, |(_, m)| *m);
-            out.push(PartParam { name, index: out.len(), offset: p.offset + i, stride: p.stride, max });
-        }
+        out.extend(page_params(p, ctx, first));
+        first += p.names.len();
     }
     out
+}
+
+/// The named bytes of one page of a table, numbered from `first` (the count of bytes of the
+/// pages before it), named for `ctx`.
+fn page_params(p: &PartPage, ctx: &AudioContext, first: usize) -> impl Iterator<Item = PartParam> {
+    let fx = match p.page {
+        "fx1" => Some(fx_names(ctx.fx1)),
+        "fx2" => Some(fx_names(ctx.fx2)),
+        _ => None,
+    };
+    p.names.iter().enumerate().map(move |(i, n)| {
+        let named = match fx {
+            Some(f) => f.get(i).copied().flatten(),
+            None => Some(*n).filter(|s| !s.is_empty()),
+        };
+        let name = paged(p.page, named, i);
+        let max = NAME_MAX.iter().find(|(n, _)| *n == name).map_or(p.max, |(_, m)| *m);
+        PartParam { name, index: first + i, offset: p.offset + i, stride: p.stride, max }
+    })
 }
 
 /// The page prefix of a machine's SRC values and SRC setup (`flex`, `flex_setup`).
@@ -435,27 +443,31 @@ pub fn machine_pages(machine: Option<MachineType>) -> Option<(&'static str, &'st
 /// setup names of the track's machine (`src.ptch` of a Flex track is `flex.ptch`).
 pub fn part_param(name: &str, pages: &[PartPage], ctx: &AudioContext) -> Option<PartParam> {
     let name = name.trim().to_ascii_lowercase();
-    let all = part_params(pages, ctx);
     let name = match name.split_once('.') {
         Some(("src", rest)) => format!("{}.{rest}", machine_pages(ctx.machine)?.0),
         Some(("setup", rest)) => format!("{}.{rest}", machine_pages(ctx.machine)?.1),
-        _ => name.clone(),
+        _ => name,
     };
-    if let Some(p) = all.iter().find(|p| p.name == name) {
-        return Some(p.clone());
-    }
-    // Generic `page.pN`: the N-th byte of the first page of that prefix with N bytes.
-    let (page, n) = name.split_once('.')?;
-    let n: usize = n.strip_prefix('p')?.parse().ok()?;
-    let mut seen = 0;
+    let (page, rest) = name.split_once('.')?;
+    // Only the pages of the name's prefix can hold it: naming just those keeps a lookup cheap
+    // (the MIDI timeline looks up ~30 names per track and segment).
+    let mut first = 0;
+    let mut prefix_pages = Vec::new();
     for def in pages {
         if def.page == page {
-            if n >= 1 && n <= def.names.len() {
-                return all.get(seen + n - 1).cloned();
-            }
-            return None;
+            prefix_pages.push((def, first));
         }
-        seen += def.names.len();
+        first += def.names.len();
+    }
+    if let Some(p) = prefix_pages.iter().find_map(|&(def, first)| page_params(def, ctx, first).find(|p| p.name == name))
+    {
+        return Some(p);
+    }
+    // Generic `page.pN`: the N-th byte of the first page of that prefix with N bytes.
+    let n: usize = rest.strip_prefix('p')?.parse().ok()?;
+    let &(def, first) = prefix_pages.first()?;
+    if n >= 1 && n <= def.names.len() {
+        return page_params(def, ctx, first).nth(n - 1);
     }
     None
 }

@@ -184,6 +184,23 @@ pub fn os_to_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
     s.to_string_lossy().into_owned().into_bytes()
 }
 
+/// `path` with `.` and `name/..` steps removed, for showing (`OTHERSET/LIVE/../AUDIO/a.wav` is
+/// `OTHERSET/AUDIO/a.wav`); lexical only, the file system is not asked.
+pub fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() { PathBuf::from(".") } else { out.iter().collect() }
+}
+
 /// A path made lexically absolute and free of `.`/`..` (no symlink resolution: the card is FAT).
 pub fn normalize(path: &Path) -> PathBuf {
     let base = if path.is_absolute() { PathBuf::new() } else { std::env::current_dir().unwrap_or_default() };

@@ -227,7 +227,7 @@ fn check_project(path: &Path, p: &Project, report: &mut Report) {
                     "{} slot {}: sample `{shown}` not found (looked for {})",
                     s.slot_type.describe(),
                     s.slot,
-                    target.display()
+                    super::project_dir::tidy(&target).display()
                 ),
             ));
         }

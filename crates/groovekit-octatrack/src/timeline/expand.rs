@@ -129,6 +129,10 @@ struct Candidate {
     pass: u32,
     condition: u8,
     oneshot: bool,
+    /// The trig count (1-8) and where the next step starts: the trig sounds `repeats` times
+    /// before it ([`rules::repeat_ticks`]).
+    repeats: u8,
+    next_step: i64,
     payload: Payload,
 }
 
@@ -312,6 +316,11 @@ fn trig_tick(grid: u64, swing: Option<u8>, micro: i8, step_ticks: u64) -> i64 {
     i64::try_from(grid + off).unwrap_or(i64::MAX) + rules::micro_ticks(micro, step_ticks)
 }
 
+/// Where the step after a step at grid position `grid` starts (for trig counts).
+fn next_step(grid: u64, step_ticks: u64) -> i64 {
+    i64::try_from(grid + step_ticks).unwrap_or(i64::MAX)
+}
+
 impl<'a> Builder<'a> {
     fn new(source: &'a mut dyn BankSource, opts: &'a Options) -> Self {
         let s = source.settings();
@@ -418,9 +427,6 @@ impl<'a> Builder<'a> {
                 if rtrg.is_some() || rtim.is_some() {
                     notes.insert("retrigs (RTRG/RTIM locks)".into());
                 }
-                if s.repeats > 1 {
-                    notes.insert("trig counts".into());
-                }
                 if s.slide {
                     notes.insert("slide interpolation".into());
                 }
@@ -452,6 +458,7 @@ impl<'a> Builder<'a> {
                     micro: s.micro,
                     condition: s.condition.name(),
                     locks: s.locks(),
+                    repeat: 0,
                 };
                 let tick = trig_tick(grid, s.swing.then_some(swing), s.micro, track_loop.step_ticks);
                 Some(Candidate {
@@ -461,6 +468,8 @@ impl<'a> Builder<'a> {
                     pass,
                     condition: s.condition.0,
                     oneshot: s.oneshot,
+                    repeats: s.repeats,
+                    next_step: next_step(grid, track_loop.step_ticks),
                     payload: Payload::Audio { trig, muted },
                 })
             });
@@ -543,9 +552,6 @@ impl<'a> Builder<'a> {
                 if depth > 0 {
                     notes.insert("LFOs".into());
                 }
-                if s.repeats > 1 {
-                    notes.insert("trig counts".into());
-                }
                 let lock = |f: usize| s.raw_locks().get(f).copied().filter(|&v| v != crate::raw::pattern::NO_LOCK);
                 let base = i16::from(lock(0).unwrap_or(part_note)) + transpose;
                 // NOT2-NOT4: offsets around 64 from the note (64 = no extra note, the default of
@@ -568,6 +574,7 @@ impl<'a> Builder<'a> {
                     infinite: length.is_none(),
                     micro: s.micro,
                     condition: s.condition.name(),
+                    repeat: 0,
                 });
                 // Locks 18-29: PB, AT, CC1-CC10, in the order of `controllers`.
                 let controls: [Option<u8>; CONTROLLERS] = std::array::from_fn(|k| lock(18 + k));
@@ -579,6 +586,8 @@ impl<'a> Builder<'a> {
                     pass,
                     condition: s.condition.0,
                     oneshot: false,
+                    repeats: s.repeats,
+                    next_step: next_step(grid, track_loop.step_ticks),
                     payload: Payload::Midi { note, controls },
                 })
             });
@@ -621,16 +630,29 @@ impl<'a> Builder<'a> {
             }
             let tick = u64::try_from(c.tick).unwrap_or(0);
             let step = u8::try_from(c.step + 1).unwrap_or(64);
+            // The trig and the trigs its count adds (a count of 1: the trig alone).
+            let repeats: Vec<u64> = rules::repeat_ticks(c.tick, c.next_step, c.repeats)
+                .into_iter()
+                .map(|t| u64::try_from(t).unwrap_or(0))
+                .collect();
+            let spacing = match repeats.as_slice() {
+                [a, b, ..] => Some(b - a),
+                _ => None,
+            };
             match c.payload {
                 Payload::Audio { muted: true, .. } => {}
-                Payload::Audio { trig, muted: false } => self.out.events.push(Event {
-                    tick,
-                    track: TrackId::Audio(u8::try_from(c.ti + 1).unwrap_or(8)),
-                    segment: seg_index,
-                    step,
-                    pass: c.pass,
-                    kind: EventKind::AudioTrig(trig),
-                }),
+                Payload::Audio { trig, muted: false } => {
+                    for (k, &at) in repeats.iter().enumerate() {
+                        self.out.events.push(Event {
+                            tick: at,
+                            track: TrackId::Audio(u8::try_from(c.ti + 1).unwrap_or(8)),
+                            segment: seg_index,
+                            step,
+                            pass: c.pass,
+                            kind: EventKind::AudioTrig(AudioTrig { repeat: k as u8, ..trig.clone() }), // ok: k < 8
+                        });
+                    }
+                }
                 Payload::Midi { note, controls } => {
                     let mi = c.ti.saturating_sub(8);
                     let track = TrackId::Midi(u8::try_from(mi + 1).unwrap_or(8));
@@ -654,14 +676,24 @@ impl<'a> Builder<'a> {
                         });
                     }
                     if let Some(n) = note {
-                        self.out.events.push(Event {
-                            tick,
-                            track,
-                            segment: seg_index,
-                            step,
-                            pass: c.pass,
-                            kind: EventKind::Note(n),
-                        });
+                        for (k, &at) in repeats.iter().enumerate() {
+                            let mut n = MidiNote { repeat: k as u8, ..n.clone() }; // ok: k < 8
+                            // A repeated note ends at the next repeat at the latest, so that the
+                            // same key is never struck while it still sounds (inferred).
+                            if let Some(gap) = spacing
+                                && !n.infinite
+                            {
+                                n.length = n.length.min(gap).max(1);
+                            }
+                            self.out.events.push(Event {
+                                tick: at,
+                                track,
+                                segment: seg_index,
+                                step,
+                                pass: c.pass,
+                                kind: EventKind::Note(n),
+                            });
+                        }
                     }
                 }
             }

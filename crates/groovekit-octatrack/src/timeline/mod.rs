@@ -137,9 +137,12 @@ pub struct AudioTrig {
     pub volume: Option<u16>,
     /// The SRC retrig locks (RTRG as plays 1-128, RTIM as stored); not expanded into trigs.
     pub retrig: (Option<u8>, Option<u8>),
-    /// The stored trig count (1-8, ot-tools-io "trig counts"); its spacing has no evidence, so
-    /// it is not expanded into trigs.
+    /// The trig count (1-8, ot-tools-io "trig counts"; the micro-timing menu's TRIG COUNT):
+    /// a count of N plays the trig N times, evenly spaced from the trig to the next step
+    /// ([`rules::repeat_ticks`]), one event each.
     pub count: u8,
+    /// 0 for the trig itself; 1 to `count - 1` for the trigs its count adds.
+    pub repeat: u8,
     /// Micro-timing in 1/384 of a step (already applied to the tick).
     pub micro: i8,
     /// The condition that let it play (`none` when there is none).
@@ -170,6 +173,9 @@ pub struct MidiNote {
     pub micro: i8,
     /// The condition that let it play.
     pub condition: String,
+    /// 0 for the note itself; 1-7 for the notes its trig count adds (as for audio trigs; a
+    /// repeated note lasts at most until the next repeat).
+    pub repeat: u8,
 }
 
 /// Which controller a [`Control`] event sets.

@@ -122,6 +122,24 @@ pub fn micro_ticks(micro: i8, step_ticks: u64) -> i64 {
     i64::from(micro) * (step_ticks / 384) as i64
 }
 
+/// Where the trigs of a trig count of `count` (1-8) sound, for a trig at `tick` whose next step
+/// starts at `next` (its grid position plus one step): `count` ticks from `tick`, evenly spaced
+/// so that one more would land on `next`; rounded down to the tick (57 600 ticks a step are not
+/// divisible by 7).
+///
+/// Evidence: Octatrack manual 12.12 MICRO TIMING (p. 77): "TRIG COUNT sets the number of times
+/// the sample trig should be trigged. A setting of 2-8 adds additional trig repeats of the
+/// original trig. The additional trigs are evenly distributed between the original trig and the
+/// next step"; the count is stored as `b0 >> 5` + 1 of the step's condition pair (ot-tools-io
+/// "trig counts", reference §1.2). Inferred (the manual does not say): the spacing divides the
+/// span by the count (the added trigs and the next step's trig evenly spaced), the added trigs
+/// carry the trig's locks, and the trig's condition decides for all of them.
+pub fn repeat_ticks(tick: i64, next: i64, count: u8) -> Vec<i64> {
+    let n = i64::from(count.clamp(1, 8));
+    let span = (next - tick).max(0);
+    (0..n).map(|k| tick + span * k / n).collect()
+}
+
 /// The length code of a MIDI note that means INF.
 pub const NOTE_LENGTH_INF: u8 = 127;
 

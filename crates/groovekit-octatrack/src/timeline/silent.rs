@@ -207,3 +207,32 @@ pub fn copy_notes(
     let old = notes(&b, listed_before);
     new_notes(&old, notes(&a, listed_after))
 }
+
+/// What a bank file about to be written to `dest` (`.../bankNN.work`) holds that can never sound,
+/// for `groovekit build`: data past a track's length in every pattern and, when `dest`'s folder
+/// holds a project file, trigs on track 8 under its `MASTER_TRACK=1` and trigs that play a slot
+/// it leaves empty. Without a project beside it, the bank is read alone (bank number from the
+/// file name, 1 otherwise; master track off; slots not checked). Bytes that are not a bank give
+/// no notes (the build itself reports what is wrong with them).
+pub fn bank_file_notes(bytes: &[u8], dest: &Path) -> Vec<String> {
+    let Ok(raw) = crate::raw::bank::Bank::read(bytes) else { return Vec::new() };
+    let number = dest
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .and_then(|s| s.strip_prefix("bank"))
+        .and_then(|n| n.parse::<u8>().ok())
+        .filter(|n| (1..=16).contains(n))
+        .unwrap_or(1);
+    let bank = Bank::from_raw(raw, number);
+    let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let project = ["project.work", "project.strd"]
+        .iter()
+        .find_map(|f| std::fs::read(dir.join(f)).ok())
+        .and_then(|b| crate::model::project::Project::parse(&b).ok());
+    let Some(project) = project else { return bank_notes(&bank, false) };
+    let master_track = project.setting("MASTER_TRACK") == Some(1);
+    let listed = |t: SlotType, n: u16| project.sample(t, n).is_some_and(|x| !x.path.is_empty());
+    let mut out = bank_notes(&bank, master_track);
+    out.extend(empty_slot_notes(&bank, master_track, &listed));
+    out
+}

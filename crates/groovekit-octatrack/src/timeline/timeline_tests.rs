@@ -472,3 +472,63 @@ fn any_pattern_and_part_bytes_expand_without_panic() {
         let _ = silent::pattern_notes(&bank, 1, round % 2 == 1).expect("notes");
     }
 }
+
+/// Manual 12.12 (p. 77): a trig count of N plays the trig N times, "evenly distributed between
+/// the original trig and the next step"; with micro-timing the span starts at the moved trig;
+/// at 3/4X a step is 4/3 as long; the condition decides for all repeats; a MIDI note repeats
+/// too, each lasting at most until the next repeat.
+#[test]
+fn trig_counts_repeat_the_trig_evenly_up_to_the_next_step() {
+    let (mut bank, settings) = blank();
+    per_track(&mut bank, [0, 16, 2]);
+    track_len(&mut bank, 3, 16, 3); // T3 at 3/4X
+    let mut put = |t: u8, step: u8, count: u8, micro: i8, condition: &str| {
+        let mut s = bank.audio_step(1, t, step).expect("step");
+        s.trig = true;
+        s.swing = false;
+        s.repeats = count;
+        s.micro = micro;
+        s.condition = Condition::parse(condition).expect("condition");
+        bank.set_audio_step(1, t, step, &s).expect("set");
+    };
+    put(1, 1, 4, 0, "none");
+    put(2, 3, 3, 12, "none"); // +12/384 of a step late
+    put(3, 2, 2, 0, "none");
+    put(4, 1, 8, 0, "1:2");
+    let mut m = bank.midi_step(1, 1, 1).expect("step");
+    m.trig = true;
+    m.repeats = 2;
+    m.set_note(Some(60), Some(100), Some(12)).expect("note"); // 2 steps long
+    bank.set_midi_step(1, 1, 1, &m).expect("set");
+    let opts = Options { passes: 2, ..Options::default() };
+    let t = run(&bank, &settings, &opts);
+    let audio = |n: u8, pass: u32| -> Vec<(u64, u8, u8)> {
+        t.track(TrackId::Audio(n))
+            .filter(|e| e.pass == pass)
+            .filter_map(|e| match &e.kind {
+                EventKind::AudioTrig(a) => Some((e.tick, e.step, a.repeat)),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(audio(1, 1), [(0, 1, 0), (S / 4, 1, 1), (S / 2, 1, 2), (3 * S / 4, 1, 3)]);
+    let late = 2 * S + 12 * S / 384;
+    let gap = (3 * S - late) / 3;
+    assert_eq!(audio(2, 1), [(late, 3, 0), (late + gap, 3, 1), (late + 2 * gap, 3, 2)]);
+    let d = 4 * S / 3;
+    assert_eq!(audio(3, 1), [(d, 2, 0), (d + d / 2, 2, 1)]);
+    // 1:2: all eight in pass 1, none in pass 2.
+    assert_eq!(audio(4, 1).len(), 8);
+    assert_eq!(audio(4, 1).last(), Some(&(16 * S * 7 / 8 / 16, 1, 7)));
+    assert!(audio(4, 2).is_empty());
+    let notes: Vec<(u64, u64, u8)> = t
+        .track(TrackId::Midi(1))
+        .filter(|e| e.pass == 1)
+        .filter_map(|e| match &e.kind {
+            EventKind::Note(n) => Some((e.tick, n.length, n.repeat)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notes, [(0, S / 2, 0), (S / 2, S / 2, 1)]);
+    assert!(!t.not_expanded.iter().any(|n| n.contains("trig count")), "{:?}", t.not_expanded);
+}

@@ -668,6 +668,11 @@ pub fn build(input: &Path, output: &Path, force: bool) -> miette::Result<Outcome
             kind
         ));
     }
+    // A bank that holds data the device never plays is valid; say so, as edits and copies do
+    // (issue 21), on stderr.
+    for note in groovekit_octatrack::timeline::silent::bank_file_notes(&out, output) {
+        info(format_args!("warning: {note}"));
+    }
     crate::output::write_guarded(output, &out, true, |_| true, &[])?;
     Ok(Outcome::Ok)
 }

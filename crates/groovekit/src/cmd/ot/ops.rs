@@ -236,22 +236,7 @@ fn print_plan(plan: &CopyPlan, json: bool) -> miette::Result<()> {
     Ok(())
 }
 
-/// `path` with `.` and `name/..` steps removed, for showing (`OTHERSET/LIVE/../AUDIO/a.wav` is
-/// `OTHERSET/AUDIO/a.wav`); lexical only, the file system is not asked.
-pub(crate) fn tidy(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out: Vec<Component> = Vec::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    if out.is_empty() { PathBuf::from(".") } else { out.iter().collect() }
-}
+pub(crate) use groovekit_octatrack::ops::project_dir::tidy;
 
 /// After a plan is printed: a dry run whose real run would refuse (source samples missing without
 /// `--missing keep`) fails with the reason (exit 1), the plan above it showing what `--missing
