@@ -476,6 +476,21 @@ fn import_midi_of_a_pattern_fits_its_pattern_and_a_whole_song_does_not() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("differs from the first pass; the OP-Z repeats the loop"), "{err}");
+    // A long list shows 12 lines and counts the rest; --json (stdout) lists every one.
+    let shown = err.lines().filter(|l| l.starts_with("not imported: ")).count();
+    assert_eq!(shown, 13, "{err}");
+    let more = err.lines().find(|l| l.starts_with("not imported: ... and ")).expect("the count line");
+    let out = gk()
+        .args(["opz", "import-midi"])
+        .arg(&song)
+        .arg(&p)
+        .args(["--pattern", "3", "--dry-run", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the report on stdout");
+    let dropped = v["dropped"].as_array().expect("dropped").len();
+    assert!(more.contains(&format!("and {} more", dropped - 12)), "{more} / {dropped}");
     for n in 1..=10 {
         let mid = tmp.path().join(format!("pattern{n}.mid"));
         let option = format!("pattern={n}");

@@ -37,6 +37,22 @@ pub fn info(line: impl std::fmt::Display) {
     }
 }
 
+/// How many lines of one kind a report shows on stderr before it counts the rest
+/// ([`info_list`]); `--json` lists them all.
+pub const SHOWN_LINES: usize = 12;
+
+/// `what: line` on stderr for the first [`SHOWN_LINES`] of `lines`, then one line counting the
+/// rest (a whole song imported into one pattern can leave a thousand notes out: a list that
+/// long hides the summary). Silenced by `-q` like [`info`].
+pub fn info_list(what: &str, lines: &[String]) {
+    for line in lines.iter().take(SHOWN_LINES) {
+        info(format_args!("{what}: {line}"));
+    }
+    if lines.len() > SHOWN_LINES {
+        info(format_args!("{what}: ... and {} more (--json lists them all)", lines.len() - SHOWN_LINES));
+    }
+}
+
 /// A line of a plan: with `--dry-run` the plan is what the user asked for (a result, standard
 /// output); after a real run it is a summary of what was done ([`info`]).
 pub fn result_or_info(dry_run: bool, line: impl std::fmt::Display) {

@@ -310,13 +310,29 @@ fn changed_bytes(a: &[u8], b: &[u8]) -> usize {
 /// Writes `project` over `path` after a backup, or reports what would change (as JSON with
 /// `--json`).
 fn save(path: &Path, before: &[u8], project: &Project, flags: EditFlags, what: &str) -> miette::Result<Outcome> {
+    save_reporting(path, before, project, flags, what, serde_json::Map::new())
+}
+
+/// [`save`] whose `--json` object also holds `extra` (the command's own report: one JSON
+/// document on stdout).
+fn save_reporting(
+    path: &Path,
+    before: &[u8],
+    project: &Project,
+    flags: EditFlags,
+    what: &str,
+    extra: serde_json::Map<String, serde_json::Value>,
+) -> miette::Result<Outcome> {
     let n = changed_bytes(before, project.as_bytes());
     let report = |written: bool, backup: Option<&Path>, text: String| {
         if flags.json {
-            let v = serde_json::json!({
+            let mut v = serde_json::json!({
                 "file": path, "action": what, "changed_bytes": n, "dry_run": flags.dry_run,
                 "written": written, "backup": backup,
             });
+            if let Some(o) = v.as_object_mut() {
+                o.extend(extra.clone());
+            }
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         } else {
             // What a dry run would do is its result; after a real run a summary (stderr).
@@ -375,13 +391,17 @@ fn import_midi_cmd(
     let options = import::ImportOptions { pattern: p, map, remove_swing: !keep_swing };
     let r = import::import(&mut project, &smf, &options).map_err(|e| file_err(midi_path, e))?;
     let placed: Vec<String> = r.placed.iter().map(|(&t, &n)| format!("{} {n}", TRACK_NAMES[t])).collect();
+    let mut extra = serde_json::Map::new();
     if flags.json {
+        // The import's report joins the save's in one object on stdout (the result).
         let v = serde_json::json!({
             "placed": r.placed.iter().map(|(&t, &n)| (TRACK_NAMES[t], n)).collect::<std::collections::BTreeMap<_, _>>(),
             "replaced": r.replaced, "repeats": r.repeats, "rounded": r.rounded,
             "dropped": r.dropped, "warnings": r.warnings,
         });
-        eprintln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        if let serde_json::Value::Object(o) = v {
+            extra = o;
+        }
     } else {
         super::info(format!(
             "{}: into pattern {}: {} ({}); {} replaced; {} repeating the loop; {} rounded to the micro-timing grid",
@@ -393,15 +413,11 @@ fn import_midi_cmd(
             plural(r.repeats, "note"),
             plural(r.rounded, "note")
         ));
-        for d in &r.dropped {
-            super::info(format!("not imported: {d}"));
-        }
-        for w in &r.warnings {
-            super::info(format!("warning: {w}"));
-        }
+        super::info_list("not imported", &r.dropped);
+        super::info_list("warning", &r.warnings);
     }
     let what = format!("import {} into pattern {}", midi_path.display(), p + 1);
-    let outcome = save(path, &before, &project, flags, &what)?;
+    let outcome = save_reporting(path, &before, &project, flags, &what, extra)?;
     // Notes left out are a failure to carry the whole file: say so in the exit code.
     Ok(if r.dropped.is_empty() { outcome } else { Outcome::Failed })
 }

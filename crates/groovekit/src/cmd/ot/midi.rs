@@ -13,9 +13,6 @@ use miette::miette;
 use crate::cmd::args;
 use crate::cmd::{Outcome, quiet};
 
-/// How many lines of a long list a text report shows.
-const SHOWN: usize = 12;
-
 /// MIDI file subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum MidiCommand {
@@ -242,14 +239,8 @@ fn print_import(plan: &ImportPlan, json: bool) -> miette::Result<()> {
     if let Some(b) = &plan.backup {
         crate::cmd::result_or_info(plan.dry_run, format!("  backup: {}", b.display()));
     }
-    for (what, list) in [("approximated", &r.approximated), ("not imported", &r.not_imported)] {
-        for line in list.iter().take(SHOWN) {
-            crate::cmd::info(format!("{what}: {line}"));
-        }
-        if list.len() > SHOWN {
-            crate::cmd::info(format!("{what}: ... and {} more (--json lists them all)", list.len() - SHOWN));
-        }
-    }
+    crate::cmd::info_list("approximated", &r.approximated);
+    crate::cmd::info_list("not imported", &r.not_imported);
     Ok(())
 }
 
