@@ -429,10 +429,12 @@ pub struct SampleView {
 }
 
 /// Whether browsers play files of `format` (a container name of `AudioCheck::format`) as they
-/// are. WAV and FLAC: yes (Chromium, Firefox and Safari decode both). AIFF and AIFF-C: no, in
-/// Chromium (`canPlayType("audio/aiff")` is empty) and Firefox, though the Octatrack and the
-/// OP-Z play them; the Sample page plays those through `/wav/...`. An unreadable file (no
-/// format) is offered as it is: the browser's own error then says what is wrong.
+/// are. WAV and FLAC: yes (MDN's table of web containers lists both for Chrome, Firefox and
+/// Safari). AIFF and AIFF-C: no, though the Octatrack and the OP-Z play them: Chromium 156 has
+/// `canPlayType("audio/aiff")` empty and fails on the file ("DEMUXER_ERROR_COULD_NOT_OPEN", seen
+/// in the browser test), and MDN lists no AIFF for Firefox; the Sample page plays those through
+/// `/wav/...`. An unreadable file (no format) is offered as it is: the browser's own error then
+/// says what is wrong.
 pub fn browsers_play(format: Option<&str>) -> bool {
     use groovekit_audio::pcm::Container;
     !matches!(format, Some(f) if f == Container::Aiff.name() || f == Container::AiffC.name())
