@@ -1085,7 +1085,7 @@ fn render(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, 
 /// apart), made when absent. One file per source and `what`: named `SOURCE-VERSION.wav`, where
 /// SOURCE hashes the path and `what` and VERSION the size and modification time of `path`, so
 /// an edited file gets a new WAV and the one of its previous version is removed.
-pub fn cached(
+fn cached(
     app: &App,
     path: &Path,
     what: &str,

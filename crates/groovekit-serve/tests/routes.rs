@@ -852,6 +852,10 @@ fn an_aiff_sample_plays_as_a_wav_with_its_slices() {
     assert!(r.text().contains("not audio"), "{}", r.text());
     assert_eq!(get(&app, "/wav/0/AUDIO/none.aif").status, 404);
 
+    // The API lists the route.
+    let api = json(&get(&app, "/api"));
+    assert!(api["endpoints"].as_array().unwrap().iter().any(|e| e["get"] == "/wav/R/PATH"), "{api}");
+
     // The security rules are the other routes': traversal, Host, and no POST.
     assert_eq!(get(&app, "/wav/0/%2e%2e/x.aif").status, 403);
     assert_eq!(get(&app, "/wav/0/AUDIO/..%2f..%2fx.aif").status, 403);
