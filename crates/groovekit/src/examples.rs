@@ -230,8 +230,11 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     (
         "opz import-midi",
         &[
-            "groovekit convert projects/project01.opz song.mid",
-            "groovekit opz import-midi song.mid projects/project05.opz --pattern 3 --dry-run",
+            // A pattern out to a DAW and back: it fits the pattern it came from (a whole song
+            // into one pattern, or a pattern into a shorter loop, does not: exit 1, each note
+            // listed). Pattern 10 comes back note for note (tests/opz.rs).
+            "groovekit convert projects/project01.opz pattern10.mid --option pattern=10",
+            "groovekit opz import-midi pattern10.mid projects/project01.opz --pattern 10 --dry-run",
         ],
     ),
     (

@@ -9,6 +9,7 @@
 // First, so that its non-panicking `println!` & co. replace the standard ones in every module.
 #[macro_use]
 mod console;
+mod arg_errors;
 mod cmd;
 mod examples;
 mod output;
@@ -201,6 +202,18 @@ fn audio_option_where_decoded(mut cmd: clap::Command, path: &str) -> clap::Comma
     cmd
 }
 
+/// The command that runs, as typed: `groovekit ot slots`.
+fn command_path(matches: &clap::ArgMatches) -> String {
+    let mut path = String::from("groovekit");
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        path.push(' ');
+        path.push_str(name);
+        m = sub;
+    }
+    path
+}
+
 /// `--max-audio-mb` of the command that runs (or before it), in MB.
 fn audio_limit(matches: &clap::ArgMatches, before: Option<u64>) -> Option<u64> {
     let mut m = matches;
@@ -255,9 +268,9 @@ fn reset_sigpipe() {
     }
 }
 
-/// Ends the run on a clap error: `--help` and `--version` as clap prints them; an argument error
-/// in the style of every other error (miette's, issue 24: one error style for argument and data
-/// errors), exit 2.
+/// Ends the run on a clap error: `--help` and `--version` as clap prints them (exit 0); an
+/// argument error in the style of every other error, exit 2 (issue 24: one error style for
+/// argument and data errors; the wording is [`arg_errors::describe`]'s).
 fn usage_exit(e: clap::Error) -> ! {
     use clap::error::ErrorKind;
     if matches!(
@@ -266,20 +279,9 @@ fn usage_exit(e: clap::Error) -> ! {
     ) {
         e.exit();
     }
-    let text = e.render().to_string();
-    // clap's own "error: " prefix and "For more information, try '--help'." tail, as miette's
-    // frame and help.
-    let mut lines: Vec<&str> = text.lines().filter(|l| !l.starts_with("For more information")).collect();
-    while lines.last().is_some_and(|l| l.trim().is_empty()) {
-        lines.pop();
-    }
-    let body = lines.join("\n");
-    let message = body.strip_prefix("error: ").unwrap_or(&body).to_string();
-    // Printed as miette prints data errors; the exit code of a usage error.
-    eprintln!(
-        "{:?}",
-        miette::miette!(help = "`--help` shows the options and examples that work as written", "{message}")
-    );
+    let argv: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
+    let described = arg_errors::describe(&e, &command(), &argv);
+    eprintln!("{:?}", miette::Report::new(described));
     std::process::exit(2)
 }
 
@@ -287,6 +289,7 @@ fn main() -> ExitCode {
     reset_sigpipe();
     let matches = command().try_get_matches().unwrap_or_else(|e| usage_exit(e));
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| usage_exit(e));
+    cmd::args::set_command(command_path(&matches));
     let max_audio_mb = audio_limit(&matches, cli.max_audio_mb);
     // `diff` follows diff(1): 0 same, 1 different, 2 trouble (a file that cannot be read).
     let trouble = if matches!(cli.command, Command::Diff { .. }) { 2 } else { 1 };

@@ -20,15 +20,42 @@ pub fn bar(len: u64, message: &str) -> ProgressBar {
     pb
 }
 
+/// How long a spinner waits before it shows: 1 second, or `GROOVEKIT_PROGRESS_DELAY_MS`
+/// milliseconds (the tests set 0 to see one at once, or a long delay to see none).
+fn spinner_delay() -> Duration {
+    let ms = std::env::var("GROOVEKIT_PROGRESS_DELAY_MS").ok().and_then(|v| v.trim().parse().ok());
+    Duration::from_millis(ms.unwrap_or(1000))
+}
+
 /// A spinner with the elapsed time, for work whose length is not known in advance (a render);
-/// it appears only after a second, so quick commands never flash one.
+/// it appears only after a second ([`spinner_delay`]), so quick commands never flash one.
+/// (indicatif's steady tick draws at once, so the spinner starts hidden and a thread gives it
+/// the terminal when the delay has passed and the work is not done.)
 pub fn spinner(message: &str) -> ProgressBar {
-    let pb = ProgressBar::with_draw_target(None, target());
+    let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
     if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
         pb.set_style(style);
     }
     pb.set_message(message.to_string());
-    pb.enable_steady_tick(Duration::from_millis(1000));
+    let delay = spinner_delay();
+    // (With --quiet, target() is hidden: the spinner never shows.)
+    if delay.is_zero() {
+        // Drawn at once, in this thread, so that a test sees it however quick the work.
+        pb.set_draw_target(target());
+        pb.tick();
+        pb.enable_steady_tick(Duration::from_millis(1000));
+    } else {
+        let weak = pb.downgrade();
+        std::thread::spawn(move || {
+            std::thread::sleep(delay);
+            if let Some(pb) = weak.upgrade()
+                && !pb.is_finished()
+            {
+                pb.set_draw_target(target());
+                pb.enable_steady_tick(Duration::from_millis(1000));
+            }
+        });
+    }
     pb
 }
 

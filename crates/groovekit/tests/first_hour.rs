@@ -7,14 +7,6 @@ mod sandbox;
 
 use std::path::Path;
 
-/// A fresh sandbox, or None when the fixtures are absent (outside CI).
-fn sandbox(test: &str) -> Option<tempfile::TempDir> {
-    let fixtures = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), test)?;
-    let dir = tempfile::tempdir().unwrap();
-    sandbox::make(&fixtures, dir.path());
-    Some(dir)
-}
-
 /// Runs `line` in `dir`: (exit code, stdout, stderr), stderr as one line with miette's frame
 /// and wrapping taken out (its lines trimmed and joined by spaces), so a message matches whole.
 fn run(dir: &Path, line: &str) -> (i32, String, String) {
@@ -31,7 +23,7 @@ fn run(dir: &Path, line: &str) -> (i32, String, String) {
 
 #[test]
 fn item_1_folders_where_users_point() {
-    let Some(d) = sandbox("item 1") else { return };
+    let Some(d) = sandbox::temp("item 1") else { return };
     let d = d.path();
     let (code, out, err) = run(d, "groovekit inspect MYSET/MYPROJECT");
     assert_eq!(code, 0, "{err}");
@@ -59,7 +51,8 @@ fn item_1_folders_where_users_point() {
     assert!(err.contains("is an Octatrack bank file; give its project folder, MYSET/MYPROJECT"), "{err}");
     // miette may wrap a path after a `/`.
     let unwrapped = err.replace("/ ", "/");
-    assert_eq!(unwrapped.matches("MYSET/MYPROJECT/bank01.work").count(), 2, "the value quoted and the hint: {err}");
+    // The path once (issue 24 found it printed twice): the message quotes it, the hint names the folder.
+    assert_eq!(unwrapped.matches("MYSET/MYPROJECT/bank01.work").count(), 1, "the value quoted once: {err}");
     let (code, _, err) = run(d, "groovekit ot slots MYSET/MYPROJECT/project.work");
     assert_eq!(code, 2);
     assert!(err.contains("is the project file; give its project folder, MYSET/MYPROJECT"), "{err}");
@@ -71,7 +64,7 @@ fn item_1_folders_where_users_point() {
 
 #[test]
 fn item_2_verify_of_a_set_answers_by_what_is_in_it() {
-    let Some(d) = sandbox("item 2") else { return };
+    let Some(d) = sandbox::temp("item 2") else { return };
     let d = d.path();
     run(d, "cp MYSET/MYPROJECT/bank01.work MYSET/MYPROJECT/bank01.work.bak");
     run(d, "mkdir -p MYSET/MYPROJECT/backups/x && cp MYSET/MYPROJECT/bank01.work MYSET/MYPROJECT/backups/x/");
@@ -99,7 +92,7 @@ fn item_2_verify_of_a_set_answers_by_what_is_in_it() {
 
 #[test]
 fn item_3_quiet_and_the_stdout_stderr_split() {
-    let Some(d) = sandbox("item 3") else { return };
+    let Some(d) = sandbox::temp("item 3") else { return };
     let d = d.path();
     let (code, out, err) = run(d, "groovekit -q ot copy-slots MYSET/OLD OTHERSET/LIVE --slots 33-36 --pool flex");
     assert_eq!(code, 0, "{err}");
@@ -119,7 +112,7 @@ fn item_3_quiet_and_the_stdout_stderr_split() {
 
 #[test]
 fn item_4_banks_as_letters_and_out_of_range_exits_2() {
-    let Some(d) = sandbox("item 4") else { return };
+    let Some(d) = sandbox::temp("item 4") else { return };
     let d = d.path();
     let (code, a, _) = run(d, "groovekit ot part MYSET/LIVE --bank A --part 1");
     let (_, one, _) = run(d, "groovekit ot part MYSET/LIVE --bank 1 --part 1");
@@ -138,7 +131,7 @@ fn item_4_banks_as_letters_and_out_of_range_exits_2() {
 
 #[test]
 fn item_5_the_wrong_kind_of_file_gets_the_command_that_fits() {
-    let Some(d) = sandbox("item 5") else { return };
+    let Some(d) = sandbox::temp("item 5") else { return };
     let d = d.path();
     let (code, _, err) = run(d, "groovekit opz pattern MYSET/LIVE/bank01.work");
     assert_eq!(code, 1);
@@ -165,7 +158,7 @@ fn item_5_the_wrong_kind_of_file_gets_the_command_that_fits() {
 
 #[test]
 fn item_6_help_that_teaches() {
-    let Some(d) = sandbox("item 6") else { return };
+    let Some(d) = sandbox::temp("item 6") else { return };
     let d = d.path();
     let (_, help, _) = run(d, "groovekit ot chain --help");
     assert!(help.contains("normal (also written `on`)"), "{help}");
@@ -180,7 +173,7 @@ fn item_6_help_that_teaches() {
 
 #[test]
 fn item_7_plans_that_read_well() {
-    let Some(d) = sandbox("item 7") else { return };
+    let Some(d) = sandbox::temp("item 7") else { return };
     let d = d.path();
     let (code, out, _) = run(d, "groovekit ot copy-bank MYSET/OLD:1 OTHERSET/LIVE:2 --to-pool --dry-run");
     assert_eq!(code, 0);
@@ -232,7 +225,7 @@ fn item_7_plans_that_read_well() {
 
 #[test]
 fn item_8_the_demo_and_the_note_rule_agree() {
-    let Some(d) = sandbox("item 8") else { return };
+    let Some(d) = sandbox::temp("item 8") else { return };
     let (code, _, err) = run(d.path(), "groovekit track check examples/demo.track --strict");
     assert_eq!(code, 0);
     assert!(!err.contains("NOTE_"), "NOTE_* need no SAMPLE line: {err}");

@@ -26,7 +26,22 @@ impl fmt::Display for Usage {
 
 impl std::error::Error for Usage {}
 
-impl miette::Diagnostic for Usage {}
+/// The command that runs (`groovekit ot slots`), named in the help of a [`Usage`] error.
+static COMMAND: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Records the command that runs (`main` does, once the arguments are parsed).
+pub fn set_command(path: String) {
+    let _ = COMMAND.set(path);
+}
+
+/// A usage error found by the command has the same `help:` line as clap's (issue 24: one error
+/// style; see `arg_errors.rs`).
+impl miette::Diagnostic for Usage {
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let command = COMMAND.get()?;
+        Some(Box::new(format!("`{command} --help` shows every option")))
+    }
+}
 
 /// A usage error (exit 2) with `message`.
 pub fn usage(message: impl Into<String>) -> miette::Report {

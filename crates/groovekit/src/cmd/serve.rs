@@ -10,17 +10,15 @@ use crate::cmd::Outcome;
 
 /// `groovekit serve` arguments.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  groovekit serve MYSET\n  groovekit serve MYSET ~/opz/projects --port 8025 --open\n  \
-                        groovekit serve MYSET --allow-edits"
-)]
+#[command(after_help = "Examples:\n  groovekit serve MYSET\n  groovekit serve MYSET projects --port 8025 --open\n  \
+                        groovekit serve MYSET --allow-edits")]
 pub struct ServeArgs {
     /// Sets, projects or folders of files to serve (default: the current folder).
     pub paths: Vec<PathBuf>,
     /// Port on 127.0.0.1 (default: any free port; the URL is printed).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
-    /// Open the URL in the default browser.
+    /// Open the URL in the default browser (`$BROWSER` when set).
     #[arg(long)]
     pub open: bool,
     /// Allow edits from the browser (copy bank/pattern/part/track/slots, purge, collect, relink,
@@ -68,18 +66,56 @@ pub fn run(args: ServeArgs) -> miette::Result<Outcome> {
 
 use crate::cmd::args;
 
-/// Opens `url` with the platform's opener; a failure is only a warning (the URL is printed).
-fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        ("open", vec![url])
-    } else if cfg!(windows) {
-        ("cmd", vec!["/C", "start", "", url])
+/// The browser command of `$BROWSER` for `url`, as other tools read it (Python's `webbrowser`,
+/// `xdg-open` outside a desktop): the first of its `:`-separated commands, split at spaces, with
+/// `%s` replaced by the URL or the URL added at the end. None when unset or empty.
+fn browser_from_env(browser: Option<&str>, url: &str) -> Option<(String, Vec<String>)> {
+    let first = browser?.split(':').map(str::trim).find(|c| !c.is_empty())?;
+    let mut words = first.split_whitespace().map(str::to_string);
+    let program = words.next()?;
+    let mut args: Vec<String> = words.collect();
+    if args.iter().any(|a| a.contains("%s")) {
+        args = args.into_iter().map(|a| a.replace("%s", url)).collect();
     } else {
-        ("xdg-open", vec![url])
-    };
-    if let Err(e) = std::process::Command::new(opener.0).args(&opener.1).spawn()
+        args.push(url.to_string());
+    }
+    Some((program, args))
+}
+
+/// Opens `url` with `$BROWSER` when set (so a test, or a user, chooses what runs), else the
+/// platform's opener; a failure is only a warning (the URL is printed).
+fn open_browser(url: &str) {
+    let from_env = browser_from_env(std::env::var("BROWSER").ok().as_deref(), url);
+    let (program, args) = from_env.unwrap_or_else(|| {
+        let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+            ("open", vec![url])
+        } else if cfg!(windows) {
+            ("cmd", vec!["/C", "start", "", url])
+        } else {
+            ("xdg-open", vec![url])
+        };
+        (program.to_string(), args.into_iter().map(String::from).collect())
+    });
+    if let Err(e) = std::process::Command::new(&program).args(&args).spawn()
         && !crate::cmd::quiet()
     {
-        eprintln!("warning: could not open a browser ({e}); open {url} yourself");
+        eprintln!("warning: could not open a browser with {program} ({e}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::browser_from_env;
+
+    #[test]
+    fn browser_comes_from_the_environment_as_other_tools_read_it() {
+        let url = "http://127.0.0.1:1/";
+        assert_eq!(browser_from_env(None, url), None);
+        assert_eq!(browser_from_env(Some(""), url), None);
+        assert_eq!(browser_from_env(Some("true"), url), Some(("true".into(), vec![url.into()])));
+        assert_eq!(
+            browser_from_env(Some("firefox --new-tab %s:lynx"), url),
+            Some(("firefox".into(), vec!["--new-tab".into(), url.into()]))
+        );
     }
 }

@@ -109,6 +109,15 @@ pub fn make(fixtures: &Path, root: &Path) {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// A fresh sandbox in a temp folder, or None when the fixtures are absent (outside CI).
+#[allow(dead_code)] // Not every test that includes this file makes its sandbox this way.
+pub fn temp(test: &str) -> Option<tempfile::TempDir> {
+    let fixtures = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), test)?;
+    let dir = tempfile::tempdir().unwrap();
+    make(&fixtures, dir.path());
+    Some(dir)
+}
+
 /// A shell command line run in `dir` with the groovekit binary under test first on `PATH`.
 pub fn sh(dir: &Path, line: &str) -> std::process::Output {
     let bin = assert_cmd::cargo::cargo_bin("groovekit");
