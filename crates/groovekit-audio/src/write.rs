@@ -596,6 +596,103 @@ pub fn write_wav(
     w.finish()
 }
 
+/// What [`transcode_to_wav`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transcoded {
+    /// The WAV's sample format.
+    pub format: SampleFormat,
+    /// Channels (the source's).
+    pub channels: u16,
+    /// Frames per second (the source's).
+    pub sample_rate: u32,
+    /// Frames written (the source's).
+    pub frames: u64,
+    /// Whether every sample has the source's value exactly (false for 32-bit integer and 64-bit
+    /// float sources, rounded to 32-bit float).
+    pub exact: bool,
+}
+
+/// The WAV sample format [`PcmWriter`] can write that holds the samples of `info`, and whether
+/// it holds them exactly: 8- and 16-bit integers as 16-bit (8-bit values shifted up, exact),
+/// 24-bit as 24-bit, 32-bit float as 32-bit float; 32-bit integers and 64-bit floats as 32-bit
+/// float, rounded (the writer has no 32-bit integer or 64-bit float output). FLAC by its
+/// significant bits.
+pub fn wav_format_for(info: &crate::pcm::AudioInfo) -> (SampleFormat, bool) {
+    use crate::pcm::Encoding;
+    match info.encoding {
+        Encoding::Int { bytes: 1 | 2, .. } => (SampleFormat::Int16, true),
+        Encoding::Int { bytes: 3, .. } => (SampleFormat::Int24, true),
+        Encoding::Int { .. } => (SampleFormat::Float32, false),
+        Encoding::Float { bytes, .. } => (SampleFormat::Float32, bytes == 4),
+        Encoding::Compressed => match info.valid_bits {
+            0..=16 => (SampleFormat::Int16, true),
+            17..=24 => (SampleFormat::Int24, true),
+            _ => (SampleFormat::Float32, false),
+        },
+    }
+}
+
+/// Frames per block when [`transcode_to_wav`] streams.
+const TRANSCODE_BLOCK: usize = 1 << 15;
+
+/// Writes the audio of `src` (WAV, AIFF, AIFF-C or FLAC, recognised by content) to a WAV at
+/// `out` with the same rate and channels and the sample format of [`wav_format_for`]. Integer
+/// PCM is copied as integers (never through floating point); WAV, AIFF and AIFF-C stream in
+/// blocks (memory stays at one block), FLAC is decoded whole by
+/// [`crate::read::read_audio`] within its decode limit. For browsers, which do not play AIFF.
+pub fn transcode_to_wav(src: &Path, out: &Path) -> Result<Transcoded, AudioError> {
+    use crate::pcm::{Encoding, PcmReader, probe};
+    let info = probe(src)?;
+    let (format, exact) = wav_format_for(&info);
+    let stats = match info.encoding {
+        Encoding::Compressed => {
+            let d = crate::read::read_audio(src)?;
+            let mut w = PcmWriter::create(out, FileFormat::Wav, d.channels, d.sample_rate, format)?;
+            if format == SampleFormat::Float32 {
+                w.write_f32(&d.samples)?;
+            } else {
+                // Back to the integers the decoder scaled (value / 2^(bits-1), exact in f32 up
+                // to 24 bits): `write_f32` scales by 2^(bits-1) - 1, which is not their inverse.
+                let bits = format.bits();
+                let full = f64::from(1u32 << (bits - 1));
+                let channels = usize::from(d.channels.max(1));
+                let mut ints = Vec::with_capacity(TRANSCODE_BLOCK * channels);
+                for block in d.samples.chunks(TRANSCODE_BLOCK * channels) {
+                    ints.clear();
+                    // Clamped to the integer range before the cast.
+                    ints.extend(block.iter().map(|&x| (f64::from(x) * full).round().clamp(-full, full - 1.0) as i32));
+                    w.write_int(&ints, bits)?;
+                }
+            }
+            w.finish()?
+        }
+        encoding => {
+            let mut r = PcmReader::open(src)?;
+            let mut w = PcmWriter::create(out, FileFormat::Wav, info.channels, info.sample_rate, format)?;
+            let (mut ints, mut floats) = (Vec::new(), Vec::new());
+            loop {
+                let n = match encoding {
+                    Encoding::Int { bytes, .. } if format != SampleFormat::Float32 => {
+                        let n = r.read_int(&mut ints, TRANSCODE_BLOCK)?;
+                        w.write_int(&ints, u16::from(bytes) * 8)?;
+                        n
+                    }
+                    _ => {
+                        let n = r.read_f32(&mut floats, TRANSCODE_BLOCK)?;
+                        w.write_f32(&floats)?;
+                        n
+                    }
+                };
+                if n == 0 {
+                    break;
+                }
+            }
+            w.finish()?
+        }
+    };
+    Ok(Transcoded { format, channels: info.channels, sample_rate: info.sample_rate, frames: stats.frames, exact })
+}
+
 #[cfg(test)]
 #[path = "write_tests.rs"]
 mod tests;

@@ -378,3 +378,89 @@ fn header_errors_name_their_byte_offset() {
     }
     assert!(errors > 500, "{errors}");
 }
+
+#[test]
+fn transcode_to_wav_keeps_every_sample() {
+    use groovekit_audio::write::{Transcoded, transcode_to_wav};
+    let dir = tempfile::tempdir().unwrap();
+    // AIFF and AIFF-C written by an independent writer (the aifc crate), at every depth.
+    let ints = |bits: u32| ramp(700, 2, bits);
+    let cases: [(aifc::FileFormat, aifc::SampleFormat, &str, SampleFormat, bool); 7] = [
+        (aifc::FileFormat::Aiff, aifc::SampleFormat::I8, "i8", SampleFormat::Int16, true),
+        (aifc::FileFormat::Aiff, aifc::SampleFormat::I16, "i16", SampleFormat::Int16, true),
+        (aifc::FileFormat::Aifc, aifc::SampleFormat::I16LE, "sowt16", SampleFormat::Int16, true),
+        (aifc::FileFormat::Aiff, aifc::SampleFormat::I24, "i24", SampleFormat::Int24, true),
+        (aifc::FileFormat::Aiff, aifc::SampleFormat::I32, "i32", SampleFormat::Float32, false),
+        (aifc::FileFormat::Aifc, aifc::SampleFormat::F32, "f32", SampleFormat::Float32, true),
+        (aifc::FileFormat::Aifc, aifc::SampleFormat::F64, "f64", SampleFormat::Float32, false),
+    ];
+    for (ff, sf, name, want_format, want_exact) in cases {
+        let src = dir.path().join(format!("{name}.aif"));
+        let info = aifc::AifcWriteInfo { file_format: ff, channels: 2, sample_rate: 48000.0, sample_format: sf };
+        let mut w =
+            aifc::AifcWriter::new(std::io::BufWriter::new(std::fs::File::create(&src).unwrap()), &info).unwrap();
+        match name {
+            "i8" => w.write_samples_i8(&ints(8).iter().map(|&v| v as i8).collect::<Vec<_>>()).unwrap(),
+            "i16" | "sowt16" => w.write_samples_i16(&ints(16).iter().map(|&v| v as i16).collect::<Vec<_>>()).unwrap(),
+            "i24" => w.write_samples_i24(&ints(24)).unwrap(),
+            "i32" => w.write_samples_i32(&ints(32)).unwrap(),
+            "f32" => w.write_samples_f32(&ints(24).iter().map(|&v| v as f32 / 4e6).collect::<Vec<_>>()).unwrap(),
+            _ => w.write_samples_f64(&ints(32).iter().map(|&v| f64::from(v) / 3e9).collect::<Vec<_>>()).unwrap(),
+        }
+        w.finalize().unwrap();
+        drop(w);
+        let out = dir.path().join(format!("{name}.wav"));
+        let t = transcode_to_wav(&src, &out).unwrap();
+        let want = Transcoded { format: want_format, channels: 2, sample_rate: 48000, frames: 700, exact: want_exact };
+        assert_eq!(t, want, "{name}");
+        let info = probe(&out).unwrap();
+        assert_eq!(
+            (info.container, info.channels, info.sample_rate, info.bits, info.frames),
+            (Container::Wav, 2, 48000, want_format.bits(), 700),
+            "{name}"
+        );
+        // The WAV holds what groovekit reads from the source, value for value.
+        assert_eq!(read_audio(&out).unwrap().samples, read_audio(&src).unwrap().samples, "{name}");
+        if want_format != SampleFormat::Float32 {
+            // Integers: the same numbers (8-bit shifted up to 16), never through floating point.
+            let shift = want_format.bits() - probe(&src).unwrap().bits;
+            let shifted: Vec<i32> = read_ints(&src).iter().map(|&v| v << shift).collect();
+            assert_eq!(read_ints(&out), shifted, "{name}");
+        }
+    }
+    // FLAC (decoded whole) and a WAV (copied) too.
+    let flac = dir.path().join("t.flac");
+    std::fs::write(&flac, hex(FLAC_HEX)).unwrap();
+    let out = dir.path().join("t.wav");
+    let t = transcode_to_wav(&flac, &out).unwrap();
+    assert_eq!((t.format, t.frames, t.exact), (SampleFormat::Int16, 88, true));
+    assert_eq!(read_audio(&out).unwrap().samples, read_audio(&flac).unwrap().samples);
+    let again = dir.path().join("t2.wav");
+    transcode_to_wav(&out, &again).unwrap();
+    assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&out).unwrap());
+    // Not audio: an error naming the file, and nothing written.
+    let text = dir.path().join("notes.aif");
+    std::fs::write(&text, "not audio").unwrap();
+    let e = transcode_to_wav(&text, &dir.path().join("x.wav")).unwrap_err().to_string();
+    assert!(e.contains("notes.aif"), "{e}");
+    assert!(!dir.path().join("x.wav").exists());
+}
+
+#[test]
+fn transcode_to_wav_of_the_fixture_aiffs() {
+    let Some(fx) = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "opz aiff") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["perc-kick076_patch.aif", "kick-combo_patch.aif"] {
+        let src = fx.join("opz/samplepacks").join(name);
+        let out = dir.path().join("o.wav");
+        let t = groovekit_audio::write::transcode_to_wav(&src, &out).unwrap();
+        let info = probe(&src).unwrap();
+        assert_eq!(
+            (t.channels, t.sample_rate, t.frames, t.exact),
+            (info.channels, info.sample_rate, info.frames, true)
+        );
+        assert_eq!(read_ints(&out), read_ints(&src), "{name}");
+    }
+}

@@ -110,6 +110,7 @@ pub fn page(app: &App, view: &str, root: &Root, rel: &str, req: &Request) -> Res
         "okt" => okt_page(app, root, rel),
         "track" => track_page(app, root, rel),
         "file" => file(app, root, rel, req),
+        "wav" => wav(app, root, rel, req),
         "render" => render(app, root, rel, req),
         _ => Err(Response::error(404, "no such page")),
     };
@@ -676,7 +677,7 @@ fn sample_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> 
     let _ = write!(
         b,
         "<canvas id=\"wave\" class=\"wave\" width=\"1200\" height=\"200\" data-peaks=\"/api/peaks/{id}/{erel}?n=1200\" data-frames=\"{}\" data-rate=\"{}\" data-slices=\"{}\" data-trim=\"{}\"></canvas>\
-         <p><audio id=\"player\" controls preload=\"metadata\" src=\"/file/{id}/{erel}\"></audio></p>",
+         <p><audio id=\"player\" controls preload=\"metadata\" src=\"{}\"></audio>{}</p>",
         a.frames.unwrap_or(0),
         a.sample_rate.unwrap_or(44_100),
         esc(&slices.to_string()),
@@ -685,6 +686,17 @@ fn sample_page(app: &App, root: &Root, rel: &str) -> Result<Response, Response> 
             .as_ref()
             .map(|o| serde_json::json!([o.get("trim_start"), o.get("trim_end"), o.get("loop_point")]).to_string())
             .unwrap_or_default()),
+        esc(&v.play),
+        if v.play.starts_with("/wav/") {
+            format!(
+                " <span class=\"note\">Played as a WAV the server decodes (browsers do not play {}); \
+                 <a href=\"/file/{}/{erel}\">the file as it is</a>.</span>",
+                esc(a.format.as_deref().unwrap_or_default()),
+                root.id
+            )
+        } else {
+            String::new()
+        },
         id = root.id
     );
     if let Some(o) = &v.ot {
@@ -1032,6 +1044,29 @@ fn file(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, Re
     serve_file(&path, req)
 }
 
+/// `GET /wav/R/PATH`: an audio file as a WAV a browser plays, with `Range`. A WAV is served as
+/// it is; AIFF, AIFF-C and FLAC are decoded by `groovekit_audio::write::transcode_to_wav` (same
+/// rate and channels, integer samples copied as integers) into the render folder, once per
+/// version of the file. Why: Chromium and Firefox do not play AIFF, which the Octatrack and the
+/// OP-Z play, so an AIFF sample's page would show a player that cannot play.
+fn wav(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, Response> {
+    use groovekit_audio::pcm::{Container, probe};
+    let path = app.resolve(root, rel)?;
+    if !path.is_file() {
+        return Err(Response::error(404, &format!("{}: no such file", shown(rel))));
+    }
+    let info = probe(&path).map_err(|e| Response::error(400, &format!("not audio groovekit decodes: {e}")))?;
+    if info.container == Container::Wav {
+        return serve_file(&path, req).map(|r| Response { content_type: "audio/wav".into(), ..r });
+    }
+    let out = cached(app, &path, "wav", |out| {
+        groovekit_audio::write::transcode_to_wav(&path, out)
+            .map(|_| ())
+            .map_err(|e| Response::error(400, &e.to_string()))
+    })?;
+    serve_file(&out, req)
+}
+
 /// Renders a module or song to a WAV in the render folder (cached by path, size and time).
 fn render(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, Response> {
     let path = app.resolve(root, rel)?;
@@ -1047,8 +1082,9 @@ fn render(app: &App, root: &Root, rel: &str, req: &Request) -> Result<Response, 
 }
 
 /// The WAV in the render folder made from `path` by `make` (`what` tells the WAVs of one file
-/// apart), made when absent: keyed by the path, size and time of `path`, so an edited file
-/// gets a new one.
+/// apart), made when absent. One file per source and `what`: named `SOURCE-VERSION.wav`, where
+/// SOURCE hashes the path and `what` and VERSION the size and modification time of `path`, so
+/// an edited file gets a new WAV and the one of its previous version is removed.
 fn cached(
     app: &App,
     path: &Path,
@@ -1056,14 +1092,20 @@ fn cached(
     make: impl FnOnce(&Path) -> Result<(), Response>,
 ) -> Result<std::path::PathBuf, Response> {
     let meta = std::fs::metadata(path).map_err(|e| Response::error(404, &e.to_string()))?;
-    let mut h = blake3::Hasher::new();
-    h.update(path.to_string_lossy().as_bytes());
-    h.update(&meta.len().to_le_bytes());
+    let mut source = blake3::Hasher::new();
+    source.update(path.to_string_lossy().as_bytes());
+    source.update(b"\0");
+    source.update(what.as_bytes());
+    let source = source.finalize().to_hex();
+    let source = source.get(..32).unwrap_or_default();
+    let mut version = blake3::Hasher::new();
+    version.update(&meta.len().to_le_bytes());
     if let Ok(t) = meta.modified().map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default()) {
-        h.update(&t.as_nanos().to_le_bytes());
+        version.update(&t.as_nanos().to_le_bytes());
     }
-    h.update(what.as_bytes());
-    let out = app.render_dir.join(format!("{}.wav", &h.finalize().to_hex()[..32]));
+    let version = version.finalize().to_hex();
+    let name = format!("{source}-{}.wav", version.get(..16).unwrap_or_default());
+    let out = app.render_dir.join(&name);
     if !out.is_file() {
         std::fs::create_dir_all(&app.render_dir).map_err(|e| Response::error(500, &e.to_string()))?;
         // Made under a temporary name and renamed: a concurrent request never serves half a file.
@@ -1077,6 +1119,16 @@ fn cached(
         // The cache is in the OS temporary folder, outside every served root: no user data.
         let published = std::fs::rename(&tmp, &out); // ok: publishes a finished WAV of the render cache
         published.map_err(|e| Response::error(500, &e.to_string()))?;
+        // The WAVs of the file's earlier versions (a response still sending one keeps its open
+        // file; on Windows the removal fails and is left for the next version).
+        let stale = std::fs::read_dir(&app.render_dir).into_iter().flatten().flatten().filter(|e| {
+            let n = e.file_name();
+            let n = n.to_string_lossy();
+            n != name && n.starts_with(source) && n.ends_with(".wav")
+        });
+        for e in stale {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
     Ok(out)
 }

@@ -423,6 +423,21 @@ pub struct SampleView {
     pub ot_problem: Option<String>,
     /// Slots (in the Set's projects) that use it.
     pub slots: Vec<FileUse>,
+    /// Where a browser plays it from: `/file/R/PATH` (the file as it is) when browsers play its
+    /// format, else `/wav/R/PATH` (decoded to WAV by the server; see [`browsers_play`]).
+    pub play: String,
+}
+
+/// Whether browsers play files of `format` (a container name of `AudioCheck::format`) as they
+/// are. WAV and FLAC: yes (MDN's table of web containers lists both for Chrome, Firefox and
+/// Safari). AIFF and AIFF-C: no, though the Octatrack and the OP-Z play them: Chromium 156 has
+/// `canPlayType("audio/aiff")` empty and fails on the file ("DEMUXER_ERROR_COULD_NOT_OPEN", seen
+/// in the browser test), and MDN lists no AIFF for Firefox; the Sample page plays those through
+/// `/wav/...`. An unreadable file (no format) is offered as it is: the browser's own error then
+/// says what is wrong.
+pub fn browsers_play(format: Option<&str>) -> bool {
+    use groovekit_audio::pcm::Container;
+    !matches!(format, Some(f) if f == Container::Aiff.name() || f == Container::AiffC.name())
 }
 
 /// The sample view of `file` (`rel` under `root`).
@@ -455,7 +470,9 @@ pub fn sample_view(app: &App, root: &Root, rel: &str, file: &Path) -> Result<Sam
         crate::paths::RootKind::Folder => Vec::new(),
         _ => app.index(root, false).ok().and_then(|i| i.file(file).map(|f| f.slots.clone())).unwrap_or_default(),
     };
-    Ok(SampleView { rel: rel.to_string(), size, audio, ot, ot_problem, slots })
+    let route = if browsers_play(audio.format.as_deref()) { "file" } else { "wav" };
+    let play = format!("/{route}/{}/{}", root.id, crate::http::encode_path(&root.rel(file).unwrap_or_default()));
+    Ok(SampleView { rel: rel.to_string(), size, audio, ot, ot_problem, slots, play })
 }
 
 /// One entry of a folder listing.
@@ -765,6 +782,7 @@ pub fn api_doc() -> Value {
             {"get": "/api/okt/R/PATH", "returns": "an Oktalyzer module: order, patterns, samples"},
             {"get": "/api/track/R/PATH", "returns": "a .track song: problems with line:col"},
             {"get": "/file/R/PATH", "returns": "the file as it is (HTTP Range supported)"},
+            {"get": "/wav/R/PATH", "returns": "an audio file as a WAV a browser plays: a WAV as it is, AIFF, AIFF-C and FLAC decoded (same rate and channels; 8/16-bit as 16-bit, 24-bit as 24-bit, float and 32-bit as 32-bit float; cached; HTTP Range supported)"},
             {"get": "/render/R/PATH", "returns": "an Oktalyzer module or .track song rendered to WAV"},
             {"post": "/api/edit/OP", "body": "JSON: root, parameters, apply (false: the plan only)", "header": "X-Groovekit-Token: the token of the page's <meta name=gk-token>",
              "ops": crate::edits::OPS,

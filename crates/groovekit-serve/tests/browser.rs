@@ -3,7 +3,8 @@
 //! chromedriver and the server on free loopback ports, opens the Set page of a copy of the
 //! real-device project (with generated WAVs at its slot paths), clicks through to bank 1
 //! pattern 1 and checks the grid, plays a sample (the audio element reports the file's
-//! duration), plays one slice of an OP-Z drum kit from an OP-Z project page (the player reports
+//! duration), plays an AIFF sample and one slice of its `.ot` (through the server's WAV of it:
+//! Chromium does not play AIFF), plays one slice of an OP-Z drum kit from an OP-Z project page (the player reports
 //! the slice's length), runs a copy-bank and a copy-track from the project page (plan shown, then
 //! applied; the files verify afterwards), and fails on any console error. Screenshots of each page go to
 //! `target/serve-screenshots/`.
@@ -271,6 +272,9 @@ fn the_set_in_a_real_browser() {
     let kit_file = disk.join("samplepacks/1-kick/01/perc-kick076_patch.aif");
     std::fs::copy(corpus.join("opz/samplepacks/perc-kick076_patch.aif"), &kit_file).unwrap();
 
+    // An AIFF sample with its .ot (slices) in the Set's pool: Chromium does not play AIFF.
+    let aif_rel = support::aiff_chain(&set);
+
     let config =
         groovekit_serve::Config { roots: vec![set.clone(), disk.clone()], allow_edits: true, ..Default::default() };
     let server = groovekit_serve::Server::bind(&config).unwrap();
@@ -321,6 +325,35 @@ fn the_set_in_a_real_browser() {
     d.js("document.getElementById('player').play(); return true;");
     d.wait_for("playback", "return document.getElementById('player').currentTime > 0;");
     d.screenshot(&shots, "sample");
+    errors.extend(d.console_errors());
+
+    // The AIFF sample plays (the server's WAV of it): its duration is the file's length within
+    // a frame, and slice 3 of its .ot plays on that player from its start and stops at its end.
+    let info = groovekit_audio::pcm::probe(&set.join(&aif_rel)).unwrap();
+    let rate = f64::from(info.sample_rate);
+    d.go(&format!("{base}sample/0/{aif_rel}"));
+    let duration = d.wait_for(
+        "the AIFF's duration",
+        "const a = document.getElementById('player'); return a.readyState >= 1 && a.src.includes('/wav/') ? a.duration : null;",
+    );
+    let duration = duration.as_f64().unwrap();
+    let want = info.frames as f64 / rate;
+    assert!((duration - want).abs() <= 1.0 / rate, "duration {duration}, the AIFF's {want} s");
+    let ot = std::fs::read(set.join(&aif_rel).with_extension("ot")).unwrap();
+    let slice = groovekit_octatrack::model::sample_settings::SampleSettings::from_bytes(&ot).unwrap().slices[2];
+    let (start, end) = (f64::from(slice.start) / rate, f64::from(slice.end) / rate);
+    d.click(&format!("button.play-slice[data-start='{}']", slice.start));
+    d.wait_for(
+        "the slice playing",
+        &format!("const a = document.getElementById('player'); return !a.paused && a.currentTime >= {start};"),
+    );
+    let stopped = d.wait_for(
+        "the slice's end",
+        "const a = document.getElementById('player'); return a.paused ? a.currentTime : null;",
+    );
+    let stopped = stopped.as_f64().unwrap();
+    assert!(stopped >= end && stopped < duration, "stopped at {stopped} s, slice {start}..{end} s of {duration} s");
+    d.screenshot(&shots, "sample-aiff");
     errors.extend(d.console_errors());
 
     // The OP-Z project page: its disk's kit, its waveform, and one slice played alone (the player

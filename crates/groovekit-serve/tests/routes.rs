@@ -212,8 +212,11 @@ fn traversal_is_refused() {
         "/sample/0/..%5c..%5csecret.wav",
         "/api/sample/0/%2e%2e/secret.wav",
         "/api/peaks/0/%2e%2e/secret.wav",
+        "/wav/0/%2e%2e/secret.wav",
         #[cfg(unix)]
         "/file/0/AUDIO/out.wav",
+        #[cfg(unix)]
+        "/wav/0/AUDIO/out.wav",
         #[cfg(unix)]
         "/api/sample/0/AUDIO/out.wav",
     ] {
@@ -739,4 +742,125 @@ fn an_opz_disk_lists_its_packs_empty_slices_and_sampler_packs() {
     assert_eq!(get(&app, "/api/kit/0/samplepacks/2-snare/01/plain.aif").status, 400);
     let listed = json(&get(&app, "/api/folder/0/samplepacks/2-snare/01"));
     assert_eq!(listed[0]["kind"], "audio");
+}
+
+/// The file a response sends (a route that serves from disk).
+fn body_path(r: &groovekit_serve::http::Response) -> std::path::PathBuf {
+    match &r.body {
+        Body::File { path, .. } => path.clone(),
+        Body::Bytes(_) => panic!("not a file: {} {}", r.status, r.text()),
+    }
+}
+
+#[test]
+fn an_aiff_sample_plays_as_a_wav_with_its_slices() {
+    use groovekit_audio::pcm::{Container, probe};
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(set) = real_device_set(tmp.path()) else { return };
+    let rel = support::aiff_chain(&set);
+    let aif = set.join(&rel);
+    let app = app(std::slice::from_ref(&set), false);
+
+    // The page plays the decoded WAV, and its slices are the .ot's, played on that player.
+    let v = json(&get(&app, &format!("/api/sample/0/{rel}")));
+    assert_eq!((v["audio"]["format"].as_str(), v["play"].as_str()), (Some("AIFF"), Some("/wav/0/AUDIO/chain.aif")));
+    let html = get(&app, &format!("/sample/0/{rel}")).text();
+    assert!(html.contains("src=\"/wav/0/AUDIO/chain.aif\""), "{html}");
+    assert!(html.contains("href=\"/file/0/AUDIO/chain.aif\""), "the file as it is stays reachable");
+    let ot = groovekit_octatrack::model::sample_settings::SampleSettings::from_bytes(
+        &std::fs::read(set.join("AUDIO/chain.ot")).unwrap(),
+    )
+    .unwrap();
+    assert!(ot.slices.len() > 1);
+    for s in &ot.slices {
+        let button = format!("class=\"play-slice\" data-start=\"{}\" data-end=\"{}\"", s.start, s.end);
+        assert!(html.contains(&button), "{button}");
+    }
+    assert!(html.contains("data-rate=\"44100\""));
+    // A WAV sample still plays as it is.
+    let wav_rel = support::first_sample(&set);
+    let v = json(&get(&app, &format!("/api/sample/0/{}", groovekit_serve::http::encode_path(&wav_rel))));
+    assert!(v["play"].as_str().unwrap().starts_with("/file/0/"), "{}", v["play"]);
+
+    // The WAV: same rate, channels, depth and frames; every sample the one groovekit reads
+    // from the AIFF (and so the device-made chain.wav's).
+    let r = get(&app, &format!("/wav/0/{rel}"));
+    assert_eq!((r.status, r.content_type.as_str()), (200, "audio/wav"), "{}", r.text());
+    assert_eq!(r.header("Accept-Ranges"), Some("bytes"));
+    let out = body_path(&r);
+    assert!(out.starts_with(&app.render_dir), "cached in the render folder, not beside the sample");
+    let (src, got) = (probe(&aif).unwrap(), probe(&out).unwrap());
+    assert_eq!(
+        (got.container, got.channels, got.sample_rate, got.bits, got.frames),
+        (Container::Wav, src.channels, src.sample_rate, src.bits, src.frames)
+    );
+    assert_eq!(support::read_ints(&out), support::read_ints(&aif));
+    assert_eq!(
+        groovekit_audio::read::read_audio(&out).unwrap().samples,
+        groovekit_audio::read::read_audio(&aif).unwrap().samples
+    );
+    let whole = std::fs::read(&out).unwrap();
+
+    // Range: a prefix, a suffix, and one past the end.
+    let ranged = |range: &str| {
+        app.handle(&Request::new("GET", &format!("/wav/0/{rel}")).header("Host", HOST).header("Range", range))
+    };
+    let r = ranged("bytes=0-43");
+    assert_eq!((r.status, body_bytes(&r)), (206, whole[..44].to_vec()));
+    assert_eq!(r.header("Content-Range"), Some(format!("bytes 0-43/{}", whole.len()).as_str()));
+    let r = ranged("bytes=-100");
+    assert_eq!((r.status, body_bytes(&r)), (206, whole[whole.len() - 100..].to_vec()));
+    assert_eq!(ranged(&format!("bytes={}-", whole.len())).status, 416);
+    let r = app.handle(&Request::new("HEAD", &format!("/wav/0/{rel}")).header("Host", HOST));
+    assert_eq!(r.status, 200);
+
+    // Cached: the same file again, not remade.
+    let made = std::fs::metadata(&out).unwrap().modified().unwrap();
+    let again = body_path(&get(&app, &format!("/wav/0/{rel}")));
+    assert_eq!((again.clone(), std::fs::metadata(&again).unwrap().modified().unwrap()), (out.clone(), made));
+
+    // The source changes (another size): a new WAV of the new audio, the old one gone.
+    let mono: Vec<i32> = (0..1000).map(|i| (i * 7919 % 16_000_000) - 8_000_000).collect();
+    support::write_aiff(&aif, 1, 48_000, 24, &mono);
+    let r = get(&app, &format!("/wav/0/{rel}"));
+    let newer = body_path(&r);
+    assert_ne!(newer, out);
+    assert!(!out.exists(), "one cached WAV per source: the old version's is removed");
+    let info = probe(&newer).unwrap();
+    assert_eq!((info.channels, info.sample_rate, info.bits, info.frames), (1, 48_000, 24, 1000));
+    assert_eq!(support::read_ints(&newer), mono);
+
+    // The same size, other samples, a later time: rebuilt again (size and time are the key).
+    let before = std::fs::metadata(&aif).unwrap();
+    let flipped: Vec<i32> = mono.iter().map(|v| -v).collect();
+    support::write_aiff(&aif, 1, 48_000, 24, &flipped);
+    let f = std::fs::File::options().write(true).open(&aif).unwrap();
+    f.set_modified(before.modified().unwrap() + std::time::Duration::from_secs(5)).unwrap();
+    drop(f);
+    assert_eq!(std::fs::metadata(&aif).unwrap().len(), before.len());
+    let newest = body_path(&get(&app, &format!("/wav/0/{rel}")));
+    assert_ne!(newest, newer);
+    assert!(!newer.exists());
+    assert_eq!(support::read_ints(&newest), flipped);
+
+    // A WAV is served as it is (Range on the file itself); what is not audio is refused.
+    let r = get(&app, &format!("/wav/0/{}", groovekit_serve::http::encode_path(&wav_rel)));
+    assert_eq!((r.status, r.content_type.as_str()), (200, "audio/wav"));
+    assert_eq!(body_path(&r), set.join(&wav_rel).canonicalize().unwrap());
+    let r = get(&app, "/wav/0/REAL/project.work");
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("not audio"), "{}", r.text());
+    assert_eq!(get(&app, "/wav/0/AUDIO/none.aif").status, 404);
+
+    // The API lists the route.
+    let api = json(&get(&app, "/api"));
+    assert!(api["endpoints"].as_array().unwrap().iter().any(|e| e["get"] == "/wav/R/PATH"), "{api}");
+
+    // The security rules are the other routes': traversal, Host, and no POST.
+    assert_eq!(get(&app, "/wav/0/%2e%2e/x.aif").status, 403);
+    assert_eq!(get(&app, "/wav/0/AUDIO/..%2f..%2fx.aif").status, 403);
+    let r = app.handle(&Request::new("GET", &format!("/wav/0/{rel}")).header("Host", "evil.example:7777"));
+    assert_eq!(r.status, 403);
+    let r = post(&app, &format!("/wav/0/{rel}"), &json!({}), Some(&app.token));
+    assert_eq!(r.status, 405);
 }

@@ -123,3 +123,37 @@ pub fn raw_trigs(project: &Path, pattern: usize) -> Vec<(u8, u8)> {
     }
     out
 }
+
+/// Writes the interleaved integer frames `data` (`bits` deep: 16 or 24) to an AIFF at `path`
+/// through groovekit-audio's writer.
+pub fn write_aiff(path: &Path, channels: u16, rate: u32, bits: u16, data: &[i32]) {
+    use groovekit_audio::SampleFormat;
+    use groovekit_audio::write::{FileFormat, PcmWriter};
+    let format = if bits == 24 { SampleFormat::Int24 } else { SampleFormat::Int16 };
+    let mut w = PcmWriter::create(path, FileFormat::Aiff, channels, rate, format).unwrap();
+    w.write_int(data, bits).unwrap();
+    w.finish().unwrap();
+}
+
+/// Every sample of a WAV or AIFF file as integers at its depth (groovekit-audio's reader).
+pub fn read_ints(path: &Path) -> Vec<i32> {
+    let mut r = groovekit_audio::pcm::PcmReader::open(path).unwrap();
+    let (mut all, mut buf) = (Vec::new(), Vec::new());
+    while r.read_int(&mut buf, 4096).unwrap() > 0 {
+        all.extend_from_slice(&buf);
+    }
+    all
+}
+
+/// `SET/AUDIO/chain.aif`: the demo Set's device-sliced `chain.wav` as a 16-bit AIFF, with its
+/// `.ot` (slices) beside it, as the Octatrack keeps an AIFF sample. Returns its path under the
+/// Set.
+pub fn aiff_chain(set: &Path) -> String {
+    let corpus = groovekit_core::fixtures::fixtures_or_skip(env!("CARGO_MANIFEST_DIR"), "aiff chain").unwrap();
+    let demo = corpus.join("octatrack/demo-set/DEMO-SET-1/AUDIO");
+    let wav = demo.join("chain.wav");
+    let info = groovekit_audio::pcm::probe(&wav).unwrap();
+    write_aiff(&set.join("AUDIO/chain.aif"), info.channels, info.sample_rate, info.bits, &read_ints(&wav));
+    std::fs::copy(demo.join("chain.ot"), set.join("AUDIO/chain.ot")).unwrap();
+    "AUDIO/chain.aif".into()
+}
