@@ -127,6 +127,36 @@ fn new_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The start of a render cache folder's name in the OS temporary folder: the serving process's
+/// id and port follow (`groovekit-serve-4242-8000`).
+const RENDER_DIR_PREFIX: &str = "groovekit-serve-";
+
+/// Removes the render caches that earlier servers left in `temp` (a server runs until Ctrl-C,
+/// so it never removes its own): the folders named [`RENDER_DIR_PREFIX`]`PID-PORT` whose process
+/// no longer runs. Only where `/proc` tells which processes run (Linux); folders another user
+/// owns fail to be removed and are left, as are any that cannot be read.
+fn prune_render_dirs(temp: &Path) {
+    if !Path::new("/proc/self").is_dir() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(temp) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(RENDER_DIR_PREFIX)) else { continue };
+        let Some(pid) = rest
+            .split_once('-')
+            .and_then(|(pid, port)| (port.parse::<u16>().is_ok()).then_some(pid).and_then(|p| p.parse::<u32>().ok()))
+        else {
+            continue;
+        };
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && !Path::new("/proc").join(pid.to_string()).exists() {
+            // The cache holds only WAVs groovekit made again on demand: no user data.
+            let _ = std::fs::remove_dir_all(e.path()); // ok: a dead server's render cache in the OS temp folder
+        }
+    }
+}
+
 /// Compares two strings in time independent of where they differ.
 fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -148,7 +178,9 @@ impl App {
                 IpAddr::V6(ip) => format!("[{ip}]:{port}"),
             });
         }
-        let render_dir = std::env::temp_dir().join(format!("groovekit-serve-{}-{port}", std::process::id()));
+        let temp = std::env::temp_dir();
+        prune_render_dirs(&temp);
+        let render_dir = temp.join(format!("{RENDER_DIR_PREFIX}{}-{port}", std::process::id()));
         Ok(App {
             roots,
             allow_edits,
