@@ -116,13 +116,10 @@ fn the_examples_write_projects_that_verify_and_show() {
     gk().arg("verify").arg(&proj).assert().success();
 }
 
-/// Issue 21: every step that holds data is drawn (a trig on step 49 of a 16-step pattern), in
-/// lower case where it never plays; per-track mode names the master length (64 on the
-/// real-device pattern 1, where the normal-mode byte holds 32). Saving such a bank says so.
-#[test]
-fn pattern_view_draws_data_past_the_length_and_the_master_length() {
-    let tmp = tempfile::tempdir().unwrap();
-    let proj = tmp.path().join("SET/P49");
+/// A new project `SET/P49` under `dir` (not saved yet) with trigs on steps 1 and 49 of bank 1
+/// pattern 1 track 3, a 16-step track.
+fn trigs_on_steps_1_and_49(dir: &Path) -> (PathBuf, Project) {
+    let proj = dir.join("SET/P49");
     let mut p = Project::create(&proj);
     let bank = p.bank_mut(1).unwrap();
     for s in [1u8, 49] {
@@ -130,6 +127,16 @@ fn pattern_view_draws_data_past_the_length_and_the_master_length() {
         step.trig = true;
         bank.set_audio_step(1, 3, s, &step).unwrap();
     }
+    (proj, p)
+}
+
+/// Issue 21: every step that holds data is drawn (a trig on step 49 of a 16-step pattern), in
+/// lower case where it never plays; per-track mode names the master length (64 on the
+/// real-device pattern 1, where the normal-mode byte holds 32). Saving such a bank says so.
+#[test]
+fn pattern_view_draws_data_past_the_length_and_the_master_length() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (proj, mut p) = trigs_on_steps_1_and_49(tmp.path());
     let report = p.save().unwrap();
     assert!(
         report
@@ -177,14 +184,7 @@ fn pattern_view_draws_data_past_the_length_and_the_master_length() {
 #[test]
 fn build_of_a_bank_warns_of_data_that_never_plays() {
     let tmp = tempfile::tempdir().unwrap();
-    let proj = tmp.path().join("SET/P49");
-    let mut p = Project::create(&proj);
-    let bank = p.bank_mut(1).unwrap();
-    for s in [1u8, 49] {
-        let mut step = bank.audio_step(1, 3, s).unwrap();
-        step.trig = true;
-        bank.set_audio_step(1, 3, s, &step).unwrap();
-    }
+    let (proj, mut p) = trigs_on_steps_1_and_49(tmp.path());
     p.save().unwrap();
     let doc = tmp.path().join("bank01.yaml");
     gk().arg("dump").arg(proj.join("bank01.work")).arg("-o").arg(&doc).assert().success();
