@@ -234,6 +234,10 @@ pub fn describe(e: &clap::Error, root: &clap::Command, argv: &[String]) -> ArgEr
                 list(e, ContextKind::SuggestedSubcommand).iter().rev().map(|s| format!("`{program} {s}`")).collect();
             if !subs.is_empty() {
                 hints.push(format!("did you mean {}?", or_list(&subs)));
+            } else if !path.is_empty() && root.find_subcommand(&bad).is_some() {
+                // `groovekit okt render`: the verbs every format shares are top-level commands
+                // that detect the kind by content.
+                hints.push(format!("`groovekit {bad}` works for every format (the kind is read from the file)"));
             }
             if let Some(tips) = text(e, ContextKind::Suggested) {
                 hints.push(tips);

@@ -55,6 +55,11 @@ fn hints_say_what_to_do() {
     let (_, d) = described("inspect x --jsn");
     assert!(d.hint.starts_with("did you mean `--json`?"), "{}", d.hint);
     assert!(d.hint.contains("for example `groovekit inspect song.okta --json`"), "an example using it: {}", d.hint);
+    // A shared verb under a format group points at the top-level command.
+    let (_, d) = described("okt render song.okta -o song.wav");
+    assert!(d.hint.starts_with("`groovekit render` works for every format"), "{}", d.hint);
+    let (_, d) = described("ot frob");
+    assert!(!d.hint.contains("works for every format"), "{}", d.hint);
     let (_, d) = described("ot slot MYSET/LIVE");
     assert!(d.hint.starts_with("did you mean `groovekit ot slots`, "), "{}", d.hint);
     assert!(d.hint.ends_with("`groovekit ot --help` lists its commands"), "{}", d.hint);
