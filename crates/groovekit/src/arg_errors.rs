@@ -35,6 +35,14 @@ impl miette::Diagnostic for ArgError {
 }
 
 /// A context value as text (`None` when clap did not record it).
+/// clap's tips, without the one on passing a dash-led word as a value (`use '-- --bogus'`): a
+/// file named like an option is not what a musician who mistyped an option has.
+fn tips(e: &clap::Error) -> Option<String> {
+    let all = text(e, ContextKind::Suggested)?;
+    let kept: Vec<&str> = all.split("; ").filter(|t| !t.contains("as a value, use '--")).collect();
+    (!kept.is_empty()).then(|| kept.join("; "))
+}
+
 fn text(e: &clap::Error, kind: ContextKind) -> Option<String> {
     match e.get(kind)? {
         ContextValue::String(s) => Some(s.clone()),
@@ -202,7 +210,7 @@ pub fn describe(e: &clap::Error, root: &clap::Command, argv: &[String]) -> ArgEr
         }
         ErrorKind::UnknownArgument => {
             suggest(&mut hints, text(e, ContextKind::SuggestedArg));
-            if let Some(tips) = text(e, ContextKind::Suggested) {
+            if let Some(tips) = tips(e) {
                 hints.push(tips);
             }
             if shown.starts_with('-') {
@@ -239,7 +247,7 @@ pub fn describe(e: &clap::Error, root: &clap::Command, argv: &[String]) -> ArgEr
                 // that detect the kind by content.
                 hints.push(format!("`groovekit {bad}` works for every format (the kind is read from the file)"));
             }
-            if let Some(tips) = text(e, ContextKind::Suggested) {
+            if let Some(tips) = tips(e) {
                 hints.push(tips);
             }
             format!("unknown command `{bad}` for `{program}`")

@@ -55,6 +55,10 @@ fn hints_say_what_to_do() {
     let (_, d) = described("inspect x --jsn");
     assert!(d.hint.starts_with("did you mean `--json`?"), "{}", d.hint);
     assert!(d.hint.contains("for example `groovekit inspect song.okta --json`"), "an example using it: {}", d.hint);
+    // No tip on passing `--bogus` as a value (`-- --bogus`).
+    let (_, d) = described("inspect --bogus x");
+    assert!(!d.hint.contains("as a value"), "{}", d.hint);
+    assert!(d.hint.starts_with("for example `groovekit inspect "), "{}", d.hint);
     // A shared verb under a format group points at the top-level command.
     let (_, d) = described("okt render song.okta -o song.wav");
     assert!(d.hint.starts_with("`groovekit render` works for every format"), "{}", d.hint);
