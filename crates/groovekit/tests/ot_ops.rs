@@ -1,23 +1,7 @@
 //! `groovekit ot slots`, `ot copy-bank` and `ot restore` on copies of the fixtures.
-
-use std::path::{Path, PathBuf};
-
 #[path = "support/project_tree.rs"]
 mod project_tree;
-use project_tree::{copy_dir, fixtures, gk, snapshot};
-
-/// The bank-copy fixture in a temp Set, with the four samples it names written to SET/AUDIO.
-fn bank_copy_set(fx: &Path, tmp: &Path) -> (PathBuf, PathBuf) {
-    let set = tmp.join("SET");
-    let (src, dst) = (set.join("SRC"), set.join("DEST"));
-    copy_dir(&fx.join("octatrack/bank-copy/BANK-COPY-SRC"), &src);
-    copy_dir(&fx.join("octatrack/bank-copy/BANK-COPY-DEST"), &dst);
-    std::fs::create_dir_all(set.join("AUDIO")).unwrap();
-    for (i, n) in ["first-0", "second-0", "fourth-0", "fifth-0"].iter().enumerate() {
-        std::fs::write(set.join(format!("AUDIO/{n}.wav")), vec![i as u8; 1000 + i]).unwrap();
-    }
-    (src, dst)
-}
+use project_tree::{bank_copy_set, fixtures, gk, snapshot};
 
 #[test]
 fn slots_lists_usage_and_missing_files() {

@@ -2,12 +2,12 @@
 //! device (`/dev/full`) never panics (exit 101); the command finishes its work, reports the lost
 //! output and exits 74, and a `copy-bank --config` batch runs every copy.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 #[path = "support/project_tree.rs"]
 mod project_tree;
-use project_tree::{copy_dir, fixtures, gk};
+use project_tree::{bank_copy_set, fixtures, gk};
 
 /// The exit code of lost output (`console::OUTPUT_ERROR_EXIT`).
 const OUTPUT_ERROR: i32 = 74;
@@ -84,19 +84,6 @@ fn a_full_stderr_is_reported_on_stdout_with_exit_74() {
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(OUTPUT_ERROR), "{stdout}");
     assert!(stdout.contains("could not write to standard error"), "{stdout}");
-}
-
-/// The bank-copy fixture in a temp Set, with the samples it names in SET/AUDIO.
-fn bank_copy_set(fx: &Path, tmp: &Path) -> (PathBuf, PathBuf) {
-    let set = tmp.join("SET");
-    let (src, dst) = (set.join("SRC"), set.join("DEST"));
-    copy_dir(&fx.join("octatrack/bank-copy/BANK-COPY-SRC"), &src);
-    copy_dir(&fx.join("octatrack/bank-copy/BANK-COPY-DEST"), &dst);
-    std::fs::create_dir_all(set.join("AUDIO")).unwrap();
-    for (i, n) in ["first-0", "second-0", "fourth-0", "fifth-0"].iter().enumerate() {
-        std::fs::write(set.join(format!("AUDIO/{n}.wav")), vec![i as u8; 1000 + i]).unwrap();
-    }
-    (src, dst)
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Shared set-up of the tests that run Octatrack project operations through the binary
-//! (ot_ops.rs, ot_copy.rs, ot_cleanup.rs): the binary, the fixture lookup, folder copies and
-//! byte-for-byte snapshots of a folder tree.
+//! (ot_ops.rs, ot_copy.rs, ot_cleanup.rs, ...): the binary, the fixture lookup, folder copies,
+//! byte-for-byte snapshots of a folder tree and the bank-copy Set.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -51,4 +51,18 @@ pub fn snapshot_skipping(root: &Path, skip: &[&str]) -> BTreeMap<PathBuf, Vec<u8
         }
     }
     out
+}
+
+/// The bank-copy fixture in a temp Set, with the four samples it names written to SET/AUDIO.
+#[allow(dead_code)] // used by ot_ops.rs and output_errors.rs only
+pub fn bank_copy_set(fx: &Path, tmp: &Path) -> (PathBuf, PathBuf) {
+    let set = tmp.join("SET");
+    let (src, dst) = (set.join("SRC"), set.join("DEST"));
+    copy_dir(&fx.join("octatrack/bank-copy/BANK-COPY-SRC"), &src);
+    copy_dir(&fx.join("octatrack/bank-copy/BANK-COPY-DEST"), &dst);
+    std::fs::create_dir_all(set.join("AUDIO")).unwrap();
+    for (i, n) in ["first-0", "second-0", "fourth-0", "fifth-0"].iter().enumerate() {
+        std::fs::write(set.join(format!("AUDIO/{n}.wav")), vec![i as u8; 1000 + i]).unwrap();
+    }
+    (src, dst)
 }
