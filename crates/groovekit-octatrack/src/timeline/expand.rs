@@ -316,6 +316,17 @@ fn trig_tick(grid: u64, swing: Option<u8>, micro: i8, step_ticks: u64) -> i64 {
     i64::try_from(grid + off).unwrap_or(i64::MAX) + rules::micro_ticks(micro, step_ticks)
 }
 
+/// Calls `emit(tick, repeat index, value)` for each of `ticks` (the trig and the trigs its count
+/// adds): clones of `value` for all but the last, which gets `value` itself, so that a trig
+/// without a count (nearly all) is not cloned.
+fn each_repeat<T: Clone>(ticks: &[u64], value: T, mut emit: impl FnMut(u64, u8, T)) {
+    let Some((&last, rest)) = ticks.split_last() else { return };
+    for (k, &at) in rest.iter().enumerate() {
+        emit(at, k as u8, value.clone()); // ok: at most 7 added trigs
+    }
+    emit(last, rest.len() as u8, value); // ok: at most 7
+}
+
 /// Where the step after a step at grid position `grid` starts (for trig counts).
 fn next_step(grid: u64, step_ticks: u64) -> i64 {
     i64::try_from(grid + step_ticks).unwrap_or(i64::MAX)
@@ -630,28 +641,33 @@ impl<'a> Builder<'a> {
             }
             let tick = u64::try_from(c.tick).unwrap_or(0);
             let step = u8::try_from(c.step + 1).unwrap_or(64);
-            // The trig and the trigs its count adds (a count of 1: the trig alone).
-            let repeats: Vec<u64> = rules::repeat_ticks(c.tick, c.next_step, c.repeats)
-                .into_iter()
-                .map(|t| u64::try_from(t).unwrap_or(0))
-                .collect();
-            let spacing = match repeats.as_slice() {
+            // The trig and the trigs its count adds (a count of 1: the trig alone); at most 8,
+            // kept on the stack: this runs for every trig that plays.
+            let mut ticks = [0u64; 8];
+            let mut count = 0;
+            for (slot, t) in ticks.iter_mut().zip(rules::repeat_ticks(c.tick, c.next_step, c.repeats)) {
+                *slot = u64::try_from(t).unwrap_or(0);
+                count += 1;
+            }
+            let repeats = ticks.get(..count).unwrap_or_default();
+            let spacing = match repeats {
                 [a, b, ..] => Some(b - a),
                 _ => None,
             };
             match c.payload {
                 Payload::Audio { muted: true, .. } => {}
                 Payload::Audio { trig, muted: false } => {
-                    for (k, &at) in repeats.iter().enumerate() {
+                    let track = TrackId::Audio(u8::try_from(c.ti + 1).unwrap_or(8));
+                    each_repeat(repeats, trig, |at, repeat, trig| {
                         self.out.events.push(Event {
                             tick: at,
-                            track: TrackId::Audio(u8::try_from(c.ti + 1).unwrap_or(8)),
+                            track,
                             segment: seg_index,
                             step,
                             pass: c.pass,
-                            kind: EventKind::AudioTrig(AudioTrig { repeat: k as u8, ..trig.clone() }), // ok: k < 8
+                            kind: EventKind::AudioTrig(AudioTrig { repeat, ..trig }),
                         });
-                    }
+                    });
                 }
                 Payload::Midi { note, controls } => {
                     let mi = c.ti.saturating_sub(8);
@@ -676,8 +692,8 @@ impl<'a> Builder<'a> {
                         });
                     }
                     if let Some(n) = note {
-                        for (k, &at) in repeats.iter().enumerate() {
-                            let mut n = MidiNote { repeat: k as u8, ..n.clone() }; // ok: k < 8
+                        each_repeat(repeats, n, |at, repeat, mut n| {
+                            n.repeat = repeat;
                             // A repeated note ends at the next repeat at the latest, so that the
                             // same key is never struck while it still sounds (inferred).
                             if let Some(gap) = spacing
@@ -693,7 +709,7 @@ impl<'a> Builder<'a> {
                                 pass: c.pass,
                                 kind: EventKind::Note(n),
                             });
-                        }
+                        });
                     }
                 }
             }

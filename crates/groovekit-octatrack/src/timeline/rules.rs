@@ -134,10 +134,10 @@ pub fn micro_ticks(micro: i8, step_ticks: u64) -> i64 {
 /// "trig counts", reference §1.2). Inferred (the manual does not say): the spacing divides the
 /// span by the count (the added trigs and the next step's trig evenly spaced), the added trigs
 /// carry the trig's locks, and the trig's condition decides for all of them.
-pub fn repeat_ticks(tick: i64, next: i64, count: u8) -> Vec<i64> {
+pub fn repeat_ticks(tick: i64, next: i64, count: u8) -> impl Iterator<Item = i64> {
     let n = i64::from(count.clamp(1, 8));
     let span = (next - tick).max(0);
-    (0..n).map(|k| tick + span * k / n).collect()
+    (0..n).map(move |k| tick + span * k / n)
 }
 
 /// The length code of a MIDI note that means INF.
